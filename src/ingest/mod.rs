@@ -1,0 +1,132 @@
+//! Ingest: find each input file of a dataset folder and read it into a [`RawTable`] of text cells,
+//! whatever its format (CSV in UTF-8/GBK/GB18030, XLSX, Parquet). Typing and validation happen later
+//! (`validate`), so every cell keeps the line it came from for the exceptions file.
+
+mod parquet;
+mod text;
+mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+/// The kinds of input file a dataset folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Enterprises,
+    Land,
+    Output,
+    Tax,
+    Events,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [Kind::Enterprises, Kind::Land, Kind::Output, Kind::Tax, Kind::Events];
+
+    /// The canonical file stem (`land` for `land.csv`).
+    pub fn stem(self) -> &'static str {
+        match self {
+            Kind::Enterprises => "enterprises",
+            Kind::Land => "land",
+            Kind::Output => "output",
+            Kind::Tax => "tax",
+            Kind::Events => "events",
+        }
+    }
+
+    /// File stems bureau staff actually use for the same kind.
+    pub fn stem_aliases(self) -> &'static [&'static str] {
+        match self {
+            Kind::Enterprises => &["企业", "企业名单", "企业信息"],
+            Kind::Land => &["土地", "用地", "用地信息"],
+            Kind::Output => &["产值", "经济指标", "产出"],
+            Kind::Tax => &["税收", "税收数据"],
+            Kind::Events => &["事件", "加减分", "奖惩"],
+        }
+    }
+
+    pub fn required(self) -> bool {
+        self != Kind::Events
+    }
+}
+
+/// One data row: its line (CSV physical line, XLSX sheet row, Parquet row number) and its cells as text.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// A file read into text cells.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    /// File name as shown in exceptions (`land.csv`).
+    pub file: String,
+    pub path: PathBuf,
+    pub headers: Vec<String>,
+    pub rows: Vec<RawRow>,
+    /// What was detected: `UTF-8`, `UTF-8 with BOM`, `GBK/GB18030`, `XLSX`, `Parquet`.
+    pub encoding: String,
+}
+
+/// Input problems that stop a file from being read at all (as opposed to a bad row).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{file}: cannot read: {reason}")]
+    Unreadable { file: String, reason: String },
+    #[error("{dir}: no {kind} file; expected {kind}.csv, {kind}.xlsx or {kind}.parquet (or a Chinese name such as {alias}.csv)")]
+    Missing { dir: String, kind: &'static str, alias: &'static str },
+    #[error("{dir}: two files for {kind}: {a} and {b}; keep one")]
+    Ambiguous { dir: String, kind: &'static str, a: String, b: String },
+}
+
+const EXTENSIONS: [&str; 4] = ["csv", "xlsx", "parquet", "txt"];
+
+/// Finds the file of `kind` in `dir`; `Ok(None)` when an optional kind is absent.
+pub fn find(dir: &Path, kind: Kind) -> Result<Option<PathBuf>, IngestError> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    let stems: Vec<&str> = std::iter::once(kind.stem()).chain(kind.stem_aliases().iter().copied()).collect();
+    for stem in stems {
+        for ext in EXTENSIONS {
+            let p = dir.join(format!("{stem}.{ext}"));
+            if p.is_file() {
+                found.push(p);
+            }
+        }
+    }
+    match found.len() {
+        0 if kind.required() => Err(IngestError::Missing {
+            dir: dir.display().to_string(),
+            kind: kind.stem(),
+            alias: kind.stem_aliases()[0],
+        }),
+        0 => Ok(None),
+        1 => Ok(found.pop()),
+        _ => Err(IngestError::Ambiguous {
+            dir: dir.display().to_string(),
+            kind: kind.stem(),
+            a: file_name(&found[0]),
+            b: file_name(&found[1]),
+        }),
+    }
+}
+
+pub(crate) fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Reads one file into text cells, choosing the reader by extension.
+pub fn read(path: &Path) -> Result<RawTable, IngestError> {
+    let file = file_name(path);
+    let unreadable = |reason: String| IngestError::Unreadable { file: file.clone(), reason };
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let (headers, rows, encoding) = match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" => xlsx::read(path).map_err(unreadable)?,
+        "parquet" => parquet::read(path).map_err(unreadable)?,
+        _ => {
+            let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+            text::read_delimited(&bytes).map_err(unreadable)?
+        }
+    };
+    Ok(RawTable { file, path: path.to_path_buf(), headers, rows, encoding })
+}
+
+type Parsed = (Vec<String>, Vec<RawRow>, String);

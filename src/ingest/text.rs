@@ -1,0 +1,89 @@
+//! Delimited text files: encoding detection (UTF-8, UTF-8 with BOM, GBK/GB18030) and CSV/TSV parsing.
+
+use super::{Parsed, RawRow};
+
+/// Decodes bytes: a UTF-8 BOM wins; valid UTF-8 is UTF-8; anything else is tried as GB18030 (a superset
+/// of GBK, what Chinese Excel saves as "CSV"). Undecodable bytes are an error, never replacement characters.
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => Ok((s.to_string(), "UTF-8 with BOM")),
+            Err(e) => Err(format!("starts with a UTF-8 BOM but is not valid UTF-8 after byte {}", e.valid_up_to() + 3)),
+        };
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_string(), "UTF-8"));
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        return Err("is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or XLSX".to_string());
+    }
+    Ok((text.into_owned(), "GBK/GB18030"))
+}
+
+/// Parses decoded text: the first non-empty record is the header; tab-separated if the header has tabs and
+/// no commas. Rows keep their physical line numbers; completely empty rows are skipped.
+pub fn read_delimited(bytes: &[u8]) -> Result<Parsed, String> {
+    let (text, encoding) = decode(bytes)?;
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                let cells: Vec<String> = record.iter().map(|c| c.to_string()).collect();
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                if headers.is_none() {
+                    headers = Some(cells);
+                } else {
+                    rows.push(RawRow { line, cells });
+                }
+            }
+            Err(e) => return Err(format!("is not well-formed CSV: {e}")),
+        }
+    }
+    let headers = headers.ok_or_else(|| "is empty: no header row".to_string())?;
+    Ok((headers, rows, encoding.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_bom_and_utf8_decode_to_the_same_text() {
+        let text = "企业名称,县区\n汉滨精工,汉滨区\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(decode(&gbk).unwrap(), (text.to_string(), "GBK/GB18030"));
+        assert_eq!(decode(&bom).unwrap(), (text.to_string(), "UTF-8 with BOM"));
+        assert_eq!(decode(text.as_bytes()).unwrap().1, "UTF-8");
+    }
+
+    #[test]
+    fn lines_survive_quoted_newlines_and_blank_rows() {
+        let (h, rows, _) = read_delimited(b"a,b\n1,\"x\ny\"\n\n2,z\n").unwrap();
+        assert_eq!(h, ["a", "b"]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].cells[1], "x\ny");
+        assert_eq!(rows[1].line, 5);
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        assert!(read_delimited(b"").unwrap_err().contains("empty"));
+    }
+}

@@ -1,0 +1,15 @@
+//! mujun (亩均): per-mu land efficiency evaluation (亩均效益综合评价) for county land and industry bureaus.
+//!
+//! The pipeline, one module per stage, arrows one way:
+//! `ingest` → `validate` → `indicators` → `score` → `classify` → `rank` → `report`.
+//! `method` holds the methodology file (TOML) that drives the middle stages; `pipeline` runs them in order.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub mod dataset;
+pub mod dates;
+pub mod decimal;
+pub mod generate;
+pub mod ids;
+pub mod ingest;
+pub mod period;
+pub mod validate;

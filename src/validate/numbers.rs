@@ -1,0 +1,124 @@
+//! Reading numbers from bureau cells: what can be read unambiguously is read, the rest is refused with a
+//! reason. Full-width digits (１２３), thousands separators (1,234.5), a unit that matches the column
+//! (12亩, 3.5万元) and scientific notation are read; percentages, other units, NaN/inf, text and
+//! implausibly large values are refused.
+
+/// A unit a column accepts inside cells, with its factor to the column's canonical unit.
+pub type Unit = (&'static str, f64);
+
+pub const MU_PER_M2: f64 = 15.0 / 10000.0;
+pub const AREA_UNITS: &[Unit] = &[
+    ("亩", 1.0),
+    ("平方米", MU_PER_M2),
+    ("㎡", MU_PER_M2),
+    ("m2", MU_PER_M2),
+    ("m²", MU_PER_M2),
+    ("公顷", 15.0),
+];
+pub const MONEY_UNITS: &[Unit] = &[("万元", 1.0)];
+pub const ENERGY_UNITS: &[Unit] = &[("吨标准煤", 1.0), ("吨标煤", 1.0), ("tce", 1.0)];
+pub const PEOPLE_UNITS: &[Unit] = &[("人", 1.0)];
+pub const POWER_UNITS: &[Unit] = &[("万千瓦时", 1.0), ("万kwh", 1.0)];
+pub const FLOOR_UNITS: &[Unit] = &[("平方米", 1.0), ("㎡", 1.0), ("m2", 1.0)];
+pub const NO_UNITS: &[Unit] = &[];
+
+/// The largest magnitude accepted; a province's annual totals in 万元 stay far below it.
+pub const MAX_ABS: f64 = 1e13;
+
+fn to_ascii(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '．' | '。' => '.',
+        '，' => ',',
+        '－' | '−' => '-',
+        '＋' => '+',
+        '　' => ' ',
+        _ => c,
+    }
+}
+
+/// A cell that means "no value": empty, or the dashes statistical tables use for "none".
+pub fn is_blank(text: &str) -> bool {
+    matches!(text.trim(), "" | "-" | "—" | "--" | "——" | "/")
+}
+
+/// Parses a number cell. `Ok(None)` for a blank cell; `Ok(Some((value, factor)))` where `factor` is the
+/// unit factor found in the cell (1.0 if none); `Err(reason)` otherwise.
+pub fn parse_with_unit(text: &str, units: &[Unit]) -> Result<Option<(f64, Option<f64>)>, String> {
+    if is_blank(text) {
+        return Ok(None);
+    }
+    let mut t: String = text.trim().chars().map(to_ascii).collect();
+    t = t.trim().to_string();
+    let mut factor = None;
+    let lower = t.to_lowercase();
+    for (u, f) in units {
+        if lower.ends_with(&u.to_lowercase()) {
+            t.truncate(t.len() - u.len());
+            t = t.trim().to_string();
+            factor = Some(*f);
+            break;
+        }
+    }
+    if t.ends_with('%') {
+        return Err(format!("'{}' is a percentage; this column takes a plain number", text.trim()));
+    }
+    if t.contains(',') {
+        let (int, frac) = t.split_once('.').unwrap_or((&t, ""));
+        let groups: Vec<&str> = int.trim_start_matches(['-', '+']).split(',').collect();
+        let ok = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+            && frac.bytes().all(|b| b.is_ascii_digit());
+        if !ok {
+            return Err(format!("'{}' has commas that are not thousands separators", text.trim()));
+        }
+        t = t.replace(',', "");
+    }
+    let plain = t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !plain || t.is_empty() {
+        return Err(format!("'{}' is not a number", text.trim()));
+    }
+    let v: f64 = t.parse().map_err(|_| format!("'{}' is not a number", text.trim()))?;
+    if !v.is_finite() || v.abs() > MAX_ABS {
+        return Err(format!("'{}' is out of range (more than {:e} in magnitude)", text.trim(), MAX_ABS));
+    }
+    Ok(Some((v, factor)))
+}
+
+/// Parses a number cell and applies a unit found in the cell.
+pub fn parse(text: &str, units: &[Unit]) -> Result<Option<f64>, String> {
+    Ok(parse_with_unit(text, units)?.map(|(v, f)| v * f.unwrap_or(1.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_spellings() {
+        assert_eq!(parse("1,234.5", NO_UNITS), Ok(Some(1234.5)));
+        assert_eq!(parse("１２３", NO_UNITS), Ok(Some(123.0)));
+        assert_eq!(parse("3.5万元", MONEY_UNITS), Ok(Some(3.5)));
+        assert_eq!(parse("12亩", AREA_UNITS), Ok(Some(12.0)));
+        // 12000 m² × 15 / 10000 = 18 亩.
+        assert_eq!(parse("12000平方米", AREA_UNITS), Ok(Some(18.0)));
+        assert_eq!(parse("1.5e3", NO_UNITS), Ok(Some(1500.0)));
+        assert_eq!(parse("-24", NO_UNITS), Ok(Some(-24.0)));
+        assert_eq!(parse(" - ", NO_UNITS), Ok(None));
+        assert_eq!(parse("", NO_UNITS), Ok(None));
+    }
+
+    #[test]
+    fn refused_spellings_say_why() {
+        assert!(parse("约300", MONEY_UNITS).unwrap_err().contains("not a number"));
+        assert!(parse("n/a", NO_UNITS).unwrap_err().contains("not a number"));
+        assert!(parse("NaN", NO_UNITS).unwrap_err().contains("not a number"));
+        assert!(parse("inf", NO_UNITS).unwrap_err().contains("not a number"));
+        assert!(parse("3.5%", NO_UNITS).unwrap_err().contains("percentage"));
+        assert!(parse("1,23", NO_UNITS).unwrap_err().contains("commas"));
+        assert!(parse("35000元", MONEY_UNITS).unwrap_err().contains("not a number"));
+        assert!(parse("1e300", NO_UNITS).unwrap_err().contains("out of range"));
+    }
+}

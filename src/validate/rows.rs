@@ -1,0 +1,336 @@
+//! Row-by-row typing of each input kind (see `validate` for the contract).
+
+use super::columns::{defs, HeaderMap};
+use super::numbers::{self, Unit};
+use crate::dataset::*;
+use crate::ingest::{Kind, RawRow, RawTable};
+use crate::{dates, ids, period::Quarter};
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub(super) struct Builder {
+    pub data: Dataset,
+    pub exceptions: Vec<Exception>,
+    /// enterprise id → index in data.enterprises
+    index: HashMap<String, usize>,
+    /// ids whose enterprise row was excluded → (file, line), to explain follow-on exceptions
+    rejected: HashMap<String, (String, usize)>,
+    output_keys: HashMap<(usize, Quarter), usize>,
+    tax_keys: HashMap<(usize, Quarter), usize>,
+    land_keys: HashMap<(usize, String, Tenure), usize>,
+}
+
+/// One row being read: its cells by column definition, and the context for exceptions.
+struct Row<'a> {
+    file: &'a str,
+    raw: &'a RawRow,
+    map: &'a HeaderMap,
+    kind: Kind,
+    id: String,
+}
+
+impl Row<'_> {
+    fn cell(&self, name: &str) -> &str {
+        let i = defs(self.kind).iter().position(|d| d.name == name).expect("known column");
+        self.map.index[i].and_then(|p| self.raw.cells.get(p)).map(|s| s.as_str()).unwrap_or("")
+    }
+    fn hint(&self, name: &str) -> Option<&str> {
+        let i = defs(self.kind).iter().position(|d| d.name == name)?;
+        self.map.unit_hint[i].as_deref()
+    }
+    fn exception(&self, column: &str, reason: String, action: &str) -> Exception {
+        Exception {
+            file: self.file.to_string(),
+            line: self.raw.line,
+            column: column.to_string(),
+            enterprise_id: self.id.clone(),
+            reason,
+            action: action.to_string(),
+        }
+    }
+}
+
+const KEPT_MISSING: &str = "row kept; value treated as missing";
+
+impl Builder {
+    /// Adds the rows of one table; returns how many rows were used.
+    pub fn add(&mut self, kind: Kind, table: &RawTable, map: &HeaderMap) -> usize {
+        if kind == Kind::Enterprises {
+            self.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
+        }
+        let width = table.headers.len();
+        let mut used = 0;
+        for raw in &table.rows {
+            let id_col = map.index[0].and_then(|p| raw.cells.get(p)).map(|s| ids::normalize(s)).unwrap_or_default();
+            let row = Row { file: &table.file, raw, map, kind, id: id_col };
+            if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.trim().is_empty()) {
+                let reason = format!(
+                    "row has {} cells but the header has {width} (an unquoted comma in a name?)",
+                    raw.cells.len()
+                );
+                self.exceptions.push(row.exception("", reason, ROW_EXCLUDED));
+                continue;
+            }
+            let result = match kind {
+                Kind::Enterprises => self.enterprise(&row),
+                Kind::Land => self.land(&row),
+                Kind::Output => self.output(&row),
+                Kind::Tax => self.tax(&row),
+                Kind::Events => self.event(&row),
+            };
+            match result {
+                Ok(()) => used += 1,
+                Err((column, reason)) => self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED)),
+            }
+        }
+        used
+    }
+
+    /// The enterprise index of a row's id, or the reason it cannot be linked.
+    fn link(&self, row: &Row) -> Result<usize, (String, String)> {
+        let col = "enterprise_id".to_string();
+        if row.id.is_empty() {
+            return Err((col, "enterprise_id is empty".into()));
+        }
+        if let Some(&i) = self.index.get(&row.id) {
+            return Ok(i);
+        }
+        match self.rejected.get(&row.id) {
+            Some((f, l)) => Err((col, format!("enterprise '{}' was excluded at {f} line {l}", row.id))),
+            None => Err((col, format!("enterprise '{}' is not in the enterprises file", row.id))),
+        }
+    }
+
+    fn enterprise(&mut self, row: &Row) -> Result<(), (String, String)> {
+        let fail = |c: &str, r: String| (c.to_string(), r);
+        let reject = |this: &mut Self, e: (String, String)| {
+            if !row.id.is_empty() && !this.index.contains_key(&row.id) {
+                this.rejected.entry(row.id.clone()).or_insert((row.file.to_string(), row.raw.line));
+            }
+            Err(e)
+        };
+        if row.id.is_empty() {
+            return Err(fail("enterprise_id", "enterprise_id is empty".into()));
+        }
+        if let Some(p) = ids::id_problem(&row.id) {
+            return reject(self, fail("enterprise_id", p));
+        }
+        if let Some(&first) = self.index.get(&row.id) {
+            let line = self.data.enterprises[first].line;
+            return Err(fail("enterprise_id", format!("duplicate enterprise_id; the row at line {line} is used")));
+        }
+        let scale = match normalize_scale(row.cell("scale")) {
+            Some(s) => s,
+            None => return reject(self, fail("scale", format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim()))),
+        };
+        let industry = match normalize_industry(row.cell("industry")) {
+            Some(s) => s,
+            None => {
+                let r = format!("industry '{}' is not a GB/T 4754 code (2 to 4 digits)", row.cell("industry").trim());
+                return reject(self, fail("industry", r));
+            }
+        };
+        let county = row.cell("county").trim().to_string();
+        if county.is_empty() {
+            return reject(self, fail("county", "county is empty".into()));
+        }
+        let name = row.cell("name").trim().to_string();
+        if name.is_empty() {
+            self.exceptions.push(row.exception("name", "name is empty".into(), "row kept; name left empty"));
+        }
+        let date = |this: &mut Self, col: &str| {
+            let t = row.cell(col).trim();
+            if t.is_empty() {
+                return None;
+            }
+            let d = dates::parse(t);
+            if d.is_none() {
+                this.exceptions.push(row.exception(col, format!("'{t}' is not a date (write YYYY-MM-DD)"), KEPT_MISSING));
+            }
+            d
+        };
+        let established = date(self, "established");
+        let production_start = date(self, "production_start");
+        let rented_floor_m2 = match numbers::parse(row.cell("rented_floor_m2"), numbers::FLOOR_UNITS) {
+            Ok(v) if v.is_some_and(|x| x < 0.0) => {
+                self.exceptions.push(row.exception("rented_floor_m2", "negative floor area".into(), KEPT_MISSING));
+                None
+            }
+            Ok(v) => v,
+            Err(r) => {
+                self.exceptions.push(row.exception("rented_floor_m2", r, KEPT_MISSING));
+                None
+            }
+        };
+        let tags = row
+            .cell("tags")
+            .split([';', '；', ',', '，', '、', '|'])
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let extra = row.map.extra.iter().map(|(p, _)| row.raw.cells.get(*p).cloned().unwrap_or_default()).collect();
+        self.index.insert(row.id.clone(), self.data.enterprises.len());
+        self.data.enterprises.push(Enterprise {
+            id: row.id.clone(),
+            name,
+            county,
+            park: row.cell("park").trim().to_string(),
+            industry,
+            scale: scale.to_string(),
+            established,
+            production_start,
+            tags,
+            rented_floor_m2,
+            extra,
+            line: row.raw.line,
+        });
+        Ok(())
+    }
+
+    fn land(&mut self, row: &Row) -> Result<(), (String, String)> {
+        let e = self.link(row)?;
+        let parcel_id = row.cell("parcel_id").trim().to_string();
+        if parcel_id.is_empty() {
+            return Err(("parcel_id".into(), "parcel_id is empty".into()));
+        }
+        let tenure = normalize_tenure(row.cell("tenure"))
+            .ok_or_else(|| ("tenure".to_string(), format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim())))?;
+        let (value, cell_factor) = numbers::parse_with_unit(row.cell("area"), numbers::AREA_UNITS)
+            .map_err(|r| ("area".to_string(), r))?
+            .ok_or_else(|| ("area".to_string(), "area is empty".to_string()))?;
+        let unit_text = row.cell("unit").trim().to_string();
+        let factor = match (cell_factor, unit_text.as_str(), row.hint("area")) {
+            (Some(f), _, _) => f,
+            (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| ("unit".to_string(), format!("unit '{u}' is not 亩, 平方米 or 公顷")))?,
+            (None, _, Some(h)) => area_factor(h).ok_or_else(|| ("area".to_string(), format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
+            _ => return Err(("unit".into(), "no unit for the area: fill the unit column (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)".into())),
+        };
+        if value <= 0.0 {
+            let r = format!("area {value} is not positive; rented-out land is a positive area with tenure 租出");
+            return Err(("area".into(), r));
+        }
+        let key = (e, parcel_id.clone(), tenure);
+        if let Some(first) = self.land_keys.get(&key) {
+            return Err(("parcel_id".into(), format!("duplicate: parcel {parcel_id} ({}) already listed at line {first}", tenure.zh())));
+        }
+        self.land_keys.insert(key, row.raw.line);
+        self.data.land.push(LandRow { enterprise: e, parcel_id, area_mu: value * factor, tenure, line: row.raw.line });
+        Ok(())
+    }
+
+    fn quarter(row: &Row) -> Result<Quarter, (String, String)> {
+        Quarter::parse(row.cell("period"))
+            .ok_or_else(|| ("period".to_string(), format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim())))
+    }
+
+    fn output(&mut self, row: &Row) -> Result<(), (String, String)> {
+        let e = self.link(row)?;
+        let quarter = Self::quarter(row)?;
+        let units: [&[Unit]; 8] = [
+            numbers::MONEY_UNITS,
+            numbers::MONEY_UNITS,
+            numbers::ENERGY_UNITS,
+            numbers::NO_UNITS,
+            numbers::MONEY_UNITS,
+            numbers::PEOPLE_UNITS,
+            numbers::POWER_UNITS,
+            numbers::MONEY_UNITS,
+        ];
+        let mut values = [None; 8];
+        for (i, field) in OUTPUT_FIELDS.iter().enumerate() {
+            let v = numbers::parse(row.cell(field), units[i]).map_err(|r| (field.to_string(), r))?;
+            if v.is_some_and(|x| x < 0.0) && *field != "value_added" {
+                return Err((field.to_string(), format!("{field} is negative ({})", v.unwrap_or_default())));
+            }
+            values[i] = v;
+        }
+        if let Some(first) = self.output_keys.get(&(e, quarter)) {
+            return Err(("period".into(), format!("duplicate: {quarter} already reported at line {first}; that row is used")));
+        }
+        self.output_keys.insert((e, quarter), row.raw.line);
+        self.data.output.push(OutputRow { enterprise: e, quarter, values, line: row.raw.line });
+        Ok(())
+    }
+
+    fn tax(&mut self, row: &Row) -> Result<(), (String, String)> {
+        let e = self.link(row)?;
+        let quarter = Self::quarter(row)?;
+        let tax_paid = numbers::parse(row.cell("tax_paid"), numbers::MONEY_UNITS)
+            .map_err(|r| ("tax_paid".to_string(), r))?
+            .ok_or_else(|| ("tax_paid".to_string(), "tax_paid is empty (write 0 for no tax)".to_string()))?;
+        if let Some(first) = self.tax_keys.get(&(e, quarter)) {
+            return Err(("period".into(), format!("duplicate: {quarter} already reported at line {first}; that row is used")));
+        }
+        self.tax_keys.insert((e, quarter), row.raw.line);
+        self.data.tax.push(TaxRow { enterprise: e, quarter, tax_paid, line: row.raw.line });
+        Ok(())
+    }
+
+    fn event(&mut self, row: &Row) -> Result<(), (String, String)> {
+        let e = self.link(row)?;
+        let t = row.cell("date").trim();
+        let date = dates::parse(t).ok_or_else(|| ("date".to_string(), format!("'{t}' is not a date (write YYYY-MM-DD)")))?;
+        let kind = row.cell("kind").trim().to_string();
+        if kind.is_empty() {
+            return Err(("kind".into(), "kind is empty".into()));
+        }
+        let note = row.cell("note").trim().to_string();
+        self.data.events.push(Event { enterprise: e, date, kind, note, line: row.raw.line });
+        Ok(())
+    }
+
+    /// Warnings for enterprises that have no land, output or tax rows at all (kept; the evaluation
+    /// reports them as not scored or with missing data).
+    pub fn check_coverage(&mut self, tables: &[(Kind, RawTable)]) {
+        let file_of = |k: Kind| tables.iter().find(|(kk, _)| *kk == k).map(|(_, t)| t.file.clone()).unwrap_or_default();
+        let n = self.data.enterprises.len();
+        let mut has = [vec![false; n], vec![false; n], vec![false; n]];
+        self.data.land.iter().for_each(|r| has[0][r.enterprise] = true);
+        self.data.output.iter().for_each(|r| has[1][r.enterprise] = true);
+        self.data.tax.iter().for_each(|r| has[2][r.enterprise] = true);
+        let ent_file = file_of(Kind::Enterprises);
+        for (i, e) in self.data.enterprises.iter().enumerate() {
+            for (k, kind) in [Kind::Land, Kind::Output, Kind::Tax].iter().enumerate() {
+                if !has[k][i] {
+                    self.exceptions.push(Exception {
+                        file: ent_file.clone(),
+                        line: e.line,
+                        column: "enterprise_id".into(),
+                        enterprise_id: e.id.clone(),
+                        reason: format!("no rows in {}", file_of(*kind)),
+                        action: "enterprise kept; reported as not scored or with missing data".into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn normalize_scale(t: &str) -> Option<&'static str> {
+    match t.trim() {
+        "规上" | "规模以上" | "上" | "是" | "above" | "Y" | "y" => Some(ABOVE),
+        "规下" | "规模以下" | "下" | "否" | "below" | "N" | "n" => Some(BELOW),
+        _ => None,
+    }
+}
+
+fn normalize_industry(t: &str) -> Option<String> {
+    let t = t.trim();
+    let t = t.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(t);
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    (2..=4).contains(&t.len()).then_some(()).filter(|_| t.bytes().all(|b| b.is_ascii_digit())).map(|_| t.to_string())
+}
+
+fn normalize_tenure(t: &str) -> Option<Tenure> {
+    match t.trim() {
+        "自有" | "自用" | "出让" | "划拨" | "owned" => Some(Tenure::Owned),
+        "租入" | "租用" | "承租" | "rented_in" => Some(Tenure::RentedIn),
+        "租出" | "出租" | "rented_out" => Some(Tenure::RentedOut),
+        _ => None,
+    }
+}
+
+fn area_factor(unit: &str) -> Option<f64> {
+    let u = unit.trim().to_lowercase();
+    numbers::AREA_UNITS.iter().find(|(name, _)| name.to_lowercase() == u).map(|(_, f)| *f)
+}
