@@ -5,11 +5,16 @@
 //! `method` holds the methodology file (TOML) that drives the middle stages; `pipeline` runs them in order.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod classify;
 pub mod dataset;
 pub mod dates;
 pub mod decimal;
 pub mod generate;
 pub mod ids;
 pub mod ingest;
+pub mod method;
+pub mod indicators;
 pub mod period;
+pub mod rank;
+pub mod score;
 pub mod validate;

@@ -1,0 +1,166 @@
+//! Indicators stage, first half: the facts of each enterprise for the period — land basis (亩) and the
+//! period sums of output and tax, summed in file order (methodology 18.0) — and the field lookup that
+//! methodology expressions use.
+
+use crate::dataset::{Dataset, Enterprise, Tenure, EMPLOYEES, OUTPUT_FIELDS};
+use crate::method::expr::{Env, Value};
+use crate::method::LandBasis;
+use crate::period::Period;
+
+/// What one enterprise brings to the evaluation for one period.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Land basis in 亩 by the methodology's rule.
+    pub land: f64,
+    pub land_owned: f64,
+    pub land_rented_in: f64,
+    pub land_rented_out: f64,
+    /// Period sums of the output fields (employees: mean of the quarters reported); `None` if no quarter
+    /// of the period has a value.
+    pub sums: [Option<f64>; 8],
+    pub tax: Option<f64>,
+    pub quarters_output: usize,
+    pub quarters_tax: usize,
+    /// Quarters of the period with no output or no tax row, e.g. `2024Q4`.
+    pub missing_quarters: Vec<String>,
+}
+
+fn add(acc: &mut Option<f64>, v: f64) {
+    *acc = Some(acc.map_or(v, |a| a + v));
+}
+
+/// Computes the facts of every enterprise (same order as `data.enterprises`).
+pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> {
+    let n = data.enterprises.len();
+    let mut facts = vec![Facts::default(); n];
+    for r in &data.land {
+        let f = &mut facts[r.enterprise];
+        match r.tenure {
+            Tenure::Owned => f.land_owned += r.area_mu,
+            Tenure::RentedIn => f.land_rented_in += r.area_mu,
+            Tenure::RentedOut => f.land_rented_out += r.area_mu,
+        }
+    }
+    let mut emp_n = vec![0usize; n];
+    let mut out_q = vec![Vec::new(); n];
+    for r in data.output.iter().filter(|r| period.contains(r.quarter)) {
+        let f = &mut facts[r.enterprise];
+        for (i, v) in r.values.iter().enumerate() {
+            if let Some(v) = v {
+                add(&mut f.sums[i], *v);
+                if i == EMPLOYEES {
+                    emp_n[r.enterprise] += 1;
+                }
+            }
+        }
+        out_q[r.enterprise].push(r.quarter);
+    }
+    let mut tax_q = vec![Vec::new(); n];
+    for r in data.tax.iter().filter(|r| period.contains(r.quarter)) {
+        add(&mut facts[r.enterprise].tax, r.tax_paid);
+        tax_q[r.enterprise].push(r.quarter);
+    }
+    for (i, f) in facts.iter_mut().enumerate() {
+        f.land = match basis {
+            LandBasis::OwnedPlusRentedInMinusRentedOut => f.land_owned + f.land_rented_in - f.land_rented_out,
+            LandBasis::OwnedPlusRentedIn => f.land_owned + f.land_rented_in,
+            LandBasis::OwnedOnly => f.land_owned,
+        };
+        if let (Some(s), true) = (f.sums[EMPLOYEES], emp_n[i] > 0) {
+            f.sums[EMPLOYEES] = Some(s / emp_n[i] as f64);
+        }
+        f.quarters_output = out_q[i].len();
+        f.quarters_tax = tax_q[i].len();
+        f.missing_quarters = period
+            .quarters
+            .iter()
+            .filter(|q| !out_q[i].contains(q) || !tax_q[i].contains(q))
+            .map(|q| q.to_string())
+            .collect();
+    }
+    facts
+}
+
+/// The expression environment of one enterprise in one period.
+pub struct EntEnv<'a> {
+    pub e: &'a Enterprise,
+    pub f: &'a Facts,
+    pub period: &'a Period,
+}
+
+fn num(x: f64) -> Value {
+    Value::Num(x)
+}
+
+fn opt(x: Option<f64>) -> Value {
+    x.map_or(Value::Missing, Value::Num)
+}
+
+impl Env for EntEnv<'_> {
+    fn field(&self, name: &str) -> Value {
+        let (e, f) = (self.e, self.f);
+        if let Some(i) = OUTPUT_FIELDS.iter().position(|x| *x == name) {
+            return opt(f.sums[i]);
+        }
+        match name {
+            "tax" | "tax_paid" => opt(f.tax),
+            "land" => num(f.land),
+            "land_owned" => num(f.land_owned),
+            "land_rented_in" => num(f.land_rented_in),
+            "land_rented_out" => num(f.land_rented_out),
+            "rented_floor_m2" => opt(e.rented_floor_m2),
+            "established" => opt(e.established.map(|d| d as f64)),
+            "production_start" => opt(e.production_start.map(|d| d as f64)),
+            "year" => num(self.period.year() as f64),
+            "period_start" => num(self.period.first_day() as f64),
+            "period_end" => num(self.period.last_day() as f64),
+            "quarters_expected" => num(self.period.quarters.len() as f64),
+            "quarters_output" => num(f.quarters_output as f64),
+            "quarters_tax" => num(f.quarters_tax as f64),
+            "missing_quarters" => Value::Str(f.missing_quarters.join(", ")),
+            "enterprise_id" => Value::Str(e.id.clone()),
+            "name" => Value::Str(e.name.clone()),
+            "county" => Value::Str(e.county.clone()),
+            "park" => Value::Str(e.park.clone()),
+            "industry" => Value::Str(e.industry.clone()),
+            "scale" => Value::Str(e.scale.clone()),
+            _ => Value::Missing,
+        }
+    }
+
+    fn has_tag(&self, tag: &str) -> bool {
+        self.e.tags.iter().any(|t| t == tag)
+    }
+}
+
+impl EntEnv<'_> {
+    /// Fills `{field}` placeholders of a reason text: numbers at up to 4 decimals, dates as YYYY-MM-DD.
+    pub fn fill(&self, template: &str) -> String {
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(a) = rest.find('{') {
+            let Some(b) = rest[a..].find('}') else { break };
+            out.push_str(&rest[..a]);
+            let name = &rest[a + 1..a + b];
+            let shown = match (name, self.field(name)) {
+                ("established" | "production_start" | "period_start" | "period_end", Value::Num(d)) => {
+                    crate::dates::format(d as i64)
+                }
+                (_, Value::Num(x)) => trim_number(x),
+                (_, Value::Missing) => "—".to_string(),
+                (_, v) => v.to_string(),
+            };
+            out.push_str(&shown);
+            rest = &rest[a + b + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// A number for reading in text: rounded half up to 4 decimals, trailing zeros dropped (2.7, 3, 0.0302).
+pub fn trim_number(x: f64) -> String {
+    let s = crate::decimal::round_half_up_str(x, 4);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" { "0".into() } else { s.to_string() }
+}

@@ -1,0 +1,244 @@
+//! Loading and checking a methodology file. Every error names the key (`tracks[1].indicators[0].num`)
+//! and says how to fix it; nothing is guessed.
+
+use super::expr::{self, Expr};
+use super::*;
+use std::path::{Path, PathBuf};
+
+/// The fields rules and indicators can read, with their meaning and unit.
+pub const FIELDS: &[(&str, &str)] = &[
+    ("tax", "实缴税金, period sum (万元); also `tax_paid`"),
+    ("revenue", "营业收入, period sum (万元)"),
+    ("value_added", "工业增加值, period sum (万元)"),
+    ("energy_tce", "综合能耗, period sum (tce)"),
+    ("emissions", "排放当量, period sum (equivalent tonnes)"),
+    ("rd_expense", "研发经费支出, period sum (万元)"),
+    ("employees", "从业人员, mean of the quarters reported (persons)"),
+    ("electricity_10k_kwh", "用电量, period sum (万千瓦时)"),
+    ("tech_invest", "技改投资, period sum (万元)"),
+    ("land", "land basis (亩) by [land] basis"),
+    ("land_owned", "自有 land (亩)"),
+    ("land_rented_in", "租入 land (亩)"),
+    ("land_rented_out", "租出 land (亩)"),
+    ("rented_floor_m2", "租赁厂房面积 (平方米)"),
+    ("established", "成立日期 (a date; compare with date(y, m, d))"),
+    ("production_start", "投产日期 (a date)"),
+    ("year", "the evaluation year (the period's last year)"),
+    ("period_start", "first day of the period (a date)"),
+    ("period_end", "last day of the period (a date)"),
+    ("quarters_expected", "number of quarters in the period"),
+    ("quarters_output", "quarters of the period with an output row"),
+    ("quarters_tax", "quarters of the period with a tax row"),
+    ("missing_quarters", "text: the period's quarters without output or tax rows"),
+    ("enterprise_id", "text: 统一社会信用代码"),
+    ("name", "text: 企业名称"),
+    ("county", "text: 县区"),
+    ("park", "text: 园区"),
+    ("industry", "text: GB/T 4754 code"),
+    ("scale", "text: 规上 or 规下"),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum MethodError {
+    #[error("methodology file {path}: cannot read: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("methodology file {path}: {message}")]
+    Toml { path: String, message: String },
+    #[error("methodology file {path}: `{key}`: {problem}. Fix: {fix}")]
+    Invalid { path: String, key: String, problem: String, fix: String },
+}
+
+/// A checked methodology with its rules parsed.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub method: Methodology,
+    pub tracks: Vec<Compiled>,
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+/// The parsed expressions of one track.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub select: Expr,
+    pub scope: Vec<Expr>,
+    pub undetermined: Vec<Expr>,
+    pub num: Vec<Expr>,
+    pub den: Vec<Expr>,
+}
+
+pub fn load(path: &Path) -> Result<Loaded, MethodError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| MethodError::Unreadable { path: path.display().to_string(), reason: e.to_string() })?;
+    load_str(&text, path)
+}
+
+pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
+    let p = path.display().to_string();
+    let method: Methodology = toml::from_str(text).map_err(|e| MethodError::Toml { path: p.clone(), message: e.to_string() })?;
+    let invalid = |key: String, problem: String, fix: &str| MethodError::Invalid { path: p.clone(), key, problem, fix: fix.into() };
+    let known: Vec<&str> = FIELDS.iter().map(|f| f.0).chain(["tax_paid"]).collect();
+    let compile = |key: String, src: &str| -> Result<Expr, MethodError> {
+        let e = expr::parse(src).map_err(|m| invalid(key.clone(), m, "see docs/methodology.md, section Expressions"))?;
+        let mut used = Vec::new();
+        e.fields(&mut used);
+        if let Some(u) = used.iter().find(|u| !known.contains(&u.as_str())) {
+            return Err(invalid(key, format!("unknown field '{u}'"), &format!("use one of: {}", known.join(", "))));
+        }
+        Ok(e)
+    };
+    if method.tracks.is_empty() {
+        return Err(invalid("tracks".into(), "no track is defined".into(), "add at least one [[tracks]] table"));
+    }
+    let mut tracks = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (t, track) in method.tracks.iter().enumerate() {
+        let k = format!("tracks[{t}]");
+        if !seen.insert(track.name.clone()) {
+            return Err(invalid(format!("{k}.name"), format!("track name '{}' is used twice", track.name), "give each track its own name"));
+        }
+        if track.indicators.is_empty() {
+            return Err(invalid(format!("{k}.indicators"), "no indicator".into(), "add [[tracks.indicators]] tables"));
+        }
+        let mut c = Compiled {
+            select: compile(format!("{k}.select"), &track.select)?,
+            scope: Vec::new(),
+            undetermined: Vec::new(),
+            num: Vec::new(),
+            den: Vec::new(),
+        };
+        for (i, r) in track.scope.iter().enumerate() {
+            c.scope.push(compile(format!("{k}.scope[{i}].rule"), &r.rule)?);
+        }
+        for (i, r) in track.undetermined.iter().enumerate() {
+            c.undetermined.push(compile(format!("{k}.undetermined[{i}].rule"), &r.rule)?);
+        }
+        let mut keys = std::collections::HashSet::new();
+        for (i, ind) in track.indicators.iter().enumerate() {
+            let ik = format!("{k}.indicators[{i}]");
+            if !keys.insert(ind.key.clone()) {
+                return Err(invalid(format!("{ik}.key"), format!("indicator '{}' is listed twice", ind.key), "remove one"));
+            }
+            c.num.push(compile(format!("{ik}.num"), &ind.num)?);
+            c.den.push(compile(format!("{ik}.den"), &ind.den)?);
+            check_benchmark(track, ind, &ik).map_err(|(key, problem, fix)| invalid(key, problem, &fix))?;
+        }
+        check_classes(&track.classes, &format!("{k}.classes")).map_err(|(key, problem, fix)| invalid(key, problem, &fix))?;
+        tracks.push(c);
+    }
+    let all_keys: Vec<&str> = method.tracks.iter().flat_map(|t| t.indicators.iter().map(|i| i.key.as_str())).collect();
+    for (i, key) in method.ranking.tie_break.iter().enumerate() {
+        if !all_keys.contains(&key.as_str()) {
+            return Err(invalid(format!("ranking.tie_break[{i}]"), format!("'{key}' is not an indicator key"), &format!("use one of: {}", all_keys.join(", "))));
+        }
+    }
+    use sha2::Digest;
+    let sha256 = crate::validate::hex(&sha2::Sha256::digest(text.as_bytes()));
+    Ok(Loaded { method, tracks, path: path.to_path_buf(), sha256 })
+}
+
+type Problem = (String, String, String);
+
+fn check_benchmark(track: &Track, ind: &Indicator, k: &str) -> Result<(), Problem> {
+    let needs = track.points.method == PointsMethod::Ratio;
+    match (&ind.benchmark, needs) {
+        (None, true) => Err((
+            format!("{k}.benchmark"),
+            format!("indicator '{}' is scored by value ÷ benchmark but has no benchmark", ind.key),
+            "write `benchmark = 24.097` or `benchmark = { kind = \"ratio_of_sums\" }`".into(),
+        )),
+        (Some(Benchmark::Fixed(b)), _) if *b == 0.0 || !b.is_finite() => {
+            Err((format!("{k}.benchmark"), "a benchmark of 0 divides by zero".into(), "use the published benchmark value".into()))
+        }
+        (Some(Benchmark::Derived(d)), _) if d.kind == DerivedKind::File && (d.file.is_none() || d.column.is_none()) => Err((
+            format!("{k}.benchmark"),
+            "kind = \"file\" needs `file` and `column`".into(),
+            "e.g. { kind = \"file\", file = \"county_prior.csv\", match_column = \"county\", column = \"tax_per_mu\", group = \"county\" }".into(),
+        )),
+        (Some(Benchmark::Derived(d)), _) if d.kind == DerivedKind::Percentile && !d.p.is_some_and(|p| (0.0..=100.0).contains(&p)) => {
+            Err((format!("{k}.benchmark.p"), "percentile needs p between 0 and 100".into(), "e.g. p = 50".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_classes(c: &Classes, k: &str) -> Result<(), Problem> {
+    let n = c.labels.len();
+    if n < 2 {
+        return Err((format!("{k}.labels"), "fewer than two classes".into(), "e.g. labels = [\"A\", \"B\", \"C\", \"D\"]".into()));
+    }
+    let increasing = |v: &[f64]| v.windows(2).all(|w| w[0] <= w[1]) && v.iter().all(|p| (0.0..=100.0).contains(p));
+    match c.method {
+        ClassMethod::CumulativeRound | ClassMethod::PositionShare if c.cum_pcts.len() != n - 1 || !increasing(&c.cum_pcts) => Err((
+            format!("{k}.cum_pcts"),
+            format!("needs {} increasing percentages for {} classes, got {:?}", n - 1, n, c.cum_pcts),
+            "e.g. cum_pcts = [20, 60, 95] for A/B/C/D".into(),
+        )),
+        ClassMethod::Counts => {
+            let rest = c.rest.as_deref().unwrap_or("");
+            let mut named: Vec<&str> = c.counts.iter().map(|x| x.class.as_str()).collect();
+            named.push(rest);
+            named.sort();
+            let mut want: Vec<&str> = c.labels.iter().map(|s| s.as_str()).collect();
+            want.sort();
+            if named != want {
+                return Err((
+                    format!("{k}.counts"),
+                    "every class needs exactly one count rule, except the `rest` class".into(),
+                    "e.g. counts = [{ class = \"A\", pct = 20, round = \"floor\" }, …] and rest = \"C\"".into(),
+                ));
+            }
+            Ok(())
+        }
+        ClassMethod::Thresholds if c.thresholds.len() != n - 1 || c.thresholds.windows(2).any(|w| w[0] < w[1]) => Err((
+            format!("{k}.thresholds"),
+            format!("needs {} decreasing minimum totals for {} classes", n - 1, n),
+            "e.g. thresholds = [90, 70, 50] for A/B/C/D".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[scheme]
+name = "t"
+[[tracks]]
+name = "规上"
+[[tracks.indicators]]
+key = "tax_per_mu"
+num = "tax"
+den = "land"
+weight = 100
+benchmark = 10
+[tracks.classes]
+method = "position_share"
+cum_pcts = [20, 60, 95]
+"#;
+
+    fn err(text: &str) -> String {
+        load_str(text, Path::new("m.toml")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_good_file_loads() {
+        let l = load_str(BASE, Path::new("m.toml")).unwrap();
+        assert_eq!(l.tracks.len(), 1);
+        assert_eq!(l.method.tracks[0].classes.labels, ["A", "B", "C", "D"]);
+    }
+
+    #[test]
+    fn errors_name_key_and_fix() {
+        let e = err(&BASE.replace("den = \"land\"", "den = \"lnad\""));
+        assert!(e.contains("tracks[0].indicators[0].den") && e.contains("unknown field 'lnad'"), "{e}");
+        let e = err(&BASE.replace("weight = 100", "wieght = 100"));
+        assert!(e.contains("wieght"), "{e}");
+        let e = err(&BASE.replace("[20, 60, 95]", "[20, 60]"));
+        assert!(e.contains("cum_pcts") && e.contains("Fix:"), "{e}");
+        let e = err(&BASE.replace("benchmark = 10", ""));
+        assert!(e.contains("has no benchmark"), "{e}");
+    }
+}

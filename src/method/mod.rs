@@ -1,0 +1,394 @@
+//! The methodology file (TOML): which enterprises are evaluated, in which tracks, on which indicators,
+//! against which benchmarks, with which points, adjustments and class rules. A county's rules are data,
+//! never code. docs/methodology.md is the analyst's manual for every key.
+
+pub mod expr;
+mod check;
+
+pub use check::{load, load_str, Compiled, Loaded, MethodError, FIELDS};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+fn yes() -> bool {
+    true
+}
+fn one() -> f64 {
+    1.0
+}
+fn always() -> String {
+    "true".into()
+}
+fn labels() -> Vec<String> {
+    ["A", "B", "C", "D"].iter().map(|s| s.to_string()).collect()
+}
+fn undetermined_label() -> String {
+    "T".into()
+}
+fn veto_label() -> String {
+    "D".into()
+}
+fn twenty() -> f64 {
+    20.0
+}
+fn eighty() -> f64 {
+    80.0
+}
+fn four() -> usize {
+    4
+}
+fn two() -> usize {
+    2
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Methodology {
+    pub scheme: Scheme,
+    #[serde(default)]
+    pub land: Land,
+    #[serde(default)]
+    pub adjust: Adjust,
+    #[serde(default)]
+    pub ranking: Ranking,
+    #[serde(default)]
+    pub output: Output,
+    pub tracks: Vec<Track>,
+}
+
+/// Name and provenance of the scheme, printed in every output.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// How the land basis (用地面积, 亩) is formed from the land rows.
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum LandBasis {
+    /// 自有 + 租入 − 租出 (the common practice).
+    #[default]
+    OwnedPlusRentedInMinusRentedOut,
+    /// 自有 + 租入: rented-out land is not subtracted.
+    OwnedPlusRentedIn,
+    /// 自有 only (certificated land).
+    OwnedOnly,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Land {
+    #[serde(default)]
+    pub basis: LandBasis,
+}
+
+/// Bonus (加分), penalty (减分) and veto (一票否决) items.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Adjust {
+    /// Points per tag, e.g. `高新技术企业 = 3`.
+    #[serde(default)]
+    pub bonus_tags: BTreeMap<String, f64>,
+    /// Points per event kind (positive).
+    #[serde(default)]
+    pub bonus_events: BTreeMap<String, f64>,
+    /// Cap on the bonus total.
+    pub bonus_cap: Option<f64>,
+    /// Points per event kind, negative (e.g. `env_penalty = -3`), per event; uncapped unless `penalty_cap`.
+    #[serde(default)]
+    pub penalty_events: BTreeMap<String, f64>,
+    /// Cap on the penalty total, as a positive number of points.
+    pub penalty_cap: Option<f64>,
+    /// Event kinds that force the veto class whatever the score.
+    #[serde(default)]
+    pub veto_events: Vec<String>,
+    /// The class a veto forces.
+    #[serde(default = "veto_label")]
+    pub veto_class: String,
+    /// Whether vetoed firms count in N for the quotas (they never take a graded slot otherwise).
+    #[serde(default)]
+    pub vetoed_in_quota: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ranking {
+    /// Indicator keys that break ties on the rounded total, higher first; then enterprise_id ascending.
+    #[serde(default)]
+    pub tie_break: Vec<String>,
+    /// Digits of the industry code that form the "industry" group for industry ranks (2 = 大类).
+    #[serde(default = "two")]
+    pub industry_digits: usize,
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking { tie_break: Vec::new(), industry_digits: 2 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    /// Decimals shown for indicator values and points in the tables (totals are always 2).
+    #[serde(default = "four")]
+    pub decimals: usize,
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output { decimals: 4 }
+    }
+}
+
+/// A rule with the reason printed when it decides an enterprise's status.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub rule: String,
+    pub reason: String,
+}
+
+/// A track (规上, 规下, key polluters …): who is in it, on what they are scored, how they are classed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Track {
+    pub name: String,
+    /// Which enterprises belong to the track; the first track whose `select` holds takes the enterprise.
+    #[serde(default = "always")]
+    pub select: String,
+    /// Every rule must hold, else the enterprise is out of scope with that rule's reason.
+    #[serde(default)]
+    pub scope: Vec<Rule>,
+    /// The first rule that holds puts the enterprise in the undetermined class (T / 不定等级).
+    #[serde(default)]
+    pub undetermined: Vec<Rule>,
+    /// Undetermined enterprises are still scored (and count in benchmarks that include them).
+    #[serde(default)]
+    pub score_undetermined: bool,
+    #[serde(default = "undetermined_label")]
+    pub undetermined_class: String,
+    pub indicators: Vec<Indicator>,
+    #[serde(default)]
+    pub points: Points,
+    pub classes: Classes,
+}
+
+/// What an indicator whose value cannot be computed (a blank input, or a zero denominator) gets.
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingRule {
+    #[default]
+    ZeroPoints,
+    FullWeight,
+    /// The mean of this indicator's points over the track's scored firms that have it.
+    TrackMeanPoints,
+    /// The enterprise goes to the undetermined class.
+    Undetermined,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub key: String,
+    #[serde(default)]
+    pub zh: String,
+    /// Numerator and denominator: expressions over the fields (see FIELDS).
+    pub num: String,
+    #[serde(default = "one_str")]
+    pub den: String,
+    #[serde(default)]
+    pub unit: String,
+    pub weight: f64,
+    pub benchmark: Option<Benchmark>,
+    /// Points at most `cap_times_weight × weight` (overrides the track's).
+    pub cap_times_weight: Option<f64>,
+    /// Points at least `floor` (overrides the track's).
+    pub floor: Option<f64>,
+    #[serde(default)]
+    pub on_missing: MissingRule,
+    /// Defaults to `on_missing`.
+    pub on_zero_denominator: Option<MissingRule>,
+}
+
+fn one_str() -> String {
+    "1".into()
+}
+
+/// A benchmark (基准值): a fixed published number, or derived from the data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Benchmark {
+    Fixed(f64),
+    Derived(Derived),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum DerivedKind {
+    /// Σ numerator ÷ Σ denominator over the group.
+    RatioOfSums,
+    /// Arithmetic mean of the group's values.
+    Mean,
+    /// Best (largest) value in the group.
+    Max,
+    /// The p-th percentile of the group's values (linear interpolation).
+    Percentile,
+    /// A value read from a file of published or prior-year figures, matched on the group.
+    File,
+}
+
+/// Groups for benchmarks, quotas and ranks. All groups are within one track.
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// The whole track across the city.
+    #[default]
+    City,
+    County,
+    Park,
+    Industry,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derived {
+    pub kind: DerivedKind,
+    #[serde(default)]
+    pub group: Group,
+    /// Multiplier, e.g. 2 for "twice the county's prior-year average".
+    #[serde(default = "one")]
+    pub factor: f64,
+    /// For `percentile`.
+    pub p: Option<f64>,
+    /// Whether undetermined firms that are scored count in the benchmark.
+    #[serde(default = "yes")]
+    pub include_undetermined: bool,
+    /// For `file`: a CSV/XLSX in the data folder (or beside the methodology file).
+    pub file: Option<String>,
+    /// For `file`: the column holding the group name (e.g. `county`); empty for one city-wide row.
+    pub match_column: Option<String>,
+    /// For `file`: the column holding the value.
+    pub column: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum PointsMethod {
+    /// value ÷ benchmark × weight (基准值法).
+    #[default]
+    Ratio,
+    /// weight × [base + span × (x − min) ÷ (max − min)] ÷ 100 over the group.
+    Minmax,
+    /// points = value × weight (rank-only tracks: weight 1 makes the score the value).
+    Value,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum RangeZero {
+    #[default]
+    FullWeight,
+    BasePoints,
+    ZeroPoints,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Points {
+    #[serde(default)]
+    pub method: PointsMethod,
+    pub cap_times_weight: Option<f64>,
+    pub floor: Option<f64>,
+    #[serde(default = "twenty")]
+    pub base_pct: f64,
+    #[serde(default = "eighty")]
+    pub span_pct: f64,
+    /// Min-max when every firm has the same value (max = min).
+    #[serde(default)]
+    pub if_max_equals_min: RangeZero,
+    #[serde(default)]
+    pub minmax_group: Group,
+}
+
+impl Default for Points {
+    fn default() -> Self {
+        Points {
+            method: PointsMethod::Ratio,
+            cap_times_weight: None,
+            floor: None,
+            base_pct: 20.0,
+            span_pct: 80.0,
+            if_max_equals_min: RangeZero::FullWeight,
+            minmax_group: Group::City,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassMethod {
+    /// Cut positions ⌊(N × pct + 50) / 100⌋ for each cumulative percentage.
+    CumulativeRound,
+    /// Position p is in a class while 100·p ≤ pct·N (the literal reading of 前20%).
+    PositionShare,
+    /// A count per class from its own percentage and rounding; one class takes the rest.
+    Counts,
+    /// Rounded total at least the class's threshold.
+    Thresholds,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    Floor,
+    Ceil,
+    HalfUp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Count {
+    pub class: String,
+    pub pct: f64,
+    pub round: Rounding,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Ties {
+    /// Tied firms are ordered by the tie-break and may fall in different classes.
+    #[default]
+    Split,
+    /// Firms tied on the rounded total share the better class.
+    ShareBetter,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Classes {
+    pub method: ClassMethod,
+    #[serde(default = "labels")]
+    pub labels: Vec<String>,
+    /// Cumulative percentages for every label but the last (cumulative_round, position_share).
+    #[serde(default)]
+    pub cum_pcts: Vec<f64>,
+    /// For `counts`.
+    #[serde(default)]
+    pub counts: Vec<Count>,
+    /// For `counts`: the class that takes the rest.
+    pub rest: Option<String>,
+    /// For `thresholds`: minimum rounded totals for every label but the last.
+    #[serde(default)]
+    pub thresholds: Vec<f64>,
+    #[serde(default)]
+    pub group: Group,
+    #[serde(default)]
+    pub ties: Ties,
+}

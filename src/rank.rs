@@ -1,0 +1,94 @@
+//! Rank stage: order each track's graded firms — rounded total descending, then the tie-break indicators
+//! descending (full precision, missing last), then enterprise_id ascending — assign classes within each
+//! class group, and number ranks in the class group, the county and the industry. Vetoed firms follow the
+//! graded firms of their group in the same order; undetermined firms get no rank.
+
+use crate::classify;
+use crate::dataset::Dataset;
+use crate::method::{ClassMethod, Group, Loaded, Ties};
+use crate::score::{Scored, Status};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// The documented order of firms within a track.
+fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> Ordering {
+    let ta = s[a].total_rounded().unwrap_or(f64::NEG_INFINITY);
+    let tb = s[b].total_rounded().unwrap_or(f64::NEG_INFINITY);
+    tb.total_cmp(&ta)
+        .then_with(|| {
+            for &k in tie {
+                let va = s[a].values.get(k).copied().flatten().unwrap_or(f64::NEG_INFINITY);
+                let vb = s[b].values.get(k).copied().flatten().unwrap_or(f64::NEG_INFINITY);
+                match vb.total_cmp(&va) {
+                    Ordering::Equal => continue,
+                    o => return o,
+                }
+            }
+            Ordering::Equal
+        })
+        .then_with(|| data.enterprises[a].id.cmp(&data.enterprises[b].id))
+}
+
+fn group_of(data: &Dataset, i: usize, g: Group, digits: usize) -> String {
+    crate::score::benchmark_group(&data.enterprises[i], g, digits)
+}
+
+/// Assigns classes and ranks to every scored enterprise.
+pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
+    let m = &loaded.method;
+    let digits = m.ranking.industry_digits;
+    for (t, track) in m.tracks.iter().enumerate() {
+        let tie: Vec<usize> = m
+            .ranking
+            .tie_break
+            .iter()
+            .filter_map(|key| track.indicators.iter().position(|i| &i.key == key))
+            .collect();
+        let mut graded: Vec<usize> = (0..s.len()).filter(|&i| s[i].track == Some(t) && s[i].status == Status::Graded).collect();
+        let mut vetoed: Vec<usize> = (0..s.len()).filter(|&i| s[i].track == Some(t) && s[i].status == Status::Vetoed).collect();
+        graded.sort_by(|&a, &b| compare(a, b, s, data, &tie));
+        vetoed.sort_by(|&a, &b| compare(a, b, s, data, &tie));
+        let rule = &track.classes;
+        // Classes and the class-group rank.
+        let mut groups: BTreeMap<String, (Vec<usize>, usize)> = BTreeMap::new();
+        for &i in &graded {
+            groups.entry(group_of(data, i, rule.group, digits)).or_default().0.push(i);
+        }
+        for &i in &vetoed {
+            groups.entry(group_of(data, i, rule.group, digits)).or_default().1 += 1;
+        }
+        for (members, n_vetoed) in groups.values() {
+            let n = members.len() + if m.adjust.vetoed_in_quota { *n_vetoed } else { 0 };
+            let q = classify::quota(rule, n);
+            let mut prev: Option<(usize, String)> = None;
+            for (p, &i) in members.iter().enumerate() {
+                let mut c = if rule.method == ClassMethod::Thresholds {
+                    classify::by_threshold(rule, s[i].total_rounded().unwrap_or(0.0))
+                } else {
+                    q.get(p).copied().unwrap_or(rule.labels.len() - 1)
+                };
+                if let (Ties::ShareBetter, Some((pc, pt))) = (rule.ties, &prev) {
+                    if *pt == s[i].total_text && *pc < c {
+                        c = *pc;
+                    }
+                }
+                prev = Some((c, s[i].total_text.clone()));
+                s[i].class = rule.labels[c].clone();
+            }
+        }
+        let ordered: Vec<usize> = graded.iter().chain(vetoed.iter()).copied().collect();
+        number(&ordered, |i| group_of(data, i, rule.group, digits), |x, r| x.rank = Some(r), s);
+        number(&ordered, |i| data.enterprises[i].county.clone(), |x, r| x.county_rank = Some(r), s);
+        number(&ordered, |i| group_of(data, i, Group::Industry, digits), |x, r| x.industry_rank = Some(r), s);
+    }
+}
+
+/// Numbers firms 1, 2, … within each group, in the given order.
+fn number(ordered: &[usize], key: impl Fn(usize) -> String, set: impl Fn(&mut Scored, usize), s: &mut [Scored]) {
+    let mut next: BTreeMap<String, usize> = BTreeMap::new();
+    for &i in ordered {
+        let r = next.entry(key(i)).or_insert(0);
+        *r += 1;
+        set(&mut s[i], *r);
+    }
+}

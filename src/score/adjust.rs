@@ -1,0 +1,64 @@
+//! Bonus (加分), penalty (减分) and veto (一票否决) items from tags and dated events. Only events dated
+//! inside the period count; the bonus total and the penalty total may each be capped.
+
+use crate::dataset::{Dataset, Event};
+use crate::indicators::trim_number;
+use crate::method::Adjust;
+use crate::period::Period;
+
+fn in_period(date: i64, p: &Period) -> bool {
+    date >= p.first_day() && date <= p.last_day()
+}
+
+/// The veto that applies to enterprise `i`, as a reason, if any.
+pub(super) fn veto(a: &Adjust, events: &[&Event], p: &Period) -> Option<String> {
+    events
+        .iter()
+        .filter(|ev| in_period(ev.date, p) && a.veto_events.contains(&ev.kind))
+        .map(|ev| format!("veto: {} on {} → {}", ev.kind, crate::dates::format(ev.date), a.veto_class))
+        .next()
+}
+
+/// (bonus, penalty, notes) of enterprise `i`; penalty is ≤ 0.
+pub(super) fn bonus_penalty(a: &Adjust, data: &Dataset, i: usize, events: &[&Event], p: &Period) -> (f64, f64, Vec<String>) {
+    let e = &data.enterprises[i];
+    let mut notes = Vec::new();
+    let mut bonus = 0.0;
+    for (tag, pts) in &a.bonus_tags {
+        if e.tags.iter().any(|t| t == tag) {
+            bonus += pts;
+        }
+    }
+    let mut penalty = 0.0;
+    for ev in events.iter().filter(|ev| in_period(ev.date, p)) {
+        if let Some(pts) = a.bonus_events.get(&ev.kind) {
+            bonus += pts;
+        }
+        if let Some(pts) = a.penalty_events.get(&ev.kind) {
+            penalty += pts;
+            notes.push(format!("{} {} {}", ev.kind, crate::dates::format(ev.date), trim_number(*pts)));
+        }
+    }
+    if let Some(cap) = a.bonus_cap {
+        if bonus > cap {
+            notes.push(format!("bonus capped ({} → {})", trim_number(bonus), trim_number(cap)));
+            bonus = cap;
+        }
+    }
+    if let Some(cap) = a.penalty_cap {
+        if penalty < -cap {
+            notes.push(format!("penalty capped ({} → {})", trim_number(penalty), trim_number(-cap)));
+            penalty = -cap;
+        }
+    }
+    (bonus, penalty, notes)
+}
+
+/// Events grouped by enterprise index, in file order.
+pub(super) fn by_enterprise(data: &Dataset) -> Vec<Vec<&Event>> {
+    let mut v = vec![Vec::new(); data.enterprises.len()];
+    for ev in &data.events {
+        v[ev.enterprise].push(ev);
+    }
+    v
+}

@@ -1,0 +1,187 @@
+//! Benchmarks (基准值): fixed published numbers kept at full precision, or derived per group from the
+//! data (ratio of sums, mean, best value, percentile) or read from a file of published / prior-year
+//! figures, each times a factor. Every derived value is recorded with how it was obtained.
+
+use super::{Scored, Status};
+use crate::dataset::{Dataset, Enterprise};
+use crate::indicators::{EntEnv, Facts};
+use crate::method::{expr::Value, Benchmark, Derived, DerivedKind, Group, Loaded};
+use crate::period::Period;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How one benchmark value was obtained, for the explanation table.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkSource {
+    pub track: String,
+    pub indicator: String,
+    pub group: String,
+    pub value: f64,
+    pub how: String,
+}
+
+pub(super) struct Computed {
+    /// Per member, per indicator.
+    pub values: Vec<Vec<Option<f64>>>,
+    pub sources: Vec<BenchmarkSource>,
+}
+
+/// The name of an enterprise's group ("" for the whole city).
+pub fn group_key(e: &Enterprise, g: Group, industry_digits: usize) -> String {
+    match g {
+        Group::City => String::new(),
+        Group::County => e.county.clone(),
+        Group::Park => e.park.clone(),
+        Group::Industry => e.industry.chars().take(industry_digits).collect(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn compute(
+    data: &Dataset,
+    facts: &[Facts],
+    loaded: &Loaded,
+    period: &Period,
+    t: usize,
+    members: &[usize],
+    out: &[Scored],
+    dirs: &[&Path],
+) -> Result<Computed, String> {
+    let track = &loaded.method.tracks[t];
+    let digits = loaded.method.ranking.industry_digits;
+    let mut values = vec![vec![None; track.indicators.len()]; members.len()];
+    let mut sources = Vec::new();
+    for (k, ind) in track.indicators.iter().enumerate() {
+        let by_group: BTreeMap<String, f64> = match &ind.benchmark {
+            None => continue,
+            Some(Benchmark::Fixed(b)) => {
+                members.iter().enumerate().for_each(|(m, _)| values[m][k] = Some(*b));
+                sources.push(BenchmarkSource {
+                    track: track.name.clone(),
+                    indicator: ind.key.clone(),
+                    group: String::new(),
+                    value: *b,
+                    how: "fixed (published)".into(),
+                });
+                continue;
+            }
+            Some(Benchmark::Derived(d)) if d.kind == DerivedKind::File => {
+                let key = format!("tracks[{t}].indicators[{k}].benchmark");
+                read_file(d, dirs).map_err(|e| format!("{key}: {e}"))?
+            }
+            Some(Benchmark::Derived(d)) => {
+                let c = &loaded.tracks[t];
+                let mut groups: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+                for &i in members {
+                    let s = &out[i];
+                    if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
+                        continue;
+                    }
+                    let env = EntEnv { e: &data.enterprises[i], f: &facts[i], period };
+                    if let (Value::Num(a), Value::Num(b)) = (c.num[k].eval(&env), c.den[k].eval(&env)) {
+                        if b != 0.0 {
+                            groups.entry(group_key(&data.enterprises[i], d.group, digits)).or_default().push((a, b));
+                        }
+                    }
+                }
+                let mut res = BTreeMap::new();
+                for (g, pairs) in groups {
+                    if let Some((v, how)) = derive(d, &pairs) {
+                        sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: g.clone(), value: v, how });
+                        res.insert(g, v);
+                    }
+                }
+                res
+            }
+        };
+        let d = match &ind.benchmark {
+            Some(Benchmark::Derived(d)) => d,
+            _ => continue,
+        };
+        if d.kind == DerivedKind::File {
+            for (g, v) in &by_group {
+                let how = format!("{} × {} from {}", crate::indicators::trim_number(*v / d.factor), d.factor, d.file.as_deref().unwrap_or(""));
+                sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: g.clone(), value: *v, how });
+            }
+        }
+        for (m, &i) in members.iter().enumerate() {
+            values[m][k] = by_group.get(&group_key(&data.enterprises[i], d.group, digits)).copied();
+        }
+    }
+    Ok(Computed { values, sources })
+}
+
+/// A derived benchmark over one group's (numerator, denominator) pairs, in enterprise file order.
+fn derive(d: &Derived, pairs: &[(f64, f64)]) -> Option<(f64, String)> {
+    let n = pairs.len();
+    let f = d.factor;
+    let tn = crate::indicators::trim_number;
+    let (v, how) = match d.kind {
+        DerivedKind::RatioOfSums => {
+            let (mut a, mut b) = (0.0, 0.0);
+            for (x, y) in pairs {
+                a += x;
+                b += y;
+            }
+            if b == 0.0 {
+                return None;
+            }
+            (a / b, format!("ratio of sums over {n} firms: {} ÷ {}", tn(a), tn(b)))
+        }
+        DerivedKind::Mean => {
+            let mut s = 0.0;
+            for (x, y) in pairs {
+                s += x / y;
+            }
+            (s / n as f64, format!("mean of {n} firms' values"))
+        }
+        DerivedKind::Max => (pairs.iter().map(|(x, y)| x / y).fold(f64::NEG_INFINITY, f64::max), format!("best of {n} firms")),
+        DerivedKind::Percentile => {
+            let mut v: Vec<f64> = pairs.iter().map(|(x, y)| x / y).collect();
+            v.sort_by(|a, b| a.total_cmp(b));
+            let p = d.p.unwrap_or(50.0);
+            let pos = p / 100.0 * (n - 1) as f64;
+            let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+            (v[lo] + (v[hi] - v[lo]) * (pos - lo as f64), format!("{p}th percentile of {n} firms"))
+        }
+        DerivedKind::File => return None,
+    };
+    if n == 0 || !v.is_finite() {
+        return None;
+    }
+    Some((v * f, if f == 1.0 { how } else { format!("{how}, × {f}") }))
+}
+
+/// Reads a benchmark file: `match_column` names the group, `column` the value; × factor.
+fn read_file(d: &Derived, dirs: &[&Path]) -> Result<BTreeMap<String, f64>, String> {
+    let name = d.file.as_deref().unwrap_or_default();
+    let path = dirs.iter().map(|dir| dir.join(name)).find(|p| p.is_file()).ok_or_else(|| {
+        format!("benchmark file '{name}' not found in {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(" or "))
+    })?;
+    let table = crate::ingest::read(&path).map_err(|e| e.to_string())?;
+    let col = |want: &str| {
+        table
+            .headers
+            .iter()
+            .position(|h| crate::validate::columns::split_header(h).0 == want)
+            .ok_or_else(|| format!("{name} has no column '{want}' (columns: {})", table.headers.join(", ")))
+    };
+    let vcol = col(d.column.as_deref().unwrap_or_default())?;
+    let gcol = match d.match_column.as_deref() {
+        Some(m) if !m.is_empty() => Some(col(m)?),
+        _ => None,
+    };
+    let mut out = BTreeMap::new();
+    for row in &table.rows {
+        let cell = row.cells.get(vcol).map(|s| s.as_str()).unwrap_or("");
+        let v = crate::validate::numbers::parse(cell, &[])
+            .map_err(|e| format!("{name} line {}: {e}", row.line))?
+            .ok_or_else(|| format!("{name} line {}: value is empty", row.line))?;
+        let g = gcol.and_then(|c| row.cells.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
+        if out.insert(g.clone(), v * d.factor).is_some() {
+            return Err(format!("{name} line {}: group '{g}' is listed twice", row.line));
+        }
+    }
+    Ok(out)
+}

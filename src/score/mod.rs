@@ -1,0 +1,351 @@
+//! Score stage: for every enterprise, its track and status (scored, vetoed, undetermined, out of scope,
+//! not scored), then indicator values, benchmarks, points, bonus and penalty, and the total
+//! (Σ points in listed order + bonus + penalty, rounded half up to 2 decimals on the total only).
+
+mod adjust;
+mod benchmark;
+
+pub use benchmark::{group_key as benchmark_group, BenchmarkSource};
+
+use crate::dataset::Dataset;
+use crate::decimal;
+use crate::indicators::{trim_number, EntEnv, Facts};
+use crate::method::{expr::Value, Loaded, MissingRule, PointsMethod, RangeZero, Track};
+use crate::period::Period;
+use std::path::Path;
+
+/// Where an enterprise stands after scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Scored and in the quota base (receives A/B/C/D).
+    Graded,
+    /// Scored, but a veto event forces the veto class.
+    Vetoed,
+    /// In the undetermined class (T / 不定等级).
+    Undetermined,
+    /// Fails a scope rule of its track.
+    OutOfScope,
+    /// Land basis zero or negative: nothing to divide by.
+    NotScored,
+    /// No track selects it.
+    NoTrack,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Graded => "graded",
+            Status::Vetoed => "vetoed",
+            Status::Undetermined => "undetermined",
+            Status::OutOfScope => "out_of_scope",
+            Status::NotScored => "not_scored",
+            Status::NoTrack => "no_track",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Graded => "参评",
+            Status::Vetoed => "一票否决",
+            Status::Undetermined => "不定等级",
+            Status::OutOfScope => "不在评价范围",
+            Status::NotScored => "不计分",
+            Status::NoTrack => "未归类",
+        }
+    }
+}
+
+/// The score of one enterprise. Vectors follow its track's indicator order.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub track: Option<usize>,
+    pub status: Status,
+    /// Why the status (for anything but graded), and notes such as caps hit.
+    pub reasons: Vec<String>,
+    /// Whether indicator values and points were computed.
+    pub scored: bool,
+    pub values: Vec<Option<f64>>,
+    pub points: Vec<Option<f64>>,
+    pub benchmarks: Vec<Option<f64>>,
+    pub bonus: f64,
+    pub penalty: f64,
+    /// Unrounded total.
+    pub total: Option<f64>,
+    /// The total rounded half up to 2 decimals, as printed.
+    pub total_text: String,
+    pub class: String,
+    pub rank: Option<usize>,
+    pub county_rank: Option<usize>,
+    pub industry_rank: Option<usize>,
+}
+
+impl Scored {
+    pub fn total_rounded(&self) -> Option<f64> {
+        self.total_text.parse().ok()
+    }
+}
+
+/// An indicator value that could not be computed, and why.
+enum Raw {
+    Value(f64),
+    Missing,
+    ZeroDen,
+}
+
+/// Scores every enterprise. `dirs` are searched for benchmark files (data folder, then methodology folder).
+pub fn score(
+    data: &Dataset,
+    facts: &[Facts],
+    loaded: &Loaded,
+    period: &Period,
+    dirs: &[&Path],
+) -> Result<(Vec<Scored>, Vec<BenchmarkSource>), String> {
+    let m = &loaded.method;
+    let events = adjust::by_enterprise(data);
+    let mut out: Vec<Scored> = data
+        .enterprises
+        .iter()
+        .zip(facts)
+        .enumerate()
+        .map(|(i, (e, f))| {
+            let env = EntEnv { e, f, period };
+            status(&env, loaded, &events[i])
+        })
+        .collect();
+    let mut sources = Vec::new();
+    for (t, track) in m.tracks.iter().enumerate() {
+        let members: Vec<usize> = (0..out.len()).filter(|&i| out[i].track == Some(t) && out[i].scored).collect();
+        let raws = values(data, facts, loaded, period, t, &members, &mut out);
+        let bench = benchmark::compute(data, facts, loaded, period, t, &members, &out, dirs)?;
+        points(track, &members, &raws, &bench.values, data, m.ranking.industry_digits, &mut out);
+        sources.extend(bench.sources);
+    }
+    for (i, s) in out.iter_mut().enumerate() {
+        if !s.scored {
+            continue;
+        }
+        let (bonus, penalty, notes) = adjust::bonus_penalty(&m.adjust, data, i, &events[i], period);
+        s.bonus = bonus;
+        s.penalty = penalty;
+        s.reasons.extend(notes);
+        let mut total = 0.0;
+        for p in &s.points {
+            total += p.unwrap_or(0.0);
+        }
+        total += bonus;
+        total += penalty;
+        s.total = Some(total);
+        s.total_text = decimal::round_half_up_str(total, 2);
+    }
+    Ok((out, sources))
+}
+
+/// Track, land, scope, undetermined and veto checks, in that order.
+fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> Scored {
+    let m = &loaded.method;
+    let mut s = Scored {
+        track: None,
+        status: Status::NoTrack,
+        reasons: Vec::new(),
+        scored: false,
+        values: Vec::new(),
+        points: Vec::new(),
+        benchmarks: Vec::new(),
+        bonus: 0.0,
+        penalty: 0.0,
+        total: None,
+        total_text: String::new(),
+        class: String::new(),
+        rank: None,
+        county_rank: None,
+        industry_rank: None,
+    };
+    let Some(t) = loaded.tracks.iter().position(|c| c.select.eval(env).truthy()) else {
+        s.reasons.push(format!("no track selects this enterprise (scale {})", env.e.scale));
+        return s;
+    };
+    let track = &m.tracks[t];
+    let n = track.indicators.len();
+    s.track = Some(t);
+    s.values = vec![None; n];
+    s.points = vec![None; n];
+    s.benchmarks = vec![None; n];
+    let f = env.f;
+    if f.land <= 0.0 {
+        s.status = Status::NotScored;
+        s.reasons.push(format!(
+            "not scored: land basis {} 亩 (自有 {} + 租入 {} − 租出 {}): nothing to divide by",
+            trim_number(f.land),
+            trim_number(f.land_owned),
+            trim_number(f.land_rented_in),
+            trim_number(f.land_rented_out)
+        ));
+        return s;
+    }
+    let compiled = &loaded.tracks[t];
+    if let Some(i) = compiled.scope.iter().position(|r| !r.eval(env).truthy()) {
+        s.status = Status::OutOfScope;
+        s.reasons.push(env.fill(&track.scope[i].reason));
+        return s;
+    }
+    if let Some(i) = compiled.undetermined.iter().position(|r| r.eval(env).truthy()) {
+        s.status = Status::Undetermined;
+        s.class = track.undetermined_class.clone();
+        s.reasons.push(env.fill(&track.undetermined[i].reason));
+        s.scored = track.score_undetermined;
+        return s;
+    }
+    s.scored = true;
+    s.status = Status::Graded;
+    if let Some(v) = adjust::veto(&m.adjust, events, env.period) {
+        s.status = Status::Vetoed;
+        s.class = m.adjust.veto_class.clone();
+        s.reasons.push(v);
+    }
+    s
+}
+
+/// Computes indicator values of a track's scored members; sends firms whose missing value is ruled
+/// "undetermined" to the undetermined class.
+fn values(
+    data: &Dataset,
+    facts: &[Facts],
+    loaded: &Loaded,
+    period: &Period,
+    t: usize,
+    members: &[usize],
+    out: &mut [Scored],
+) -> Vec<Vec<Raw>> {
+    let track = &loaded.method.tracks[t];
+    let c = &loaded.tracks[t];
+    let mut raws = Vec::with_capacity(members.len());
+    for &i in members {
+        let env = EntEnv { e: &data.enterprises[i], f: &facts[i], period };
+        let mut row = Vec::with_capacity(track.indicators.len());
+        for (k, ind) in track.indicators.iter().enumerate() {
+            let raw = match (c.num[k].eval(&env), c.den[k].eval(&env)) {
+                (_, Value::Num(d)) if d == 0.0 => Raw::ZeroDen,
+                (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
+                _ => Raw::Missing,
+            };
+            let rule = match raw {
+                Raw::Value(_) => None,
+                Raw::Missing => Some(ind.on_missing),
+                Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
+            };
+            if let Raw::Value(v) = raw {
+                out[i].values[k] = Some(v);
+            }
+            if rule == Some(MissingRule::Undetermined) && out[i].status == Status::Graded {
+                let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+                let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
+                out[i].status = Status::Undetermined;
+                out[i].class = track.undetermined_class.clone();
+                out[i].reasons.push(format!("T: {name} cannot be computed ({why})"));
+                out[i].scored = track.score_undetermined;
+            }
+            row.push(raw);
+        }
+        raws.push(row);
+    }
+    raws
+}
+
+fn missing_note(ind: &crate::method::Indicator, raw: &Raw, rule: MissingRule) -> String {
+    let name = if ind.zh.is_empty() { ind.key.as_str() } else { ind.zh.as_str() };
+    let what = if matches!(raw, Raw::ZeroDen) { "denominator zero" } else { "missing" };
+    let gets = match rule {
+        MissingRule::ZeroPoints => "0 points",
+        MissingRule::FullWeight => "full weight",
+        MissingRule::TrackMeanPoints => "track mean points",
+        MissingRule::Undetermined => "undetermined",
+    };
+    format!("{name} {what} → {gets}")
+}
+
+/// Points per indicator by the track's method, with caps, floors and the missing-value rules.
+fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Option<f64>>], data: &Dataset, industry_digits: usize, out: &mut [Scored]) {
+    let pr = &track.points;
+    for (k, ind) in track.indicators.iter().enumerate() {
+        let w = ind.weight;
+        // Min-max bounds per group over the scored members with a value, computed once per indicator.
+        let group_of = |j: usize| benchmark::group_key(&data.enterprises[j], pr.minmax_group, industry_digits);
+        let mut bounds: std::collections::HashMap<String, (f64, f64)> = std::collections::HashMap::new();
+        if pr.method == PointsMethod::Minmax {
+            for (m, &j) in members.iter().enumerate() {
+                if let (true, Raw::Value(v)) = (out[j].scored, &raws[m][k]) {
+                    let b = bounds.entry(group_of(j)).or_insert((*v, *v));
+                    b.0 = b.0.min(*v);
+                    b.1 = b.1.max(*v);
+                }
+            }
+        }
+        for (m, &i) in members.iter().enumerate() {
+            if !out[i].scored {
+                continue;
+            }
+            out[i].benchmarks[k] = bench[m][k];
+            let pts = match (&raws[m][k], pr.method) {
+                (Raw::Value(v), PointsMethod::Ratio) => bench[m][k].map(|b| v / b * w),
+                (Raw::Value(v), PointsMethod::Value) => Some(v * w),
+                (Raw::Value(v), PointsMethod::Minmax) => bounds.get(&group_of(i)).map(|&(lo, hi)| {
+                    if hi == lo {
+                        match pr.if_max_equals_min {
+                            RangeZero::FullWeight => w,
+                            RangeZero::BasePoints => w * pr.base_pct / 100.0,
+                            RangeZero::ZeroPoints => 0.0,
+                        }
+                    } else {
+                        w * (pr.base_pct + pr.span_pct * (v - lo) / (hi - lo)) / 100.0
+                    }
+                }),
+                _ => None,
+            };
+            let name = if ind.zh.is_empty() { ind.key.clone() } else { ind.zh.clone() };
+            let pts = pts.map(|p| {
+                let mut q = p;
+                if let Some(c) = ind.cap_times_weight.or(pr.cap_times_weight) {
+                    if q > c * w {
+                        q = c * w;
+                        out[i].reasons.push(format!("{name} capped ({} → {})", shown(p), trim_number(q)));
+                    }
+                }
+                if let Some(fl) = ind.floor.or(pr.floor) {
+                    if q < fl {
+                        q = fl;
+                        out[i].reasons.push(format!("{name} floored ({} → {})", shown(p), trim_number(q)));
+                    }
+                }
+                q
+            });
+            if pts.is_none() && matches!(raws[m][k], Raw::Value(_)) {
+                // No benchmark for this firm's group (e.g. a county absent from a benchmark file):
+                // never score against nothing; the firm is listed as undetermined with the reason.
+                out[i].status = Status::Undetermined;
+                out[i].class = track.undetermined_class.clone();
+                out[i].reasons.push(format!("T: no benchmark for {name} in this firm's group"));
+            }
+            out[i].points[k] = pts;
+        }
+        // Missing or zero-denominator values, now that every computable point is known.
+        let have: Vec<f64> = members.iter().filter(|&&i| out[i].scored).filter_map(|&i| out[i].points[k]).collect();
+        let mean = if have.is_empty() { 0.0 } else { have.iter().sum::<f64>() / have.len() as f64 };
+        for (m, &i) in members.iter().enumerate() {
+            let raw = &raws[m][k];
+            if !out[i].scored || matches!(raw, Raw::Value(_)) {
+                continue;
+            }
+            let rule = if matches!(raw, Raw::ZeroDen) { ind.on_zero_denominator.unwrap_or(ind.on_missing) } else { ind.on_missing };
+            let p = match rule {
+                MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
+                MissingRule::FullWeight => w,
+                MissingRule::TrackMeanPoints => mean,
+            };
+            out[i].points[k] = Some(p);
+            out[i].reasons.push(missing_note(ind, raw, rule));
+        }
+    }
+}
+
+fn shown(x: f64) -> String {
+    decimal::round_half_up_str(x, 4)
+}
