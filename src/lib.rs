@@ -6,7 +6,9 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod classify;
+pub mod cli;
 pub mod dataset;
+pub mod error;
 pub mod dates;
 pub mod decimal;
 pub mod generate;
@@ -15,6 +17,8 @@ pub mod ingest;
 pub mod method;
 pub mod indicators;
 pub mod period;
+pub mod pipeline;
 pub mod rank;
+pub mod report;
 pub mod score;
 pub mod validate;

@@ -1,1 +1,151 @@
-fn main() { println!("{}", mujun::VERSION); }
+//! The `mujun` command: a thin layer over the library. Exit codes: see `mujun::error`.
+
+use clap::{Parser, Subcommand};
+use mujun::error::{Error, Result};
+use mujun::period::{Basis, Period};
+use mujun::{cli, generate, method, pipeline, report, validate};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "mujun", version, about = "亩均效益综合评价: per-mu land efficiency evaluation for county bureaus")]
+struct Args {
+    /// Print only errors.
+    #[arg(long, global = true)]
+    quiet: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Evaluate a dataset folder under a methodology file and write the ranked tables.
+    Evaluate {
+        /// Folder with enterprises, land, output, tax (and optional events) files.
+        #[arg(long)]
+        data: PathBuf,
+        /// Methodology file (TOML), e.g. data/methods/ankang_default.toml.
+        #[arg(long)]
+        method: PathBuf,
+        /// A year (2025) or a quarter (2025Q3).
+        #[arg(long)]
+        period: String,
+        /// For a quarter: rolling4 (the four quarters ending in it) or ytd (year to date).
+        #[arg(long, default_value = "rolling4")]
+        basis: String,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write into a non-empty folder that is not an earlier run.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the input files only; write the exceptions file. Exit 0 if every row is usable, 1 if not.
+    Validate {
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write exceptions.csv (default: print a summary only).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a methodology file and print its rules back in words.
+    Check {
+        #[arg(long)]
+        method: PathBuf,
+    },
+    /// Generate a synthetic city (canonical CSV files) for demos, tests and benchmarks.
+    Generate {
+        #[arg(long)]
+        enterprises: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 2023)]
+        first_year: i32,
+        #[arg(long, default_value_t = 2025)]
+        last_year: i32,
+        /// Leave out the sprinkled defects (bad ids, duplicates, text in number cells …).
+        #[arg(long)]
+        clean: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Evaluate the committed sample city with the default preset into reports/demo.
+    Demo {
+        #[arg(long, default_value = "2025")]
+        period: String,
+    },
+}
+
+fn run(args: Args) -> Result<u8> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    let say = |s: String| {
+        if !args.quiet {
+            println!("{s}");
+        }
+    };
+    match args.cmd {
+        Cmd::Evaluate { data, method, period, basis, out, force } => {
+            let basis = Basis::parse(&basis).ok_or_else(|| Error::BadInput(format!("--basis '{basis}': use rolling4 or ytd")))?;
+            let period = Period::parse(&period, basis).map_err(Error::BadInput)?;
+            report::prepare_out_dir(&out, &data, force)?;
+            let run = pipeline::evaluate(&data, &method, period)?;
+            report::write_all(&run, &out, &cli::command_line())?;
+            say(cli::summary(&run, &out));
+            Ok(0)
+        }
+        Cmd::Validate { data, out } => {
+            let ds = validate::load(&data)?;
+            if let Some(out) = out {
+                report::prepare_out_dir(&out, &data, false)?;
+                report::table::write_csv(&out.join("exceptions.csv"), &report::exceptions_table(&ds.exceptions))
+                    .map_err(|e| Error::Output(e.to_string()))?;
+            }
+            say(cli::validation_summary(&ds));
+            Ok(if ds.accounts.iter().any(|a| a.excepted > 0) { 1 } else { 0 })
+        }
+        Cmd::Check { method } => {
+            let loaded = method::load(&method)?;
+            say(cli::describe_method(&loaded));
+            Ok(0)
+        }
+        Cmd::Generate { enterprises, seed, first_year, last_year, clean, out } => {
+            let opts = generate::GenOptions { enterprises, seed, first_year, last_year, defects: !clean };
+            let s = generate::generate(&opts, &out).map_err(|e| Error::Output(format!("{e:#}")))?;
+            say(format!(
+                "wrote {} enterprises, {} land rows, {} output rows, {} tax rows, {} events to {}",
+                s.enterprises,
+                s.land_rows,
+                s.output_rows,
+                s.tax_rows,
+                s.event_rows,
+                out.display()
+            ));
+            Ok(0)
+        }
+        Cmd::Demo { period } => {
+            let (data, method, out) = cli::demo_paths()?;
+            let period = Period::parse(&period, Basis::Rolling4).map_err(Error::BadInput)?;
+            report::prepare_out_dir(&out, &data, false)?;
+            let run = pipeline::evaluate(&data, &method, period)?;
+            report::write_all(&run, &out, &cli::command_line())?;
+            say(cli::summary(&run, &out));
+            Ok(0)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("mujun: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

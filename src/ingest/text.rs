@@ -32,6 +32,16 @@ pub fn read_delimited(bytes: &[u8]) -> Result<Parsed, String> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
+    // Line numbers from byte offsets: the csv crate's own line counter skips blank lines.
+    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
+    let raw = text.as_bytes();
+    let line_of = |mut byte: usize| {
+        // A record's position is where the reader started, before any blank lines it skipped.
+        while byte < raw.len() && (raw[byte] == b'\n' || raw[byte] == b'\r') {
+            byte += 1;
+        }
+        newlines.partition_point(|&nl| nl < byte) + 1
+    };
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -39,7 +49,7 @@ pub fn read_delimited(bytes: &[u8]) -> Result<Parsed, String> {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = record.position().map(|p| line_of(p.byte() as usize)).unwrap_or(0);
                 let cells: Vec<String> = record.iter().map(|c| c.to_string()).collect();
                 if cells.iter().all(|c| c.trim().is_empty()) {
                     continue;

@@ -1,1 +1,7 @@
+//! Integration tests, one binary (each extra test binary is another multi-GB link with polars).
 
+mod accounting;
+mod common;
+mod fixture;
+mod formats;
+mod golden;

@@ -1,0 +1,112 @@
+//! Text the command line prints: run summaries, validation summaries, a methodology read back in words,
+//! and where the demo finds its data.
+
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::method::{Benchmark, ClassMethod, Loaded, PointsMethod};
+use crate::pipeline::Run;
+use crate::score::Status;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+pub fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
+/// Counts per status and class, the exceptions, and the top five of each track.
+pub fn summary(run: &Run, out: &Path) -> String {
+    let mut s = String::new();
+    let m = &run.method.method;
+    let _ = writeln!(s, "mujun {}: {} ({}) for {}", crate::VERSION, m.scheme.name, m.scheme.title, run.period.label);
+    let mut status: BTreeMap<Status, usize> = BTreeMap::new();
+    run.scored.iter().for_each(|x| *status.entry(x.status).or_default() += 1);
+    let st: Vec<String> = status.iter().map(|(k, v)| format!("{} {v}", k.label())).collect();
+    let _ = writeln!(s, "enterprises: {} ({})", run.scored.len(), st.join(", "));
+    for (t, track) in m.tracks.iter().enumerate() {
+        let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
+        run.scored.iter().filter(|x| x.track == Some(t) && !x.class.is_empty()).for_each(|x| *classes.entry(x.class.as_str()).or_default() += 1);
+        let cl: Vec<String> = classes.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(s, "track {}: classes {}", track.name, if cl.is_empty() { "none".into() } else { cl.join(", ") });
+        let mut top: Vec<usize> = (0..run.scored.len()).filter(|&i| run.scored[i].track == Some(t) && run.scored[i].status == Status::Graded).collect();
+        top.sort_by_key(|&i| (run.scored[i].rank, run.data.enterprises[i].county.clone(), run.data.enterprises[i].id.clone()));
+        for &i in top.iter().filter(|&&i| run.scored[i].rank.is_some_and(|r| r <= 5)).take(5) {
+            let (e, x) = (&run.data.enterprises[i], &run.scored[i]);
+            let _ = writeln!(s, "  {:>2}. {} {} {} {} {}", x.rank.unwrap_or(0), x.total_text, x.class, e.county, e.name, e.id);
+        }
+    }
+    let read: usize = run.data.accounts.iter().map(|a| a.read).sum();
+    let excepted: usize = run.data.accounts.iter().map(|a| a.excepted).sum();
+    let _ = writeln!(s, "input rows: {read} read, {} used, {excepted} excluded; {} exception lines", read - excepted, run.data.exceptions.len());
+    let _ = write!(s, "results: {} (enterprises.csv, results.xlsx, exceptions.csv, manifest.json)", out.display());
+    s
+}
+
+pub fn validation_summary(ds: &Dataset) -> String {
+    let mut s = String::new();
+    for a in &ds.accounts {
+        let _ = writeln!(s, "{:<20} {:>9} read {:>9} used {:>7} excluded  ({})", a.file, a.read, a.used, a.excepted, a.encoding);
+    }
+    for (k, n) in crate::validate::summarize(&ds.exceptions) {
+        let _ = writeln!(s, "  {k}: {n}");
+    }
+    let _ = write!(s, "{} exception lines", ds.exceptions.len());
+    s
+}
+
+/// The methodology read back in words, to compare with the published scheme.
+pub fn describe_method(l: &Loaded) -> String {
+    let m = &l.method;
+    let mut s = String::new();
+    let _ = writeln!(s, "scheme {} — {}", m.scheme.name, m.scheme.title);
+    for src in &m.scheme.sources {
+        let _ = writeln!(s, "  source: {src}");
+    }
+    let _ = writeln!(s, "land basis: {:?}", m.land.basis);
+    for t in &m.tracks {
+        let _ = writeln!(s, "track {} (taken when: {})", t.name, t.select);
+        for r in &t.scope {
+            let _ = writeln!(s, "  in scope only if {}  (else: {})", r.rule, r.reason);
+        }
+        for r in &t.undetermined {
+            let _ = writeln!(s, "  class {} if {}  ({})", t.undetermined_class, r.rule, r.reason);
+        }
+        let method = match t.points.method {
+            PointsMethod::Ratio => "value ÷ benchmark × weight".to_string(),
+            PointsMethod::Minmax => format!("weight × [{} + {} × (x − min) ÷ (max − min)] ÷ 100", t.points.base_pct, t.points.span_pct),
+            PointsMethod::Value => "value × weight".to_string(),
+        };
+        let _ = writeln!(s, "  points: {method}");
+        for i in &t.indicators {
+            let b = match &i.benchmark {
+                Some(Benchmark::Fixed(x)) => format!("benchmark {x}"),
+                Some(Benchmark::Derived(d)) => format!("benchmark {:?} by {:?} × {}", d.kind, d.group, d.factor),
+                None => String::new(),
+            };
+            let _ = writeln!(s, "  - {} {} = ({}) ÷ ({}) [{}], weight {}, {b}, if missing: {:?}", i.key, i.zh, i.num, i.den, i.unit, i.weight, i.on_missing);
+        }
+        let c = &t.classes;
+        let rule = match c.method {
+            ClassMethod::CumulativeRound => format!("cut positions ⌊(N × p + 50) / 100⌋ for p in {:?}", c.cum_pcts),
+            ClassMethod::PositionShare => format!("position p in a class while 100·p ≤ pct·N, pct {:?}", c.cum_pcts),
+            ClassMethod::Counts => format!("counts {:?}, rest {:?}", c.counts.iter().map(|x| format!("{} {}% {:?}", x.class, x.pct, x.round)).collect::<Vec<_>>(), c.rest),
+            ClassMethod::Thresholds => format!("totals at least {:?}", c.thresholds),
+        };
+        let _ = writeln!(s, "  classes {:?} per {:?}: {rule}; ties {:?}", c.labels, c.group, c.ties);
+    }
+    let a = &m.adjust;
+    let _ = writeln!(s, "bonus tags {:?} (cap {:?}); penalties {:?}; vetoes {:?} → {}", a.bonus_tags, a.bonus_cap, a.penalty_events, a.veto_events, a.veto_class);
+    let _ = write!(s, "order: rounded total desc, then {:?} desc, then enterprise_id asc", m.ranking.tie_break);
+    s
+}
+
+/// (data folder, methodology file, output folder) for `mujun demo`: the committed sample city, or a
+/// freshly generated one when run outside the repository.
+pub fn demo_paths() -> Result<(PathBuf, PathBuf, PathBuf)> {
+    let roots = [PathBuf::from("."), PathBuf::from(env!("CARGO_MANIFEST_DIR"))];
+    let root = roots.iter().find(|r| r.join("data/sample/enterprises.csv").is_file() && r.join("data/methods/ankang_default.toml").is_file());
+    match root {
+        Some(r) => Ok((r.join("data/sample"), r.join("data/methods/ankang_default.toml"), PathBuf::from("reports/demo"))),
+        None => Err(Error::BadInput("demo needs data/sample and data/methods/ankang_default.toml: run it from the mujun folder".into())),
+    }
+}

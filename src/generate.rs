@@ -1,0 +1,676 @@
+//! Deterministic synthetic city (安康-like) in the canonical input format (`/work/shared/data-format.md`).
+//!
+//! Enterprises are generated one by one from a per-enterprise random stream, and every file's rows are
+//! written as they are made, so memory stays bounded whatever the number of enterprises. The only state
+//! carried from one enterprise to the next is the land it shares with or rents to its successor.
+
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::path::Path;
+
+use anyhow::{ensure, Context, Result};
+
+use crate::ids;
+
+#[derive(Debug, Clone)]
+pub struct GenOptions {
+    /// number of distinct enterprises
+    pub enterprises: usize,
+    pub seed: u64,
+    /// e.g. 2023
+    pub first_year: i32,
+    /// inclusive; quarters YYYYQ1..YYYYQ4 for each year
+    pub last_year: i32,
+    /// sprinkle realistic defects (true for the demo sample)
+    pub defects: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GenSummary {
+    pub enterprises: usize,
+    pub land_rows: usize,
+    pub output_rows: usize,
+    pub tax_rows: usize,
+    pub event_rows: usize,
+    /// one line per injected defect kind with its count, e.g. "bad check digit: 3"
+    pub defects: Vec<String>,
+}
+
+// ---------------------------------------------------------------- random numbers
+
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// xoshiro256**, seeded through SplitMix64 from (seed, stream).
+struct Rng([u64; 4]);
+
+impl Rng {
+    fn new(seed: u64, stream: u64) -> Rng {
+        let mut sm = seed;
+        let mut sm = splitmix(&mut sm) ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03);
+        Rng([splitmix(&mut sm), splitmix(&mut sm), splitmix(&mut sm), splitmix(&mut sm)])
+    }
+    fn next(&mut self) -> u64 {
+        let s = &mut self.0;
+        let out = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        out
+    }
+    /// uniform in [0, 1)
+    fn f(&mut self) -> f64 {
+        (self.next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.f()
+    }
+    /// uniform integer in [0, n)
+    fn below(&mut self, n: u64) -> u64 {
+        ((self.next() as u128 * n as u128) >> 64) as u64
+    }
+    fn int(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.f() < p
+    }
+    /// standard normal by Box-Muller
+    fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.f(); // (0, 1]
+        let u2 = self.f();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+    /// multiplicative noise exp(sigma * N(0,1))
+    fn noise(&mut self, sigma: f64) -> f64 {
+        (sigma * self.normal()).exp()
+    }
+    fn weighted(&mut self, weights: impl Iterator<Item = u32> + Clone) -> usize {
+        let total: u32 = weights.clone().sum();
+        let mut x = self.below(total as u64) as u32;
+        for (i, w) in weights.enumerate() {
+            if x < w {
+                return i;
+            }
+            x -= w;
+        }
+        unreachable!("weights sum to total")
+    }
+}
+
+// ---------------------------------------------------------------- reference tables
+
+struct County {
+    name: &'static str,
+    code: &'static str,
+    short: &'static str,
+    prefix: &'static str,
+    park: &'static str,
+    weight: u32,
+}
+
+const fn c(name: &'static str, code: &'static str, short: &'static str, prefix: &'static str, park: &'static str, weight: u32) -> County {
+    County { name, code, short, prefix, park, weight }
+}
+
+const COUNTIES: [County; 11] = [
+    c("汉滨区", "610902", "汉滨", "HB", "汉滨区工业园", 20),
+    c("汉阴县", "610921", "汉阴", "HY", "汉阴县工业园", 9),
+    c("石泉县", "610922", "石泉", "SQ", "石泉县工业园", 8),
+    c("宁陕县", "610923", "宁陕", "NS", "宁陕县工业园", 3),
+    c("紫阳县", "610924", "紫阳", "ZY", "紫阳县工业园", 7),
+    c("岚皋县", "610925", "岚皋", "LG", "岚皋县工业园", 5),
+    c("平利县", "610926", "平利", "PL", "平利县工业园", 8),
+    c("镇坪县", "610927", "镇坪", "ZP", "镇坪县工业园", 3),
+    c("旬阳市", "610981", "旬阳", "XY", "旬阳市工业园", 11),
+    c("白河县", "610929", "白河", "BH", "白河县工业园", 6),
+    c("安康高新区", "610991", "安康高新", "GX", "安康高新区", 18),
+];
+
+/// (GB/T 4754 code, word used in names, weight in ‰)
+const INDUSTRIES: [(&str, &str, u32); 25] = [
+    ("1492", "富硒食品", 80), ("1530", "富硒茶业", 80), ("1523", "饮品", 40), ("1371", "魔芋食品", 50),
+    ("3062", "复合材料", 50), ("3091", "碳素材料", 40), ("3985", "电子材料", 50), ("3239", "稀有金属", 30),
+    ("3216", "铝业", 50),
+    ("1741", "丝绸", 60), ("1713", "印染", 30), ("1811", "服饰", 60),
+    ("2740", "中药制药", 40), ("2761", "生物制药", 30), ("2720", "药业", 30),
+    ("3442", "压缩机", 30), ("3422", "机床", 30), ("3511", "矿山机械", 40), ("3311", "钢结构", 50),
+    ("3021", "水泥", 30), ("3032", "石材", 30), ("3031", "新型建材", 20),
+    ("2039", "木业", 30),
+    ("4411", "热电", 10), ("4610", "供水", 10),
+];
+const WOOD_BOARD: (&str, &str) = ("2041", "木制品");
+const HEAT: (&str, &str) = ("4430", "热力");
+
+const BRANDS: [&str; 24] = [
+    "秦巴", "汉江", "金州", "兴安", "瀛湖", "凤凰", "华泰", "恒盛", "鑫源", "宏达", "瑞丰", "天成",
+    "富民", "康达", "永兴", "安泰", "盛华", "润丰", "绿源", "长青", "正大", "博远", "嘉禾", "中硒",
+];
+
+const SEASON: [f64; 4] = [0.20, 0.25, 0.25, 0.30];
+const FIRST_FOUNDING_YEAR: i32 = 1995;
+const SQM_PER_MU: f64 = 10000.0 / 15.0;
+
+const DEFECT_KINDS: [&str; 8] = [
+    "bad check digit",
+    "duplicated enterprise row",
+    "land row for unknown id",
+    "negative land area",
+    "zero land area",
+    "text in output number cell",
+    "duplicated output row",
+    "tax row for unknown id",
+];
+const BAD_CHECK: usize = 0;
+const DUP_ENTERPRISE: usize = 1;
+const LAND_UNKNOWN: usize = 2;
+const NEG_AREA: usize = 3;
+const ZERO_AREA: usize = 4;
+const TEXT_CELL: usize = 5;
+const DUP_OUTPUT: usize = 6;
+const TAX_UNKNOWN: usize = 7;
+
+// ---------------------------------------------------------------- helpers
+
+/// At most 2 decimals, trailing zeros trimmed, never "-0".
+fn num(x: f64) -> String {
+    let mut s = format!("{x:.2}");
+    if s.contains('.') {
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+    }
+    if s == "-0" {
+        s = "0".into();
+    }
+    s
+}
+
+/// Valid 18-character code: "91" + region + "MA" + 7 base-31 characters of `seq` + check digit.
+fn make_id(county: usize, seq: u64) -> String {
+    let mut tail = [b'0'; 7];
+    let mut n = seq;
+    for slot in tail.iter_mut().rev() {
+        *slot = ids::ALPHABET[(n % 31) as usize];
+        n /= 31;
+    }
+    assert!(n == 0, "sequence number {seq} does not fit in 7 base-31 characters");
+    let stem = format!("91{}MA{}", COUNTIES[county].code, std::str::from_utf8(&tail).expect("ascii"));
+    ids::with_check(&stem).expect("stem uses the GB 32100 alphabet")
+}
+
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+struct Date {
+    y: i32,
+    m: u32,
+    d: u32,
+}
+
+impl Date {
+    fn plus_months(self, k: u32) -> Date {
+        let t = self.m - 1 + k;
+        Date { y: self.y + (t / 12) as i32, m: t % 12 + 1, d: self.d }
+    }
+    fn text(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+}
+
+/// A land row: parcel, area in its unit, unit is 平方米 when `sqm`, tenure.
+#[derive(Clone)]
+struct Parcel {
+    id: String,
+    area: f64,
+    sqm: bool,
+    tenure: &'static str,
+}
+
+/// Area of `mu` 亩 expressed in the parcel's unit: 平方米 rounded to 10, 亩 to 2 decimals.
+fn in_unit(mu: f64, sqm: bool) -> f64 {
+    if sqm {
+        ((mu * SQM_PER_MU / 10.0).round() * 10.0).max(10.0)
+    } else {
+        ((mu * 100.0).round() / 100.0).max(0.01)
+    }
+}
+
+/// Land handed from one enterprise to the next (shared or rented parcels); the successor joins the same county and park.
+struct Handover {
+    county: usize,
+    park: String,
+    rows: Vec<Parcel>,
+}
+
+/// Which enterprises carry which defect: `count` positions per kind, evenly spaced, distinct offsets per kind.
+struct DefectPlan {
+    count: usize,
+    stride: usize,
+    offsets: [usize; 8],
+}
+
+impl DefectPlan {
+    fn new(opts: &GenOptions) -> DefectPlan {
+        let n = opts.enterprises;
+        if !opts.defects || n < 50 {
+            return DefectPlan { count: 0, stride: 1, offsets: [0; 8] };
+        }
+        let count = ((n as f64 * 0.002).round() as usize).max(1);
+        let stride = n / count;
+        let base = Rng::new(opts.seed, u64::MAX).below(stride as u64) as usize;
+        let mut offsets = [0; 8];
+        for (k, o) in offsets.iter_mut().enumerate() {
+            *o = (base + k * stride / 8) % stride;
+        }
+        DefectPlan { count, stride, offsets }
+    }
+    fn hit(&self, kind: usize, i: usize) -> bool {
+        let o = self.offsets[kind];
+        self.count > 0 && i >= o && (i - o) % self.stride == 0 && (i - o) / self.stride < self.count
+    }
+}
+
+type Out = csv::Writer<BufWriter<File>>;
+
+fn open(dir: &Path, name: &str, header: &[&str]) -> Result<Out> {
+    let path = dir.join(name);
+    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
+    w.write_record(header)?;
+    Ok(w)
+}
+
+// ---------------------------------------------------------------- the generator
+
+/// Writes enterprises.csv, land.csv, output.csv, tax.csv and events.csv into `out_dir` (created if needed).
+pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
+    ensure!(opts.first_year <= opts.last_year, "first_year {} is after last_year {}", opts.first_year, opts.last_year);
+    ensure!(opts.last_year > FIRST_FOUNDING_YEAR, "last_year must be after {FIRST_FOUNDING_YEAR}");
+    fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    let mut ent_w = open(out_dir, "enterprises.csv", &[
+        "enterprise_id", "name", "county", "park", "industry", "scale", "established", "tags", "production_start",
+        "rented_floor_m2",
+    ])?;
+    let mut land_w = open(out_dir, "land.csv", &["enterprise_id", "parcel_id", "area", "unit", "tenure"])?;
+    let mut out_w = open(out_dir, "output.csv", &[
+        "enterprise_id", "period", "revenue", "value_added", "energy_tce", "emissions", "rd_expense", "employees",
+        "electricity_10k_kwh", "tech_invest",
+    ])?;
+    let mut tax_w = open(out_dir, "tax.csv", &["enterprise_id", "period", "tax_paid"])?;
+    let mut ev_w = open(out_dir, "events.csv", &["enterprise_id", "date", "kind", "note"])?;
+
+    let n = opts.enterprises;
+    let (first, last) = (opts.first_year, opts.last_year);
+    let plan = DefectPlan::new(opts);
+    let mut sum = GenSummary { enterprises: n, ..GenSummary::default() };
+    let mut parcel_counter = [0u64; 11];
+    let mut ghost_seq = n as u64; // ids of enterprises that are not in enterprises.csv
+    let mut handover: Option<Handover> = None;
+    let mut land: Vec<Parcel> = Vec::new();
+
+    for i in 0..n {
+        let r = &mut Rng::new(opts.seed, i as u64);
+        let prev = handover.take();
+        let has_next = i + 1 < n;
+
+        // ---- identity and attributes
+        let county = match &prev {
+            Some(h) => h.county,
+            None => r.weighted(COUNTIES.iter().map(|c| c.weight)),
+        };
+        let cty = &COUNTIES[county];
+        let mut id = make_id(county, i as u64 + 1);
+        if plan.hit(BAD_CHECK, i) {
+            let pos = ids::ALPHABET.iter().position(|&a| a == id.as_bytes()[17]).expect("valid id");
+            let wrong = ids::ALPHABET[(pos + 1 + r.below(30) as usize) % 31] as char;
+            id.pop();
+            id.push(wrong);
+        }
+        let park = match &prev {
+            Some(h) => h.park.clone(),
+            None if r.chance(if county == 10 { 0.95 } else { 0.8 }) => cty.park.to_string(),
+            None => String::new(),
+        };
+        let mut industry = INDUSTRIES[r.weighted(INDUSTRIES.iter().map(|x| x.2))];
+        if industry.0 == "2039" && r.chance(0.3) {
+            industry = (WOOD_BOARD.0, WOOD_BOARD.1, 0);
+        } else if industry.0 == "4411" && r.chance(0.4) {
+            industry = (HEAT.0, HEAT.1, 0);
+        }
+        let brand = BRANDS[r.below(BRANDS.len() as u64) as usize];
+        let form = if r.chance(0.15) { "厂" } else { "有限公司" };
+        let name = format!("{}{}{}{}{:03}", cty.short, brand, industry.1, form, i + 1);
+
+        let mut base = (1500f64.ln() + 1.3 * r.normal()).exp(); // 万元 per year, in the last year
+        if r.chance(0.003) {
+            base *= r.range(3.0, 10.0); // a few giants
+        }
+        let base = base.clamp(30.0, 2_000_000.0);
+        let above = (base >= 2000.0) != r.chance(0.05);
+        let growth = r.range(-0.15, 0.25);
+
+        let est = if r.chance(0.07) {
+            let y = r.int((last - 1) as i64, last as i64) as i32;
+            Date { y, m: r.int(1, 12) as u32, d: r.int(1, 28) as u32 }
+        } else {
+            let y = r.int(FIRST_FOUNDING_YEAR as i64, (last - 2).max(FIRST_FOUNDING_YEAR) as i64) as i32;
+            Date { y, m: r.int(1, 12) as u32, d: r.int(1, 28) as u32 }
+        };
+        let prod = if r.chance(0.4) { Some(est.plus_months(r.int(6, 18) as u32)) } else { None };
+        let prod = prod.filter(|p| p.y <= last);
+        let rented_floor = if !above && r.chance(0.1) { Some((r.range(1000.0, 5000.0) / 10.0).round() * 10.0) } else { None };
+        let mut tags = Vec::new();
+        for (tag, p) in [("高新技术企业", 0.08), ("专精特新", 0.05), ("绿色工厂", 0.03)] {
+            if r.chance(p) {
+                tags.push(tag);
+            }
+        }
+        let row = [
+            id.clone(), name, cty.name.to_string(), park.clone(), industry.0.to_string(),
+            (if above { "规上" } else { "规下" }).to_string(), est.text(), tags.join(";"),
+            prod.map(Date::text).unwrap_or_default(), rented_floor.map(num).unwrap_or_default(),
+        ];
+        ent_w.write_record(&row)?;
+        if plan.hit(DUP_ENTERPRISE, i) {
+            ent_w.write_record(&row)?;
+        }
+
+        // ---- land
+        land.clear();
+        if let Some(h) = prev {
+            land.extend(h.rows);
+        }
+        let mut next = Handover { county, park, rows: Vec::new() };
+        let new_parcel = |counter: &mut [u64; 11]| {
+            counter[county] += 1;
+            format!("{}-{:06}", cty.prefix, counter[county])
+        };
+        if !above && r.chance(0.03) {
+            // only rented-in land, from an owner outside the dataset
+            let sqm = r.chance(0.25);
+            land.push(Parcel { id: new_parcel(&mut parcel_counter), area: in_unit(r.range(1.0, 6.0), sqm), sqm, tenure: "租入" });
+        } else {
+            let total_mu = (0.4 * base.sqrt() * r.noise(0.45)).clamp(0.8, 3000.0);
+            let k = [1, 1, 1, 1, 1, 1, 2, 2, 2, 3][r.below(10) as usize];
+            let shares: Vec<f64> = (0..k).map(|_| r.range(0.3, 1.0)).collect();
+            let share_sum: f64 = shares.iter().sum();
+            let own_start = land.len();
+            for s in &shares {
+                let sqm = r.chance(0.25);
+                let p = Parcel { id: new_parcel(&mut parcel_counter), area: in_unit(total_mu * s / share_sum, sqm), sqm, tenure: "自有" };
+                if has_next && r.chance(0.05) {
+                    let area = if sqm { ((p.area * r.range(0.3, 1.0) / 10.0).round() * 10.0).max(10.0) } else { in_unit(p.area * r.range(0.3, 1.0), false) };
+                    next.rows.push(Parcel { id: p.id.clone(), area, sqm, tenure: "自有" });
+                }
+                land.push(p);
+            }
+            let x = r.f();
+            if has_next && x < 0.01 {
+                for j in own_start..land.len() {
+                    let p = Parcel { tenure: "租出", ..land[j].clone() };
+                    next.rows.push(Parcel { tenure: "租入", ..p.clone() });
+                    land.push(p);
+                }
+            } else if has_next && x < 0.08 {
+                let j = own_start + r.below(k as u64) as usize;
+                let whole = &land[j];
+                let frac = r.range(0.2, 0.6);
+                let area = if whole.sqm { ((whole.area * frac / 10.0).round() * 10.0).max(10.0) } else { in_unit(whole.area * frac, false) };
+                let p = Parcel { id: whole.id.clone(), area, sqm: whole.sqm, tenure: "租出" };
+                next.rows.push(Parcel { tenure: "租入", ..p.clone() });
+                land.push(p);
+            }
+        }
+        if plan.hit(NEG_AREA, i) {
+            land[0].area = -land[0].area;
+        }
+        if plan.hit(ZERO_AREA, i) {
+            land[0].area = 0.0;
+        }
+        for p in &land {
+            land_w.write_record([id.as_str(), &p.id, &num(p.area), if p.sqm { "平方米" } else { "亩" }, p.tenure])?;
+        }
+        sum.land_rows += land.len();
+        if plan.hit(LAND_UNKNOWN, i) {
+            let ghost = make_id(county, ghost_seq + 1);
+            ghost_seq += 1;
+            let pid = new_parcel(&mut parcel_counter);
+            land_w.write_record([ghost.as_str(), &pid, &num(in_unit(r.range(2.0, 20.0), false)), "亩", "自有"])?;
+            sum.land_rows += 1;
+        }
+        if !next.rows.is_empty() {
+            handover = Some(next);
+        }
+
+        // ---- output and tax
+        let va_ratio = r.range(0.20, 0.35);
+        let energy_div = r.range(2.0, 8.0);
+        let emis_div = r.range(1000.0, 8000.0);
+        let no_emissions = above && r.chance(0.05);
+        let rd_ratio = if above || r.chance(0.2) { Some(r.range(0.0, 0.05)) } else { None };
+        let tech_ratio = if above || r.chance(0.2) { Some(r.range(0.0, 0.05)) } else { None };
+        let no_electricity = r.chance(0.08);
+        let per_head = r.range(20.0, 60.0);
+        let tax_ratio = r.range(0.03, 0.08);
+        let refund_q = if r.chance(0.02) { Some(r.below(4) as u32) } else { None };
+        let start_q = if est.y < first { first * 4 } else { est.y * 4 + (est.m as i32 - 1) / 3 };
+        let (mut miss_out, mut miss_tax) = (false, false);
+        if start_q < last * 4 + 3 && r.chance(0.02) {
+            match r.below(3) {
+                0 => miss_out = true,
+                1 => miss_tax = true,
+                _ => (miss_out, miss_tax) = (true, true),
+            }
+        }
+        let mut text_pending = plan.hit(TEXT_CELL, i);
+        let mut dup_pending = plan.hit(DUP_OUTPUT, i);
+        for y in first..=last {
+            let annual = base * (1.0 + growth).powi(y - last);
+            for q in 0..4u32 {
+                if y * 4 + (q as i32) < start_q {
+                    continue;
+                }
+                let period = format!("{y}Q{}", q + 1);
+                let is_last = y == last && q == 3;
+                let rev = annual * SEASON[q as usize] * r.noise(0.06);
+                let energy = rev / energy_div * r.noise(0.05);
+                let mut row = [
+                    id.clone(), period.clone(), num(rev), num(rev * va_ratio * r.noise(0.04)), num(energy),
+                    if no_emissions { String::new() } else { num((rev / emis_div * r.noise(0.1)).max(0.01)) },
+                    rd_ratio.map(|x| num(rev * x * r.noise(0.2))).unwrap_or_default(),
+                    ((annual / per_head * r.noise(0.03)).round().max(3.0) as i64).to_string(),
+                    if no_electricity || r.chance(0.03) { String::new() } else { num(energy * 0.8 * r.noise(0.05)) },
+                    tech_ratio.map(|x| num(rev * x * r.noise(0.3))).unwrap_or_default(),
+                ];
+                if !(is_last && miss_out) {
+                    if text_pending {
+                        row[2] = if i % 2 == 0 { format!("约{}", (rev / 10.0).round() * 10.0) } else { "n/a".into() };
+                        text_pending = false;
+                    }
+                    out_w.write_record(&row)?;
+                    sum.output_rows += 1;
+                    if dup_pending {
+                        if i % 2 == 1 {
+                            row[2] = num(rev * 1.08);
+                        }
+                        out_w.write_record(&row)?;
+                        sum.output_rows += 1;
+                        dup_pending = false;
+                    }
+                }
+                let mut tax = rev * tax_ratio * r.noise(0.15);
+                if y == last && refund_q == Some(q) {
+                    tax = -rev * tax_ratio * r.range(0.1, 0.5);
+                }
+                if !(is_last && miss_tax) {
+                    tax_w.write_record([id.as_str(), &period, &num(tax)])?;
+                    sum.tax_rows += 1;
+                }
+            }
+        }
+        if plan.hit(TAX_UNKNOWN, i) {
+            let ghost = make_id(county, ghost_seq + 1);
+            ghost_seq += 1;
+            tax_w.write_record([ghost.as_str(), &format!("{last}Q1"), &num(r.range(5.0, 50.0))])?;
+            sum.tax_rows += 1;
+        }
+
+        // ---- events
+        if r.chance(0.04) {
+            let count = if r.chance(0.8) { 1 } else { 2 };
+            for _ in 0..count {
+                let y = r.int(first.max(est.y) as i64, last as i64) as i32;
+                let m = if y == est.y { r.int(est.m as i64, 12) } else { r.int(1, 12) } as u32;
+                let d = if y == est.y && m == est.m { r.int(est.d as i64, 28) } else { r.int(1, 28) } as u32;
+                let date = Date { y, m, d }.text();
+                let x = r.f();
+                let (kind, note) = if x < 0.70 {
+                    let what = ["废水超标排放", "废气处理设施未正常运行", "危险废物贮存不规范", "未批先建"][r.below(4) as usize];
+                    ("env_penalty", format!("{what}，罚款{}万元", r.int(2, 50)))
+                } else if x < 0.92 {
+                    ("safety_accident_general", format!("发生一般生产安全事故，{}人受伤", r.int(1, 3)))
+                } else if x < 0.97 {
+                    ("safety_accident_major", format!("发生较大生产安全事故，{}人死亡", r.int(3, 9)))
+                } else {
+                    ("dishonesty_serious", "被列入严重失信主体名单".to_string())
+                };
+                ev_w.write_record([id.as_str(), &date, kind, &note])?;
+                sum.event_rows += 1;
+            }
+        }
+    }
+
+    for w in [&mut ent_w, &mut land_w, &mut out_w, &mut tax_w, &mut ev_w] {
+        w.flush()?;
+    }
+    if plan.count > 0 {
+        sum.defects = DEFECT_KINDS.iter().map(|k| format!("{k}: {}", plan.count)).collect();
+    }
+    Ok(sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(n: usize, defects: bool) -> GenOptions {
+        GenOptions { enterprises: n, seed: 42, first_year: 2023, last_year: 2025, defects }
+    }
+
+    fn read(dir: &Path, file: &str) -> Vec<csv::StringRecord> {
+        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
+        r.records().map(|x| x.unwrap()).collect()
+    }
+
+    const FILES: [&str; 5] = ["enterprises.csv", "land.csv", "output.csv", "tax.csv", "events.csv"];
+
+    #[test]
+    fn same_options_give_identical_bytes() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        generate(&opts(200, true), a.path()).unwrap();
+        generate(&opts(200, true), b.path()).unwrap();
+        for f in FILES {
+            assert_eq!(fs::read(a.path().join(f)).unwrap(), fs::read(b.path().join(f)).unwrap(), "{f}");
+        }
+        let c = tempfile::tempdir().unwrap();
+        generate(&GenOptions { seed: 43, ..opts(200, true) }, c.path()).unwrap();
+        assert_ne!(fs::read(a.path().join("output.csv")).unwrap(), fs::read(c.path().join("output.csv")).unwrap());
+    }
+
+    #[test]
+    fn clean_data_is_clean_and_counts_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = generate(&opts(200, false), dir.path()).unwrap();
+        assert!(s.defects.is_empty());
+        let ents = read(dir.path(), "enterprises.csv");
+        assert_eq!(ents.len(), s.enterprises);
+        let known: std::collections::HashSet<String> = ents.iter().map(|r| r[0].to_string()).collect();
+        assert_eq!(known.len(), 200, "ids are unique");
+        let names: std::collections::HashSet<String> = ents.iter().map(|r| r[1].to_string()).collect();
+        assert_eq!(names.len(), 200, "names are unique");
+        for (f, expect) in [("land.csv", s.land_rows), ("output.csv", s.output_rows), ("tax.csv", s.tax_rows), ("events.csv", s.event_rows)] {
+            let rows = read(dir.path(), f);
+            assert_eq!(rows.len(), expect, "{f}");
+            for r in &rows {
+                assert_eq!(ids::id_problem(&r[0]), None);
+                assert!(known.contains(&r[0]), "{f}: unknown id {}", &r[0]);
+            }
+        }
+        for r in &ents {
+            assert_eq!(ids::id_problem(&r[0]), None);
+        }
+        for r in read(dir.path(), "land.csv") {
+            let area: f64 = r[2].parse().unwrap();
+            assert!(area > 0.0, "{r:?}");
+            assert!(["亩", "平方米"].contains(&&r[3]) && ["自有", "租入", "租出"].contains(&&r[4]));
+        }
+        // numbers parse and have at most 2 decimals; 12 quarters at most per enterprise
+        for r in read(dir.path(), "output.csv") {
+            for cell in r.iter().skip(2).filter(|c| !c.is_empty()) {
+                cell.parse::<f64>().unwrap();
+                assert!(cell.split('.').nth(1).map_or(0, str::len) <= 2, "{cell}");
+            }
+        }
+        assert!(s.output_rows <= 200 * 12 && s.output_rows > 200 * 10);
+        let has = |tenure: &str| read(dir.path(), "land.csv").iter().any(|r| &r[4] == tenure);
+        assert!(has("租入") && has("租出"));
+    }
+
+    #[test]
+    fn defects_are_injected_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = generate(&opts(200, true), dir.path()).unwrap();
+        assert_eq!(s.defects.len(), 8);
+        assert!(s.defects.iter().all(|d| d.ends_with(": 1")), "{:?}", s.defects);
+        let ents = read(dir.path(), "enterprises.csv");
+        assert_eq!(ents.len(), 201); // one exact duplicate
+        assert_eq!(ents.iter().filter(|r| ids::id_problem(&r[0]).is_some()).count(), 1);
+        let land = read(dir.path(), "land.csv");
+        assert_eq!(land.len(), s.land_rows);
+        assert_eq!(land.iter().filter(|r| r[2].starts_with('-')).count(), 1);
+        assert_eq!(land.iter().filter(|r| &r[2] == "0").count(), 1);
+        let known: std::collections::HashSet<String> = ents.iter().map(|r| r[0].to_string()).collect();
+        assert_eq!(land.iter().filter(|r| !known.contains(&r[0])).count(), 1);
+        let out = read(dir.path(), "output.csv");
+        assert_eq!(out.len(), s.output_rows);
+        assert_eq!(out.iter().filter(|r| r[2].parse::<f64>().is_err()).count(), 1);
+        let keys: std::collections::HashSet<(String, String)> = out.iter().map(|r| (r[0].to_string(), r[1].to_string())).collect();
+        assert_eq!(keys.len(), out.len() - 1);
+        let tax = read(dir.path(), "tax.csv");
+        assert_eq!(tax.len(), s.tax_rows);
+        assert_eq!(tax.iter().filter(|r| !known.contains(&r[0])).count(), 1);
+    }
+
+    #[test]
+    fn number_format() {
+        assert_eq!(num(1234.5678), "1234.57");
+        assert_eq!(num(12000.0), "12000");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(-0.001), "0");
+        assert_eq!(make_id(0, 1), ids::with_check("91610902MA0000001").unwrap());
+    }
+
+    /// Timing check: `cargo test --release --lib generate::tests::hundred_thousand -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn hundred_thousand() {
+        let dir = Path::new("/tmp/gen100k");
+        let t = std::time::Instant::now();
+        let s = generate(&GenOptions { enterprises: 100_000, seed: 7, first_year: 2023, last_year: 2025, defects: true }, dir).unwrap();
+        println!("100k enterprises in {:.2?}: {s:?}", t.elapsed());
+        for f in FILES {
+            println!("{f}: {} bytes", fs::metadata(dir.join(f)).unwrap().len());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! The evaluation, stage by stage: ingest and validate → indicators → score → classify and rank.
+//! Writing the outputs is `report`'s job; this module only produces the [`Run`].
+
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::indicators::{self, Facts};
+use crate::method::{self, Loaded};
+use crate::period::Period;
+use crate::score::{self, BenchmarkSource, Scored};
+use crate::{rank, validate};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Everything an evaluation produced, in enterprise file order.
+pub struct Run {
+    pub data: Dataset,
+    pub method: Loaded,
+    pub period: Period,
+    pub facts: Vec<Facts>,
+    pub scored: Vec<Scored>,
+    pub benchmarks: Vec<BenchmarkSource>,
+    pub data_dir: PathBuf,
+    /// (stage, milliseconds)
+    pub timings: Vec<(String, f64)>,
+}
+
+fn ms(t: Instant) -> f64 {
+    (t.elapsed().as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// Runs the evaluation of the dataset in `data_dir` under the methodology file for `period`.
+pub fn evaluate(data_dir: &Path, method_path: &Path, period: Period) -> Result<Run> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let method = method::load(method_path)?;
+    timings.push(("methodology".to_string(), ms(t)));
+    let t = Instant::now();
+    let data = validate::load(data_dir)?;
+    timings.push(("ingest and validate".to_string(), ms(t)));
+    evaluate_loaded(data, method, period, data_dir, timings)
+}
+
+/// The stages after loading, for callers that already hold the data (tests, what-if runs).
+pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>) -> Result<Run> {
+    let t = Instant::now();
+    let facts = indicators::compute(&data, &period, method.method.land.basis);
+    for acc in data.accounts.iter_mut() {
+        acc.in_period = match acc.kind.as_str() {
+            "output" => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),
+            "tax" => Some(data.tax.iter().filter(|r| period.contains(r.quarter)).count()),
+            _ => None,
+        };
+    }
+    timings.push(("indicators".to_string(), ms(t)));
+    let t = Instant::now();
+    let method_dir = method.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let dirs = [data_dir, method_dir.as_path()];
+    let (mut scored, benchmarks) = score::score(&data, &facts, &method, &period, &dirs).map_err(Error::BadInput)?;
+    timings.push(("score".to_string(), ms(t)));
+    let t = Instant::now();
+    rank::classify_and_rank(&data, &method, &mut scored);
+    timings.push(("classify and rank".to_string(), ms(t)));
+    Ok(Run { data, method, period, facts, scored, benchmarks, data_dir: data_dir.to_path_buf(), timings })
+}

@@ -1,0 +1,115 @@
+//! The enterprises table: one row per enterprise with its land, every indicator value and points,
+//! bonus, penalty, total, class, ranks and the reason for anything but a plain grade.
+
+use super::table::{Cell, Table};
+use crate::pipeline::Run;
+use crate::score::Status;
+
+/// Indicator keys over all tracks in first-appearance order, with their Chinese names.
+pub fn indicator_columns(run: &Run) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for t in &run.method.method.tracks {
+        for i in &t.indicators {
+            if !out.iter().any(|(k, _)| *k == i.key) {
+                out.push((i.key.clone(), if i.zh.is_empty() { i.key.clone() } else { i.zh.clone() }));
+            }
+        }
+    }
+    out
+}
+
+/// Row order: by track, graded and vetoed firms by rank, then undetermined, out of scope, not scored;
+/// within those, enterprise_id.
+pub fn row_order(run: &Run) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..run.data.enterprises.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let (sa, sb) = (&run.scored[a], &run.scored[b]);
+        let ka = (sa.track.unwrap_or(usize::MAX), sa.status.max(Status::Vetoed), sa.rank.unwrap_or(usize::MAX));
+        let kb = (sb.track.unwrap_or(usize::MAX), sb.status.max(Status::Vetoed), sb.rank.unwrap_or(usize::MAX));
+        ka.cmp(&kb)
+            .then_with(|| sa.status.cmp(&sb.status))
+            .then_with(|| run.data.enterprises[a].id.cmp(&run.data.enterprises[b].id))
+    });
+    idx
+}
+
+pub fn table(run: &Run) -> Table {
+    let d = run.method.method.output.decimals;
+    let mut t = Table::new(&[("enterprise_id", "统一社会信用代码 enterprise_id"), ("name", "企业名称 name")]);
+    for x in &run.data.extra_columns {
+        t.push_column(x.clone(), x.clone());
+    }
+    for (c, l) in [
+        ("county", "县区 county"),
+        ("park", "园区 park"),
+        ("industry", "行业代码 industry"),
+        ("scale", "规模 scale"),
+        ("track", "评价序列 track"),
+        ("status", "状态 status"),
+        ("land_mu", "用地面积(亩) land_mu"),
+        ("land_owned_mu", "自有(亩) land_owned_mu"),
+        ("land_rented_in_mu", "租入(亩) land_rented_in_mu"),
+        ("land_rented_out_mu", "租出(亩) land_rented_out_mu"),
+    ] {
+        t.push_column(c.into(), l.into());
+    }
+    let inds = indicator_columns(run);
+    for (k, zh) in &inds {
+        t.push_column(k.clone(), format!("{zh} {k}"));
+    }
+    for (k, zh) in &inds {
+        t.push_column(format!("pts_{k}"), format!("{zh}得分 pts_{k}"));
+    }
+    for (c, l) in [
+        ("bonus", "加分 bonus"),
+        ("penalty", "减分 penalty"),
+        ("total", "总分 total"),
+        ("class", "等级 class"),
+        ("rank", "排名 rank"),
+        ("county_rank", "县区排名 county_rank"),
+        ("industry_rank", "行业排名 industry_rank"),
+        ("reason", "说明 reason"),
+    ] {
+        t.push_column(c.into(), l.into());
+    }
+    for i in row_order(run) {
+        let e = &run.data.enterprises[i];
+        let f = &run.facts[i];
+        let s = &run.scored[i];
+        let track = s.track.map(|x| &run.method.method.tracks[x]);
+        let mut row = vec![Cell::text(&e.id), Cell::text(&e.name)];
+        row.extend(e.extra.iter().map(Cell::text));
+        row.extend([
+            Cell::text(&e.county),
+            Cell::text(&e.park),
+            Cell::text(&e.industry),
+            Cell::text(&e.scale),
+            Cell::text(track.map(|t| t.name.as_str()).unwrap_or("")),
+            Cell::text(s.status.label()),
+            Cell::Num(f.land, 4),
+            Cell::Num(f.land_owned, 4),
+            Cell::Num(f.land_rented_in, 4),
+            Cell::Num(f.land_rented_out, 4),
+        ]);
+        let pos = |k: &str| track.and_then(|t| t.indicators.iter().position(|i| i.key == k));
+        for (k, _) in &inds {
+            row.push(Cell::opt(pos(k).and_then(|p| s.values[p]), d));
+        }
+        for (k, _) in &inds {
+            row.push(Cell::opt(pos(k).and_then(|p| s.points[p]), d));
+        }
+        let scored = s.total.is_some();
+        row.extend([
+            if scored { Cell::Num(s.bonus, 4) } else { Cell::Empty },
+            if scored { Cell::Num(s.penalty, 4) } else { Cell::Empty },
+            if scored { Cell::text(&s.total_text) } else { Cell::Empty },
+            Cell::text(&s.class),
+            Cell::rank(s.rank),
+            Cell::rank(s.county_rank),
+            Cell::rank(s.industry_rank),
+            Cell::text(s.reasons.join("; ")),
+        ]);
+        t.rows.push(row);
+    }
+    t
+}

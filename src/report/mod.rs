@@ -1,0 +1,108 @@
+//! Report stage: the tables of a run (CSV and one XLSX workbook), the exceptions file and the manifest.
+//!
+//! Files in the output folder: `enterprises.csv`, `by_county.csv`, `by_park.csv`, `by_industry.csv`,
+//! `benchmarks.csv`, `exceptions.csv`, `results.xlsx` (all of them as sheets) and `manifest.json`.
+
+pub mod aggregates;
+pub mod enterprises;
+pub mod manifest;
+pub mod table;
+
+use crate::dataset::Exception;
+use crate::error::{Error, Result};
+use crate::pipeline::Run;
+use std::path::{Path, PathBuf};
+use table::{Cell, Table};
+
+/// The exceptions file: every row not used as given, with the reason and what was done.
+pub fn exceptions_table(ex: &[Exception]) -> Table {
+    let mut t = Table::new(&[
+        ("file", "文件 file"),
+        ("line", "行 line"),
+        ("column", "列 column"),
+        ("enterprise_id", "统一社会信用代码 enterprise_id"),
+        ("reason", "原因 reason"),
+        ("action", "处理 action"),
+    ]);
+    for e in ex {
+        t.rows.push(vec![
+            Cell::text(&e.file),
+            Cell::Int(e.line as i64),
+            Cell::text(&e.column),
+            Cell::text(&e.enterprise_id),
+            Cell::text(&e.reason),
+            Cell::text(&e.action),
+        ]);
+    }
+    t
+}
+
+fn benchmarks_table(run: &Run) -> Table {
+    let mut t = Table::new(&[
+        ("track", "评价序列 track"),
+        ("indicator", "指标 indicator"),
+        ("group", "分组 group"),
+        ("benchmark", "基准值 benchmark"),
+        ("how", "来源 how"),
+    ]);
+    for b in &run.benchmarks {
+        t.rows.push(vec![Cell::text(&b.track), Cell::text(&b.indicator), Cell::text(&b.group), Cell::text(format!("{}", b.value)), Cell::text(&b.how)]);
+    }
+    t
+}
+
+/// Checks that `out` may receive a run: not the data folder, and either new, empty, or an earlier run
+/// (it holds a manifest.json) unless `force`.
+pub fn prepare_out_dir(out: &Path, data_dir: &Path, force: bool) -> Result<()> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if out.exists() && canon(out) == canon(data_dir) {
+        return Err(Error::Output(format!("refusing to write results into the data folder {}; choose another --out", out.display())));
+    }
+    if out.is_dir() && !force {
+        let non_empty = std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false);
+        if non_empty && !out.join("manifest.json").is_file() {
+            return Err(Error::Output(format!(
+                "{} is not empty and is not an earlier mujun run; choose another --out or add --force",
+                out.display()
+            )));
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::Output(format!("cannot create {}: {e}", out.display())))
+}
+
+/// Writes every output of a run into `out`; returns the files written.
+pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
+    let io = |e: std::io::Error| Error::Output(e.to_string());
+    let digits = run.method.method.ranking.industry_digits;
+    let ent = enterprises::table(run);
+    let county = aggregates::table(run, "county", "县区 county", |i| run.data.enterprises[i].county.clone());
+    let park = aggregates::table(run, "park", "园区 park", |i| run.data.enterprises[i].park.clone());
+    let industry = aggregates::table(run, "industry", "行业 industry", |i| run.data.enterprises[i].industry.chars().take(digits).collect());
+    let bench = benchmarks_table(run);
+    let exc = exceptions_table(&run.data.exceptions);
+    let mut files = Vec::new();
+    for (name, t) in [
+        ("enterprises.csv", &ent),
+        ("by_county.csv", &county),
+        ("by_park.csv", &park),
+        ("by_industry.csv", &industry),
+        ("benchmarks.csv", &bench),
+        ("exceptions.csv", &exc),
+    ] {
+        let p = out.join(name);
+        table::write_csv(&p, t).map_err(io)?;
+        files.push(p);
+    }
+    let xlsx = out.join("results.xlsx");
+    table::write_xlsx(
+        &xlsx,
+        &[("企业 enterprises", &ent), ("县区 county", &county), ("园区 park", &park), ("行业 industry", &industry), ("基准值 benchmarks", &bench), ("例外 exceptions", &exc)],
+    )
+    .map_err(Error::Output)?;
+    files.push(xlsx);
+    let m = manifest::build(run, &files, command).map_err(io)?;
+    let p = out.join("manifest.json");
+    table::write_atomic(&p, m.as_bytes()).map_err(io)?;
+    files.push(p);
+    Ok(files)
+}

@@ -1,0 +1,140 @@
+//! A typed output table written the same way to CSV and XLSX. Text cells that a spreadsheet would run as
+//! a formula (starting with = + - @, tab or carriage return) are neutralized with a leading apostrophe,
+//! as OWASP advises for CSV injection; numbers are never touched (a negative number stays a number).
+//! Files are written to a temporary name and renamed, so an interrupted run never leaves half a file.
+
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A number and the decimals it is shown with (half up on the shortest representation).
+    Num(f64, usize),
+    Int(i64),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+    pub fn opt(x: Option<f64>, decimals: usize) -> Cell {
+        x.map_or(Cell::Empty, |v| Cell::Num(v, decimals))
+    }
+    pub fn rank(x: Option<usize>) -> Cell {
+        x.map_or(Cell::Empty, |v| Cell::Int(v as i64))
+    }
+    /// The cell as it appears in CSV.
+    pub fn render(&self) -> String {
+        match self {
+            Cell::Text(s) => neutralize(s),
+            Cell::Num(v, d) => crate::decimal::round_half_up_str(*v, *d),
+            Cell::Int(i) => i.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// Prefixes text that a spreadsheet would treat as a formula.
+pub fn neutralize(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Machine column names (English, snake_case): the CSV header.
+    pub columns: Vec<String>,
+    /// Reader column names (Chinese where one exists): the XLSX header.
+    pub labels: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(columns: &[(&str, &str)]) -> Table {
+        Table {
+            columns: columns.iter().map(|c| c.0.to_string()).collect(),
+            labels: columns.iter().map(|c| c.1.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+    pub fn push_column(&mut self, name: String, label: String) {
+        self.columns.push(name);
+        self.labels.push(label);
+    }
+}
+
+/// Writes bytes to `path` through a temporary file in the same folder, then renames it into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// CSV in UTF-8 with a BOM (so Excel shows the Chinese text), header row of machine names.
+pub fn to_csv(t: &Table) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(&t.columns).expect("in-memory write");
+    for row in &t.rows {
+        w.write_record(row.iter().map(|c| c.render())).expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory write")
+}
+
+pub fn write_csv(path: &Path, t: &Table) -> std::io::Result<()> {
+    write_atomic(path, &to_csv(t))
+}
+
+/// One workbook with a sheet per table (sheet names ≤ 31 characters, Chinese allowed).
+pub fn write_xlsx(path: &Path, sheets: &[(&str, &Table)]) -> Result<(), String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    for (name, t) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).map_err(|e| e.to_string())?;
+        for (c, label) in t.labels.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, label, &bold).map_err(|e| e.to_string())?;
+        }
+        for (r, row) in t.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                let res = match cell {
+                    Cell::Text(s) => ws.write_string(r, c, neutralize(s)).map(|_| ()),
+                    Cell::Num(v, d) => ws.write_number(r, c, crate::decimal::round_half_up(*v, *d)).map(|_| ()),
+                    Cell::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
+                    Cell::Empty => Ok(()),
+                };
+                res.map_err(|e| e.to_string())?;
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
+    }
+    let bytes = wb.save_to_buffer().map_err(|e| e.to_string())?;
+    write_atomic(path, &bytes).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_in_text_are_neutralized_numbers_are_not() {
+        let mut t = Table::new(&[("name", "企业名称"), ("tax", "税收")]);
+        t.rows.push(vec![Cell::text("=HYPERLINK(\"x\")"), Cell::Num(-24.0, 2)]);
+        t.rows.push(vec![Cell::text("@SUM(A1)"), Cell::Num(1.005, 2)]);
+        let csv = String::from_utf8(to_csv(&t)).unwrap();
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\",-24.00"), "{csv}");
+        assert!(csv.contains("'@SUM(A1),1.01"), "{csv}");
+    }
+}
