@@ -29,10 +29,15 @@ pub fn summary(run: &Run, out: &Path) -> String {
         let cl: Vec<String> = classes.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(s, "track {}: classes {}", track.name, if cl.is_empty() { "none".into() } else { cl.join(", ") });
         let mut top: Vec<usize> = (0..run.scored.len()).filter(|&i| run.scored[i].track == Some(t) && run.scored[i].status == Status::Graded).collect();
-        top.sort_by_key(|&i| (run.scored[i].rank, run.data.enterprises[i].county.clone(), run.data.enterprises[i].id.clone()));
-        for &i in top.iter().filter(|&&i| run.scored[i].rank.is_some_and(|r| r <= 5)).take(5) {
+        // The city's top five by the documented order (rounded total, tie-break values, id).
+        top.sort_by(|&a, &b| {
+            let (x, y) = (&run.scored[a], &run.scored[b]);
+            let (tx, ty) = (x.total_rounded().unwrap_or(f64::MIN), y.total_rounded().unwrap_or(f64::MIN));
+            ty.total_cmp(&tx).then_with(|| run.data.enterprises[a].id.cmp(&run.data.enterprises[b].id))
+        });
+        for (n, &i) in top.iter().take(5).enumerate() {
             let (e, x) = (&run.data.enterprises[i], &run.scored[i]);
-            let _ = writeln!(s, "  {:>2}. {} {} {} {} {}", x.rank.unwrap_or(0), x.total_text, x.class, e.county, e.name, e.id);
+            let _ = writeln!(s, "  {}. {} {} {} {} {} (county rank {})", n + 1, x.total_text, x.class, e.county, e.name, e.id, x.county_rank.unwrap_or(0));
         }
     }
     let read: usize = run.data.accounts.iter().map(|a| a.read).sum();
