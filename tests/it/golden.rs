@@ -88,3 +88,20 @@ fn golden_inputs_have_no_exceptions() {
         assert!(data.exceptions.is_empty(), "{name}: {:?}", data.exceptions);
     }
 }
+
+/// docs/data-format.md lists every accepted header the code knows.
+#[test]
+fn data_format_doc_lists_every_alias() {
+    let doc = std::fs::read_to_string(repo("docs/data-format.md")).unwrap();
+    for kind in mujun::ingest::Kind::ALL {
+        for d in mujun::validate::columns::defs(kind) {
+            assert!(doc.contains(&format!("`{}`", d.name)), "{}", d.name);
+            for a in d.aliases {
+                assert!(doc.contains(a), "docs/data-format.md lacks the header {a} of {}", d.name);
+            }
+        }
+        for a in kind.stem_aliases() {
+            assert!(doc.contains(a), "docs/data-format.md lacks the file name {a}");
+        }
+    }
+}
