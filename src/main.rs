@@ -47,9 +47,12 @@ enum Cmd {
     Validate {
         #[arg(long)]
         data: PathBuf,
-        /// Where to write exceptions.csv (default: print a summary only).
+        /// Folder for exceptions.csv.
+        #[arg(long, default_value = "reports/validate")]
+        out: PathBuf,
+        /// Write into a non-empty folder that is not an earlier run.
         #[arg(long)]
-        out: Option<PathBuf>,
+        force: bool,
     },
     /// Check a methodology file and print its rules back in words.
     Check {
@@ -98,14 +101,14 @@ fn run(args: Args) -> Result<u8> {
             say(cli::summary(&run, &out));
             Ok(0)
         }
-        Cmd::Validate { data, out } => {
+        Cmd::Validate { data, out, force } => {
             let ds = validate::load(&data)?;
-            if let Some(out) = out {
-                report::prepare_out_dir(&out, &data, false)?;
-                report::table::write_csv(&out.join("exceptions.csv"), &report::exceptions_table(&ds.exceptions))
-                    .map_err(|e| Error::Output(e.to_string()))?;
-            }
-            say(cli::validation_summary(&ds));
+            report::prepare_out_dir(&out, &data, force)?;
+            let path = out.join("exceptions.csv");
+            report::table::write_csv(&path, &report::exceptions_table(&ds.exceptions)).map_err(|e| Error::Output(e.to_string()))?;
+            let manifest = serde_json::json!({ "mujun_version": mujun::VERSION, "command": cli::command_line(), "inputs": ds.accounts });
+            report::table::write_atomic(&out.join("manifest.json"), manifest.to_string().as_bytes()).map_err(|e| Error::Output(e.to_string()))?;
+            say(format!("{}\nexceptions: {}", cli::validation_summary(&ds), path.display()));
             Ok(if ds.accounts.iter().any(|a| a.excepted > 0) { 1 } else { 0 })
         }
         Cmd::Check { method } => {
