@@ -54,6 +54,14 @@ enum Cmd {
         #[arg(long)]
         force: bool,
     },
+    /// Explain one enterprise's result from a finished run: indicators, benchmarks, points, class, ranks.
+    Explain {
+        /// The run folder (the --out of evaluate).
+        #[arg(long)]
+        run: PathBuf,
+        /// 统一社会信用代码 of the enterprise.
+        enterprise_id: String,
+    },
     /// Check a methodology file and print its rules back in words.
     Check {
         #[arg(long)]
@@ -110,6 +118,11 @@ fn run(args: Args) -> Result<u8> {
             report::table::write_atomic(&out.join("manifest.json"), manifest.to_string().as_bytes()).map_err(|e| Error::Output(e.to_string()))?;
             say(format!("{}\nexceptions: {}", cli::validation_summary(&ds), path.display()));
             Ok(if ds.accounts.iter().any(|a| a.excepted > 0) { 1 } else { 0 })
+        }
+        Cmd::Explain { run, enterprise_id } => {
+            let text = report::explain::print(&run, &enterprise_id).map_err(Error::BadInput)?;
+            println!("{text}");
+            Ok(0)
         }
         Cmd::Check { method } => {
             let loaded = method::load(&method)?;

@@ -1,10 +1,11 @@
 //! Report stage: the tables of a run (CSV and one XLSX workbook), the exceptions file and the manifest.
 //!
 //! Files in the output folder: `enterprises.csv`, `by_county.csv`, `by_park.csv`, `by_industry.csv`,
-//! `benchmarks.csv`, `exceptions.csv`, `results.xlsx` (all of them as sheets) and `manifest.json`.
+//! `benchmarks.csv`, `exceptions.csv`, `explain.csv`, `results.xlsx` (the tables as sheets) and `manifest.json`.
 
 pub mod aggregates;
 pub mod enterprises;
+pub mod explain;
 pub mod manifest;
 pub mod table;
 
@@ -80,6 +81,7 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
     let industry = aggregates::table(run, "industry", "行业 industry", |i| run.data.enterprises[i].industry.chars().take(digits).collect());
     let bench = benchmarks_table(run);
     let exc = exceptions_table(&run.data.exceptions);
+    let expl = explain::table(run);
     let mut files = Vec::new();
     for (name, t) in [
         ("enterprises.csv", &ent),
@@ -88,6 +90,7 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
         ("by_industry.csv", &industry),
         ("benchmarks.csv", &bench),
         ("exceptions.csv", &exc),
+        ("explain.csv", &expl),
     ] {
         let p = out.join(name);
         table::write_csv(&p, t).map_err(io)?;

@@ -19,24 +19,29 @@ pub(super) fn veto(a: &Adjust, events: &[&Event], p: &Period) -> Option<String> 
         .next()
 }
 
-/// (bonus, penalty, notes) of enterprise `i`; penalty is ≤ 0.
-pub(super) fn bonus_penalty(a: &Adjust, data: &Dataset, i: usize, events: &[&Event], p: &Period) -> (f64, f64, Vec<String>) {
+/// (bonus, penalty, notes, items) of enterprise `i`; penalty is ≤ 0; items list each bonus and penalty.
+pub(super) fn bonus_penalty(a: &Adjust, data: &Dataset, i: usize, events: &[&Event], p: &Period) -> (f64, f64, Vec<String>, Vec<(String, f64)>) {
     let e = &data.enterprises[i];
     let mut notes = Vec::new();
+    let mut items = Vec::new();
     let mut bonus = 0.0;
     for (tag, pts) in &a.bonus_tags {
         if e.tags.iter().any(|t| t == tag) {
             bonus += pts;
+            items.push((format!("bonus tag {tag}"), *pts));
         }
     }
     let mut penalty = 0.0;
     for ev in events.iter().filter(|ev| in_period(ev.date, p)) {
+        let what = format!("{} {} {}", ev.kind, crate::dates::format(ev.date), ev.note);
         if let Some(pts) = a.bonus_events.get(&ev.kind) {
             bonus += pts;
+            items.push((format!("bonus event {}", what.trim()), *pts));
         }
         if let Some(pts) = a.penalty_events.get(&ev.kind) {
             penalty += pts;
             notes.push(format!("{} {} {}", ev.kind, crate::dates::format(ev.date), trim_number(*pts)));
+            items.push((format!("penalty event {}", what.trim()), *pts));
         }
     }
     if let Some(cap) = a.bonus_cap {
@@ -51,7 +56,7 @@ pub(super) fn bonus_penalty(a: &Adjust, data: &Dataset, i: usize, events: &[&Eve
             penalty = -cap;
         }
     }
-    (bonus, penalty, notes)
+    (bonus, penalty, notes, items)
 }
 
 /// Events grouped by enterprise index, in file order.

@@ -64,8 +64,15 @@ pub struct Scored {
     /// Whether indicator values and points were computed.
     pub scored: bool,
     pub values: Vec<Option<f64>>,
+    /// Numerator and denominator of each indicator, as evaluated (for the explanation).
+    pub nums: Vec<Option<f64>>,
+    pub dens: Vec<Option<f64>>,
+    /// Points before cap and floor.
+    pub raw_points: Vec<Option<f64>>,
     pub points: Vec<Option<f64>>,
     pub benchmarks: Vec<Option<f64>>,
+    /// Bonus and penalty items: (what, points).
+    pub items: Vec<(String, f64)>,
     pub bonus: f64,
     pub penalty: f64,
     /// Unrounded total.
@@ -123,10 +130,11 @@ pub fn score(
         if !s.scored {
             continue;
         }
-        let (bonus, penalty, notes) = adjust::bonus_penalty(&m.adjust, data, i, &events[i], period);
+        let (bonus, penalty, notes, items) = adjust::bonus_penalty(&m.adjust, data, i, &events[i], period);
         s.bonus = bonus;
         s.penalty = penalty;
         s.reasons.extend(notes);
+        s.items = items;
         let mut total = 0.0;
         for p in &s.points {
             total += p.unwrap_or(0.0);
@@ -148,8 +156,12 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
         reasons: Vec::new(),
         scored: false,
         values: Vec::new(),
+        nums: Vec::new(),
+        dens: Vec::new(),
+        raw_points: Vec::new(),
         points: Vec::new(),
         benchmarks: Vec::new(),
+        items: Vec::new(),
         bonus: 0.0,
         penalty: 0.0,
         total: None,
@@ -167,6 +179,9 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     let n = track.indicators.len();
     s.track = Some(t);
     s.values = vec![None; n];
+    s.nums = vec![None; n];
+    s.dens = vec![None; n];
+    s.raw_points = vec![None; n];
     s.points = vec![None; n];
     s.benchmarks = vec![None; n];
     let f = env.f;
@@ -222,7 +237,10 @@ fn values(
         let env = EntEnv { e: &data.enterprises[i], f: &facts[i], period };
         let mut row = Vec::with_capacity(track.indicators.len());
         for (k, ind) in track.indicators.iter().enumerate() {
-            let raw = match (c.num[k].eval(&env), c.den[k].eval(&env)) {
+            let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
+            out[i].nums[k] = num.num();
+            out[i].dens[k] = den.num();
+            let raw = match (num, den) {
                 (_, Value::Num(d)) if d == 0.0 => Raw::ZeroDen,
                 (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
                 _ => Raw::Missing,
@@ -301,6 +319,7 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
                 _ => None,
             };
             let name = if ind.zh.is_empty() { ind.key.clone() } else { ind.zh.clone() };
+            out[i].raw_points[k] = pts;
             let pts = pts.map(|p| {
                 let mut q = p;
                 if let Some(c) = ind.cap_times_weight.or(pr.cap_times_weight) {

@@ -23,8 +23,13 @@ fn number(s: &str) -> f64 {
 
 fn check(name: &str, tables: &[&str]) {
     let dir = repo(&format!("tests/golden/{name}"));
+    check_with(name, &dir.join("methodology.toml"), tables);
+}
+
+fn check_with(name: &str, method: &Path, tables: &[&str]) {
+    let dir = repo(&format!("tests/golden/{name}"));
     let out = tempfile::tempdir().unwrap();
-    evaluate(&dir, &dir.join("methodology.toml"), "2024", out.path());
+    evaluate(&dir, method, "2024", out.path());
     let got = by_key(&out.path().join("enterprises.csv"), "ref");
     let mut checked = 0;
     for table in tables {
@@ -104,4 +109,38 @@ fn data_format_doc_lists_every_alias() {
             assert!(doc.contains(a), "docs/data-format.md lacks the file name {a}");
         }
     }
+}
+
+/// The presets shipped in data/methods reproduce the worked examples they cite.
+#[test]
+fn presets_reproduce_the_worked_examples() {
+    check_with("w1_zj6", &repo("data/methods/zhejiang_six.toml"), &["results_gs", "results_gx"]);
+    check_with("w2_bench", &repo("data/methods/benchmark_formula.toml"), &["results"]);
+    check_with("w3_quota", &repo("data/methods/rank_quota.toml"), &["results_gs", "results_gx"]);
+    check_with("w4_minmax", &repo("data/methods/minmax.toml"), &["results_gs", "results_gx"]);
+}
+
+/// `mujun explain` shows the arithmetic behind W2's S01: tax points 45 ÷ 20 × 45 = 101.25 capped at
+/// 2 × 45 = 90, benchmark 2 × 10 from county_prior.csv, bonus 3 + 2, and the veto.
+#[test]
+fn explain_shows_cap_benchmark_source_and_veto() {
+    let dir = repo("tests/golden/w2_bench");
+    let out = tempfile::tempdir().unwrap();
+    evaluate(&dir, &dir.join("methodology.toml"), "2024", out.path());
+    let o = mujun().args(["explain", "--run"]).arg(out.path()).arg("91610922MA0002010W").output().unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "封顶保底前得分 points_before_cap: 101.25",
+        "得分 points: 90",
+        "基准值来源 benchmark_source: 10 × 2 from county_prior.csv (石泉县)",
+        "bonus tag 高新技术企业",
+        "veto: safety_accident_major on 2024-08-12 → D",
+        "得分 points: 171.50",
+        "county rank 6",
+    ] {
+        assert!(text.contains(want), "missing '{want}' in:\n{text}");
+    }
+    let o = mujun().args(["explain", "--run"]).arg(out.path()).arg("91610922MA0009999X").output().unwrap();
+    assert_eq!(o.status.code(), Some(3));
 }

@@ -1,0 +1,172 @@
+//! The explanation table (explain.csv): for every enterprise, how its result came about — status and
+//! why, land basis and its parts, each indicator's numerator, denominator, value, benchmark and where it
+//! came from, ratio, weight, points before and after cap or floor; bonus and penalty items, veto, total
+//! and its rounding, the class rule applied and the ranks. `mujun explain` prints one enterprise from it.
+
+use super::table::{Cell, Table};
+use crate::method::{Benchmark, ClassMethod, LandBasis, PointsMethod};
+use crate::pipeline::Run;
+use crate::score::{benchmark_group, Status};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+use std::path::Path;
+
+const COLUMNS: &[(&str, &str)] = &[
+    ("enterprise_id", "统一社会信用代码"),
+    ("name", "企业名称"),
+    ("step", "步骤"),
+    ("item", "项目"),
+    ("numerator", "分子"),
+    ("denominator", "分母"),
+    ("value", "数值"),
+    ("benchmark", "基准值"),
+    ("benchmark_source", "基准值来源"),
+    ("ratio", "比值"),
+    ("weight", "权重"),
+    ("points_before_cap", "封顶保底前得分"),
+    ("points", "得分"),
+    ("note", "说明"),
+];
+
+fn row(id: &str, name: &str, step: &str, item: String, cells: [Cell; 9], note: String) -> Vec<Cell> {
+    let mut r = vec![Cell::text(id), Cell::text(name), Cell::text(step), Cell::Text(item)];
+    r.extend(cells);
+    r.push(Cell::Text(note));
+    r
+}
+
+fn e() -> Cell {
+    Cell::Empty
+}
+
+fn full(x: Option<f64>) -> Cell {
+    x.map_or(Cell::Empty, |v| Cell::Text(format!("{v}")))
+}
+
+pub fn table(run: &Run) -> Table {
+    let mut t = Table::new(&[]);
+    for (c, zh) in COLUMNS {
+        t.push_column(c.to_string(), format!("{zh} {c}"));
+    }
+    let m = &run.method.method;
+    let digits = m.ranking.industry_digits;
+    let how: HashMap<(&str, &str, &str), &str> =
+        run.benchmarks.iter().map(|b| ((b.track.as_str(), b.indicator.as_str(), b.group.as_str()), b.how.as_str())).collect();
+    // Quota base per (track, class group).
+    let mut n_graded: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    for (i, s) in run.scored.iter().enumerate() {
+        if let (Some(tr), Status::Graded) = (s.track, s.status) {
+            let g = benchmark_group(&run.data.enterprises[i], m.tracks[tr].classes.group, digits);
+            *n_graded.entry((tr, g)).or_default() += 1;
+        }
+    }
+    for i in super::enterprises::row_order(run) {
+        let (en, f, s) = (&run.data.enterprises[i], &run.facts[i], &run.scored[i]);
+        let (id, name) = (en.id.as_str(), en.name.as_str());
+        let track = s.track.map(|x| &m.tracks[x]);
+        let status = format!("{} {}{}", s.status.zh(), s.status.label(), track.map(|t| format!(" (track {})", t.name)).unwrap_or_default());
+        t.rows.push(row(id, name, "status", status, [e(), e(), e(), e(), e(), e(), e(), e(), e()], s.reasons.join("; ")));
+        let parts = match m.land.basis {
+            LandBasis::OwnedPlusRentedInMinusRentedOut => format!("自有 {} + 租入 {} − 租出 {}", f.land_owned, f.land_rented_in, f.land_rented_out),
+            LandBasis::OwnedPlusRentedIn => format!("自有 {} + 租入 {} (租出 {} not subtracted)", f.land_owned, f.land_rented_in, f.land_rented_out),
+            LandBasis::OwnedOnly => format!("自有 {} only", f.land_owned),
+        };
+        t.rows.push(row(id, name, "land", "用地面积 land basis (亩)".into(), [e(), e(), full(Some(f.land)), e(), e(), e(), e(), e(), e()], parts));
+        let Some(track) = track else { continue };
+        if s.total.is_none() {
+            continue;
+        }
+        for (k, ind) in track.indicators.iter().enumerate() {
+            let group = match &ind.benchmark {
+                Some(Benchmark::Derived(d)) => benchmark_group(en, d.group, digits),
+                _ => String::new(),
+            };
+            let source = how.get(&(track.name.as_str(), ind.key.as_str(), group.as_str())).map(|h| {
+                if group.is_empty() { h.to_string() } else { format!("{h} ({group})") }
+            });
+            let ratio = match (track.points.method, s.values[k], s.benchmarks[k]) {
+                (PointsMethod::Ratio, Some(v), Some(b)) => Some(v / b),
+                _ => None,
+            };
+            let label = if ind.zh.is_empty() { ind.key.clone() } else { ind.zh.clone() };
+            let note: Vec<&str> = s.reasons.iter().filter(|r| r.starts_with(&label)).map(|r| r.as_str()).collect();
+            t.rows.push(row(
+                id,
+                name,
+                "indicator",
+                format!("{} {} = ({}) ÷ ({}) [{}]", ind.key, ind.zh, ind.num, ind.den, ind.unit),
+                [
+                    full(s.nums[k]),
+                    full(s.dens[k]),
+                    full(s.values[k]),
+                    full(s.benchmarks[k]),
+                    source.map_or(Cell::Empty, Cell::Text),
+                    full(ratio),
+                    Cell::Text(format!("{}", ind.weight)),
+                    full(s.raw_points[k]),
+                    full(s.points[k]),
+                ],
+                note.join("; "),
+            ));
+        }
+        for (what, pts) in &s.items {
+            let step = if *pts < 0.0 { "penalty" } else { "bonus" };
+            t.rows.push(row(id, name, step, what.clone(), [e(), e(), e(), e(), e(), e(), e(), e(), full(Some(*pts))], String::new()));
+        }
+        let caps: Vec<&str> = s.reasons.iter().filter(|r| r.starts_with("bonus capped") || r.starts_with("penalty capped")).map(|r| r.as_str()).collect();
+        t.rows.push(row(
+            id,
+            name,
+            "total",
+            "总分 total = Σ points + bonus + penalty".into(),
+            [e(), e(), full(s.total), e(), e(), e(), e(), e(), Cell::text(&s.total_text)],
+            format!("bonus {} penalty {}; rounded half up to 2 decimals{}", s.bonus, s.penalty, if caps.is_empty() { String::new() } else { format!("; {}", caps.join("; ")) }),
+        ));
+        let c = &track.classes;
+        let g = benchmark_group(en, c.group, digits);
+        let n = n_graded.get(&(s.track.unwrap_or(0), g.clone())).copied().unwrap_or(0);
+        let rule = match c.method {
+            ClassMethod::PositionShare => format!("position share {:?}: position p is in a class while 100·p ≤ pct·N", c.cum_pcts),
+            ClassMethod::CumulativeRound => format!("cumulative round {:?}: cut positions ⌊(N × pct + 50) / 100⌋", c.cum_pcts),
+            ClassMethod::Counts => "counts per class (see the methodology file)".to_string(),
+            ClassMethod::Thresholds => format!("thresholds {:?} on the rounded total", c.thresholds),
+        };
+        let note = match s.status {
+            Status::Graded => format!("{rule}; group {:?} {}, N = {n}, position {}", c.group, if g.is_empty() { "(city)" } else { &g }, s.rank.unwrap_or(0)),
+            Status::Vetoed => format!("veto → {} (outside the quota base)", s.class),
+            _ => "not in the quota base".to_string(),
+        };
+        t.rows.push(row(id, name, "class", format!("等级 class {}", s.class), [e(), e(), e(), e(), e(), e(), e(), e(), e()], note));
+        let ranks = format!(
+            "rank {} · county rank {} · industry rank {}",
+            s.rank.map_or("—".into(), |r| r.to_string()),
+            s.county_rank.map_or("—".into(), |r| r.to_string()),
+            s.industry_rank.map_or("—".into(), |r| r.to_string())
+        );
+        t.rows.push(row(id, name, "rank", ranks, [e(), e(), e(), e(), e(), e(), e(), e(), e()], "order: rounded total desc, tie-break indicators desc, enterprise_id asc".into()));
+    }
+    t
+}
+
+/// The explanation of one enterprise from a finished run folder, as text for the terminal.
+pub fn print(run_dir: &Path, enterprise_id: &str) -> Result<String, String> {
+    let path = run_dir.join("explain.csv");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e} (is this a mujun run folder?)", path.display()))?;
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let id = crate::ids::normalize(enterprise_id);
+    let rows: Vec<csv::StringRecord> = r.records().filter_map(|x| x.ok()).filter(|x| x.get(0) == Some(id.as_str())).collect();
+    if rows.is_empty() {
+        return Err(format!("enterprise {id} is not in {}", path.display()));
+    }
+    let mut out = format!("{} {}\n", id, rows[0].get(1).unwrap_or(""));
+    for rec in &rows {
+        let _ = writeln!(out, "[{}] {}", rec.get(2).unwrap_or(""), rec.get(3).unwrap_or(""));
+        for (k, (c, zh)) in COLUMNS.iter().enumerate().skip(4) {
+            let v = rec.get(k).unwrap_or("");
+            if !v.is_empty() {
+                let _ = writeln!(out, "    {zh} {c}: {v}");
+            }
+        }
+    }
+    Ok(out)
+}
