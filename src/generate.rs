@@ -59,12 +59,9 @@ impl Rng {
         let s = &mut self.0;
         let out = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
+        (s[2], s[3]) = (s[2] ^ s[0], s[3] ^ s[1]);
+        (s[1], s[0]) = (s[1] ^ s[2], s[0] ^ s[3]);
+        (s[2], s[3]) = (s[2] ^ t, s[3].rotate_left(45));
         out
     }
     /// uniform in [0, 1)
@@ -109,14 +106,8 @@ impl Rng {
 
 // ---------------------------------------------------------------- reference tables
 
-struct County {
-    name: &'static str,
-    code: &'static str,
-    short: &'static str,
-    prefix: &'static str,
-    park: &'static str,
-    weight: u32,
-}
+/// A county or district: name, region code, short name for firm names, parcel-id prefix, its park, weight.
+struct County { name: &'static str, code: &'static str, short: &'static str, prefix: &'static str, park: &'static str, weight: u32 }
 
 const fn c(name: &'static str, code: &'static str, short: &'static str, prefix: &'static str, park: &'static str, weight: u32) -> County {
     County { name, code, short, prefix, park, weight }
@@ -160,42 +151,21 @@ const SEASON: [f64; 4] = [0.20, 0.25, 0.25, 0.30];
 const FIRST_FOUNDING_YEAR: i32 = 1995;
 const SQM_PER_MU: f64 = 10000.0 / 15.0;
 
-const DEFECT_KINDS: [&str; 8] = [
-    "bad check digit",
-    "duplicated enterprise row",
-    "land row for unknown id",
-    "negative land area",
-    "zero land area",
-    "text in output number cell",
-    "duplicated output row",
-    "tax row for unknown id",
+/// Defect kinds, in the order of `DEFECT_NAMES`.
+#[derive(Clone, Copy)]
+enum Defect { BadCheck, DupEnterprise, LandUnknown, NegArea, ZeroArea, TextCell, DupOutput, TaxUnknown }
+const DEFECT_NAMES: [&str; 8] = [
+    "bad check digit", "duplicated enterprise row", "land row for unknown id", "negative land area", "zero land area",
+    "text in output number cell", "duplicated output row", "tax row for unknown id",
 ];
-const BAD_CHECK: usize = 0;
-const DUP_ENTERPRISE: usize = 1;
-const LAND_UNKNOWN: usize = 2;
-const NEG_AREA: usize = 3;
-const ZERO_AREA: usize = 4;
-const TEXT_CELL: usize = 5;
-const DUP_OUTPUT: usize = 6;
-const TAX_UNKNOWN: usize = 7;
 
 // ---------------------------------------------------------------- helpers
 
 /// At most 2 decimals, trailing zeros trimmed, never "-0".
 fn num(x: f64) -> String {
-    let mut s = format!("{x:.2}");
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
-    }
-    if s == "-0" {
-        s = "0".into();
-    }
-    s
+    let s = format!("{x:.2}");
+    let t = s.trim_end_matches('0').trim_end_matches('.');
+    (if t == "-0" { "0" } else { t }).to_string()
 }
 
 /// Valid 18-character code: "91" + region + "MA" + 7 base-31 characters of `seq` + check digit.
@@ -211,12 +181,8 @@ fn make_id(county: usize, seq: u64) -> String {
     ids::with_check(&stem).expect("stem uses the GB 32100 alphabet")
 }
 
-#[derive(Clone, Copy, PartialEq, PartialOrd)]
-struct Date {
-    y: i32,
-    m: u32,
-    d: u32,
-}
+#[derive(Clone, Copy)]
+struct Date { y: i32, m: u32, d: u32 }
 
 impl Date {
     fn plus_months(self, k: u32) -> Date {
@@ -230,35 +196,23 @@ impl Date {
 
 /// A land row: parcel, area in its unit, unit is 平方米 when `sqm`, tenure.
 #[derive(Clone)]
-struct Parcel {
-    id: String,
-    area: f64,
-    sqm: bool,
-    tenure: &'static str,
-}
+struct Parcel { id: String, area: f64, sqm: bool, tenure: &'static str }
 
 /// Area of `mu` 亩 expressed in the parcel's unit: 平方米 rounded to 10, 亩 to 2 decimals.
 fn in_unit(mu: f64, sqm: bool) -> f64 {
-    if sqm {
-        ((mu * SQM_PER_MU / 10.0).round() * 10.0).max(10.0)
-    } else {
-        ((mu * 100.0).round() / 100.0).max(0.01)
-    }
+    if sqm { ((mu * SQM_PER_MU / 10.0).round() * 10.0).max(10.0) } else { ((mu * 100.0).round() / 100.0).max(0.01) }
+}
+
+/// A fraction of a parcel's area, in its unit and rounded like `in_unit`.
+fn part(p: &Parcel, frac: f64) -> f64 {
+    if p.sqm { ((p.area * frac / 10.0).round() * 10.0).max(10.0) } else { in_unit(p.area * frac, false) }
 }
 
 /// Land handed from one enterprise to the next (shared or rented parcels); the successor joins the same county and park.
-struct Handover {
-    county: usize,
-    park: String,
-    rows: Vec<Parcel>,
-}
+struct Handover { county: usize, park: String, rows: Vec<Parcel> }
 
 /// Which enterprises carry which defect: `count` positions per kind, evenly spaced, distinct offsets per kind.
-struct DefectPlan {
-    count: usize,
-    stride: usize,
-    offsets: [usize; 8],
-}
+struct DefectPlan { count: usize, stride: usize, offsets: [usize; 8] }
 
 impl DefectPlan {
     fn new(opts: &GenOptions) -> DefectPlan {
@@ -275,8 +229,8 @@ impl DefectPlan {
         }
         DefectPlan { count, stride, offsets }
     }
-    fn hit(&self, kind: usize, i: usize) -> bool {
-        let o = self.offsets[kind];
+    fn hit(&self, kind: Defect, i: usize) -> bool {
+        let o = self.offsets[kind as usize];
         self.count > 0 && i >= o && (i - o) % self.stride == 0 && (i - o) / self.stride < self.count
     }
 }
@@ -331,7 +285,7 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         };
         let cty = &COUNTIES[county];
         let mut id = make_id(county, i as u64 + 1);
-        if plan.hit(BAD_CHECK, i) {
+        if plan.hit(Defect::BadCheck, i) {
             let pos = ids::ALPHABET.iter().position(|&a| a == id.as_bytes()[17]).expect("valid id");
             let wrong = ids::ALPHABET[(pos + 1 + r.below(30) as usize) % 31] as char;
             id.pop();
@@ -360,13 +314,8 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         let above = (base >= 2000.0) != r.chance(0.05);
         let growth = r.range(-0.15, 0.25);
 
-        let est = if r.chance(0.07) {
-            let y = r.int((last - 1) as i64, last as i64) as i32;
-            Date { y, m: r.int(1, 12) as u32, d: r.int(1, 28) as u32 }
-        } else {
-            let y = r.int(FIRST_FOUNDING_YEAR as i64, (last - 2).max(FIRST_FOUNDING_YEAR) as i64) as i32;
-            Date { y, m: r.int(1, 12) as u32, d: r.int(1, 28) as u32 }
-        };
+        let (lo, hi) = if r.chance(0.07) { (last - 1, last) } else { (FIRST_FOUNDING_YEAR, (last - 2).max(FIRST_FOUNDING_YEAR)) };
+        let est = Date { y: r.int(lo as i64, hi as i64) as i32, m: r.int(1, 12) as u32, d: r.int(1, 28) as u32 };
         let prod = if r.chance(0.4) { Some(est.plus_months(r.int(6, 18) as u32)) } else { None };
         let prod = prod.filter(|p| p.y <= last);
         let rented_floor = if !above && r.chance(0.1) { Some((r.range(1000.0, 5000.0) / 10.0).round() * 10.0) } else { None };
@@ -382,7 +331,7 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
             prod.map(Date::text).unwrap_or_default(), rented_floor.map(num).unwrap_or_default(),
         ];
         ent_w.write_record(&row)?;
-        if plan.hit(DUP_ENTERPRISE, i) {
+        if plan.hit(Defect::DupEnterprise, i) {
             ent_w.write_record(&row)?;
         }
 
@@ -410,8 +359,7 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 let sqm = r.chance(0.25);
                 let p = Parcel { id: new_parcel(&mut parcel_counter), area: in_unit(total_mu * s / share_sum, sqm), sqm, tenure: "自有" };
                 if has_next && r.chance(0.05) {
-                    let area = if sqm { ((p.area * r.range(0.3, 1.0) / 10.0).round() * 10.0).max(10.0) } else { in_unit(p.area * r.range(0.3, 1.0), false) };
-                    next.rows.push(Parcel { id: p.id.clone(), area, sqm, tenure: "自有" });
+                    next.rows.push(Parcel { id: p.id.clone(), area: part(&p, r.range(0.3, 1.0)), sqm, tenure: "自有" });
                 }
                 land.push(p);
             }
@@ -424,27 +372,24 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 }
             } else if has_next && x < 0.08 {
                 let j = own_start + r.below(k as u64) as usize;
-                let whole = &land[j];
-                let frac = r.range(0.2, 0.6);
-                let area = if whole.sqm { ((whole.area * frac / 10.0).round() * 10.0).max(10.0) } else { in_unit(whole.area * frac, false) };
-                let p = Parcel { id: whole.id.clone(), area, sqm: whole.sqm, tenure: "租出" };
+                let p = Parcel { area: part(&land[j], r.range(0.2, 0.6)), tenure: "租出", ..land[j].clone() };
                 next.rows.push(Parcel { tenure: "租入", ..p.clone() });
                 land.push(p);
             }
         }
-        if plan.hit(NEG_AREA, i) {
+        if plan.hit(Defect::NegArea, i) {
             land[0].area = -land[0].area;
         }
-        if plan.hit(ZERO_AREA, i) {
+        if plan.hit(Defect::ZeroArea, i) {
             land[0].area = 0.0;
         }
         for p in &land {
             land_w.write_record([id.as_str(), &p.id, &num(p.area), if p.sqm { "平方米" } else { "亩" }, p.tenure])?;
         }
         sum.land_rows += land.len();
-        if plan.hit(LAND_UNKNOWN, i) {
-            let ghost = make_id(county, ghost_seq + 1);
+        if plan.hit(Defect::LandUnknown, i) {
             ghost_seq += 1;
+            let ghost = make_id(county, ghost_seq);
             let pid = new_parcel(&mut parcel_counter);
             land_w.write_record([ghost.as_str(), &pid, &num(in_unit(r.range(2.0, 20.0), false)), "亩", "自有"])?;
             sum.land_rows += 1;
@@ -473,8 +418,8 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 _ => (miss_out, miss_tax) = (true, true),
             }
         }
-        let mut text_pending = plan.hit(TEXT_CELL, i);
-        let mut dup_pending = plan.hit(DUP_OUTPUT, i);
+        let mut text_pending = plan.hit(Defect::TextCell, i);
+        let mut dup_pending = plan.hit(Defect::DupOutput, i);
         for y in first..=last {
             let annual = base * (1.0 + growth).powi(y - last);
             for q in 0..4u32 {
@@ -519,9 +464,9 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 }
             }
         }
-        if plan.hit(TAX_UNKNOWN, i) {
-            let ghost = make_id(county, ghost_seq + 1);
+        if plan.hit(Defect::TaxUnknown, i) {
             ghost_seq += 1;
+            let ghost = make_id(county, ghost_seq);
             tax_w.write_record([ghost.as_str(), &format!("{last}Q1"), &num(r.range(5.0, 50.0))])?;
             sum.tax_rows += 1;
         }
@@ -555,7 +500,7 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         w.flush()?;
     }
     if plan.count > 0 {
-        sum.defects = DEFECT_KINDS.iter().map(|k| format!("{k}: {}", plan.count)).collect();
+        sum.defects = DEFECT_NAMES.iter().map(|k| format!("{k}: {}", plan.count)).collect();
     }
     Ok(sum)
 }
@@ -563,105 +508,91 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn opts(n: usize, defects: bool) -> GenOptions {
-        GenOptions { enterprises: n, seed: 42, first_year: 2023, last_year: 2025, defects }
-    }
-
-    fn read(dir: &Path, file: &str) -> Vec<csv::StringRecord> {
-        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
-        r.records().map(|x| x.unwrap()).collect()
-    }
+    use std::collections::HashSet;
 
     const FILES: [&str; 5] = ["enterprises.csv", "land.csv", "output.csv", "tax.csv", "events.csv"];
 
+    fn opts(defects: bool) -> GenOptions {
+        GenOptions { enterprises: 200, seed: 42, first_year: 2023, last_year: 2025, defects }
+    }
+
+    /// Generates into a temp dir; returns the summary and each file's records (header excluded).
+    fn run(o: &GenOptions) -> (GenSummary, Vec<Vec<csv::StringRecord>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = generate(o, dir.path()).unwrap();
+        let read = |f: &str| csv::Reader::from_path(dir.path().join(f)).unwrap().records().map(|x| x.unwrap()).collect();
+        (s, FILES.iter().map(|f| read(f)).collect())
+    }
+
+    fn counts(s: &GenSummary) -> [usize; 4] {
+        [s.land_rows, s.output_rows, s.tax_rows, s.event_rows]
+    }
+
     #[test]
     fn same_options_give_identical_bytes() {
-        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        generate(&opts(200, true), a.path()).unwrap();
-        generate(&opts(200, true), b.path()).unwrap();
+        let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        generate(&opts(true), a.path()).unwrap();
+        generate(&opts(true), b.path()).unwrap();
+        generate(&GenOptions { seed: 43, ..opts(true) }, c.path()).unwrap();
+        let bytes = |d: &tempfile::TempDir, f: &str| fs::read(d.path().join(f)).unwrap();
         for f in FILES {
-            assert_eq!(fs::read(a.path().join(f)).unwrap(), fs::read(b.path().join(f)).unwrap(), "{f}");
+            assert_eq!(bytes(&a, f), bytes(&b, f), "{f}");
         }
-        let c = tempfile::tempdir().unwrap();
-        generate(&GenOptions { seed: 43, ..opts(200, true) }, c.path()).unwrap();
-        assert_ne!(fs::read(a.path().join("output.csv")).unwrap(), fs::read(c.path().join("output.csv")).unwrap());
+        assert_ne!(bytes(&a, "output.csv"), bytes(&c, "output.csv"));
     }
 
     #[test]
     fn clean_data_is_clean_and_counts_match() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = generate(&opts(200, false), dir.path()).unwrap();
+        let (s, files) = run(&opts(false));
         assert!(s.defects.is_empty());
-        let ents = read(dir.path(), "enterprises.csv");
+        let ents = &files[0];
         assert_eq!(ents.len(), s.enterprises);
-        let known: std::collections::HashSet<String> = ents.iter().map(|r| r[0].to_string()).collect();
+        let known: HashSet<&str> = ents.iter().map(|r| &r[0]).collect();
         assert_eq!(known.len(), 200, "ids are unique");
-        let names: std::collections::HashSet<String> = ents.iter().map(|r| r[1].to_string()).collect();
-        assert_eq!(names.len(), 200, "names are unique");
-        for (f, expect) in [("land.csv", s.land_rows), ("output.csv", s.output_rows), ("tax.csv", s.tax_rows), ("events.csv", s.event_rows)] {
-            let rows = read(dir.path(), f);
-            assert_eq!(rows.len(), expect, "{f}");
-            for r in &rows {
-                assert_eq!(ids::id_problem(&r[0]), None);
-                assert!(known.contains(&r[0]), "{f}: unknown id {}", &r[0]);
-            }
-        }
-        for r in &ents {
+        assert_eq!(ents.iter().map(|r| &r[1]).collect::<HashSet<_>>().len(), 200, "names are unique");
+        assert_eq!(counts(&s).to_vec(), files[1..].iter().map(Vec::len).collect::<Vec<_>>());
+        for r in files.iter().flatten() {
             assert_eq!(ids::id_problem(&r[0]), None);
+            assert!(known.contains(&r[0]), "unknown id {}", &r[0]);
         }
-        for r in read(dir.path(), "land.csv") {
-            let area: f64 = r[2].parse().unwrap();
-            assert!(area > 0.0, "{r:?}");
-            assert!(["亩", "平方米"].contains(&&r[3]) && ["自有", "租入", "租出"].contains(&&r[4]));
+        for r in &files[1] {
+            assert!(r[2].parse::<f64>().unwrap() > 0.0, "{r:?}");
+            assert!(["亩", "平方米"].contains(&&r[3]) && ["自有", "租入", "租出"].contains(&&r[4]), "{r:?}");
         }
-        // numbers parse and have at most 2 decimals; 12 quarters at most per enterprise
-        for r in read(dir.path(), "output.csv") {
-            for cell in r.iter().skip(2).filter(|c| !c.is_empty()) {
-                cell.parse::<f64>().unwrap();
-                assert!(cell.split('.').nth(1).map_or(0, str::len) <= 2, "{cell}");
-            }
+        assert!(["租入", "租出"].iter().all(|t| files[1].iter().any(|r| &r[4] == *t)));
+        for cell in files[2].iter().flat_map(|r| r.iter().skip(2).filter(|c| !c.is_empty()).collect::<Vec<_>>()) {
+            cell.parse::<f64>().unwrap();
+            assert!(cell.split('.').nth(1).map_or(0, str::len) <= 2, "{cell}");
         }
         assert!(s.output_rows <= 200 * 12 && s.output_rows > 200 * 10);
-        let has = |tenure: &str| read(dir.path(), "land.csv").iter().any(|r| &r[4] == tenure);
-        assert!(has("租入") && has("租出"));
     }
 
     #[test]
     fn defects_are_injected_and_counted() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = generate(&opts(200, true), dir.path()).unwrap();
+        let (s, files) = run(&opts(true));
         assert_eq!(s.defects.len(), 8);
         assert!(s.defects.iter().all(|d| d.ends_with(": 1")), "{:?}", s.defects);
-        let ents = read(dir.path(), "enterprises.csv");
-        assert_eq!(ents.len(), 201); // one exact duplicate
+        let [ents, land, out, tax, events] = &files[..] else { unreachable!() };
+        assert_eq!(counts(&s), [land.len(), out.len(), tax.len(), events.len()]);
+        assert_eq!(ents.len(), 201, "one exact duplicate");
         assert_eq!(ents.iter().filter(|r| ids::id_problem(&r[0]).is_some()).count(), 1);
-        let land = read(dir.path(), "land.csv");
-        assert_eq!(land.len(), s.land_rows);
         assert_eq!(land.iter().filter(|r| r[2].starts_with('-')).count(), 1);
         assert_eq!(land.iter().filter(|r| &r[2] == "0").count(), 1);
-        let known: std::collections::HashSet<String> = ents.iter().map(|r| r[0].to_string()).collect();
+        let known: HashSet<&str> = ents.iter().map(|r| &r[0]).collect();
         assert_eq!(land.iter().filter(|r| !known.contains(&r[0])).count(), 1);
-        let out = read(dir.path(), "output.csv");
-        assert_eq!(out.len(), s.output_rows);
-        assert_eq!(out.iter().filter(|r| r[2].parse::<f64>().is_err()).count(), 1);
-        let keys: std::collections::HashSet<(String, String)> = out.iter().map(|r| (r[0].to_string(), r[1].to_string())).collect();
-        assert_eq!(keys.len(), out.len() - 1);
-        let tax = read(dir.path(), "tax.csv");
-        assert_eq!(tax.len(), s.tax_rows);
         assert_eq!(tax.iter().filter(|r| !known.contains(&r[0])).count(), 1);
+        assert_eq!(out.iter().filter(|r| r[2].parse::<f64>().is_err()).count(), 1);
+        assert_eq!(out.iter().map(|r| (&r[0], &r[1])).collect::<HashSet<_>>().len(), out.len() - 1);
     }
 
     #[test]
-    fn number_format() {
-        assert_eq!(num(1234.5678), "1234.57");
-        assert_eq!(num(12000.0), "12000");
-        assert_eq!(num(0.5), "0.5");
-        assert_eq!(num(-0.001), "0");
+    fn number_format_and_ids() {
+        assert_eq!((num(1234.5678), num(12000.0), num(0.5), num(-0.001)), ("1234.57".into(), "12000".into(), "0.5".into(), "0".into()));
         assert_eq!(make_id(0, 1), ids::with_check("91610902MA0000001").unwrap());
+        assert_eq!(&make_id(10, 31u64.pow(7) - 1)[8..17], "MAYYYYYYY");
     }
 
-    /// Timing check: `cargo test --release --lib generate::tests::hundred_thousand -- --ignored --nocapture`
+    /// Timing: `cargo test --release --lib generate::tests::hundred_thousand -- --ignored --nocapture`
     #[test]
     #[ignore]
     fn hundred_thousand() {
