@@ -52,7 +52,35 @@ pub struct Methodology {
     pub ranking: Ranking,
     #[serde(default)]
     pub output: Output,
+    #[serde(default)]
+    pub policies: Policies,
     pub tracks: Vec<Track>,
+}
+
+/// Policies tied to classes (差别化电价, land, credit …).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Policies {
+    /// Earlier years' classes: a file with enterprise_id, year, class (data folder or beside this file).
+    pub history_file: Option<String>,
+    #[serde(default)]
+    pub by_class: Vec<ClassPolicy>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassPolicy {
+    pub class: String,
+    /// Measures in words, e.g. "不得参与工业用地竞买".
+    #[serde(default)]
+    pub measures: Vec<String>,
+    /// Electricity surcharge in 元/kWh by consecutive years in this class (1st, 2nd, 3rd and later …).
+    #[serde(default)]
+    pub electricity_surcharge: Vec<f64>,
+    /// Other surcharges in 元/kWh, applying to enterprises tagged with the surcharge's name (惩罚性电价 …);
+    /// of all surcharges that apply, only the highest is charged.
+    #[serde(default)]
+    pub other_surcharges: BTreeMap<String, f64>,
 }
 
 /// Name and provenance of the scheme, printed in every output.

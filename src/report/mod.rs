@@ -1,12 +1,13 @@
 //! Report stage: the tables of a run (CSV and one XLSX workbook), the exceptions file and the manifest.
 //!
 //! Files in the output folder: `enterprises.csv`, `by_county.csv`, `by_park.csv`, `by_industry.csv`,
-//! `benchmarks.csv`, `exceptions.csv`, `explain.csv`, `results.xlsx` (the tables as sheets) and `manifest.json`.
+//! `benchmarks.csv`, `exceptions.csv`, `explain.csv`, `policies.csv`, `results.xlsx` (the tables as sheets) and `manifest.json`.
 
 pub mod aggregates;
 pub mod enterprises;
 pub mod explain;
 pub mod manifest;
+pub mod policies;
 pub mod table;
 
 use crate::dataset::Exception;
@@ -82,6 +83,7 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
     let bench = benchmarks_table(run);
     let exc = exceptions_table(&run.data.exceptions);
     let expl = explain::table(run);
+    let pol = policies::table(run).map_err(Error::BadInput)?;
     let mut files = Vec::new();
     for (name, t) in [
         ("enterprises.csv", &ent),
@@ -91,6 +93,7 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
         ("benchmarks.csv", &bench),
         ("exceptions.csv", &exc),
         ("explain.csv", &expl),
+        ("policies.csv", &pol),
     ] {
         let p = out.join(name);
         table::write_csv(&p, t).map_err(io)?;
@@ -99,7 +102,7 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
     let xlsx = out.join("results.xlsx");
     table::write_xlsx(
         &xlsx,
-        &[("企业 enterprises", &ent), ("县区 county", &county), ("园区 park", &park), ("行业 industry", &industry), ("基准值 benchmarks", &bench), ("例外 exceptions", &exc)],
+        &[("企业 enterprises", &ent), ("县区 county", &county), ("园区 park", &park), ("行业 industry", &industry), ("基准值 benchmarks", &bench), ("政策 policies", &pol), ("例外 exceptions", &exc)],
     )
     .map_err(Error::Output)?;
     files.push(xlsx);
