@@ -7,6 +7,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod classify;
 pub mod cli;
+pub mod compare;
 pub mod dataset;
 pub mod error;
 pub mod dates;

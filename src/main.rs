@@ -62,6 +62,29 @@ enum Cmd {
         /// 统一社会信用代码 of the enterprise.
         enterprise_id: String,
     },
+    /// What-if: evaluate the same data under two methodologies (or one with overrides) and list the
+    /// enterprises that change class, with the class migration matrix.
+    Compare {
+        #[arg(long)]
+        data: PathBuf,
+        /// Methodology A.
+        #[arg(long)]
+        method: PathBuf,
+        /// Methodology B (default: A).
+        #[arg(long)]
+        method_b: Option<PathBuf>,
+        /// Overrides applied to B, e.g. --set 'tracks[规上].indicators[tax_per_mu].weight=40'.
+        #[arg(long = "set")]
+        set: Vec<String>,
+        #[arg(long)]
+        period: String,
+        #[arg(long, default_value = "rolling4")]
+        basis: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
     /// Check a methodology file and print its rules back in words.
     Check {
         #[arg(long)]
@@ -122,6 +145,25 @@ fn run(args: Args) -> Result<u8> {
         Cmd::Explain { run, enterprise_id } => {
             let text = report::explain::print(&run, &enterprise_id).map_err(Error::BadInput)?;
             println!("{text}");
+            Ok(0)
+        }
+        Cmd::Compare { data, method, method_b, set, period, basis, out, force } => {
+            let basis = Basis::parse(&basis).ok_or_else(|| Error::BadInput(format!("--basis '{basis}': use rolling4 or ytd")))?;
+            let period = Period::parse(&period, basis).map_err(Error::BadInput)?;
+            report::prepare_out_dir(&out, &data, force)?;
+            let a = pipeline::evaluate(&data, &method, period.clone())?;
+            let b = pipeline::evaluate_with(&data, method_b.as_deref().unwrap_or(&method), &set, period)?;
+            for (run, sub) in [(&a, "a"), (&b, "b")] {
+                let dir = out.join(sub);
+                report::prepare_out_dir(&dir, &data, force)?;
+                report::write_all(run, &dir, &cli::command_line())?;
+            }
+            let (matrix, changes) = mujun::compare::compare(&a, &b);
+            let io = |e: std::io::Error| Error::Output(e.to_string());
+            report::table::write_csv(&out.join("migration.csv"), &matrix).map_err(io)?;
+            report::table::write_csv(&out.join("changes.csv"), &changes).map_err(io)?;
+            report::table::write_atomic(&out.join("manifest.json"), b"{\"command\": \"compare\"}").map_err(io)?;
+            say(format!("{} enterprises change class; see {}/changes.csv and migration.csv (runs in a/ and b/)", changes.rows.len(), out.display()));
             Ok(0)
         }
         Cmd::Check { method } => {

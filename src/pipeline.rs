@@ -30,9 +30,14 @@ fn ms(t: Instant) -> f64 {
 
 /// Runs the evaluation of the dataset in `data_dir` under the methodology file for `period`.
 pub fn evaluate(data_dir: &Path, method_path: &Path, period: Period) -> Result<Run> {
+    evaluate_with(data_dir, method_path, &[], period)
+}
+
+/// [`evaluate`] with what-if overrides of the methodology (`path=value`).
+pub fn evaluate_with(data_dir: &Path, method_path: &Path, overrides: &[String], period: Period) -> Result<Run> {
     let mut timings = Vec::new();
     let t = Instant::now();
-    let method = method::load(method_path)?;
+    let method = method::load_with(method_path, overrides)?;
     timings.push(("methodology".to_string(), ms(t)));
     let t = Instant::now();
     let data = validate::load(data_dir)?;

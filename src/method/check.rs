@@ -68,8 +68,14 @@ pub struct Compiled {
 }
 
 pub fn load(path: &Path) -> Result<Loaded, MethodError> {
+    load_with(path, &[])
+}
+
+/// Loads a methodology file with what-if overrides (`path=value`, see `overrides`).
+pub fn load_with(path: &Path, overrides: &[String]) -> Result<Loaded, MethodError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| MethodError::Unreadable { path: path.display().to_string(), reason: e.to_string() })?;
+    let text = super::overrides::apply(&text, overrides).map_err(|message| MethodError::Toml { path: path.display().to_string(), message })?;
     load_str(&text, path)
 }
 

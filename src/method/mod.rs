@@ -4,8 +4,9 @@
 
 pub mod expr;
 mod check;
+pub mod overrides;
 
-pub use check::{load, load_str, Compiled, Loaded, MethodError, FIELDS};
+pub use check::{load, load_str, load_with, Compiled, Loaded, MethodError, FIELDS};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

@@ -6,3 +6,4 @@ mod fixture;
 mod formats;
 mod golden;
 mod policies;
+mod whatif;
