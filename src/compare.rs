@@ -72,3 +72,104 @@ pub fn compare(a: &Run, b: &Run) -> (Table, Table) {
     }
     (m, c)
 }
+
+/// The audit table of a corrected run: who changed what (file, line, key, column, old, new, reason,
+/// reference, where the correction came from).
+pub fn audit_table(run: &Run) -> Table {
+    let mut t = Table::new(&[
+        ("file", "文件 file"),
+        ("line", "行 line"),
+        ("key", "记录 key"),
+        ("column", "列 column"),
+        ("old", "原值 old"),
+        ("new", "新值 new"),
+        ("reason", "理由 reason"),
+        ("reference", "依据 reference"),
+        ("source", "更正来源 source"),
+    ]);
+    for c in &run.corrections {
+        t.rows.push(vec![
+            Cell::text(&c.file),
+            Cell::Int(c.line as i64),
+            Cell::text(&c.key),
+            Cell::text(&c.column),
+            Cell::text(&c.old),
+            Cell::text(&c.new),
+            Cell::text(&c.reason),
+            Cell::text(&c.reference),
+            Cell::text(&c.source),
+        ]);
+    }
+    t
+}
+
+/// Enterprises whose total or class differs from an earlier run's enterprises.csv (or that are new or gone).
+pub fn diff_previous(previous_run: &std::path::Path, run: &Run) -> Result<Table, String> {
+    let path = previous_run.join("enterprises.csv");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let h = r.headers().map_err(|e| e.to_string())?.clone();
+    let col = |n: &str| h.iter().position(|x| x == n).ok_or_else(|| format!("{} has no column {n}", path.display()));
+    let (ci, ct, cc, cr) = (col("enterprise_id")?, col("total")?, col("class")?, col("rank")?);
+    let mut before: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let g = |i: usize| rec.get(i).unwrap_or("").to_string();
+        before.insert(g(ci), (g(ct), g(cc), g(cr)));
+    }
+    let mut t = Table::new(&[
+        ("enterprise_id", "统一社会信用代码 enterprise_id"),
+        ("name", "企业名称 name"),
+        ("total_before", "原总分 total_before"),
+        ("total_after", "新总分 total_after"),
+        ("class_before", "原等级 class_before"),
+        ("class_after", "新等级 class_after"),
+        ("rank_before", "原排名 rank_before"),
+        ("rank_after", "新排名 rank_after"),
+        ("change", "变化 change"),
+    ]);
+    let mut after: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, e) in run.data.enterprises.iter().enumerate() {
+        after.insert(e.id.clone(), i);
+    }
+    let ids: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for id in ids {
+        let now = after.get(id).map(|&i| {
+            let s = &run.scored[i];
+            (run.data.enterprises[i].name.clone(), s.total_text.clone(), s.class.clone(), s.rank.map(|r| r.to_string()).unwrap_or_default())
+        });
+        let was = before.get(id);
+        let change = match (was, &now) {
+            (None, Some(_)) => "new".to_string(),
+            (Some(_), None) => "gone".to_string(),
+            (Some((t0, c0, _)), Some((_, t1, c1, _))) => {
+                let mut v = Vec::new();
+                if t0 != t1 {
+                    v.push("score");
+                }
+                if c0 != c1 {
+                    v.push("class");
+                }
+                v.join("+")
+            }
+            (None, None) => String::new(),
+        };
+        if change.is_empty() {
+            continue;
+        }
+        let (name, t1, c1, r1) = now.unwrap_or_default();
+        let (t0, c0, r0) = was.cloned().unwrap_or_default();
+        t.rows.push(vec![
+            Cell::text(id.as_str()),
+            Cell::text(name),
+            Cell::text(t0),
+            Cell::text(t1),
+            Cell::text(c0),
+            Cell::text(c1),
+            Cell::text(r0),
+            Cell::text(r1),
+            Cell::text(change),
+        ]);
+    }
+    Ok(t)
+}

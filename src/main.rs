@@ -42,6 +42,12 @@ enum Cmd {
         /// Write into a non-empty folder that is not an earlier run.
         #[arg(long)]
         force: bool,
+        /// A corrections folder (异议复核): same files and columns as the inputs, plus reason and reference.
+        #[arg(long)]
+        corrections: Option<PathBuf>,
+        /// An earlier run to compare with: writes diff.csv (score and class changes per enterprise).
+        #[arg(long)]
+        previous: Option<PathBuf>,
     },
     /// Check the input files only; write the exceptions file. Exit 0 if every row is usable, 1 if not.
     Validate {
@@ -123,12 +129,21 @@ fn run(args: Args) -> Result<u8> {
         }
     };
     match args.cmd {
-        Cmd::Evaluate { data, method, period, basis, out, force } => {
+        Cmd::Evaluate { data, method, period, basis, out, force, corrections, previous } => {
             let basis = Basis::parse(&basis).ok_or_else(|| Error::BadInput(format!("--basis '{basis}': use rolling4 or ytd")))?;
             let period = Period::parse(&period, basis).map_err(Error::BadInput)?;
             report::prepare_out_dir(&out, &data, force)?;
-            let run = pipeline::evaluate(&data, &method, period)?;
+            let run = pipeline::evaluate_corrected(&data, &method, &[], corrections.as_deref(), period)?;
             report::write_all(&run, &out, &cli::command_line())?;
+            let io = |e: std::io::Error| Error::Output(e.to_string());
+            if corrections.is_some() {
+                report::table::write_csv(&out.join("audit.csv"), &mujun::compare::audit_table(&run)).map_err(io)?;
+            }
+            if let Some(prev) = previous {
+                let diff = mujun::compare::diff_previous(&prev, &run).map_err(Error::BadInput)?;
+                report::table::write_csv(&out.join("diff.csv"), &diff).map_err(io)?;
+                say(format!("{} enterprises changed against {} (diff.csv)", diff.rows.len(), prev.display()));
+            }
             say(cli::summary(&run, &out));
             Ok(0)
         }

@@ -20,6 +20,8 @@ pub struct Run {
     pub scored: Vec<Scored>,
     pub benchmarks: Vec<BenchmarkSource>,
     pub data_dir: PathBuf,
+    /// Changes made by a corrections folder (异议复核), for the audit table.
+    pub corrections: Vec<crate::validate::corrections::Change>,
     /// (stage, milliseconds)
     pub timings: Vec<(String, f64)>,
 }
@@ -35,14 +37,21 @@ pub fn evaluate(data_dir: &Path, method_path: &Path, period: Period) -> Result<R
 
 /// [`evaluate`] with what-if overrides of the methodology (`path=value`).
 pub fn evaluate_with(data_dir: &Path, method_path: &Path, overrides: &[String], period: Period) -> Result<Run> {
+    evaluate_corrected(data_dir, method_path, overrides, None, period)
+}
+
+/// [`evaluate_with`] after applying a corrections folder to the inputs.
+pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[String], corrections: Option<&Path>, period: Period) -> Result<Run> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let method = method::load_with(method_path, overrides)?;
     timings.push(("methodology".to_string(), ms(t)));
     let t = Instant::now();
-    let data = validate::load(data_dir)?;
+    let (data, changes) = validate::load_corrected(data_dir, corrections)?;
     timings.push(("ingest and validate".to_string(), ms(t)));
-    evaluate_loaded(data, method, period, data_dir, timings)
+    let mut run = evaluate_loaded(data, method, period, data_dir, timings)?;
+    run.corrections = changes;
+    Ok(run)
 }
 
 /// The stages after loading, for callers that already hold the data (tests, what-if runs).
@@ -65,5 +74,5 @@ pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_d
     let t = Instant::now();
     rank::classify_and_rank(&data, &method, &mut scored);
     timings.push(("classify and rank".to_string(), ms(t)));
-    Ok(Run { data, method, period, facts, scored, benchmarks, data_dir: data_dir.to_path_buf(), timings })
+    Ok(Run { data, method, period, facts, scored, benchmarks, data_dir: data_dir.to_path_buf(), corrections: Vec::new(), timings })
 }

@@ -39,6 +39,7 @@ pub fn build(run: &Run, outputs: &[PathBuf], command: &str) -> std::io::Result<S
         "inputs": run.data.accounts,
         "rows": { "read": read, "used": used, "excepted": excepted, "balanced": read == used + excepted },
         "exceptions": run.data.exceptions.len(),
+        "corrections_applied": run.corrections.len(),
         "enterprises": { "total": run.scored.len(), "by_status": status, "by_class": classes },
         "outputs": outs,
         "timings_ms": run.timings.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),

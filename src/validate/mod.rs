@@ -2,6 +2,7 @@
 //! exceptions with file, line, column and a reason an analyst can act on; nothing is dropped silently.
 
 pub mod columns;
+pub mod corrections;
 pub mod numbers;
 mod rows;
 
@@ -21,7 +22,7 @@ pub enum InputError {
     Header { file: String, problems: String },
 }
 
-fn describe(problems: &[HeaderProblem]) -> String {
+pub(crate) fn describe(problems: &[HeaderProblem]) -> String {
     problems
         .iter()
         .map(|p| match p {
@@ -48,12 +49,21 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Reads and validates every input of a dataset folder.
 pub fn load(dir: &Path) -> Result<Dataset, InputError> {
+    load_corrected(dir, None).map(|(d, _)| d)
+}
+
+/// Reads the inputs, applies a corrections folder (see `corrections`) and validates the result.
+pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dataset, Vec<corrections::Change>), InputError> {
     let mut tables: Vec<(Kind, RawTable)> = Vec::new();
     for kind in Kind::ALL {
         if let Some(path) = ingest::find(dir, kind)? {
             tables.push((kind, ingest::read(&path)?));
         }
     }
+    let changes = match corrections_dir {
+        Some(c) => corrections::apply(&mut tables, c)?,
+        None => Vec::new(),
+    };
     let mut builder = rows::Builder::default();
     for (kind, table) in &tables {
         let map = columns::map_headers(*kind, &table.headers)
@@ -81,7 +91,7 @@ pub fn load(dir: &Path) -> Result<Dataset, InputError> {
     builder.check_coverage(&tables);
     let mut data = builder.data;
     data.exceptions = builder.exceptions;
-    Ok(data)
+    Ok((data, changes))
 }
 
 /// Counts of exceptions by reason class, for the summary printed after a run.

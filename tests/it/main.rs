@@ -5,5 +5,6 @@ mod common;
 mod fixture;
 mod formats;
 mod golden;
+mod objections;
 mod policies;
 mod whatif;
