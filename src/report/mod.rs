@@ -53,6 +53,17 @@ fn benchmarks_table(run: &Run) -> Table {
     t
 }
 
+/// A name usable as (part of) a file name on every system: path separators, reserved characters and
+/// control characters become `_`; leading dots are dropped.
+pub fn safe_file_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .collect();
+    let s = s.trim().trim_start_matches('.').to_string();
+    if s.is_empty() { "_".into() } else { s.chars().take(80).collect() }
+}
+
 /// Checks that `out` may receive a run: not the data folder, and either new, empty, or an earlier run
 /// (it holds a manifest.json) unless `force`.
 pub fn prepare_out_dir(out: &Path, data_dir: &Path, force: bool) -> Result<()> {
@@ -97,6 +108,15 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
     ] {
         let p = out.join(name);
         table::write_csv(&p, t).map_err(io)?;
+        files.push(p);
+    }
+    // One published list per track (规上, 规下, …), as bureaus publish them.
+    let tcol = ent.columns.iter().position(|c| c == "track").unwrap_or(0);
+    for track in &run.method.method.tracks {
+        let mut list = Table { columns: ent.columns.clone(), labels: ent.labels.clone(), rows: Vec::new() };
+        list.rows = ent.rows.iter().filter(|r| matches!(&r[tcol], Cell::Text(t) if *t == track.name)).cloned().collect();
+        let p = out.join(format!("list_{}.csv", safe_file_name(&track.name)));
+        table::write_csv(&p, &list).map_err(io)?;
         files.push(p);
     }
     let xlsx = out.join("results.xlsx");

@@ -144,3 +144,17 @@ fn explain_shows_cap_benchmark_source_and_veto() {
     let o = mujun().args(["explain", "--run"]).arg(out.path()).arg("91610922MA0009999X").output().unwrap();
     assert_eq!(o.status.code(), Some(3));
 }
+
+/// Each track is also published as its own list, named after the track.
+#[test]
+fn one_list_per_track() {
+    let dir = repo("tests/golden/w1_zj6");
+    let out = tempfile::tempdir().unwrap();
+    evaluate(&dir, &dir.join("methodology.toml"), "2024", out.path());
+    let above = read_rows(&out.path().join("list_规上.csv"));
+    let below = read_rows(&out.path().join("list_规下.csv"));
+    // 规上: E01–E04 and E07–E10 (8 firms, E04 not scored); 规下: E05, E06, E11, E12.
+    assert_eq!((above.len(), below.len()), (8, 4));
+    assert!(below.iter().all(|r| r["track"] == "规下"));
+    assert_eq!(mujun::report::safe_file_name("../汉滨:区*"), "_汉滨_区_");
+}
