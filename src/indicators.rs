@@ -23,6 +23,9 @@ pub struct Facts {
     pub quarters_tax: usize,
     /// Quarters of the period with no output or no tax row, e.g. `2024Q4`.
     pub missing_quarters: Vec<String>,
+    /// Other enterprises renting in (租入) a parcel this enterprise rents out (租出).
+    pub tenants: usize,
+    pub rent_out_rows: usize,
 }
 
 fn add(acc: &mut Option<f64>, v: f64) {
@@ -40,6 +43,23 @@ pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> 
             Tenure::RentedIn => f.land_rented_in += r.area_mu,
             Tenure::RentedOut => f.land_rented_out += r.area_mu,
         }
+    }
+    // Tenants: distinct other enterprises with 租入 on a parcel where this one has 租出.
+    let mut renters: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for r in data.land.iter().filter(|r| r.tenure == Tenure::RentedIn) {
+        renters.entry(r.parcel_id.as_str()).or_default().push(r.enterprise);
+    }
+    let mut tenant_sets: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for r in data.land.iter().filter(|r| r.tenure == Tenure::RentedOut) {
+        facts[r.enterprise].rent_out_rows += 1;
+        for &t in renters.get(r.parcel_id.as_str()).into_iter().flatten() {
+            if t != r.enterprise && !tenant_sets[r.enterprise].contains(&t) {
+                tenant_sets[r.enterprise].push(t);
+            }
+        }
+    }
+    for (f, t) in facts.iter_mut().zip(&tenant_sets) {
+        f.tenants = t.len();
     }
     let mut emp_n = vec![0usize; n];
     let mut out_q = vec![Vec::new(); n];
@@ -85,7 +105,21 @@ pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> 
 pub struct EntEnv<'a> {
     pub e: &'a Enterprise,
     pub f: &'a Facts,
+    /// The same quarters one year earlier (`prior_<field>` in expressions).
+    pub prior: Option<&'a Facts>,
     pub period: &'a Period,
+}
+
+/// A period figure of some facts by field name (the fields with a prior-year twin).
+fn figure(f: &Facts, name: &str) -> Value {
+    if let Some(i) = OUTPUT_FIELDS.iter().position(|x| *x == name) {
+        return opt(f.sums[i]);
+    }
+    match name {
+        "tax" | "tax_paid" => opt(f.tax),
+        "land" => num(f.land),
+        _ => Value::Missing,
+    }
 }
 
 fn num(x: f64) -> Value {
@@ -99,12 +133,18 @@ fn opt(x: Option<f64>) -> Value {
 impl Env for EntEnv<'_> {
     fn field(&self, name: &str) -> Value {
         let (e, f) = (self.e, self.f);
-        if let Some(i) = OUTPUT_FIELDS.iter().position(|x| *x == name) {
-            return opt(f.sums[i]);
+        if let Some(p) = name.strip_prefix("prior_") {
+            return self.prior.map_or(Value::Missing, |pf| figure(pf, p));
+        }
+        if let v @ (Value::Num(_) | Value::Str(_)) = figure(f, name) {
+            return v;
+        }
+        if OUTPUT_FIELDS.contains(&name) || name == "tax" || name == "tax_paid" {
+            return Value::Missing;
         }
         match name {
-            "tax" | "tax_paid" => opt(f.tax),
-            "land" => num(f.land),
+            "tenants" => num(f.tenants as f64),
+            "rent_out_rows" => num(f.rent_out_rows as f64),
             "land_owned" => num(f.land_owned),
             "land_rented_in" => num(f.land_rented_in),
             "land_rented_out" => num(f.land_rented_out),

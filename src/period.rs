@@ -114,6 +114,13 @@ impl Period {
         self.quarters.last().map(|q| q.last_day()).unwrap_or(0)
     }
 
+    /// The same quarters one year earlier (for year-on-year and prior-year figures).
+    pub fn prior_year(&self) -> Period {
+        let quarters: Vec<Quarter> = self.quarters.iter().map(|q| q.minus(4)).collect();
+        let label = if self.label.len() == 4 { (self.year() - 1).to_string() } else { quarters.last().map(|q| q.to_string()).unwrap_or_default() };
+        Period { label, quarters }
+    }
+
     pub fn contains(&self, q: Quarter) -> bool {
         self.quarters.contains(&q)
     }

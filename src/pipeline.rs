@@ -17,6 +17,8 @@ pub struct Run {
     pub method: Loaded,
     pub period: Period,
     pub facts: Vec<Facts>,
+    /// Facts of the same quarters one year earlier.
+    pub prior_facts: Vec<Facts>,
     pub scored: Vec<Scored>,
     pub benchmarks: Vec<BenchmarkSource>,
     pub data_dir: PathBuf,
@@ -58,6 +60,7 @@ pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[Stri
 pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>) -> Result<Run> {
     let t = Instant::now();
     let facts = indicators::compute(&data, &period, method.method.land.basis);
+    let prior_facts = indicators::compute(&data, &period.prior_year(), method.method.land.basis);
     for acc in data.accounts.iter_mut() {
         acc.in_period = match acc.kind.as_str() {
             "output" => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),
@@ -69,10 +72,10 @@ pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_d
     let t = Instant::now();
     let method_dir = method.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let dirs = [data_dir, method_dir.as_path()];
-    let (mut scored, benchmarks) = score::score(&data, &facts, &method, &period, &dirs).map_err(Error::BadInput)?;
+    let (mut scored, benchmarks) = score::score(&data, &facts, &prior_facts, &method, &period, &dirs).map_err(Error::BadInput)?;
     timings.push(("score".to_string(), ms(t)));
     let t = Instant::now();
     rank::classify_and_rank(&data, &method, &mut scored);
     timings.push(("classify and rank".to_string(), ms(t)));
-    Ok(Run { data, method, period, facts, scored, benchmarks, data_dir: data_dir.to_path_buf(), corrections: Vec::new(), timings })
+    Ok(Run { data, method, period, facts, prior_facts, scored, benchmarks, data_dir: data_dir.to_path_buf(), corrections: Vec::new(), timings })
 }

@@ -77,18 +77,27 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
             }
         }
         let ordered: Vec<usize> = graded.iter().chain(vetoed.iter()).copied().collect();
-        number(&ordered, |i| group_of(data, i, rule.group, digits), |x, r| x.rank = Some(r), s);
-        number(&ordered, |i| data.enterprises[i].county.clone(), |x, r| x.county_rank = Some(r), s);
-        number(&ordered, |i| group_of(data, i, Group::Industry, digits), |x, r| x.industry_rank = Some(r), s);
+        let shared = m.ranking.shared_ranks;
+        number(&ordered, |i| group_of(data, i, rule.group, digits), |x, r| x.rank = Some(r), s, shared);
+        number(&ordered, |i| data.enterprises[i].county.clone(), |x, r| x.county_rank = Some(r), s, shared);
+        number(&ordered, |i| group_of(data, i, Group::Industry, digits), |x, r| x.industry_rank = Some(r), s, shared);
     }
 }
 
-/// Numbers firms 1, 2, … within each group, in the given order.
-fn number(ordered: &[usize], key: impl Fn(usize) -> String, set: impl Fn(&mut Scored, usize), s: &mut [Scored]) {
-    let mut next: BTreeMap<String, usize> = BTreeMap::new();
+/// Numbers firms 1, 2, … within each group, in the given order. With `shared`, firms tied on the rounded
+/// total (and of the same status) share the rank of the first of them (1, 2, 2, 4).
+fn number(ordered: &[usize], key: impl Fn(usize) -> String, set: impl Fn(&mut Scored, usize), s: &mut [Scored], shared: bool) {
+    // Per group: (position, rank given, total text and status of the previous firm).
+    let mut next: BTreeMap<String, (usize, usize, String, Status)> = BTreeMap::new();
     for &i in ordered {
-        let r = next.entry(key(i)).or_insert(0);
-        *r += 1;
-        set(&mut s[i], *r);
+        let (pos, rank, prev_total, prev_status) = next.entry(key(i)).or_insert((0, 0, String::new(), Status::Graded));
+        *pos += 1;
+        let tied = shared && *pos > 1 && *prev_total == s[i].total_text && *prev_status == s[i].status;
+        if !tied {
+            *rank = *pos;
+        }
+        *prev_total = s[i].total_text.clone();
+        *prev_status = s[i].status;
+        set(&mut s[i], *rank);
     }
 }

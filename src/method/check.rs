@@ -30,6 +30,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("quarters_output", "quarters of the period with an output row"),
     ("quarters_tax", "quarters of the period with a tax row"),
     ("missing_quarters", "text: the period's quarters without output or tax rows"),
+    ("tenants", "number of other enterprises renting (租入) land this enterprise rents out (租出)"),
+    ("rent_out_rows", "number of 租出 rows of this enterprise"),
     ("enterprise_id", "text: 统一社会信用代码"),
     ("name", "text: 企业名称"),
     ("county", "text: 县区"),
@@ -37,6 +39,10 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("industry", "text: GB/T 4754 code"),
     ("scale", "text: 规上 or 规下"),
 ];
+
+/// Period figures available for the prior year as `prior_<field>`.
+pub const PRIOR_FIELDS: &[&str] =
+    &["tax", "revenue", "value_added", "energy_tce", "emissions", "rd_expense", "employees", "electricity_10k_kwh", "tech_invest", "land"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum MethodError {
@@ -60,6 +66,8 @@ pub struct Loaded {
 /// The parsed expressions of one track.
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// `[adjust] formulas`: (rule, points), the same for every track (kept here for one lookup).
+    pub formulas: Vec<(Expr, Expr)>,
     pub select: Expr,
     pub scope: Vec<Expr>,
     pub undetermined: Vec<Expr>,
@@ -83,7 +91,9 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
     let p = path.display().to_string();
     let method: Methodology = toml::from_str(text).map_err(|e| MethodError::Toml { path: p.clone(), message: e.to_string() })?;
     let invalid = |key: String, problem: String, fix: &str| MethodError::Invalid { path: p.clone(), key, problem, fix: fix.into() };
-    let known: Vec<&str> = FIELDS.iter().map(|f| f.0).chain(["tax_paid"]).collect();
+    // Every period figure also exists for the same quarters one year earlier, as prior_<field>.
+    let prior: Vec<String> = PRIOR_FIELDS.iter().map(|f| format!("prior_{f}")).collect();
+    let known: Vec<&str> = FIELDS.iter().map(|f| f.0).chain(["tax_paid"]).chain(prior.iter().map(|s| s.as_str())).collect();
     let compile = |key: String, src: &str| -> Result<Expr, MethodError> {
         let e = expr::parse(src).map_err(|m| invalid(key.clone(), m, "see docs/methodology.md, section Expressions"))?;
         let mut used = Vec::new();
@@ -106,7 +116,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
         if track.indicators.is_empty() {
             return Err(invalid(format!("{k}.indicators"), "no indicator".into(), "add [[tracks.indicators]] tables"));
         }
+        let mut formulas = Vec::new();
+        for (i, f) in method.adjust.formulas.iter().enumerate() {
+            formulas.push((compile(format!("adjust.formulas[{i}].rule"), &f.rule)?, compile(format!("adjust.formulas[{i}].points"), &f.points)?));
+        }
         let mut c = Compiled {
+            formulas,
             select: compile(format!("{k}.select"), &track.select)?,
             scope: Vec::new(),
             undetermined: Vec::new(),
@@ -146,7 +161,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
 type Problem = (String, String, String);
 
 fn check_benchmark(track: &Track, ind: &Indicator, k: &str) -> Result<(), Problem> {
-    let needs = track.points.method == PointsMethod::Ratio;
+    let needs = matches!(ind.method.unwrap_or(track.points.method), PointsMethod::Ratio | PointsMethod::InverseRatio);
     match (&ind.benchmark, needs) {
         (None, true) => Err((
             format!("{k}.benchmark"),

@@ -6,7 +6,7 @@ pub mod expr;
 mod check;
 pub mod overrides;
 
-pub use check::{load, load_str, load_with, Compiled, Loaded, MethodError, FIELDS};
+pub use check::{load, load_str, load_with, Compiled, Loaded, MethodError, FIELDS, PRIOR_FIELDS};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -143,6 +143,23 @@ pub struct Adjust {
     /// Whether vetoed firms count in N for the quotas (they never take a graded slot otherwise).
     #[serde(default)]
     pub vetoed_in_quota: bool,
+    /// Points from expressions: tenant deductions, data-quality deductions, scale bonuses …
+    /// Positive points count as bonus (under `bonus_cap`), negative as penalty (under `penalty_cap`).
+    #[serde(default)]
+    pub formulas: Vec<Formula>,
+}
+
+/// An adjustment computed from the enterprise's fields, e.g. Wenling's rent-out deduction
+/// `points = "-(10 + 5 * (tenants - 1))"` when `rule = "scale == '规下' and tenants >= 1"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Formula {
+    pub name: String,
+    /// When it applies (default: always).
+    #[serde(default = "always")]
+    pub rule: String,
+    /// The points (an expression; negative for a deduction).
+    pub points: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -154,11 +171,14 @@ pub struct Ranking {
     /// Digits of the industry code that form the "industry" group for industry ranks (2 = 大类).
     #[serde(default = "two")]
     pub industry_digits: usize,
+    /// Firms tied on the rounded total share a rank (1, 2, 2, 4); the tie-break still orders the rows.
+    #[serde(default)]
+    pub shared_ranks: bool,
 }
 
 impl Default for Ranking {
     fn default() -> Self {
-        Ranking { tie_break: Vec::new(), industry_digits: 2 }
+        Ranking { tie_break: Vec::new(), industry_digits: 2, shared_ranks: false }
     }
 }
 
@@ -220,6 +240,8 @@ pub enum MissingRule {
     TrackMeanPoints,
     /// The enterprise goes to the undetermined class.
     Undetermined,
+    /// A fixed number of points, `missing_points` (e.g. −3 as a data-quality deduction).
+    FixedPoints,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -244,6 +266,11 @@ pub struct Indicator {
     pub on_missing: MissingRule,
     /// Defaults to `on_missing`.
     pub on_zero_denominator: Option<MissingRule>,
+    /// Points for `fixed_points` (default 0).
+    #[serde(default)]
+    pub missing_points: f64,
+    /// Overrides the track's points method for this indicator (e.g. `inverse_ratio` for a lower-is-better one).
+    pub method: Option<PointsMethod>,
 }
 
 fn one_str() -> String {
@@ -317,6 +344,8 @@ pub enum PointsMethod {
     Minmax,
     /// points = value × weight (rank-only tracks: weight 1 makes the score the value).
     Value,
+    /// Lower is better: points = (2 − value ÷ benchmark) × weight, and 0 at or past twice the benchmark.
+    InverseRatio,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]

@@ -102,7 +102,7 @@ pub fn table(run: &Run) -> Table {
         row.extend([
             if scored { Cell::Num(s.bonus, 4) } else { Cell::Empty },
             if scored { Cell::Num(s.penalty, 4) } else { Cell::Empty },
-            if scored { Cell::text(&s.total_text) } else { Cell::Empty },
+            if scored { Cell::Dec(s.total_text.clone()) } else { Cell::Empty },
             Cell::text(&s.class),
             Cell::rank(s.rank),
             Cell::rank(s.county_rank),

@@ -40,7 +40,7 @@ fn e() -> Cell {
 }
 
 fn full(x: Option<f64>) -> Cell {
-    x.map_or(Cell::Empty, |v| Cell::Text(format!("{v}")))
+    x.map_or(Cell::Empty, |v| Cell::Dec(format!("{v}")))
 }
 
 pub fn table(run: &Run) -> Table {
@@ -102,7 +102,7 @@ pub fn table(run: &Run) -> Table {
                     full(s.benchmarks[k]),
                     source.map_or(Cell::Empty, Cell::Text),
                     full(ratio),
-                    Cell::Text(format!("{}", ind.weight)),
+                    Cell::Dec(format!("{}", ind.weight)),
                     full(s.raw_points[k]),
                     full(s.points[k]),
                 ],
@@ -119,7 +119,7 @@ pub fn table(run: &Run) -> Table {
             name,
             "total",
             "总分 total = Σ points + bonus + penalty".into(),
-            [e(), e(), full(s.total), e(), e(), e(), e(), e(), Cell::text(&s.total_text)],
+            [e(), e(), full(s.total), e(), e(), e(), e(), e(), Cell::Dec(s.total_text.clone())],
             format!("bonus {} penalty {}; rounded half up to 2 decimals{}", s.bonus, s.penalty, if caps.is_empty() { String::new() } else { format!("; {}", caps.join("; ")) }),
         ));
         let c = &track.classes;

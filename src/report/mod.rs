@@ -48,7 +48,7 @@ fn benchmarks_table(run: &Run) -> Table {
         ("how", "来源 how"),
     ]);
     for b in &run.benchmarks {
-        t.rows.push(vec![Cell::text(&b.track), Cell::text(&b.indicator), Cell::text(&b.group), Cell::text(format!("{}", b.value)), Cell::text(&b.how)]);
+        t.rows.push(vec![Cell::text(&b.track), Cell::text(&b.indicator), Cell::text(&b.group), Cell::Dec(format!("{}", b.value)), Cell::text(&b.how)]);
     }
     t
 }

@@ -12,6 +12,8 @@ pub enum Cell {
     /// A number and the decimals it is shown with (half up on the shortest representation).
     Num(f64, usize),
     Int(i64),
+    /// A number already formatted (e.g. a total rounded half up): never neutralized, a number in XLSX.
+    Dec(String),
     Empty,
 }
 
@@ -31,6 +33,7 @@ impl Cell {
             Cell::Text(s) => neutralize(s),
             Cell::Num(v, d) => crate::decimal::round_half_up_str(*v, *d),
             Cell::Int(i) => i.to_string(),
+            Cell::Dec(s) => s.clone(),
             Cell::Empty => String::new(),
         }
     }
@@ -112,6 +115,10 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, &Table)]) -> Result<(), String> 
                     Cell::Text(s) => ws.write_string(r, c, neutralize(s)).map(|_| ()),
                     Cell::Num(v, d) => ws.write_number(r, c, crate::decimal::round_half_up(*v, *d)).map(|_| ()),
                     Cell::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
+                    Cell::Dec(s) => match s.parse::<f64>() {
+                        Ok(v) => ws.write_number(r, c, v).map(|_| ()),
+                        Err(_) => ws.write_string(r, c, neutralize(s)).map(|_| ()),
+                    },
                     Cell::Empty => Ok(()),
                 };
                 res.map_err(|e| e.to_string())?;
@@ -132,9 +139,11 @@ mod tests {
         let mut t = Table::new(&[("name", "企业名称"), ("tax", "税收")]);
         t.rows.push(vec![Cell::text("=HYPERLINK(\"x\")"), Cell::Num(-24.0, 2)]);
         t.rows.push(vec![Cell::text("@SUM(A1)"), Cell::Num(1.005, 2)]);
+        t.rows.push(vec![Cell::text("-x"), Cell::Dec("-3.00".into())]);
         let csv = String::from_utf8(to_csv(&t)).unwrap();
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\",-24.00"), "{csv}");
         assert!(csv.contains("'@SUM(A1),1.01"), "{csv}");
+        assert!(csv.contains("'-x,-3.00"), "{csv}");
     }
 }

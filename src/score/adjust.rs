@@ -3,6 +3,7 @@
 
 use crate::dataset::{Dataset, Event};
 use crate::indicators::trim_number;
+use crate::method::expr::{Env, Expr};
 use crate::method::Adjust;
 use crate::period::Period;
 
@@ -20,7 +21,16 @@ pub(super) fn veto(a: &Adjust, events: &[&Event], p: &Period) -> Option<String> 
 }
 
 /// (bonus, penalty, notes, items) of enterprise `i`; penalty is ≤ 0; items list each bonus and penalty.
-pub(super) fn bonus_penalty(a: &Adjust, data: &Dataset, i: usize, events: &[&Event], p: &Period) -> (f64, f64, Vec<String>, Vec<(String, f64)>) {
+#[allow(clippy::type_complexity)]
+pub(super) fn bonus_penalty(
+    a: &Adjust,
+    data: &Dataset,
+    i: usize,
+    events: &[&Event],
+    p: &Period,
+    formulas: &[(Expr, Expr)],
+    env: &dyn Env,
+) -> (f64, f64, Vec<String>, Vec<(String, f64)>) {
     let e = &data.enterprises[i];
     let mut notes = Vec::new();
     let mut items = Vec::new();
@@ -42,6 +52,22 @@ pub(super) fn bonus_penalty(a: &Adjust, data: &Dataset, i: usize, events: &[&Eve
             penalty += pts;
             notes.push(format!("{} {} {}", ev.kind, crate::dates::format(ev.date), trim_number(*pts)));
             items.push((format!("penalty event {}", what.trim()), *pts));
+        }
+    }
+    for ((rule, points), f) in formulas.iter().zip(&a.formulas) {
+        if !rule.eval(env).truthy() {
+            continue;
+        }
+        if let Some(x) = points.eval(env).num() {
+            if x > 0.0 {
+                bonus += x;
+            } else if x < 0.0 {
+                penalty += x;
+                notes.push(format!("{} {}", f.name, trim_number(x)));
+            }
+            if x != 0.0 {
+                items.push((f.name.clone(), x));
+            }
         }
     }
     if let Some(cap) = a.bonus_cap {

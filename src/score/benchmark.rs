@@ -41,6 +41,7 @@ pub fn group_key(e: &Enterprise, g: Group, industry_digits: usize) -> String {
 pub(super) fn compute(
     data: &Dataset,
     facts: &[Facts],
+    prior: &[Facts],
     loaded: &Loaded,
     period: &Period,
     t: usize,
@@ -78,7 +79,7 @@ pub(super) fn compute(
                     if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
                         continue;
                     }
-                    let env = EntEnv { e: &data.enterprises[i], f: &facts[i], period };
+                    let env = EntEnv { e: &data.enterprises[i], f: &facts[i], prior: prior.get(i), period };
                     if let (Value::Num(a), Value::Num(b)) = (c.num[k].eval(&env), c.den[k].eval(&env)) {
                         if b != 0.0 {
                             groups.entry(group_key(&data.enterprises[i], d.group, digits)).or_default().push((a, b));

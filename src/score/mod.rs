@@ -102,6 +102,7 @@ enum Raw {
 pub fn score(
     data: &Dataset,
     facts: &[Facts],
+    prior: &[Facts],
     loaded: &Loaded,
     period: &Period,
     dirs: &[&Path],
@@ -114,15 +115,15 @@ pub fn score(
         .zip(facts)
         .enumerate()
         .map(|(i, (e, f))| {
-            let env = EntEnv { e, f, period };
+            let env = EntEnv { e, f, prior: prior.get(i), period };
             status(&env, loaded, &events[i])
         })
         .collect();
     let mut sources = Vec::new();
     for (t, track) in m.tracks.iter().enumerate() {
         let members: Vec<usize> = (0..out.len()).filter(|&i| out[i].track == Some(t) && out[i].scored).collect();
-        let raws = values(data, facts, loaded, period, t, &members, &mut out);
-        let bench = benchmark::compute(data, facts, loaded, period, t, &members, &out, dirs)?;
+        let raws = values(data, facts, prior, loaded, period, t, &members, &mut out);
+        let bench = benchmark::compute(data, facts, prior, loaded, period, t, &members, &out, dirs)?;
         points(track, &members, &raws, &bench.values, data, m.ranking.industry_digits, &mut out);
         sources.extend(bench.sources);
     }
@@ -130,7 +131,9 @@ pub fn score(
         if !s.scored {
             continue;
         }
-        let (bonus, penalty, notes, items) = adjust::bonus_penalty(&m.adjust, data, i, &events[i], period);
+        let env = EntEnv { e: &data.enterprises[i], f: &facts[i], prior: prior.get(i), period };
+        let formulas = s.track.map(|t| loaded.tracks[t].formulas.as_slice()).unwrap_or(&[]);
+        let (bonus, penalty, notes, items) = adjust::bonus_penalty(&m.adjust, data, i, &events[i], period, formulas, &env);
         s.bonus = bonus;
         s.penalty = penalty;
         s.reasons.extend(notes);
@@ -221,9 +224,11 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
 
 /// Computes indicator values of a track's scored members; sends firms whose missing value is ruled
 /// "undetermined" to the undetermined class.
+#[allow(clippy::too_many_arguments)]
 fn values(
     data: &Dataset,
     facts: &[Facts],
+    prior: &[Facts],
     loaded: &Loaded,
     period: &Period,
     t: usize,
@@ -234,7 +239,7 @@ fn values(
     let c = &loaded.tracks[t];
     let mut raws = Vec::with_capacity(members.len());
     for &i in members {
-        let env = EntEnv { e: &data.enterprises[i], f: &facts[i], period };
+        let env = EntEnv { e: &data.enterprises[i], f: &facts[i], prior: prior.get(i), period };
         let mut row = Vec::with_capacity(track.indicators.len());
         for (k, ind) in track.indicators.iter().enumerate() {
             let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
@@ -276,6 +281,7 @@ fn missing_note(ind: &crate::method::Indicator, raw: &Raw, rule: MissingRule) ->
         MissingRule::FullWeight => "full weight",
         MissingRule::TrackMeanPoints => "track mean points",
         MissingRule::Undetermined => "undetermined",
+        MissingRule::FixedPoints => "fixed points",
     };
     format!("{name} {what} → {gets}")
 }
@@ -288,7 +294,7 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
         // Min-max bounds per group over the scored members with a value, computed once per indicator.
         let group_of = |j: usize| benchmark::group_key(&data.enterprises[j], pr.minmax_group, industry_digits);
         let mut bounds: std::collections::HashMap<String, (f64, f64)> = std::collections::HashMap::new();
-        if pr.method == PointsMethod::Minmax {
+        if ind.method.unwrap_or(pr.method) == PointsMethod::Minmax {
             for (m, &j) in members.iter().enumerate() {
                 if let (true, Raw::Value(v)) = (out[j].scored, &raws[m][k]) {
                     let b = bounds.entry(group_of(j)).or_insert((*v, *v));
@@ -302,8 +308,10 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
                 continue;
             }
             out[i].benchmarks[k] = bench[m][k];
-            let pts = match (&raws[m][k], pr.method) {
+            let pts = match (&raws[m][k], ind.method.unwrap_or(pr.method)) {
                 (Raw::Value(v), PointsMethod::Ratio) => bench[m][k].map(|b| v / b * w),
+                // Lower is better: full weight at 0, the weight at the benchmark, 0 at or past twice it.
+                (Raw::Value(v), PointsMethod::InverseRatio) => bench[m][k].map(|b| ((2.0 - v / b) * w).max(0.0)),
                 (Raw::Value(v), PointsMethod::Value) => Some(v * w),
                 (Raw::Value(v), PointsMethod::Minmax) => bounds.get(&group_of(i)).map(|&(lo, hi)| {
                     if hi == lo {
@@ -358,6 +366,7 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
                 MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
                 MissingRule::FullWeight => w,
                 MissingRule::TrackMeanPoints => mean,
+                MissingRule::FixedPoints => ind.missing_points,
             };
             out[i].points[k] = Some(p);
             out[i].reasons.push(missing_note(ind, raw, rule));

@@ -17,7 +17,9 @@ pub(super) struct Builder {
     rejected: HashMap<String, (String, usize)>,
     output_keys: HashMap<(usize, Quarter), usize>,
     tax_keys: HashMap<(usize, Quarter), usize>,
-    land_keys: HashMap<(usize, String, Tenure), usize>,
+    /// (enterprise, parcel, tenure, area bits): only identical land rows are duplicates (a landlord may
+    /// rent one parcel to several tenants, one 租出 row each).
+    land_keys: HashMap<(usize, String, Tenure, u64), usize>,
 }
 
 /// One row being read: its cells by column definition, and the context for exceptions.
@@ -209,9 +211,9 @@ impl Builder {
             let r = format!("area {value} is not positive; rented-out land is a positive area with tenure 租出");
             return Err(("area".into(), r));
         }
-        let key = (e, parcel_id.clone(), tenure);
+        let key = (e, parcel_id.clone(), tenure, (value * factor).to_bits());
         if let Some(first) = self.land_keys.get(&key) {
-            return Err(("parcel_id".into(), format!("duplicate: parcel {parcel_id} ({}) already listed at line {first}", tenure.zh())));
+            return Err(("parcel_id".into(), format!("duplicate: the same row (parcel {parcel_id}, {}, same area) is at line {first}", tenure.zh())));
         }
         self.land_keys.insert(key, row.raw.line);
         self.data.land.push(LandRow { enterprise: e, parcel_id, area_mu: value * factor, tenure, line: row.raw.line });

@@ -2,6 +2,7 @@
 
 mod accounting;
 mod common;
+mod families;
 mod fixture;
 mod formats;
 mod golden;
