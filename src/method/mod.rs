@@ -271,6 +271,8 @@ pub struct Indicator {
     pub missing_points: f64,
     /// Overrides the track's points method for this indicator (e.g. `inverse_ratio` for a lower-is-better one).
     pub method: Option<PointsMethod>,
+    /// A block the indicator belongs to (e.g. 省定 worth 70, 地方 worth 30); the tables show block subtotals.
+    pub block: Option<String>,
 }
 
 fn one_str() -> String {

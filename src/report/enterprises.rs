@@ -18,6 +18,17 @@ pub fn indicator_columns(run: &Run) -> Vec<(String, String)> {
     out
 }
 
+/// Block names over all tracks in first-appearance order.
+pub fn block_names(run: &Run) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for b in run.method.method.tracks.iter().flat_map(|t| t.indicators.iter().filter_map(|i| i.block.clone())) {
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    out
+}
+
 /// Row order: by track, graded and vetoed firms by rank, then undetermined, out of scope, not scored;
 /// within those, enterprise_id.
 pub fn row_order(run: &Run) -> Vec<usize> {
@@ -60,6 +71,10 @@ pub fn table(run: &Run) -> Table {
     for (k, zh) in &inds {
         t.push_column(format!("pts_{k}"), format!("{zh}得分 pts_{k}"));
     }
+    let blocks = block_names(run);
+    for b in &blocks {
+        t.push_column(format!("block_{b}"), format!("{b}小计 block_{b}"));
+    }
     for (c, l) in [
         ("bonus", "加分 bonus"),
         ("penalty", "减分 penalty"),
@@ -97,6 +112,18 @@ pub fn table(run: &Run) -> Table {
         }
         for (k, _) in &inds {
             row.push(Cell::opt(pos(k).and_then(|p| s.points[p]), d));
+        }
+        for b in &blocks {
+            // Block subtotal: the block's points summed in the listed order.
+            let mut sum: Option<f64> = None;
+            for (k, ind) in track.map(|t| t.indicators.iter().enumerate().collect::<Vec<_>>()).unwrap_or_default() {
+                if ind.block.as_deref() == Some(b.as_str()) {
+                    if let Some(p) = s.points[k] {
+                        sum = Some(sum.unwrap_or(0.0) + p);
+                    }
+                }
+            }
+            row.push(Cell::opt(sum, d));
         }
         let scored = s.total.is_some();
         row.extend([

@@ -218,3 +218,53 @@ thresholds = [100, 60, 30]
     assert_eq!(["A", "B", "C", "D"].map(|r| e[r]["total"].clone()), ["133.33", "66.67", "0.00", "-3.00"].map(String::from));
     assert_eq!(["A", "B", "C", "D"].map(|r| e[r]["class"].clone()), ["A", "B", "D", "D"].map(String::from));
 }
+
+/// Blocks with their own benchmark sources (Sichuan-style: a province block against published province
+/// values, a local block against the county's ratio of sums). 汉滨一号厂: tax per mu 20, revenue per mu 400.
+/// Province: 40 × 20 ÷ 14.3 = 55.9441 and 30 × 400 ÷ 427.4 = 28.0767 → block 84.0208;
+/// local: 30 × 400 ÷ 200 (汉滨区 ratio of sums 15800 ÷ 79) = 60 → block 60; total 144.0208 → 144.02.
+#[test]
+fn blocks_with_their_own_benchmark_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    crate::fixture::write(tmp.path());
+    let method = r#"
+[scheme]
+name = "blocks"
+[[tracks]]
+name = "规上"
+[[tracks.indicators]]
+key = "tax_per_mu"
+num = "tax"
+den = "land"
+weight = 40
+benchmark = 14.3
+block = "省定"
+[[tracks.indicators]]
+key = "revenue_per_mu"
+num = "revenue"
+den = "land"
+weight = 30
+benchmark = 427.4
+block = "省定"
+[[tracks.indicators]]
+key = "revenue_per_mu_local"
+num = "revenue"
+den = "land"
+weight = 30
+benchmark = { kind = "ratio_of_sums", group = "county" }
+block = "地方"
+[tracks.classes]
+method = "position_share"
+cum_pcts = [20, 60, 95]
+"#;
+    let tmp2 = tempfile::tempdir().unwrap();
+    let m = tmp2.path().join("m.toml");
+    std::fs::write(&m, method).unwrap();
+    evaluate(tmp.path(), &m, "2024", &tmp2.path().join("o"));
+    let e = by_key(&tmp2.path().join("o/enterprises.csv"), "name");
+    let r = &e["汉滨一号厂"];
+    assert_eq!(
+        [&r["pts_tax_per_mu"], &r["pts_revenue_per_mu"], &r["block_省定"], &r["block_地方"], &r["total"]],
+        ["55.9441", "28.0767", "84.0208", "60.0000", "144.02"]
+    );
+}
