@@ -188,11 +188,20 @@ pub struct Output {
     /// Decimals shown for indicator values and points in the tables (totals are always 2).
     #[serde(default = "four")]
     pub decimals: usize,
+    /// Write explain.csv and the per-enterprise XLSX sheets only up to this many enterprises (a
+    /// provincial run would make a multi-GB explanation and overflow Excel's 1,048,576 rows). The CSV
+    /// tables are always complete. 0 = always write them.
+    #[serde(default = "detail_limit")]
+    pub detail_limit: usize,
+}
+
+fn detail_limit() -> usize {
+    200_000
 }
 
 impl Default for Output {
     fn default() -> Self {
-        Output { decimals: 4 }
+        Output { decimals: 4, detail_limit: detail_limit() }
     }
 }
 

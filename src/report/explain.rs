@@ -151,6 +151,12 @@ pub fn table(run: &Run) -> Table {
 /// The explanation of one enterprise from a finished run folder, as text for the terminal.
 pub fn print(run_dir: &Path, enterprise_id: &str) -> Result<String, String> {
     let path = run_dir.join("explain.csv");
+    if !path.is_file() && run_dir.join("manifest.json").is_file() {
+        return Err(format!(
+            "{} has no explain.csv: the run had more enterprises than [output] detail_limit; rerun with detail_limit = 0 (or on the enterprise's county) to explain it",
+            run_dir.display()
+        ));
+    }
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e} (is this a mujun run folder?)", path.display()))?;
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let id = crate::ids::normalize(enterprise_id);

@@ -93,7 +93,9 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
     let industry = aggregates::table(run, "industry", "行业 industry", |i| run.data.enterprises[i].industry.chars().take(digits).collect());
     let bench = benchmarks_table(run);
     let exc = exceptions_table(&run.data.exceptions);
-    let expl = explain::table(run);
+    let limit = run.method.method.output.detail_limit;
+    let detailed = limit == 0 || run.data.enterprises.len() <= limit;
+    let expl = if detailed { explain::table(run) } else { Table::default() };
     let pol = policies::table(run).map_err(Error::BadInput)?;
     let mut files = Vec::new();
     for (name, t) in [
@@ -106,6 +108,9 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
         ("explain.csv", &expl),
         ("policies.csv", &pol),
     ] {
+        if name == "explain.csv" && !detailed {
+            continue;
+        }
         let p = out.join(name);
         table::write_csv(&p, t).map_err(io)?;
         files.push(p);
@@ -120,11 +125,13 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
         files.push(p);
     }
     let xlsx = out.join("results.xlsx");
-    table::write_xlsx(
-        &xlsx,
-        &[("企业 enterprises", &ent), ("县区 county", &county), ("园区 park", &park), ("行业 industry", &industry), ("基准值 benchmarks", &bench), ("政策 policies", &pol), ("例外 exceptions", &exc)],
-    )
-    .map_err(Error::Output)?;
+    let mut sheets: Vec<(&str, &Table)> = vec![("县区 county", &county), ("园区 park", &park), ("行业 industry", &industry), ("基准值 benchmarks", &bench)];
+    if detailed {
+        sheets.insert(0, ("企业 enterprises", &ent));
+        sheets.push(("政策 policies", &pol));
+        sheets.push(("例外 exceptions", &exc));
+    }
+    table::write_xlsx(&xlsx, &sheets).map_err(Error::Output)?;
     files.push(xlsx);
     let m = manifest::build(run, &files, command).map_err(io)?;
     let p = out.join("manifest.json");

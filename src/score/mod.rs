@@ -79,6 +79,8 @@ pub struct Scored {
     pub total: Option<f64>,
     /// The total rounded half up to 2 decimals, as printed.
     pub total_text: String,
+    /// The same as a number (parsed once, for ordering).
+    pub rounded: Option<f64>,
     pub class: String,
     pub rank: Option<usize>,
     pub county_rank: Option<usize>,
@@ -87,7 +89,7 @@ pub struct Scored {
 
 impl Scored {
     pub fn total_rounded(&self) -> Option<f64> {
-        self.total_text.parse().ok()
+        self.rounded
     }
 }
 
@@ -146,6 +148,7 @@ pub fn score(
         total += penalty;
         s.total = Some(total);
         s.total_text = decimal::round_half_up_str(total, 2);
+        s.rounded = s.total_text.parse().ok();
     }
     Ok((out, sources))
 }
@@ -169,6 +172,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
         penalty: 0.0,
         total: None,
         total_text: String::new(),
+        rounded: None,
         class: String::new(),
         rank: None,
         county_rank: None,
