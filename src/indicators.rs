@@ -26,6 +26,8 @@ pub struct Facts {
     /// Other enterprises renting in (租入) a parcel this enterprise rents out (租出).
     pub tenants: usize,
     pub rent_out_rows: usize,
+    /// With `[land] merge_tenants`: the landlord this tenant was merged into.
+    pub merged_into: Option<usize>,
 }
 
 fn add(acc: &mut Option<f64>, v: f64) {
@@ -34,6 +36,11 @@ fn add(acc: &mut Option<f64>, v: f64) {
 
 /// Computes the facts of every enterprise (same order as `data.enterprises`).
 pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> {
+    compute_with(data, period, basis, false)
+}
+
+/// [`compute`], optionally merging tenants into their landlords (see `[land] merge_tenants`).
+pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_tenants: bool) -> Vec<Facts> {
     let n = data.enterprises.len();
     let mut facts = vec![Facts::default(); n];
     for r in &data.land {
@@ -61,6 +68,22 @@ pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> 
     for (f, t) in facts.iter_mut().zip(&tenant_sets) {
         f.tenants = t.len();
     }
+    let merge: Vec<(usize, usize)> = if merge_tenants {
+        // (landlord, tenant); a tenant of several landlords joins the first in file order.
+        let mut pairs = Vec::new();
+        let mut taken = vec![false; n];
+        for (l, ts) in tenant_sets.iter().enumerate() {
+            for &t in ts {
+                if !taken[t] && tenant_sets[t].is_empty() {
+                    taken[t] = true;
+                    pairs.push((l, t));
+                }
+            }
+        }
+        pairs
+    } else {
+        Vec::new()
+    };
     let mut emp_n = vec![0usize; n];
     let mut out_q = vec![Vec::new(); n];
     for r in data.output.iter().filter(|r| period.contains(r.quarter)) {
@@ -97,6 +120,31 @@ pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> 
             .filter(|q| !out_q[i].contains(q) || !tax_q[i].contains(q))
             .map(|q| q.to_string())
             .collect();
+    }
+    let mut rows_of: Vec<Vec<&crate::dataset::LandRow>> = vec![Vec::new(); if merge.is_empty() { 0 } else { n }];
+    if !merge.is_empty() {
+        data.land.iter().for_each(|r| rows_of[r.enterprise].push(r));
+    }
+    for &(l, t) in &merge {
+        // The tenant's rented-in land on the landlord's parcels comes back to the landlord.
+        let back: f64 = rows_of[t]
+            .iter()
+            .filter(|r| r.tenure == Tenure::RentedIn)
+            .filter(|r| rows_of[l].iter().any(|x| x.tenure == Tenure::RentedOut && x.parcel_id == r.parcel_id))
+            .map(|r| r.area_mu)
+            .sum();
+        let tf = facts[t].clone();
+        let lf = &mut facts[l];
+        lf.land += back;
+        for (k, v) in tf.sums.iter().enumerate() {
+            if let Some(v) = v {
+                add(&mut lf.sums[k], *v);
+            }
+        }
+        if let Some(x) = tf.tax {
+            add(&mut lf.tax, x);
+        }
+        facts[t].merged_into = Some(l);
     }
     facts
 }

@@ -59,8 +59,9 @@ pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[Stri
 /// The stages after loading, for callers that already hold the data (tests, what-if runs).
 pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>) -> Result<Run> {
     let t = Instant::now();
-    let facts = indicators::compute(&data, &period, method.method.land.basis);
-    let prior_facts = indicators::compute(&data, &period.prior_year(), method.method.land.basis);
+    let (basis, merge) = (method.method.land.basis, method.method.land.merge_tenants);
+    let facts = indicators::compute_with(&data, &period, basis, merge);
+    let prior_facts = indicators::compute_with(&data, &period.prior_year(), basis, merge);
     for acc in data.accounts.iter_mut() {
         acc.in_period = match acc.kind.as_str() {
             "output" => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),
@@ -76,6 +77,16 @@ pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_d
     timings.push(("score".to_string(), ms(t)));
     let t = Instant::now();
     rank::classify_and_rank(&data, &method, &mut scored);
+    // Merged tenants share their landlord's result.
+    for (i, f) in facts.iter().enumerate() {
+        if let Some(l) = f.merged_into {
+            let (class, text, rounded) = (scored[l].class.clone(), scored[l].total_text.clone(), scored[l].rounded);
+            let s = &mut scored[i];
+            s.class = class;
+            s.total_text = text;
+            s.rounded = rounded;
+        }
+    }
     timings.push(("classify and rank".to_string(), ms(t)));
     Ok(Run { data, method, period, facts, prior_facts, scored, benchmarks, data_dir: data_dir.to_path_buf(), corrections: Vec::new(), timings })
 }

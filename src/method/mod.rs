@@ -115,6 +115,10 @@ pub enum LandBasis {
 pub struct Land {
     #[serde(default)]
     pub basis: LandBasis,
+    /// Suichang's rule: a landlord and the tenants on the land it rents out form one unit — the tenants'
+    /// figures and the rented-out land are added back to the landlord, and the tenants share its result.
+    #[serde(default)]
+    pub merge_tenants: bool,
 }
 
 /// Bonus (加分), penalty (减分) and veto (一票否决) items.

@@ -129,7 +129,7 @@ pub fn table(run: &Run) -> Table {
         row.extend([
             if scored { Cell::Num(s.bonus, 4) } else { Cell::Empty },
             if scored { Cell::Num(s.penalty, 4) } else { Cell::Empty },
-            if scored { Cell::Dec(s.total_text.clone()) } else { Cell::Empty },
+            if s.total_text.is_empty() { Cell::Empty } else { Cell::Dec(s.total_text.clone()) },
             Cell::text(&s.class),
             Cell::rank(s.rank),
             Cell::rank(s.county_rank),

@@ -29,6 +29,8 @@ pub enum Status {
     NotScored,
     /// No track selects it.
     NoTrack,
+    /// Merged with its landlord (`[land] merge_tenants`): shares the landlord's result.
+    Merged,
 }
 
 impl Status {
@@ -40,6 +42,7 @@ impl Status {
             Status::OutOfScope => "out_of_scope",
             Status::NotScored => "not_scored",
             Status::NoTrack => "no_track",
+            Status::Merged => "merged",
         }
     }
     pub fn zh(self) -> &'static str {
@@ -50,6 +53,7 @@ impl Status {
             Status::OutOfScope => "不在评价范围",
             Status::NotScored => "不计分",
             Status::NoTrack => "未归类",
+            Status::Merged => "并入出租方",
         }
     }
 }
@@ -121,6 +125,12 @@ pub fn score(
             status(&env, loaded, &events[i])
         })
         .collect();
+    for (i, f) in facts.iter().enumerate() {
+        if let Some(l) = f.merged_into {
+            let landlord = &data.enterprises[l];
+            out[i].reasons = vec![format!("merged with its landlord {} {}: shares the landlord's result", landlord.id, landlord.name)];
+        }
+    }
     let mut sources = Vec::new();
     for (t, track) in m.tracks.iter().enumerate() {
         let members: Vec<usize> = (0..out.len()).filter(|&i| out[i].track == Some(t) && out[i].scored).collect();
@@ -192,6 +202,11 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     s.points = vec![None; n];
     s.benchmarks = vec![None; n];
     let f = env.f;
+    if let Some(l) = f.merged_into {
+        s.status = Status::Merged;
+        s.reasons.push(format!("merged with its landlord (enterprise {l})"));
+        return s;
+    }
     if f.land <= 0.0 {
         s.status = Status::NotScored;
         s.reasons.push(format!(

@@ -268,3 +268,23 @@ cum_pcts = [20, 60, 95]
         ["55.9441", "28.0767", "84.0208", "60.0000", "144.02"]
     );
 }
+
+/// Suichang: tenants merged with their landlord into one result. L1 takes in T1, T2, T3: tax 180 + 30 + 20
+/// + 50 = 280 over 18 + 12 (the rented-out land comes back) = 30 亩 → 9.3333 → 93.33; L2 takes in T4: tax
+/// 80 + 4 = 84 over 8 + 2 = 10 亩 → 8.4 → 84.00. Two graded firms, position share 20/60/95: L1 B
+/// (100 ≤ 120), L2 D (200 > 190); the tenants share their landlord's class and total.
+#[test]
+fn tenants_merged_with_their_landlord() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_rent_data(tmp.path());
+    let method = format!("[land]\nmerge_tenants = true\n{}", RENT_METHOD.replace("[[adjust.formulas]]", "[[adjust.unused]]"));
+    let method = method.split("[[adjust.unused]]").next().unwrap().to_string() + &RENT_METHOD[RENT_METHOD.find("[[tracks]]").unwrap()..];
+    let e = run(tmp.path(), &method);
+    assert_eq!((e["L1"]["land_mu"].as_str(), e["L1"]["total"].as_str(), e["L1"]["class"].as_str()), ("30.0000", "93.33", "B"));
+    assert_eq!((e["L2"]["land_mu"].as_str(), e["L2"]["total"].as_str(), e["L2"]["class"].as_str()), ("10.0000", "84.00", "D"));
+    for (t, landlord, class) in [("T1", "L1", "B"), ("T2", "L1", "B"), ("T3", "L1", "B"), ("T4", "L2", "D")] {
+        assert_eq!((e[t]["status"].as_str(), e[t]["class"].as_str()), ("merged", class), "{t}");
+        assert!(e[t]["reason"].contains(id(landlord)), "{t}: {}", e[t]["reason"]);
+        assert_eq!(e[t]["rank"], "");
+    }
+}
