@@ -123,7 +123,7 @@ pub fn read(path: &Path) -> Result<RawTable, IngestError> {
         "parquet" => parquet::read(path).map_err(unreadable)?,
         _ => {
             let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-            text::read_delimited(&bytes).map_err(unreadable)?
+            text::read_delimited(bytes).map_err(unreadable)?
         }
     };
     Ok(RawTable { file, path: path.to_path_buf(), headers, rows, encoding })

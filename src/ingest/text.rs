@@ -4,17 +4,20 @@ use super::{Parsed, RawRow};
 
 /// Decodes bytes: a UTF-8 BOM wins; valid UTF-8 is UTF-8; anything else is tried as GB18030 (a superset
 /// of GBK, what Chinese Excel saves as "CSV"). Undecodable bytes are an error, never replacement characters.
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
-            Ok(s) => Ok((s.to_string(), "UTF-8 with BOM")),
-            Err(e) => Err(format!("starts with a UTF-8 BOM but is not valid UTF-8 after byte {}", e.valid_up_to() + 3)),
+pub fn decode(mut bytes: Vec<u8>) -> Result<(String, &'static str), String> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return match String::from_utf8(bytes) {
+            Ok(s) => Ok((s, "UTF-8 with BOM")),
+            Err(e) => Err(format!("starts with a UTF-8 BOM but is not valid UTF-8 after byte {}", e.utf8_error().valid_up_to() + 3)),
         };
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), "UTF-8"));
-    }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    // Valid UTF-8 is taken as it is, without a copy.
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return Ok((s, "UTF-8")),
+        Err(e) => e.into_bytes(),
+    };
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
     if had_errors {
         return Err("is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or XLSX".to_string());
     }
@@ -23,7 +26,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
 
 /// Parses decoded text: the first non-empty record is the header; tab-separated if the header has tabs and
 /// no commas. Rows keep their physical line numbers; completely empty rows are skipped.
-pub fn read_delimited(bytes: &[u8]) -> Result<Parsed, String> {
+pub fn read_delimited(bytes: Vec<u8>) -> Result<Parsed, String> {
     let (text, encoding) = decode(bytes)?;
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
@@ -77,14 +80,14 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice(text.as_bytes());
-        assert_eq!(decode(&gbk).unwrap(), (text.to_string(), "GBK/GB18030"));
-        assert_eq!(decode(&bom).unwrap(), (text.to_string(), "UTF-8 with BOM"));
-        assert_eq!(decode(text.as_bytes()).unwrap().1, "UTF-8");
+        assert_eq!(decode(gbk.to_vec()).unwrap(), (text.to_string(), "GBK/GB18030"));
+        assert_eq!(decode(bom).unwrap(), (text.to_string(), "UTF-8 with BOM"));
+        assert_eq!(decode(text.as_bytes().to_vec()).unwrap().1, "UTF-8");
     }
 
     #[test]
     fn lines_survive_quoted_newlines_and_blank_rows() {
-        let (h, rows, _) = read_delimited(b"a,b\n1,\"x\ny\"\n\n2,z\n").unwrap();
+        let (h, rows, _) = read_delimited(b"a,b\n1,\"x\ny\"\n\n2,z\n".to_vec()).unwrap();
         assert_eq!(h, ["a", "b"]);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line, 2);
@@ -94,6 +97,6 @@ mod tests {
 
     #[test]
     fn empty_file_is_an_error() {
-        assert!(read_delimited(b"").unwrap_err().contains("empty"));
+        assert!(read_delimited(Vec::new()).unwrap_err().contains("empty"));
     }
 }

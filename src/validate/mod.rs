@@ -7,7 +7,7 @@ pub mod numbers;
 mod rows;
 
 use crate::dataset::{Dataset, Exception, FileAccount, ROW_EXCLUDED};
-use crate::ingest::{self, Kind, RawTable};
+use crate::ingest::{self, Kind};
 use columns::HeaderProblem;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -54,22 +54,27 @@ pub fn load(dir: &Path) -> Result<Dataset, InputError> {
 
 /// Reads the inputs, applies a corrections folder (see `corrections`) and validates the result.
 pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dataset, Vec<corrections::Change>), InputError> {
-    let mut tables: Vec<(Kind, RawTable)> = Vec::new();
+    // Find every file first, so a missing one is reported before any work.
+    let mut paths = Vec::new();
     for kind in Kind::ALL {
         if let Some(path) = ingest::find(dir, kind)? {
-            tables.push((kind, ingest::read(&path)?));
+            paths.push((kind, path));
         }
     }
-    let changes = match corrections_dir {
-        Some(c) => corrections::apply(&mut tables, c)?,
-        None => Vec::new(),
-    };
+    let mut changes = Vec::new();
+    let mut names: Vec<(Kind, String)> = Vec::new();
     let mut builder = rows::Builder::default();
-    for (kind, table) in &tables {
-        let map = columns::map_headers(*kind, &table.headers)
+    // One file at a time: read, correct, validate, then drop its text cells (bounded memory).
+    for (kind, path) in paths {
+        let mut pair = [(kind, ingest::read(&path)?)];
+        if let Some(c) = corrections_dir {
+            changes.extend(corrections::apply(&mut pair, c)?);
+        }
+        let [(kind, table)] = pair;
+        let map = columns::map_headers(kind, &table.headers)
             .map_err(|p| InputError::Header { file: table.file.clone(), problems: describe(&p) })?;
         let before = builder.exceptions.len();
-        let used = builder.add(*kind, table, &map);
+        let used = builder.add(kind, &table, &map);
         let excepted = builder.exceptions[before..]
             .iter()
             .filter(|e| e.excludes_row())
@@ -87,8 +92,9 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
             excepted,
             in_period: None,
         });
+        names.push((kind, table.file.clone()));
     }
-    builder.check_coverage(&tables);
+    builder.check_coverage(&names);
     let mut data = builder.data;
     data.exceptions = builder.exceptions;
     Ok((data, changes))

@@ -283,8 +283,8 @@ impl Builder {
 
     /// Warnings for enterprises that have no land, output or tax rows at all (kept; the evaluation
     /// reports them as not scored or with missing data).
-    pub fn check_coverage(&mut self, tables: &[(Kind, RawTable)]) {
-        let file_of = |k: Kind| tables.iter().find(|(kk, _)| *kk == k).map(|(_, t)| t.file.clone()).unwrap_or_default();
+    pub fn check_coverage(&mut self, files: &[(Kind, String)]) {
+        let file_of = |k: Kind| files.iter().find(|(kk, _)| *kk == k).map(|(_, f)| f.clone()).unwrap_or_default();
         let n = self.data.enterprises.len();
         let mut has = [vec![false; n], vec![false; n], vec![false; n]];
         self.data.land.iter().for_each(|r| has[0][r.enterprise] = true);
