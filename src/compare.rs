@@ -85,6 +85,7 @@ pub fn audit_table(run: &Run) -> Table {
         ("new", "新值 new"),
         ("reason", "理由 reason"),
         ("reference", "依据 reference"),
+        ("by", "经办人 by"),
         ("source", "更正来源 source"),
     ]);
     for c in &run.corrections {
@@ -97,6 +98,7 @@ pub fn audit_table(run: &Run) -> Table {
             Cell::text(&c.new),
             Cell::text(&c.reason),
             Cell::text(&c.reference),
+            Cell::text(&c.by),
             Cell::text(&c.source),
         ]);
     }

@@ -1,5 +1,5 @@
 //! Corrections (异议复核): a folder with files of the same kinds and columns as the inputs, plus `reason`
-//! and `reference` (and optionally `action` = delete / 删除). Each correction row finds the input row
+//! and `reference`, optionally `by` (经办人) and `action` = delete / 删除. Each correction row finds the input row
 //! with the same key (enterprise; enterprise + parcel + tenure; enterprise + quarter; enterprise + date +
 //! kind) and replaces the cells it fills, or is added when no row matches. A `-` cell clears a value;
 //! an empty cell changes nothing. Every change is recorded for the audit table. Corrected rows then go
@@ -23,6 +23,8 @@ pub struct Change {
     pub new: String,
     pub reason: String,
     pub reference: String,
+    /// Who made the correction (`by` / 经办人 column), if given.
+    pub by: String,
     /// File and line of the correction.
     pub source: String,
 }
@@ -80,6 +82,7 @@ pub fn apply(tables: &mut [(Kind, RawTable)], dir: &Path) -> Result<Vec<Change>,
             let reason = extra_value(&corr, crow, &["reason", "理由", "更正理由"]);
             let reference = extra_value(&corr, crow, &["reference", "依据", "文号"]);
             let action = extra_value(&corr, crow, &["action", "操作"]);
+            let by = extra_value(&corr, crow, &["by", "经办人", "changed_by"]);
             let source = format!("{} line {}", path.display(), crow.line);
             let change = |line: usize, column: &str, old: &str, new: &str| Change {
                 file: table.file.clone(),
@@ -90,6 +93,7 @@ pub fn apply(tables: &mut [(Kind, RawTable)], dir: &Path) -> Result<Vec<Change>,
                 new: new.to_string(),
                 reason: reason.clone(),
                 reference: reference.clone(),
+                by: by.clone(),
                 source: source.clone(),
             };
             match index.get(&key).copied() {

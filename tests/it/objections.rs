@@ -18,7 +18,7 @@ fn corrections_rerun_changes_exactly_the_corrected_enterprise() {
     std::fs::create_dir_all(&corr).unwrap();
     std::fs::write(
         corr.join("税收.csv"),
-        "统一社会信用代码,期间,实缴税金,理由,依据\n91610902MA0001050T,2024Q4,23.2,税务局更正入库数,汉税函〔2025〕12号\n",
+        "统一社会信用代码,期间,实缴税金,理由,依据,经办人\n91610902MA0001050T,2024Q4,23.2,税务局更正入库数,汉税函〔2025〕12号,王科员\n",
     )
     .unwrap();
     let after = tmp.path().join("after");
@@ -49,6 +49,7 @@ fn corrections_rerun_changes_exactly_the_corrected_enterprise() {
     // tax.csv line 21 is E05's 2024Q4 row (header, then four rows each for E01 … E05).
     assert_eq!([&a["file"], &a["line"], &a["column"], &a["old"], &a["new"]], ["tax.csv", "21", "tax_paid", "19.2", "23.2"]);
     assert_eq!(a["reference"], "汉税函〔2025〕12号");
+    assert_eq!(a["by"], "王科员");
     assert!(a["source"].contains("税收.csv line 2"));
 }
 
