@@ -3,10 +3,8 @@
 //! figures, each times a factor. Every derived value is recorded with how it was obtained.
 
 use super::{Scored, Status};
-use crate::dataset::{Dataset, Enterprise};
-use crate::indicators::{EntEnv, Facts};
-use crate::method::{expr::Value, Benchmark, Derived, DerivedKind, Group, Loaded};
-use crate::period::Period;
+use crate::dataset::Enterprise;
+use crate::method::{expr::Value, Benchmark, Derived, DerivedKind, Group};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -37,18 +35,8 @@ pub fn group_key(e: &Enterprise, g: Group, industry_digits: usize) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn compute(
-    data: &Dataset,
-    facts: &[Facts],
-    prior: &[Facts],
-    loaded: &Loaded,
-    period: &Period,
-    t: usize,
-    members: &[usize],
-    out: &[Scored],
-    dirs: &[&Path],
-) -> Result<Computed, String> {
+pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scored], dirs: &[&Path]) -> Result<Computed, String> {
+    let (data, loaded) = (ctx.data, ctx.loaded);
     let track = &loaded.method.tracks[t];
     let digits = loaded.method.ranking.industry_digits;
     let mut values = vec![vec![None; track.indicators.len()]; members.len()];
@@ -79,7 +67,7 @@ pub(super) fn compute(
                     if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
                         continue;
                     }
-                    let env = EntEnv { e: &data.enterprises[i], f: &facts[i], prior: prior.get(i), period };
+                    let env = ctx.env(i);
                     if let (Value::Num(a), Value::Num(b)) = (c.num[k].eval(&env), c.den[k].eval(&env)) {
                         if b != 0.0 {
                             groups.entry(group_key(&data.enterprises[i], d.group, digits)).or_default().push((a, b));

@@ -97,6 +97,22 @@ impl Scored {
     }
 }
 
+/// What every scoring step reads: the data, each enterprise's facts now and a year earlier, the rules.
+pub(super) struct Ctx<'a> {
+    pub data: &'a Dataset,
+    pub facts: &'a [Facts],
+    pub prior: &'a [Facts],
+    pub loaded: &'a Loaded,
+    pub period: &'a Period,
+}
+
+impl<'a> Ctx<'a> {
+    /// The expression environment of enterprise `i`.
+    pub fn env(&self, i: usize) -> EntEnv<'a> {
+        EntEnv { e: &self.data.enterprises[i], f: &self.facts[i], prior: self.prior.get(i), period: self.period }
+    }
+}
+
 /// An indicator value that could not be computed, and why.
 enum Raw {
     Value(f64),
@@ -114,16 +130,13 @@ pub fn score(
     dirs: &[&Path],
 ) -> Result<(Vec<Scored>, Vec<BenchmarkSource>), String> {
     let m = &loaded.method;
+    let ctx = Ctx { data, facts, prior, loaded, period };
     let events = adjust::by_enterprise(data);
     let mut out: Vec<Scored> = data
         .enterprises
         .iter()
-        .zip(facts)
         .enumerate()
-        .map(|(i, (e, f))| {
-            let env = EntEnv { e, f, prior: prior.get(i), period };
-            status(&env, loaded, &events[i])
-        })
+        .map(|(i, _)| status(&ctx.env(i), loaded, &events[i]))
         .collect();
     for (i, f) in facts.iter().enumerate() {
         if let Some(l) = f.merged_into {
@@ -134,8 +147,8 @@ pub fn score(
     let mut sources = Vec::new();
     for (t, track) in m.tracks.iter().enumerate() {
         let members: Vec<usize> = (0..out.len()).filter(|&i| out[i].track == Some(t) && out[i].scored).collect();
-        let raws = values(data, facts, prior, loaded, period, t, &members, &mut out);
-        let bench = benchmark::compute(data, facts, prior, loaded, period, t, &members, &out, dirs)?;
+        let raws = values(&ctx, t, &members, &mut out);
+        let bench = benchmark::compute(&ctx, t, &members, &out, dirs)?;
         points(track, &members, &raws, &bench.values, data, m.ranking.industry_digits, &mut out);
         sources.extend(bench.sources);
     }
@@ -143,7 +156,7 @@ pub fn score(
         if !s.scored {
             continue;
         }
-        let env = EntEnv { e: &data.enterprises[i], f: &facts[i], prior: prior.get(i), period };
+        let env = ctx.env(i);
         let formulas = s.track.map(|t| loaded.tracks[t].formulas.as_slice()).unwrap_or(&[]);
         let (bonus, penalty, notes, items) = adjust::bonus_penalty(&m.adjust, data, i, &events[i], period, formulas, &env);
         s.bonus = bonus;
@@ -243,22 +256,13 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
 
 /// Computes indicator values of a track's scored members; sends firms whose missing value is ruled
 /// "undetermined" to the undetermined class.
-#[allow(clippy::too_many_arguments)]
-fn values(
-    data: &Dataset,
-    facts: &[Facts],
-    prior: &[Facts],
-    loaded: &Loaded,
-    period: &Period,
-    t: usize,
-    members: &[usize],
-    out: &mut [Scored],
-) -> Vec<Vec<Raw>> {
+fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Vec<Raw>> {
+    let loaded = ctx.loaded;
     let track = &loaded.method.tracks[t];
     let c = &loaded.tracks[t];
     let mut raws = Vec::with_capacity(members.len());
     for &i in members {
-        let env = EntEnv { e: &data.enterprises[i], f: &facts[i], prior: prior.get(i), period };
+        let env = ctx.env(i);
         let mut row = Vec::with_capacity(track.indicators.len());
         for (k, ind) in track.indicators.iter().enumerate() {
             let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
