@@ -120,6 +120,13 @@ pub fn describe_method(l: &Loaded) -> String {
     s
 }
 
+/// (projects folder, standard-land rules file) of the committed sample.
+pub fn demo_projects_paths() -> (PathBuf, PathBuf) {
+    let roots = [PathBuf::from("."), PathBuf::from(env!("CARGO_MANIFEST_DIR"))];
+    let root = roots.iter().find(|r| r.join("data/sample_projects").is_dir()).cloned().unwrap_or_default();
+    (root.join("data/sample_projects"), root.join("data/methods/standard_land_default.toml"))
+}
+
 /// (data folder, methodology file, output folder) for `mujun demo`: the committed sample city, or a
 /// freshly generated one when run outside the repository.
 pub fn demo_paths() -> Result<(PathBuf, PathBuf, PathBuf)> {

@@ -31,6 +31,11 @@ pub fn id_problem(id: &str) -> Option<String> {
             "'{id}' looks like an old 15-digit registration number (注册号), not an 18-character unified social credit code"
         ));
     }
+    if (id.contains("E+") || id.contains("e+")) && id.parse::<f64>().is_ok() {
+        return Some(format!(
+            "'{id}' is a number in scientific notation: Excel turned the code into a number; format the column as text and paste the codes again"
+        ));
+    }
     if n != 18 {
         return Some(format!("'{id}' has {n} characters; a unified social credit code has 18"));
     }
@@ -47,10 +52,16 @@ pub fn id_problem(id: &str) -> Option<String> {
     None
 }
 
-/// Normalizes how ids are typed in exports: surrounding and inner spaces removed, letters upper-cased.
+/// Normalizes how ids are typed in exports: surrounding and inner spaces (and invisible zero-width
+/// characters pasted from web pages) removed, full-width characters typed with a Chinese input method
+/// (９１６１…) made ASCII, letters upper-cased.
 pub fn normalize(raw: &str) -> String {
     raw.chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
         .map(|c| c.to_ascii_uppercase())
         .collect()
 }

@@ -91,6 +91,8 @@ enum Cmd {
         #[arg(long)]
         force: bool,
     },
+    /// Quarterly monitoring: two periods compared, class migration, early warnings, 升规 pool, county targets.
+    Monitor(mujun::monitor::Options),
     /// Check a methodology file and print its rules back in words.
     Check {
         #[arg(long)]
@@ -111,6 +113,39 @@ enum Cmd {
         clean: bool,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Standard land (标准地) projects: check agreed indicators at 竣工验收 and 达产复核, statuses and liabilities.
+    Projects {
+        /// Folder with a projects file (项目) and a checks file (验收), optionally enterprises.
+        #[arg(long)]
+        data: PathBuf,
+        /// Rules file (TOML), e.g. data/methods/standard_land_default.toml.
+        #[arg(long)]
+        rules: PathBuf,
+        /// The date statuses are assessed at (YYYY-MM-DD): due dates before it are overdue.
+        #[arg(long)]
+        as_of: String,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write into a non-empty folder that is not an earlier run.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Charts (PNG, SVG) and Chinese PDF reports, the city's and one per county, from a finished run folder.
+    Report {
+        /// The run folder (the --out of evaluate); writes RUN/report/*.pdf and RUN/report/charts/.
+        #[arg(long)]
+        run: PathBuf,
+        /// A font file with Chinese glyphs (.ttf, .otf, .ttc); default: the installed fonts (Noto CJK).
+        #[arg(long)]
+        font: Option<PathBuf>,
+    },
+    /// Re-hash the inputs, methodology and outputs listed in a run's manifest.json; exit 1 on any mismatch.
+    Verify {
+        /// The run folder (the --out of evaluate).
+        #[arg(long)]
+        run: PathBuf,
     },
     /// Evaluate the committed sample city with the default preset into reports/demo.
     Demo {
@@ -181,6 +216,10 @@ fn run(args: Args) -> Result<u8> {
             say(format!("{} enterprises change class; see {}/changes.csv and migration.csv (runs in a/ and b/)", changes.rows.len(), out.display()));
             Ok(0)
         }
+        Cmd::Monitor(opts) => {
+            say(mujun::monitor::run_monitor(&opts)?);
+            Ok(0)
+        }
         Cmd::Check { method } => {
             let loaded = method::load(&method)?;
             say(cli::describe_method(&loaded));
@@ -200,13 +239,39 @@ fn run(args: Args) -> Result<u8> {
             ));
             Ok(0)
         }
+        Cmd::Projects { data, rules, as_of, out, force } => {
+            say(mujun::standard_land::run_projects_with(&data, &rules, &as_of, &out, force)?);
+            Ok(0)
+        }
+        Cmd::Report { run, font } => {
+            let opts = mujun::render::RenderOptions { font, progress: !args.quiet, ..Default::default() };
+            say(mujun::render::render_run(&run, &opts)?.describe());
+            Ok(0)
+        }
+        Cmd::Verify { run } => {
+            let report = mujun::verify::verify(&run).map_err(Error::BadInput)?;
+            report.problems.iter().for_each(|p| eprintln!("mujun verify: {p}"));
+            say(report.summary());
+            Ok(if report.ok() { 0 } else { 1 })
+        }
         Cmd::Demo { period } => {
             let (data, method, out) = cli::demo_paths()?;
             let period = Period::parse(&period, Basis::Rolling4).map_err(Error::BadInput)?;
             report::prepare_out_dir(&out, &data, false)?;
+            let year = period.year();
             let run = pipeline::evaluate(&data, &method, period)?;
             report::write_all(&run, &out, &cli::command_line())?;
             say(cli::summary(&run, &out));
+            // Quarterly monitoring of the same city: the year's last quarter against a year earlier.
+            let mut opts = mujun::monitor::Options::new(&data, &method, &format!("{year}Q4"), &format!("{}Q4", year - 1), out.join("monitor"));
+            opts.targets = Some(data.join("targets.csv")).filter(|t| t.is_file());
+            say(format!("\n{}", mujun::monitor::run_monitor(&opts)?));
+            // Standard-land (标准地) projects of the sample city, checked at mid-year.
+            let (projects, rules) = cli::demo_projects_paths();
+            say(format!("\n{}", mujun::standard_land::run_projects(&projects, &rules, &format!("{year}-06-30"), &out.join("projects"))?));
+            // Charts and the Chinese PDF reports.
+            let opts = mujun::render::RenderOptions { progress: !args.quiet, ..Default::default() };
+            say(format!("\n{}", mujun::render::render_run(&out, &opts)?.describe()));
             Ok(0)
         }
     }

@@ -18,8 +18,13 @@ impl Quarter {
         let t = t.to_ascii_uppercase();
         let (y, rest) = t.split_at_checked(4)?;
         let year: i32 = y.parse().ok()?;
-        let rest = rest.trim_start_matches(['-', '年']).trim_start_matches(['Q', '第']);
-        let q: u8 = rest.trim_end_matches("季度").trim_end_matches('季').parse().ok()?;
+        let rest = rest.trim_start_matches(['-', '年']);
+        let digits = rest.trim_start_matches(['Q', '第']).trim_end_matches("季度").trim_end_matches('季');
+        // A quarter is marked (Q, 第 or 季度); `2025-03` or `202503` is a month, not the third quarter.
+        if digits.len() == rest.len() {
+            return None;
+        }
+        let q: u8 = digits.parse().ok()?;
         if !(1..=4).contains(&q) || !(1900..=2200).contains(&year) {
             return None;
         }

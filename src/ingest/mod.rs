@@ -78,7 +78,7 @@ pub enum IngestError {
     Ambiguous { dir: String, kind: &'static str, a: String, b: String },
 }
 
-const EXTENSIONS: [&str; 4] = ["csv", "xlsx", "parquet", "txt"];
+const EXTENSIONS: [&str; 5] = ["csv", "xlsx", "xls", "parquet", "txt"];
 
 /// Finds the file of `kind` in `dir`; `Ok(None)` when an optional kind is absent.
 pub fn find(dir: &Path, kind: Kind) -> Result<Option<PathBuf>, IngestError> {

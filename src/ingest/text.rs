@@ -12,16 +12,87 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(String, &'static str), String> {
             Err(e) => Err(format!("starts with a UTF-8 BOM but is not valid UTF-8 after byte {}", e.utf8_error().valid_up_to() + 3)),
         };
     }
+    // Excel's "Unicode text" is UTF-16 with a BOM (encoding_rs would sniff it; name it for the manifest).
+    for (bom, enc, label) in [(b"\xFF\xFE", encoding_rs::UTF_16LE, "UTF-16LE"), (b"\xFE\xFF", encoding_rs::UTF_16BE, "UTF-16BE")] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return match enc.decode_without_bom_handling_and_without_replacement(rest) {
+                Some(s) => Ok((s.into_owned(), label)),
+                None => Err(format!("starts with a {label} mark but is not valid {label} text (truncated?)")),
+            };
+        }
+    }
     // Valid UTF-8 is taken as it is, without a copy.
     let bytes = match String::from_utf8(bytes) {
         Ok(s) => return Ok((s, "UTF-8")),
+        // Valid UTF-8 up to a character cut off at the very end: a truncated copy, not GBK.
+        Err(e) if e.utf8_error().error_len().is_none() && e.utf8_error().valid_up_to() > 0 => {
+            return Err("ends in the middle of a character: the file seems truncated; copy or export it again".to_string())
+        }
         Err(e) => e.into_bytes(),
     };
+    if let Some(msg) = mixed_encodings(&bytes) {
+        return Err(msg);
+    }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
     if had_errors {
         return Err("is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or XLSX".to_string());
     }
     Ok((text.into_owned(), "GBK/GB18030"))
+}
+
+/// A file that is not UTF-8 as a whole but has lines that are clearly UTF-8 Chinese (two or more 3-byte
+/// characters) mixes encodings (rows pasted from two exports): decoding it all as GBK would garble every
+/// UTF-8 line without an error, so it is refused naming one line of each.
+fn mixed_encodings(bytes: &[u8]) -> Option<String> {
+    let (mut utf8_line, mut other_line) = (None, None);
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(s) if s.chars().filter(|c| c.len_utf8() == 3).count() >= 2 => utf8_line = utf8_line.or(Some(i + 1)),
+            Ok(_) => {}
+            Err(_) => other_line = other_line.or(Some(i + 1)),
+        }
+        if utf8_line.is_some() && other_line.is_some() {
+            break;
+        }
+    }
+    match (utf8_line, other_line) {
+        (Some(u), Some(o)) => Some(format!(
+            "mixes UTF-8 and GBK text (line {u} is UTF-8, line {o} is not): save the whole file again as CSV UTF-8 or XLSX"
+        )),
+        _ => None,
+    }
+}
+
+/// The line where a quoted cell opens and is never closed (a truncated file or a stray `"`), which the
+/// CSV reader would otherwise take as one cell running to the end of the file.
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    let (mut in_quotes, mut at_field_start, mut line, mut opened) = (false, true, 1, 0);
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_quotes {
+            if b == b'"' {
+                if bytes.peek() == Some(&b'"') {
+                    bytes.next();
+                } else {
+                    in_quotes = false;
+                }
+            }
+            continue;
+        }
+        match b {
+            b'"' if at_field_start => {
+                in_quotes = true;
+                opened = line;
+            }
+            b'\n' | b'\r' => at_field_start = true,
+            _ if b == delimiter => at_field_start = true,
+            _ => at_field_start = false,
+        }
+    }
+    in_quotes.then_some(opened)
 }
 
 /// Parses decoded text: the first non-empty record is the header; tab-separated if the header has tabs and
@@ -30,6 +101,11 @@ pub fn read_delimited(bytes: Vec<u8>) -> Result<Parsed, String> {
     let (text, encoding) = decode(bytes)?;
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
+    if let Some(line) = unclosed_quote(&text, delimiter) {
+        return Err(format!(
+            "line {line} opens a quoted cell (\") that is never closed: the file may be truncated, or a quote in a name needs doubling (\"\")"
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -1,7 +1,7 @@
-//! XLSX (and XLS) input through calamine: the first worksheet, its first non-empty row as the header.
+//! XLSX (and XLS) input through calamine: the first visible worksheet, its first non-empty row as the header.
 
 use super::{Parsed, RawRow};
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Data, Reader, SheetType, SheetVisible, Sheets};
 use std::path::Path;
 
 /// Text of one cell. Whole floats print without ".0"; dates become YYYY-MM-DD; error cells keep their
@@ -24,16 +24,32 @@ fn cell_text(cell: &Data) -> String {
             None => format!("{}", dt.as_f64()),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        // Display gives Excel's spelling (#DIV/0!, #N/A).
+        Data::Error(e) => e.to_string(),
     }
 }
 
 pub fn read(path: &Path) -> Result<Parsed, String> {
     let mut wb = open_workbook_auto(path).map_err(|e| format!("is not a readable workbook: {e}"))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| "has no worksheet".to_string())?
-        .map_err(|e| format!("first worksheet cannot be read: {e}"))?;
+    // The first visible worksheet: a hidden first sheet is usually a lookup list, not the data.
+    let sheets = wb.sheets_metadata().to_vec();
+    let visible = sheets.iter().find(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet);
+    let name = visible.or(sheets.first()).map(|s| s.name.clone()).ok_or_else(|| "has no worksheet".to_string())?;
+    let mut range = wb.worksheet_range(&name).map_err(|e| format!("worksheet '{name}' cannot be read: {e}"))?;
+    // A cell merged down over several rows (a county written once for its firms) holds its value in
+    // every row it covers, as the reader of the sheet sees it.
+    if let Sheets::Xlsx(x) = &mut wb {
+        let end = range.end().unwrap_or((0, 0));
+        for d in x.merge_cells_by_sheet_name(&name).unwrap_or_default() {
+            if d.start.1 != d.end.1 || d.start.0 >= d.end.0 {
+                continue;
+            }
+            let Some(v) = range.get_value(d.start).filter(|v| !matches!(v, Data::Empty)).cloned() else { continue };
+            for r in d.start.0 + 1..=d.end.0.min(end.0) {
+                range.set_value((r, d.start.1), v.clone());
+            }
+        }
+    }
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
     let mut headers: Option<Vec<String>> = None;
@@ -51,6 +67,6 @@ pub fn read(path: &Path) -> Result<Parsed, String> {
             rows.push(RawRow { line, cells });
         }
     }
-    let headers = headers.ok_or_else(|| "first worksheet is empty".to_string())?;
+    let headers = headers.ok_or_else(|| format!("worksheet '{name}' is empty"))?;
     Ok((headers, rows, "XLSX".to_string()))
 }

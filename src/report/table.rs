@@ -33,6 +33,8 @@ impl Cell {
             Cell::Text(s) => neutralize(s),
             Cell::Num(v, d) => crate::decimal::round_half_up_str(*v, *d),
             Cell::Int(i) => i.to_string(),
+            // A non-finite value is never printed (Rust spells them NaN, inf, -inf): empty, like `Num`.
+            Cell::Dec(s) if matches!(s.as_str(), "NaN" | "inf" | "-inf") => String::new(),
             Cell::Dec(s) => s.clone(),
             Cell::Empty => String::new(),
         }
@@ -113,9 +115,12 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, &Table)]) -> Result<(), String> 
                 let c = c as u16;
                 let res = match cell {
                     Cell::Text(s) => ws.write_string(r, c, neutralize(s)).map(|_| ()),
+                    // Non-finite numbers are left empty, as in CSV (and Excel cannot store them).
+                    Cell::Num(v, _) if !v.is_finite() => Ok(()),
                     Cell::Num(v, d) => ws.write_number(r, c, crate::decimal::round_half_up(*v, *d)).map(|_| ()),
                     Cell::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
                     Cell::Dec(s) => match s.parse::<f64>() {
+                        Ok(v) if !v.is_finite() => Ok(()),
                         Ok(v) => ws.write_number(r, c, v).map(|_| ()),
                         Err(_) => ws.write_string(r, c, neutralize(s)).map(|_| ()),
                     },

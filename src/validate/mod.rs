@@ -37,6 +37,19 @@ pub(crate) fn describe(problems: &[HeaderProblem]) -> String {
         .join("; ")
 }
 
+/// Why a header row may not match: the first row holds data (no header row), or the file is separated
+/// by semicolons (one header cell with `;`).
+fn header_hint(headers: &[String]) -> String {
+    if headers.iter().any(|h| !h.trim().is_empty() && crate::ids::id_problem(&crate::ids::normalize(h)).is_none()) {
+        return ". The first row looks like data (it holds an enterprise id), not a header: add a header row".to_string();
+    }
+    if headers.len() == 1 && headers[0].contains(';') {
+        return ". The header is one cell with ';': the file seems separated by ';'; save it as CSV (comma-separated) or XLSX"
+            .to_string();
+    }
+    String::new()
+}
+
 /// SHA-256 of a file, hex.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let bytes = std::fs::read(path)?;
@@ -72,7 +85,7 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
         }
         let [(kind, table)] = pair;
         let map = columns::map_headers(kind, &table.headers)
-            .map_err(|p| InputError::Header { file: table.file.clone(), problems: describe(&p) })?;
+            .map_err(|p| InputError::Header { file: table.file.clone(), problems: describe(&p) + &header_hint(&table.headers) })?;
         let before = builder.exceptions.len();
         let used = builder.add(kind, &table, &map);
         let excepted = builder.exceptions[before..]
@@ -95,6 +108,9 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
         names.push((kind, table.file.clone()));
     }
     builder.check_coverage(&names);
+    if let Some((_, file)) = names.iter().find(|(k, _)| *k == Kind::Enterprises) {
+        builder.check_duplicate_names(file);
+    }
     let mut data = builder.data;
     data.exceptions = builder.exceptions;
     Ok((data, changes))

@@ -24,6 +24,9 @@ pub const NO_UNITS: &[Unit] = &[];
 
 /// The largest magnitude accepted; a province's annual totals in 万元 stay far below it.
 pub const MAX_ABS: f64 = 1e13;
+/// The smallest non-zero magnitude accepted (0.01 元 in 万元, 0.0007 m² in 亩): smaller values are typing or
+/// unit errors, and dividing by them could overflow to infinity (1e-320 is a valid binary64).
+pub const MIN_ABS: f64 = 1e-6;
 
 fn to_ascii(c: char) -> char {
     match c {
@@ -78,11 +81,22 @@ pub fn parse_with_unit(text: &str, units: &[Unit]) -> Result<Option<(f64, Option
     }
     let plain = t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     if !plain || t.is_empty() {
+        // A number followed by a unit this column does not take (35000元 in a 万元 column) says so.
+        let num_end = t.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))).unwrap_or(t.len());
+        let unit = t[num_end..].trim();
+        if num_end > 0 && t[..num_end].parse::<f64>().is_ok() && !unit.is_empty() && !unit.contains(|c: char| c.is_ascii_digit()) {
+            let accepted: Vec<&str> = units.iter().map(|(u, _)| *u).collect();
+            let hint = if accepted.is_empty() { "a plain number".to_string() } else { format!("a plain number or {}", accepted.join(", ")) };
+            return Err(format!("'{}' is not a number: unit '{unit}' is not accepted here (write {hint})", text.trim()));
+        }
         return Err(format!("'{}' is not a number", text.trim()));
     }
     let v: f64 = t.parse().map_err(|_| format!("'{}' is not a number", text.trim()))?;
     if !v.is_finite() || v.abs() > MAX_ABS {
         return Err(format!("'{}' is out of range (more than {:e} in magnitude)", text.trim(), MAX_ABS));
+    }
+    if v != 0.0 && v.abs() < MIN_ABS {
+        return Err(format!("'{}' is too small to be a real amount (below {:e} in magnitude); check the unit", text.trim(), MIN_ABS));
     }
     Ok(Some((v, factor)))
 }

@@ -70,9 +70,27 @@ impl Builder {
                     "row has {} cells but the header has {width} (an unquoted comma in a name?)",
                     raw.cells.len()
                 );
+                if kind == Kind::Enterprises && !row.id.is_empty() && !self.index.contains_key(&row.id) {
+                    self.rejected.entry(row.id.clone()).or_insert((table.file.clone(), raw.line));
+                }
                 self.exceptions.push(row.exception("", reason, ROW_EXCLUDED));
                 continue;
             }
+            // A quoted cell holding whole rows (line breaks and a header's worth of commas): a stray quote
+            // swallowed the rows between it and the next quote, which were never read as rows.
+            if let Some(c) = raw.cells.iter().position(|c| c.contains('\n') && c.lines().skip(1).any(|l| width > 2 && l.matches([',', '\t']).count() + 1 >= width)) {
+                let column = headers_name(table, c);
+                let reason = format!(
+                    "the cell in column '{column}' runs over {} lines and holds whole rows: a quote (\") is probably not closed, so the rows inside it were not read; fix the quote",
+                    raw.cells[c].lines().count()
+                );
+                if kind == Kind::Enterprises && !row.id.is_empty() && !self.index.contains_key(&row.id) {
+                    self.rejected.entry(row.id.clone()).or_insert((table.file.clone(), raw.line));
+                }
+                self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED));
+                continue;
+            }
+            let long = raw.cells.len() > width;
             let result = match kind {
                 Kind::Enterprises => self.enterprise(&row),
                 Kind::Land => self.land(&row),
@@ -82,7 +100,12 @@ impl Builder {
             };
             match result {
                 Ok(()) => used += 1,
-                Err((column, reason)) => self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED)),
+                Err((column, mut reason)) => {
+                    if long {
+                        reason.push_str(&format!(" (the row has {} cells but the header has {width}: an unquoted comma in a name?)", raw.cells.len()));
+                    }
+                    self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED))
+                }
             }
         }
         used
@@ -99,7 +122,10 @@ impl Builder {
         }
         match self.rejected.get(&row.id) {
             Some((f, l)) => Err((col, format!("enterprise '{}' was excluded at {f} line {l}", row.id))),
-            None => Err((col, format!("enterprise '{}' is not in the enterprises file", row.id))),
+            None => match ids::id_problem(&row.id) {
+                Some(p) => Err((col, format!("enterprise '{}' is not in the enterprises file: {p}", row.id))),
+                None => Err((col, format!("enterprise '{}' is not in the enterprises file", row.id))),
+            },
         }
     }
 
@@ -302,6 +328,60 @@ impl Builder {
                         reason: format!("no rows in {}", file_of(*kind)),
                         action: "enterprise kept; reported as not scored or with missing data".into(),
                     });
+                }
+            }
+        }
+    }
+}
+
+/// The header of column `c` as written in the file (its position when the header cell is empty).
+fn headers_name(table: &RawTable, c: usize) -> String {
+    match table.headers.get(c).map(|h| h.trim()) {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ => format!("#{}", c + 1),
+    }
+}
+
+impl Builder {
+    /// Warnings for one enterprise listed under two ids (same name and county): both rows are kept, since
+    /// two firms can share a name, but an analyst should check (an old registration number next to the
+    /// credit code, or a typo in one id).
+    pub fn check_duplicate_names(&mut self, file: &str) {
+        let key = |e: &Enterprise| {
+            let name: String = e
+                .name
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| match c {
+                    '（' => '(',
+                    '）' => ')',
+                    _ => c,
+                })
+                .collect();
+            (name, e.county.clone())
+        };
+        let mut first: HashMap<(String, String), usize> = HashMap::new();
+        for (i, e) in self.data.enterprises.iter().enumerate() {
+            if e.name.trim().is_empty() {
+                continue;
+            }
+            match first.get(&key(e)) {
+                Some(&j) => {
+                    let f = &self.data.enterprises[j];
+                    self.exceptions.push(Exception {
+                        file: file.to_string(),
+                        line: e.line,
+                        column: "name".into(),
+                        enterprise_id: e.id.clone(),
+                        reason: format!(
+                            "likely duplicate: same name '{}' and county '{}' as enterprise '{}' at line {} (one firm under two ids?)",
+                            e.name, e.county, f.id, f.line
+                        ),
+                        action: "row kept; check whether both ids are the same enterprise".into(),
+                    });
+                }
+                None => {
+                    first.insert(key(e), i);
                 }
             }
         }

@@ -2,10 +2,15 @@
 
 mod accounting;
 mod common;
+mod corpus;
 mod families;
 mod fixture;
 mod formats;
 mod golden;
+mod monitor;
 mod objections;
 mod policies;
+mod props;
+mod render;
+mod standard_land;
 mod whatif;

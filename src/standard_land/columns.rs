@@ -1,0 +1,206 @@
+//! Files and columns of the standard-land inputs: where the `projects` and `checks` files are, and which
+//! header (English canonical name or a Chinese spelling found in bureau exports) means which column.
+//! docs/standard-land.md lists the same aliases.
+
+use crate::error::{Error, Result};
+use crate::validate::columns::split_header;
+use std::path::{Path, PathBuf};
+
+/// File stems of the projects file (标准地项目 agreements).
+pub const PROJECT_STEMS: &[&str] = &["projects", "项目", "标准地项目", "标准地", "项目清单"];
+/// File stems of the checks file (验收 and 复核 results).
+pub const CHECK_STEMS: &[&str] = &["checks", "验收", "验收复核", "核查", "验收核查"];
+const EXTENSIONS: [&str; 4] = ["csv", "xlsx", "parquet", "txt"];
+
+/// One expected column: canonical name, required or not, Chinese spellings.
+#[derive(Debug, Clone)]
+pub struct Col {
+    pub name: String,
+    pub required: bool,
+    pub aliases: Vec<String>,
+}
+
+fn col(name: &str, required: bool, aliases: &[&str]) -> Col {
+    Col { name: name.into(), required, aliases: aliases.iter().map(|s| s.to_string()).collect() }
+}
+
+pub const PROJECT_ID_ALIASES: &[&str] = &["项目编号", "项目代码", "项目ID", "标准地项目编号"];
+
+/// The fixed columns of the projects file; `due_required` are the due-date columns the stages use.
+pub fn project_cols(due_required: &[&str]) -> Vec<Col> {
+    let mut id_aliases: Vec<&str> = crate::validate::columns::defs(crate::ingest::Kind::Enterprises)[0].aliases.to_vec();
+    id_aliases.extend(["竞得人统一社会信用代码", "用地单位统一社会信用代码", "受让人统一社会信用代码"]);
+    vec![
+        col("project_id", true, PROJECT_ID_ALIASES),
+        col("enterprise_id", false, &id_aliases),
+        col("name", false, &["项目名称", "名称"]),
+        col("enterprise_name", false, &["企业名称", "竞得人", "受让人", "用地单位", "竞得单位"]),
+        col("county", false, &["县区", "县（区）", "县(区)", "所属县区", "区县", "县市区", "所属区县"]),
+        col("park", false, &["园区", "所属园区", "开发区"]),
+        col("park_tier", false, &["园区等级", "园区类别", "园区级别", "园区层级"]),
+        col("parcel_id", false, &["宗地编号", "宗地号", "地块编号", "不动产单元号", "电子监管号"]),
+        col("land_area", true, &["用地面积", "出让面积", "土地面积", "宗地面积"]),
+        col("land_unit", false, &["面积单位", "单位"]),
+        col("land_price", true, &["土地出让价款", "出让价款", "成交价款", "成交价", "土地价款", "出让金"]),
+        col("contract_date", false, &["合同签订日期", "签约日期", "出让合同签订日期", "签订日期"]),
+        col("completion_due", due_required.contains(&"completion_due"), &["约定竣工日期", "竣工期限", "约定竣工时间"]),
+        col("production_due", due_required.contains(&"production_due"), &["约定达产日期", "达产期限", "约定达产时间"]),
+    ]
+}
+
+/// The fixed columns of the checks file. Numbers: money in 万元, areas in 平方米, energy in tce.
+pub fn check_cols() -> Vec<Col> {
+    vec![
+        col("project_id", true, PROJECT_ID_ALIASES),
+        col("stage", true, &["阶段", "验收阶段", "核查阶段", "环节", "类型"]),
+        col("check_date", true, &["验收日期", "核查日期", "复核日期", "检查日期", "日期"]),
+        col("review_year", false, &["复核年度", "考核年度", "年度"]),
+        col("fixed_asset_investment", false, &["固定资产投资", "固定资产投资额", "累计固定资产投资", "实际投资", "固定资产投资总额"]),
+        col("floor_area_m2", false, &["总建筑面积", "建筑面积"]),
+        col("footprint_m2", false, &["建筑基底面积", "建构筑物占地面积", "基底面积", "建筑占地面积"]),
+        col("office_land_m2", false, &["行政办公及生活服务设施用地面积", "办公生活用地面积", "行政办公用地面积"]),
+        col("tax", false, &["税收", "实缴税金", "税收总额", "纳税额", "税收收入"]),
+        col("value_added", false, &["工业增加值", "增加值"]),
+        col("energy_tce", false, &["综合能耗", "能耗", "综合能源消费量"]),
+    ]
+}
+
+/// Number columns of the checks file and the units their cells may carry.
+pub fn check_units(name: &str) -> &'static [crate::validate::numbers::Unit] {
+    use crate::validate::numbers::*;
+    match name {
+        "fixed_asset_investment" | "tax" | "value_added" => MONEY_UNITS,
+        "floor_area_m2" | "footprint_m2" | "office_land_m2" => FLOOR_UNITS,
+        "energy_tce" => ENERGY_UNITS,
+        _ => NO_UNITS,
+    }
+}
+
+fn norm(s: &str) -> String {
+    s.trim().to_lowercase().replace([' ', '_', '-', '　'], "")
+}
+
+/// Where each expected column sits, with the unit written in its header, and the extra columns.
+#[derive(Debug, Clone, Default)]
+pub struct Mapped {
+    pub index: Vec<Option<usize>>,
+    pub unit_hint: Vec<Option<String>>,
+    pub extra: Vec<(usize, String)>,
+}
+
+/// Matches a header row; a missing required column or two headers meaning one column stop the file.
+pub fn map(file: &str, cols: &[Col], headers: &[String]) -> Result<Mapped> {
+    let mut m = Mapped { index: vec![None; cols.len()], unit_hint: vec![None; cols.len()], extra: Vec::new() };
+    for (pos, raw) in headers.iter().enumerate() {
+        let (name, unit) = split_header(raw);
+        let full = norm(raw);
+        let hit = cols.iter().position(|c| {
+            let n = norm(&name);
+            norm(&c.name) == n || norm(&c.name) == full || c.aliases.iter().any(|a| norm(a) == n || norm(a) == full)
+        });
+        match hit {
+            Some(i) if m.index[i].is_some() => {
+                let first = &headers[m.index[i].unwrap_or(0)];
+                return Err(Error::BadInput(format!("{file}: columns '{first}' and '{raw}' both mean '{}'; keep one", cols[i].name)));
+            }
+            Some(i) => {
+                m.index[i] = Some(pos);
+                m.unit_hint[i] = unit;
+            }
+            None if !name.is_empty() => m.extra.push((pos, name)),
+            None => {}
+        }
+    }
+    let missing: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| c.required && m.index[*i].is_none())
+        .map(|(_, c)| format!("'{}' (accepted headers: {}, {})", c.name, c.name, c.aliases.join(", ")))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::BadInput(format!("{file}: required column {} is missing", missing.join("; "))));
+    }
+    Ok(m)
+}
+
+/// Finds the file with one of `stems` in `dir`; `Ok(None)` if there is none, an error if two.
+pub fn find(dir: &Path, stems: &[&str]) -> Result<Option<PathBuf>> {
+    let mut found = Vec::new();
+    for stem in stems {
+        for ext in EXTENSIONS {
+            let p = dir.join(format!("{stem}.{ext}"));
+            if p.is_file() {
+                found.push(p);
+            }
+        }
+    }
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.pop()),
+        _ => Err(Error::BadInput(format!(
+            "{}: two files for {}: {} and {}; keep one",
+            dir.display(),
+            stems[0],
+            found[0].display(),
+            found[1].display()
+        ))),
+    }
+}
+
+/// Finds a required file, with an error that lists the accepted names.
+pub fn require(dir: &Path, stems: &[&str]) -> Result<PathBuf> {
+    find(dir, stems)?.ok_or_else(|| {
+        Error::BadInput(format!(
+            "{}: no {} file; expected {}.csv, .xlsx or .parquet (or {})",
+            dir.display(),
+            stems[0],
+            stems[0],
+            stems[1..].iter().map(|s| format!("{s}.csv")).collect::<Vec<_>>().join(", ")
+        ))
+    })
+}
+
+/// Area factor to 亩 of a unit word.
+pub fn area_factor(unit: &str) -> Option<f64> {
+    let u = unit.trim().to_lowercase();
+    crate::validate::numbers::AREA_UNITS.iter().find(|(n, _)| n.to_lowercase() == u).map(|(_, f)| *f)
+}
+
+/// 亩 and 平方米 of an area, computed the way the methodology writes them (m² × 15 / 10000, 亩 × 10000 / 15).
+pub fn land_both(value: f64, factor: f64) -> (f64, f64) {
+    if factor == crate::validate::numbers::MU_PER_M2 {
+        (value * 15.0 / 10000.0, value)
+    } else if factor == 1.0 {
+        (value, value * 10000.0 / 15.0)
+    } else {
+        let mu = value * factor;
+        (mu, mu * 10000.0 / 15.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn chinese_headers_with_units_map() {
+        let cols = project_cols(&["completion_due"]);
+        let m = map("项目.csv", &cols, &h(&["项目编号", "统一社会信用代码", "用地面积（平方米）", "土地出让价款(万元)", "约定竣工日期", "备注"])).unwrap();
+        assert_eq!(m.index[0], Some(0));
+        assert_eq!(m.index[8], Some(2));
+        assert_eq!(m.unit_hint[8].as_deref(), Some("平方米"));
+        assert_eq!(m.extra, vec![(5, "备注".to_string())]);
+    }
+
+    #[test]
+    fn missing_and_duplicate_columns_are_named() {
+        let e = map("checks.csv", &check_cols(), &h(&["project_id", "stage"])).unwrap_err().to_string();
+        assert!(e.contains("'check_date'") && e.contains("验收日期"), "{e}");
+        let e = map("checks.csv", &check_cols(), &h(&["project_id", "阶段", "stage", "check_date"])).unwrap_err().to_string();
+        assert!(e.contains("both mean 'stage'"), "{e}");
+    }
+}

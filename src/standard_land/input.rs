@@ -1,0 +1,492 @@
+//! Reading the projects and checks files (and the enterprise ids of an enterprises file, if the folder has
+//! one) into typed rows. Every row is either used or listed in the exceptions with file, line, column and
+//! a reason; a bad cell that does not stop the row is kept as missing and listed too.
+
+use super::columns::{self, Col, Mapped};
+use super::rules::{check_agreed, Agreed, Direction, Loaded};
+use crate::dataset::{Exception, FileAccount, ROW_EXCLUDED};
+use crate::error::{Error, Result};
+use crate::ingest::{self, RawRow, RawTable};
+use crate::method::expr::Value;
+use super::columns::{area_factor, land_both};
+use crate::validate::numbers::{self, AREA_UNITS, MONEY_UNITS, NO_UNITS};
+use crate::{dates, ids};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+const KEPT_MISSING: &str = "row kept; value treated as missing";
+
+/// Where an agreed value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The project's own agreement (约定值).
+    Contract,
+    /// The park tier's default in the rules file.
+    TierDefault,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Contract => "contract",
+            Source::TierDefault => "tier default",
+        }
+    }
+}
+
+/// One standard-land project (标准地项目) and its agreement.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub id: String,
+    pub enterprise_id: String,
+    pub name: String,
+    pub enterprise_name: String,
+    pub county: String,
+    pub park: String,
+    pub tier: String,
+    pub parcel_id: String,
+    /// 亩 (m² × 15 / 10000 when given in m²).
+    pub land_mu: f64,
+    /// 平方米 (亩 × 10000 / 15 when given in 亩).
+    pub land_m2: f64,
+    /// 土地出让价款, 万元.
+    pub land_price: f64,
+    pub contract_date: Option<i64>,
+    pub completion_due: Option<i64>,
+    pub production_due: Option<i64>,
+    /// Per indicator of the rules: the agreed value and its source, `None` when there is none.
+    pub agreed: Vec<Option<(Agreed, Source)>>,
+    pub extra: Vec<String>,
+    pub line: usize,
+}
+
+impl Project {
+    /// The due date in the column a stage names.
+    pub fn due(&self, column: &str) -> Option<i64> {
+        if column == "production_due" {
+            self.production_due
+        } else {
+            self.completion_due
+        }
+    }
+}
+
+/// One check (验收 / 复核) of a project at a stage: the figures the actual values are computed from.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub project: usize,
+    pub stage: usize,
+    pub date: i64,
+    pub review_year: Option<i64>,
+    /// Field → value for the expressions (check columns and extra columns).
+    pub values: BTreeMap<String, Value>,
+    pub extra: Vec<String>,
+    pub line: usize,
+    /// Set when the figures come from the evaluation data rather than a check row.
+    pub derived_note: Option<String>,
+}
+
+/// Everything read from the data folder.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub projects: Vec<Project>,
+    /// The check used for each (project, stage): the latest one on or before the as-of date.
+    pub checks: HashMap<(usize, usize), Check>,
+    pub project_extra: Vec<String>,
+    pub check_extra: Vec<String>,
+    pub exceptions: Vec<Exception>,
+    pub accounts: Vec<FileAccount>,
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    map: &'a Mapped,
+    cols: &'a [Col],
+    raw: &'a RawRow,
+    who: String,
+    enterprise_id: String,
+}
+
+impl Ctx<'_> {
+    fn cell(&self, name: &str) -> &str {
+        let i = self.cols.iter().position(|c| c.name == name);
+        i.and_then(|i| self.map.index[i]).and_then(|p| self.raw.cells.get(p)).map(|s| s.trim()).unwrap_or("")
+    }
+    fn hint(&self, name: &str) -> Option<&str> {
+        self.cols.iter().position(|c| c.name == name).and_then(|i| self.map.unit_hint[i].as_deref())
+    }
+    fn ex(&self, column: &str, reason: String, action: &str) -> Exception {
+        Exception {
+            file: self.file.into(),
+            line: self.raw.line,
+            column: column.into(),
+            enterprise_id: self.enterprise_id.clone(),
+            reason: format!("{}{reason}", self.who),
+            action: action.into(),
+        }
+    }
+}
+
+fn extra_cells(map: &Mapped, raw: &RawRow) -> Vec<String> {
+    map.extra.iter().map(|(p, _)| raw.cells.get(*p).cloned().unwrap_or_default()).collect()
+}
+
+fn account(t: &RawTable, kind: &str, excluded: &HashSet<usize>) -> FileAccount {
+    FileAccount {
+        file: t.file.clone(),
+        kind: kind.into(),
+        encoding: t.encoding.clone(),
+        sha256: crate::validate::sha256_file(&t.path).unwrap_or_default(),
+        read: t.rows.len(),
+        used: t.rows.len() - excluded.len(),
+        excepted: excluded.len(),
+        in_period: None,
+    }
+}
+
+/// Reads projects, checks and (if present) the enterprise list of `dir`.
+pub fn read(dir: &Path, rules: &Loaded, as_of: i64) -> Result<Inputs> {
+    let mut inputs = Inputs::default();
+    let known = enterprise_ids(dir, &mut inputs)?;
+    let pt = ingest::read(&columns::require(dir, columns::PROJECT_STEMS)?).map_err(|e| Error::BadInput(e.to_string()))?;
+    let excluded = read_projects(&pt, rules, known.as_ref(), &mut inputs)?;
+    let ct = ingest::read(&columns::require(dir, columns::CHECK_STEMS)?).map_err(|e| Error::BadInput(e.to_string()))?;
+    read_checks(&ct, rules, as_of, &pt.file, &excluded, &mut inputs)?;
+    Ok(inputs)
+}
+
+/// The ids of the enterprises file, if the folder has one (only the id column is read).
+fn enterprise_ids(dir: &Path, inputs: &mut Inputs) -> Result<Option<(String, HashSet<String>)>> {
+    let path = match ingest::find(dir, ingest::Kind::Enterprises) {
+        Ok(Some(p)) => p,
+        Ok(None) | Err(ingest::IngestError::Missing { .. }) => return Ok(None),
+        Err(e) => return Err(Error::BadInput(e.to_string())),
+    };
+    let t = ingest::read(&path).map_err(|e| Error::BadInput(e.to_string()))?;
+    let cols = [columns::project_cols(&[])[1].clone()];
+    let m = columns::map(&t.file, &cols, &t.headers)?;
+    let Some(pos) = m.index[0] else {
+        return Err(Error::BadInput(format!("{}: no enterprise_id column (统一社会信用代码)", t.file)));
+    };
+    let set = t.rows.iter().filter_map(|r| r.cells.get(pos)).map(|c| ids::normalize(c)).filter(|c| !c.is_empty()).collect();
+    inputs.accounts.push(account(&t, "enterprises (ids only)", &HashSet::new()));
+    Ok(Some((t.file.clone(), set)))
+}
+
+/// Reads the projects; returns the ids of excluded project rows (id → line) to explain their checks.
+fn read_projects(t: &RawTable, rules: &Loaded, known: Option<&(String, HashSet<String>)>, inputs: &mut Inputs) -> Result<HashMap<String, usize>> {
+    let due: Vec<&str> = rules.rules.stages.iter().map(|s| s.due.as_str()).collect();
+    let mut cols = columns::project_cols(&due);
+    for ind in &rules.rules.indicators {
+        let mut aliases = vec![format!("约定{}", ind.zh), ind.zh.clone(), format!("{}约定值", ind.zh)];
+        aliases.extend(ind.agreed_aliases.iter().cloned());
+        cols.push(Col { name: format!("agreed_{}", ind.key), required: false, aliases: aliases.clone() });
+        cols.push(Col { name: format!("agreed_{}_min", ind.key), required: false, aliases: aliases.iter().map(|a| format!("{a}下限")).collect() });
+        cols.push(Col { name: format!("agreed_{}_max", ind.key), required: false, aliases: aliases.iter().map(|a| format!("{a}上限")).collect() });
+    }
+    let map = columns::map(&t.file, &cols, &t.headers)?;
+    inputs.project_extra = map.extra.iter().map(|(_, n)| n.clone()).collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut excluded = HashSet::new();
+    let mut excluded_ids = HashMap::new();
+    for raw in &t.rows {
+        let mut c = Ctx { file: &t.file, map: &map, cols: &cols, raw, who: String::new(), enterprise_id: String::new() };
+        c.enterprise_id = ids::normalize(c.cell("enterprise_id"));
+        let id = c.cell("project_id").to_string();
+        c.who = if id.is_empty() { String::new() } else { format!("project {id}: ") };
+        match project_row(&c, rules, &id, &seen, known) {
+            Ok((p, warnings)) => {
+                inputs.exceptions.extend(warnings);
+                seen.insert(p.id.clone(), raw.line);
+                inputs.projects.push(p);
+            }
+            Err((column, reason)) => {
+                excluded.insert(raw.line);
+                if !id.is_empty() && !seen.contains_key(&id) {
+                    excluded_ids.entry(id.clone()).or_insert(raw.line);
+                }
+                inputs.exceptions.push(c.ex(&column, reason, ROW_EXCLUDED));
+            }
+        }
+    }
+    inputs.accounts.push(account(t, "projects", &excluded));
+    Ok(excluded_ids)
+}
+
+type RowResult<T> = std::result::Result<T, (String, String)>;
+
+fn date_cell(c: &Ctx, name: &str, required: bool) -> RowResult<Option<i64>> {
+    let text = c.cell(name);
+    if text.is_empty() {
+        return if required { Err((name.into(), format!("{name} is empty"))) } else { Ok(None) };
+    }
+    dates::parse(text).map(Some).ok_or_else(|| (name.to_string(), format!("{name} '{text}' is not a date such as 2025-06-30")))
+}
+
+fn project_row(
+    c: &Ctx,
+    rules: &Loaded,
+    id: &str,
+    seen: &HashMap<String, usize>,
+    known: Option<&(String, HashSet<String>)>,
+) -> RowResult<(Project, Vec<Exception>)> {
+    if id.is_empty() {
+        return Err(("project_id".into(), "project_id is empty".into()));
+    }
+    if let Some(line) = seen.get(id) {
+        return Err(("project_id".into(), format!("duplicate: project {id} is already at line {line}")));
+    }
+    let (value, cell_factor) = numbers::parse_with_unit(c.cell("land_area"), AREA_UNITS)
+        .map_err(|r| ("land_area".to_string(), r))?
+        .ok_or_else(|| ("land_area".to_string(), "land_area is empty".to_string()))?;
+    let unit = c.cell("land_unit");
+    let factor = match (cell_factor, unit, c.hint("land_area")) {
+        (Some(f), _, _) => f,
+        (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| ("land_unit".to_string(), format!("land_unit '{u}' is not 亩, 平方米 or 公顷")))?,
+        (None, _, Some(h)) => area_factor(h).ok_or_else(|| ("land_area".to_string(), format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
+        _ => return Err(("land_unit".into(), "no unit for land_area: fill land_unit (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)".into())),
+    };
+    if value <= 0.0 {
+        return Err(("land_area".into(), format!("land_area {value} is not positive")));
+    }
+    let (land_mu, land_m2) = land_both(value, factor);
+    if let Some(h) = c.hint("land_price").filter(|h| *h != "万元") {
+        return Err(("land_price".into(), format!("header unit '{h}': land_price must be in 万元")));
+    }
+    let land_price = numbers::parse(c.cell("land_price"), MONEY_UNITS)
+        .map_err(|r| ("land_price".to_string(), r))?
+        .ok_or_else(|| ("land_price".to_string(), "land_price is empty".to_string()))?;
+    if land_price < 0.0 {
+        return Err(("land_price".into(), format!("land_price {land_price} is negative")));
+    }
+    let stages = &rules.rules.stages;
+    let needs = |col: &str| stages.iter().any(|s| s.due == col);
+    let completion_due = date_cell(c, "completion_due", needs("completion_due"))?;
+    let production_due = date_cell(c, "production_due", needs("production_due"))?;
+    let mut warnings = Vec::new();
+    let contract_date = date_cell(c, "contract_date", false).unwrap_or_else(|(col, r)| {
+        warnings.push(c.ex(&col, r, KEPT_MISSING));
+        None
+    });
+    let eid = &c.enterprise_id;
+    if eid.is_empty() {
+        warnings.push(c.ex("enterprise_id", "enterprise_id is empty; the project cannot be linked to an enterprise".into(), "row kept; project checked"));
+    } else if let Some(p) = ids::id_problem(eid) {
+        warnings.push(c.ex("enterprise_id", p, "row kept; project checked"));
+    } else if let Some((file, set)) = known {
+        if !set.contains(eid) {
+            let r = format!("the agreement references enterprise {eid}, which is not in {file}");
+            warnings.push(c.ex("enterprise_id", r, "row kept; project checked; add the enterprise or correct the id"));
+        }
+    }
+    let tier = c.cell("park_tier").to_string();
+    let mut agreed = Vec::new();
+    for (i, ind) in rules.rules.indicators.iter().enumerate() {
+        let dir = rules.compiled[i].direction;
+        let col = format!("agreed_{}", ind.key);
+        let contract = agreed_cell(c, &col, dir, &ind.unit);
+        let contract = match contract {
+            Ok(v) => v,
+            Err(r) => {
+                warnings.push(c.ex(&col, r, "row kept; tier default used if there is one"));
+                None
+            }
+        };
+        let tier_default = rules.rules.tiers.get(&tier).and_then(|m| m.get(&ind.key)).copied();
+        agreed.push(match (contract, tier_default) {
+            (Some(v), _) => Some((v, Source::Contract)),
+            (None, Some(v)) => Some((v, Source::TierDefault)),
+            (None, None) => {
+                let why = if rules.rules.tiers.contains_key(&tier) {
+                    format!("park tier '{tier}' has no default for {} in the rules file", ind.key)
+                } else {
+                    format!("park tier '{tier}' is not in the rules file's [tiers]")
+                };
+                warnings.push(c.ex(&col, format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh), "row kept; indicator not assessed (no data)"));
+                None
+            }
+        });
+    }
+    let p = Project {
+        id: id.to_string(),
+        enterprise_id: eid.clone(),
+        name: c.cell("name").to_string(),
+        enterprise_name: c.cell("enterprise_name").to_string(),
+        county: c.cell("county").to_string(),
+        park: c.cell("park").to_string(),
+        tier,
+        parcel_id: c.cell("parcel_id").to_string(),
+        land_mu,
+        land_m2,
+        land_price,
+        contract_date,
+        completion_due,
+        production_due,
+        agreed,
+        extra: extra_cells(c.map, c.raw),
+        line: c.raw.line,
+    };
+    Ok((p, warnings))
+}
+
+/// Reads one agreed value: a number (a leading ≥/≤ and a trailing % or the indicator's unit are
+/// tolerated), or for `between` a range `0.7-1.8` or the `_min`/`_max` columns.
+fn agreed_cell(c: &Ctx, col: &str, dir: Direction, unit: &str) -> std::result::Result<Option<Agreed>, String> {
+    let num = |text: &str| -> std::result::Result<Option<f64>, String> {
+        let mut t = text.trim().trim_start_matches(['≥', '≤', '>', '<', '=']).trim().to_string();
+        for w in ["不低于", "不少于", "不高于", "不超过", "不大于"] {
+            t = t.trim_start_matches(w).to_string();
+        }
+        if unit == "%" {
+            t = t.trim_end_matches(['%', '％']).to_string();
+        } else if !unit.is_empty() {
+            t = t.trim_end_matches(unit).to_string();
+        }
+        numbers::parse(&t, NO_UNITS)
+    };
+    let text = c.cell(col);
+    let v = if dir == Direction::Between {
+        let parts: Vec<&str> = text.split(['-', '–', '~', '～', '至']).filter(|s| !s.trim().is_empty()).collect();
+        match (parts.as_slice(), num(c.cell(&format!("{col}_min")))?, num(c.cell(&format!("{col}_max")))?) {
+            ([a, b], _, _) => match (num(a)?, num(b)?) {
+                (Some(min), Some(max)) => Some(Agreed::Range { min, max }),
+                _ => None,
+            },
+            ([], Some(min), Some(max)) => Some(Agreed::Range { min, max }),
+            ([], None, None) => None,
+            _ => return Err(format!("'{text}' is not a range such as 0.7-1.8 (or fill {col}_min and {col}_max)")),
+        }
+    } else {
+        num(text)?.map(Agreed::One)
+    };
+    match v {
+        Some(a) => check_agreed(a, dir).map(|_| Some(a)).map_err(|p| format!("'{text}': {p}")),
+        None => Ok(None),
+    }
+}
+
+fn read_checks(t: &RawTable, rules: &Loaded, as_of: i64, projects_file: &str, excluded_projects: &HashMap<String, usize>, inputs: &mut Inputs) -> Result<()> {
+    let cols = columns::check_cols();
+    let map = columns::map(&t.file, &cols, &t.headers)?;
+    for (i, c) in cols.iter().enumerate() {
+        if let Some(h) = &map.unit_hint[i] {
+            let units = columns::check_units(&c.name);
+            if !units.is_empty() && !units.iter().any(|(u, f)| u == h && *f == 1.0) {
+                let ok: Vec<&str> = units.iter().filter(|(_, f)| *f == 1.0).map(|(u, _)| *u).collect();
+                return Err(Error::BadInput(format!("{}: header unit '{h}' of {}: use {}", t.file, c.name, ok.join(" or "))));
+            }
+        }
+    }
+    inputs.check_extra = map.extra.iter().map(|(_, n)| n.clone()).collect();
+    let index: HashMap<&str, usize> = inputs.projects.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let mut excluded = HashSet::new();
+    let mut used: HashMap<(usize, usize), Check> = HashMap::new();
+    for raw in &t.rows {
+        let mut c = Ctx { file: &t.file, map: &map, cols: &cols, raw, who: String::new(), enterprise_id: String::new() };
+        let id = c.cell("project_id").to_string();
+        let project = index.get(id.as_str()).copied();
+        if let Some(p) = project {
+            c.enterprise_id = inputs.projects[p].enterprise_id.clone();
+        }
+        if !id.is_empty() {
+            c.who = format!("project {id}: ");
+        }
+        let mut warnings = Vec::new();
+        let row = check_row(&c, rules, as_of, project, &id, projects_file, excluded_projects, &mut warnings);
+        match row {
+            Ok(check) => {
+                inputs.exceptions.extend(warnings);
+                let key = (check.project, check.stage);
+                match used.remove(&key) {
+                    None => {
+                        used.insert(key, check);
+                    }
+                    Some(prev) => {
+                        let (keep, drop) = if check.date > prev.date { (check, prev) } else { (prev, check) };
+                        let reason = if keep.date == drop.date {
+                            format!("duplicate: a check of the same stage on the same date is at line {}", keep.line)
+                        } else {
+                            format!("superseded by the later check of {} at line {}", dates::format(keep.date), keep.line)
+                        };
+                        excluded.insert(drop.line);
+                        let mut e = c.ex("check_date", reason, ROW_EXCLUDED);
+                        e.line = drop.line;
+                        inputs.exceptions.push(e);
+                        used.insert(key, keep);
+                    }
+                }
+            }
+            Err((column, reason)) => {
+                excluded.insert(raw.line);
+                inputs.exceptions.push(c.ex(&column, reason, ROW_EXCLUDED));
+            }
+        }
+    }
+    inputs.checks = used;
+    inputs.accounts.push(account(t, "checks", &excluded));
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_row(
+    c: &Ctx,
+    rules: &Loaded,
+    as_of: i64,
+    project: Option<usize>,
+    id: &str,
+    projects_file: &str,
+    excluded_projects: &HashMap<String, usize>,
+    warnings: &mut Vec<Exception>,
+) -> RowResult<Check> {
+    if id.is_empty() {
+        return Err(("project_id".into(), "project_id is empty".into()));
+    }
+    let Some(project) = project else {
+        return Err(match excluded_projects.get(id) {
+            Some(line) => ("project_id".into(), format!("the project's row in {projects_file} (line {line}) was excluded")),
+            None => ("project_id".into(), format!("project_id '{id}' is not in {projects_file}")),
+        });
+    };
+    let stage_text = c.cell("stage");
+    let stage = rules.stage_of(stage_text).ok_or_else(|| {
+        let names: Vec<&str> = rules.rules.stages.iter().map(|s| s.name.as_str()).collect();
+        ("stage".to_string(), format!("stage '{stage_text}' is not one of {}", names.join(", ")))
+    })?;
+    let date = date_cell(c, "check_date", true)?.unwrap_or_default();
+    if date > as_of {
+        return Err(("check_date".into(), format!("dated {} after --as-of {}; not used for this as-of date", dates::format(date), dates::format(as_of))));
+    }
+    let mut values = BTreeMap::new();
+    values.insert("check_date".to_string(), Value::Num(date as f64));
+    let review_year = match c.cell("review_year") {
+        "" => None,
+        y => match y.trim_end_matches('年').parse::<i64>() {
+            Ok(v) if (1900..=2200).contains(&v) => Some(v),
+            _ => {
+                warnings.push(c.ex("review_year", format!("review_year '{y}' is not a year such as 2024"), KEPT_MISSING));
+                None
+            }
+        },
+    };
+    values.insert("review_year".into(), review_year.map_or(Value::Missing, |y| Value::Num(y as f64)));
+    for col in columns::check_cols().iter().skip(4) {
+        let v = match numbers::parse(c.cell(&col.name), columns::check_units(&col.name)) {
+            Ok(v) => v,
+            Err(r) => {
+                warnings.push(c.ex(&col.name, r, KEPT_MISSING));
+                None
+            }
+        };
+        values.insert(col.name.clone(), v.map_or(Value::Missing, Value::Num));
+    }
+    let extra = extra_cells(c.map, c.raw);
+    for ((_, name), cell) in c.map.extra.iter().zip(&extra) {
+        let v = match numbers::parse(cell, NO_UNITS) {
+            Ok(Some(x)) => Value::Num(x),
+            Ok(None) => Value::Missing,
+            Err(_) => Value::Str(cell.trim().to_string()),
+        };
+        values.insert(name.clone(), v);
+    }
+    Ok(Check { project, stage, date, review_year, values, extra, line: c.raw.line, derived_note: None })
+}
