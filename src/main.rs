@@ -20,6 +20,35 @@ struct Args {
     cmd: Cmd,
 }
 
+/// The period of a run.
+#[derive(clap::Args)]
+struct PeriodArgs {
+    /// A year (2025) or a quarter (2025Q3).
+    #[arg(long)]
+    period: String,
+    /// For a quarter: rolling4 (the four quarters ending in it) or ytd (year to date).
+    #[arg(long, default_value = "rolling4")]
+    basis: String,
+}
+
+impl PeriodArgs {
+    fn parse(&self) -> Result<Period> {
+        let basis = Basis::parse(&self.basis).ok_or_else(|| Error::BadInput(format!("--basis '{}': use rolling4 or ytd", self.basis)))?;
+        Period::parse(&self.period, basis).map_err(Error::BadInput)
+    }
+}
+
+/// Where a run's results go.
+#[derive(clap::Args)]
+struct OutArgs {
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Write into a non-empty folder that is not an earlier run.
+    #[arg(long)]
+    force: bool,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// Evaluate a dataset folder under a methodology file and write the ranked tables.
@@ -30,18 +59,10 @@ enum Cmd {
         /// Methodology file (TOML), e.g. data/methods/ankang_default.toml.
         #[arg(long)]
         method: PathBuf,
-        /// A year (2025) or a quarter (2025Q3).
-        #[arg(long)]
-        period: String,
-        /// For a quarter: rolling4 (the four quarters ending in it) or ytd (year to date).
-        #[arg(long, default_value = "rolling4")]
-        basis: String,
-        /// Output folder.
-        #[arg(long)]
-        out: PathBuf,
-        /// Write into a non-empty folder that is not an earlier run.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        out: OutArgs,
         /// A corrections folder (异议复核): same files and columns as the inputs, plus reason and reference.
         #[arg(long)]
         corrections: Option<PathBuf>,
@@ -82,14 +103,10 @@ enum Cmd {
         /// Overrides applied to B, e.g. --set 'tracks[规上].indicators[tax_per_mu].weight=40'.
         #[arg(long = "set")]
         set: Vec<String>,
-        #[arg(long)]
-        period: String,
-        #[arg(long, default_value = "rolling4")]
-        basis: String,
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Quarterly monitoring: two periods compared, class migration, early warnings, 升规 pool, county targets.
     Monitor(mujun::monitor::Options),
@@ -164,21 +181,24 @@ fn run(args: Args) -> Result<u8> {
         }
     };
     match args.cmd {
-        Cmd::Evaluate { data, method, period, basis, out, force, corrections, previous } => {
-            let basis = Basis::parse(&basis).ok_or_else(|| Error::BadInput(format!("--basis '{basis}': use rolling4 or ytd")))?;
-            let period = Period::parse(&period, basis).map_err(Error::BadInput)?;
+        Cmd::Evaluate { data, method, period, out: OutArgs { out, force }, corrections, previous } => {
+            let period = period.parse()?;
             report::prepare_out_dir(&out, &data, force)?;
             let run = pipeline::evaluate_corrected(&data, &method, &[], corrections.as_deref(), period)?;
-            report::write_all(&run, &out, &cli::command_line())?;
-            let io = |e: std::io::Error| Error::Output(e.to_string());
-            if corrections.is_some() {
-                report::table::write_csv(&out.join("audit.csv"), &mujun::compare::audit_table(&run)).map_err(io)?;
+            let audit = corrections.is_some().then(|| mujun::compare::audit_table(&run));
+            let diff = match &previous {
+                Some(prev) => Some(mujun::compare::diff_previous(prev, &run).map_err(Error::BadInput)?),
+                None => None,
+            };
+            let mut extra = Vec::new();
+            if let Some(a) = &audit {
+                extra.push(("audit.csv", a));
             }
-            if let Some(prev) = previous {
-                let diff = mujun::compare::diff_previous(&prev, &run).map_err(Error::BadInput)?;
-                report::table::write_csv(&out.join("diff.csv"), &diff).map_err(io)?;
-                say(format!("{} enterprises changed against {} (diff.csv)", diff.rows.len(), prev.display()));
+            if let Some(d) = &diff {
+                extra.push(("diff.csv", d));
+                say(format!("{} enterprises changed against the earlier run (diff.csv)", d.rows.len()));
             }
+            report::write_all_with(&run, &out, &cli::command_line(), &extra)?;
             say(cli::summary(&run, &out));
             Ok(0)
         }
@@ -197,9 +217,8 @@ fn run(args: Args) -> Result<u8> {
             println!("{text}");
             Ok(0)
         }
-        Cmd::Compare { data, method, method_b, set, period, basis, out, force } => {
-            let basis = Basis::parse(&basis).ok_or_else(|| Error::BadInput(format!("--basis '{basis}': use rolling4 or ytd")))?;
-            let period = Period::parse(&period, basis).map_err(Error::BadInput)?;
+        Cmd::Compare { data, method, method_b, set, period, out: OutArgs { out, force } } => {
+            let period = period.parse()?;
             report::prepare_out_dir(&out, &data, force)?;
             let a = pipeline::evaluate(&data, &method, period.clone())?;
             let b = pipeline::evaluate_with(&data, method_b.as_deref().unwrap_or(&method), &set, period)?;

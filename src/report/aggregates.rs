@@ -1,5 +1,7 @@
 //! Aggregates by county, park and industry: counts per class and group indicators as **ratios of sums**
-//! (Σ tax ÷ Σ land), never averages of ratios. Firms in a group: those with a track, positive land and in
+//! (Σ tax ÷ Σ land), never averages of ratios. These reporting sums use compensated (Neumaier)
+//! summation in enterprise order, so a province's totals stay exact to the cent (a plain binary64 sum of
+//! 1,000,000 × 1234.56 万元 is 0.03 万元 off); money is shown to 0.01 万元, land to 0.0001 亩. Firms in a group: those with a track, positive land and in
 //! scope (graded, vetoed or undetermined); a ratio uses only firms that report both of its fields.
 
 use super::table::{Cell, Table};
@@ -18,6 +20,24 @@ const RATIOS: &[(&str, &str, &str, &str)] = &[
     ("va_per_employee", "全员劳动生产率", "value_added", "employees"),
     ("rd_ratio", "研发经费占营业收入比重", "rd_expense", "revenue"),
 ];
+
+/// Compensated summation (Neumaier): the running error is carried and added back at the end.
+#[derive(Default, Clone, Copy)]
+struct Sum {
+    s: f64,
+    c: f64,
+}
+
+impl Sum {
+    fn add(&mut self, x: f64) {
+        let t = self.s + x;
+        self.c += if self.s.abs() >= x.abs() { (self.s - t) + x } else { (x - t) + self.s };
+        self.s = t;
+    }
+    fn value(self) -> f64 {
+        self.s + self.c
+    }
+}
 
 fn field(run: &Run, i: usize, name: &str) -> Option<f64> {
     let f = &run.facts[i];
@@ -73,21 +93,37 @@ pub fn table(run: &Run, dim: &str, dim_zh: &str, key: impl Fn(usize) -> String) 
             row.push(Cell::Int(eval.iter().filter(|&&i| run.scored[i].class == *l).count() as i64));
         }
         for c in ["land", "tax", "revenue", "value_added", "energy_tce"] {
-            let mut s = 0.0;
-            eval.iter().filter_map(|&i| field(run, i, c)).for_each(|v| s += v);
-            row.push(Cell::Num(s, 4));
+            let mut s = Sum::default();
+            eval.iter().filter_map(|&i| field(run, i, c)).for_each(|v| s.add(v));
+            row.push(Cell::Num(s.value(), if c == "land" { 4 } else { 2 }));
         }
         for (_, _, num, den) in RATIOS {
-            let (mut a, mut b) = (0.0, 0.0);
+            let (mut a, mut b) = (Sum::default(), Sum::default());
             for &i in &eval {
                 if let (Some(x), Some(y)) = (field(run, i, num), field(run, i, den)) {
-                    a += x;
-                    b += y;
+                    a.add(x);
+                    b.add(y);
                 }
             }
+            let (a, b) = (a.value(), b.value());
             row.push(if b > 0.0 { Cell::Num(a / b, 4) } else { Cell::Empty });
         }
         t.rows.push(row);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sum;
+
+    #[test]
+    fn compensated_sum_is_exact_to_the_cent_at_provincial_scale() {
+        // 1,000,000 × 1234.56 = 1,234,560,000.00 万元; a plain sum prints 1234559999.97.
+        let mut s = Sum::default();
+        for _ in 0..1_000_000 {
+            s.add(1234.56);
+        }
+        assert_eq!(crate::decimal::round_half_up_str(s.value(), 2), "1234560000.00");
+    }
 }

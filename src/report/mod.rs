@@ -85,6 +85,11 @@ pub fn prepare_out_dir(out: &Path, data_dir: &Path, force: bool) -> Result<()> {
 
 /// Writes every output of a run into `out`; returns the files written.
 pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
+    write_all_with(run, out, command, &[])
+}
+
+/// [`write_all`] plus extra tables (e.g. audit.csv, diff.csv), all listed in the manifest.
+pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Table)]) -> Result<Vec<PathBuf>> {
     let io = |e: std::io::Error| Error::Output(e.to_string());
     let digits = run.method.method.ranking.industry_digits;
     let ent = enterprises::table(run);
@@ -122,6 +127,11 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
         list.rows = ent.rows.iter().filter(|r| matches!(&r[tcol], Cell::Text(t) if *t == track.name)).cloned().collect();
         let p = out.join(format!("list_{}.csv", safe_file_name(&track.name)));
         table::write_csv(&p, &list).map_err(io)?;
+        files.push(p);
+    }
+    for (name, t) in extra {
+        let p = out.join(name);
+        table::write_csv(&p, t).map_err(io)?;
         files.push(p);
     }
     let xlsx = out.join("results.xlsx");

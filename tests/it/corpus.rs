@@ -795,9 +795,9 @@ mod numbers {
         for r in read_rows(&out.join("enterprises.csv")) {
             assert!(!r.values().any(|v| v.starts_with("-0.0") && !v.bytes().any(|b| (b'1'..=b'9').contains(&b))), "{r:?}");
         }
-        // Money in the aggregates: Σ tax at 4 decimals (0.0001 万元 = 1 元), half up.
+        // Money in the aggregates: Σ tax to 0.01 万元, half up.
         let county = by_key(&out.join("by_county.csv"), "county");
-        assert_eq!(county["汉滨区"]["tax"], "570.4000");
+        assert_eq!(county["汉滨区"]["tax"], "570.40");
     }
 
     #[test]

@@ -51,6 +51,9 @@ fn corrections_rerun_changes_exactly_the_corrected_enterprise() {
     assert_eq!(a["reference"], "汉税函〔2025〕12号");
     assert_eq!(a["by"], "王科员");
     assert!(a["source"].contains("税收.csv line 2"));
+    // audit.csv and diff.csv are listed in the manifest, so the run verifies.
+    let v = mujun().args(["verify", "--run"]).arg(&after).output().unwrap();
+    assert_eq!(v.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&v.stdout), String::from_utf8_lossy(&v.stderr));
 }
 
 /// A correction can delete a row and add one: E02 (汉滨新材料) withdraws its 8 亩 租出 row, so its land basis
