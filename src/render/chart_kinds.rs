@@ -224,6 +224,8 @@ pub struct HBars {
     pub rows: Vec<Option<(String, f64, RGBColor, String)>>,
     pub legend: Vec<(String, RGBColor)>,
     pub line: Option<(String, f64)>,
+    /// Further dashed reference lines (label, value, colour), e.g. the 85% band of standard-land checks.
+    pub extra_lines: Vec<(String, f64, RGBColor)>,
     pub label_width: u32,
     pub note: String,
 }
@@ -237,9 +239,10 @@ impl Chart for HBars {
         if let Some((l, _)) = &self.line {
             legend.push((l.clone(), CITY));
         }
+        legend.extend(self.extra_lines.iter().map(|(l, _, c)| (l.clone(), *c)));
         let area = frame(root, f, &self.title, &legend, &self.note)?;
         let n = self.rows.len() as u32;
-        let max = self.rows.iter().flatten().map(|r| r.1).chain(self.line.iter().map(|l| l.1)).fold(0.0f64, f64::max).max(1e-9);
+        let max = self.rows.iter().flatten().map(|r| r.1).chain(self.line.iter().map(|l| l.1)).chain(self.extra_lines.iter().map(|l| l.1)).fold(0.0f64, f64::max).max(1e-9);
         let min = self.rows.iter().flatten().map(|r| r.1).fold(0.0f64, f64::min);
         // Row 0 is drawn at the top: plotters counts upwards, so rows are placed at n - 1 - i.
         let names: Vec<String> = self.rows.iter().rev().map(|r| r.as_ref().map_or("……".to_string(), |r| r.0.clone())).collect();
@@ -288,6 +291,10 @@ impl Chart for HBars {
         if let Some((_, v)) = &self.line {
             let pts = [(*v, SegmentValue::Exact(0)), (*v, SegmentValue::Last)];
             chart.draw_series(DashedLineSeries::new(pts, 12, 8, CITY.stroke_width(3))).map_err(err)?;
+        }
+        for (_, v, c) in &self.extra_lines {
+            let pts = [(*v, SegmentValue::Exact(0)), (*v, SegmentValue::Last)];
+            chart.draw_series(DashedLineSeries::new(pts, 12, 8, c.stroke_width(3))).map_err(err)?;
         }
         Ok(())
     }

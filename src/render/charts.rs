@@ -25,13 +25,13 @@ pub struct ChartFile {
 }
 
 /// A chart to draw: file stem, county, and the drawing.
-struct Job {
-    stem: String,
-    county: String,
-    chart: Kind,
+pub(super) struct Job {
+    pub stem: String,
+    pub county: String,
+    pub chart: Kind,
 }
 
-enum Kind {
+pub(super) enum Kind {
     Stacked(StackedClasses),
     Bars(BarsWithLine),
     HBars(HBars),
@@ -108,7 +108,13 @@ pub fn draw_all(run: &RunData, counties: &[String], dir: &Path, family: &str, fa
     jobs.extend(scatter(run, None, &mut skipped));
     jobs.extend(run.tracks.iter().filter_map(|t| top_bottom(run, t, None)));
     jobs.extend(migration(run, &mut skipped)?);
+    jobs.extend(super::sections::monitor_charts(run, &mut skipped));
+    jobs.extend(super::sections::standard_land_chart(run, None));
+    if run.projects.is_none() {
+        skipped.push("标准地: 运行目录中没有 projects/ (mujun projects 的输出), 本节略".into());
+    }
     for c in counties {
+        jobs.extend(super::sections::standard_land_chart(run, Some(c)));
         jobs.push(county_tax(run, Some(c)));
         jobs.extend(scatter(run, Some(c), &mut Vec::new()));
         jobs.extend(run.tracks.iter().filter_map(|t| top_bottom(run, t, Some(c))));
@@ -152,6 +158,7 @@ fn industry(run: &RunData) -> Job {
         rows: rows.into_iter().map(|(n, v, k)| Some((n, v, RGBColor(70, 110, 160), format!("{v:.2} ({k}家)")))).collect(),
         legend: Vec::new(),
         line,
+        extra_lines: Vec::new(),
         label_width: 420,
         note: "行业值 = 行业实缴税金合计 ÷ 用地面积合计 (by_industry.csv); 行业名称按 GB/T 4754-2017".into(),
     };
@@ -222,7 +229,7 @@ fn top_bottom(run: &RunData, track: &str, county: Option<&str>) -> Option<Job> {
     legend.retain(|(l, _)| top.iter().chain(&bottom).any(|e| format!("{}类", e.class) == *l));
     let title = format!("{} {}企业总分前 {} 名与后 {} 名", county.unwrap_or("全市"), track, top.len(), bottom.len());
     let note = format!("参评定级企业 {graded} 家, 按总分排序; 标注为总分与等级");
-    let chart = HBars { title, x_desc: "总分".into(), rows, legend, line: None, label_width: if county.is_some() { 380 } else { 470 }, note };
+    let chart = HBars { title, x_desc: "总分".into(), rows, legend, line: None, extra_lines: Vec::new(), label_width: if county.is_some() { 380 } else { 470 }, note };
     Some(Job { stem: format!("top_bottom_{}{}", file_part(track), suffix(county)), county: county.unwrap_or("").into(), chart: Kind::HBars(chart) })
 }
 
@@ -230,13 +237,20 @@ fn top_bottom(run: &RunData, track: &str, county: Option<&str>) -> Option<Job> {
 fn migration(run: &RunData, skipped: &mut Vec<String>) -> Result<Option<Job>> {
     let path = run.dir.join("migration.csv");
     if !path.exists() {
-        skipped.push("等级迁移矩阵: 运行目录中没有 migration.csv (季度监测或方案比较才有), 未绘制".into());
+        // Quarterly monitoring's matrix (monitor/migration.csv) is drawn in its own section.
+        if run.monitor.as_ref().is_none_or(|m| m.migration.is_none()) {
+            skipped.push("等级迁移矩阵: 运行目录中没有 migration.csv (季度监测或方案比较才有), 未绘制".into());
+        }
         return Ok(None);
     }
     let csv = Csv::read(&path)?;
+    Ok(Some(Job { stem: "migration".into(), county: String::new(), chart: Kind::Matrix(migration_matrix(&csv, "行: 上期 (或方案A) 等级; 列: 本期 (或方案B) 等级 (migration.csv)")) }))
+}
+
+/// The class migration matrix of a migration.csv (rows class_base, columns to_<class>).
+pub(super) fn migration_matrix(csv: &Csv, note: &str) -> Matrix {
     let cols: Vec<(usize, String)> = csv.headers.iter().enumerate().filter_map(|(i, h)| h.strip_prefix("to_").map(|c| (i, c.to_string()))).collect();
     let rows: Vec<String> = csv.rows.iter().map(|r| r.first().cloned().unwrap_or_default()).collect();
     let counts = csv.rows.iter().map(|r| cols.iter().map(|(i, _)| r.get(*i).and_then(|v| v.parse().ok()).unwrap_or(0)).collect()).collect();
-    let chart = Matrix { title: "等级迁移矩阵 (家)".into(), rows, cols: cols.into_iter().map(|c| c.1).collect(), counts, note: "行: 上期 (或方案A) 等级; 列: 本期 (或方案B) 等级 (migration.csv)".into() };
-    Ok(Some(Job { stem: "migration".into(), county: String::new(), chart: Kind::Matrix(chart) }))
+    Matrix { title: "等级迁移矩阵 (家)".into(), rows, cols: cols.into_iter().map(|c| c.1).collect(), counts, note: note.into() }
 }

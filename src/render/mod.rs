@@ -16,6 +16,7 @@ pub mod methodology;
 pub mod pdf;
 mod report_data;
 pub mod run_data;
+mod sections;
 
 use crate::error::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};

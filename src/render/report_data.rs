@@ -49,6 +49,8 @@ pub fn build(run: &RunData, county: Option<&str>, cx: &Context) -> Value {
         "skipped_charts": cx.skipped,
         "exceptions": exceptions(run),
         "appendix": appendix(run, county, cx.appendix_limit),
+        "standard_land": super::sections::standard_land(run, county, cx.charts, cx.chart_ext),
+        "monitor": super::sections::monitor(run, county, cx.charts, cx.chart_ext),
     })
 }
 
@@ -162,12 +164,12 @@ fn rankings(run: &RunData, county: Option<&str>) -> Value {
 
 fn charts(cx: &Context, county: Option<&str>) -> Vec<Value> {
     let file = |c: &ChartFile| json!({ "path": format!("/charts/{}.{}", c.stem, cx.chart_ext), "title": c.title, "note": c.note });
-    let city: Vec<&ChartFile> = cx.charts.iter().filter(|c| c.county.is_empty()).collect();
+    let city: Vec<&ChartFile> = cx.charts.iter().filter(|c| c.county.is_empty() && !super::sections::is_section_chart(&c.stem)).collect();
     match county {
         None => city.iter().filter(|c| !c.stem.starts_with("county_tax_per_mu_")).map(|c| file(c)).collect(),
         Some(name) => {
             // The county's own charts, with the city-wide comparisons it is part of.
-            let own: Vec<&ChartFile> = cx.charts.iter().filter(|c| c.county == name).collect();
+            let own: Vec<&ChartFile> = cx.charts.iter().filter(|c| c.county == name && !super::sections::is_section_chart(&c.stem)).collect();
             let shared = city.iter().filter(|c| c.stem == "class_by_county" || c.stem == "industry_tax_per_mu");
             own.iter().copied().chain(shared.copied()).map(file).collect()
         }

@@ -214,6 +214,66 @@ pub struct RunData {
     pub exceptions_total: usize,
     /// Track names in the order they first appear in enterprises.csv.
     pub tracks: Vec<String>,
+    /// Standard-land outputs (`projects/projects.csv`, `projects/project_checks.csv`) when the run has them.
+    pub projects: Option<Projects>,
+    /// Quarterly monitoring outputs (`monitor/`) when the run has them.
+    pub monitor: Option<Monitor>,
+}
+
+/// The standard-land (标准地) tables of a run folder's `projects/` sub-folder.
+pub struct Projects {
+    pub projects: Csv,
+    pub checks: Csv,
+}
+
+/// The quarterly monitoring tables of a run folder's `monitor/` sub-folder.
+pub struct Monitor {
+    pub migration: Option<Csv>,
+    pub warnings: Option<Csv>,
+    pub pool: Option<Csv>,
+    pub county: Option<Csv>,
+    /// The monitored quarter and the one it is compared with (monitor/manifest.json), e.g. 2025Q4, 2024Q4.
+    pub period: String,
+    pub against: String,
+    /// Warning counts by rule as the manifest lists them (rules with none included).
+    pub rule_counts: Vec<(String, u64)>,
+}
+
+impl Projects {
+    fn read(dir: &Path) -> Result<Option<Projects>> {
+        if !dir.join("projects.csv").is_file() {
+            return Ok(None);
+        }
+        Ok(Some(Projects { projects: Csv::read(&dir.join("projects.csv"))?, checks: Csv::read(&dir.join("project_checks.csv"))? }))
+    }
+}
+
+impl Monitor {
+    fn read(dir: &Path) -> Result<Option<Monitor>> {
+        if !dir.is_dir() || !dir.join("monitor_county.csv").is_file() {
+            return Ok(None);
+        }
+        let opt = |f: &str| -> Result<Option<Csv>> { if dir.join(f).is_file() { Csv::read(&dir.join(f)).map(Some) } else { Ok(None) } };
+        let manifest: serde_json::Value = std::fs::read_to_string(dir.join("manifest.json")).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        let label = |k: &str| manifest[k]["label"].as_str().unwrap_or("").to_string();
+        let rule_counts = manifest["warnings"].as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect()).unwrap_or_default();
+        Ok(Some(Monitor {
+            migration: opt("migration.csv")?,
+            warnings: opt("warnings.csv")?,
+            pool: opt("pool.csv")?,
+            county: opt("monitor_county.csv")?,
+            period: label("period"),
+            against: label("against"),
+            rule_counts,
+        }))
+    }
+}
+
+impl Csv {
+    /// The cell of `row` in column `name` ("" when there is none).
+    pub fn cell<'a>(&self, row: &'a [String], name: &str) -> &'a str {
+        self.col(name).and_then(|i| row.get(i)).map(String::as_str).unwrap_or("")
+    }
 }
 
 impl RunData {
@@ -265,7 +325,7 @@ impl RunData {
             Err(_) => Vec::new(),
         };
         let (exceptions, exceptions_total) = read_exceptions(&dir.join("exceptions.csv"))?;
-        Ok(RunData { dir: dir.to_path_buf(), manifest, counties, industries, has_va_per_mu: va.is_some(), enterprises, benchmarks, exceptions, exceptions_total, tracks })
+        Ok(RunData { dir: dir.to_path_buf(), manifest, counties, industries, has_va_per_mu: va.is_some(), enterprises, benchmarks, exceptions, exceptions_total, tracks, projects: Projects::read(&dir.join("projects"))?, monitor: Monitor::read(&dir.join("monitor"))? })
     }
 
     /// The county names in by_county.csv order (no city row).

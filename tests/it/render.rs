@@ -120,6 +120,9 @@ fn markup_in_names_prints_literally() {
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let text = squeeze(&poppler("pdftotext", &city));
     assert!(text.contains(&squeeze(INJECTION)), "the name did not print literally in city.pdf");
+    // No projects/ or monitor/ in this run folder: their sections are left out.
+    assert!(!text.contains("违约金合计") && !text.contains("升规培育库"), "sections printed without their data");
+    assert!(text.contains("运行目录中没有projects/") && text.contains("运行目录中没有monitor/"), "no skipped note for the absent sections");
     // `#set page(paper: "a0")` was not obeyed: the pages are A4.
     let info = poppler("pdfinfo", &city);
     assert!(info.lines().any(|l| l.starts_with("Page size:") && l.contains("595.")), "not A4:\n{info}");
@@ -144,4 +147,40 @@ fn a_font_without_chinese_glyphs_is_refused_with_the_fix() {
         assert!(err.contains("no Chinese glyphs") && err.contains("apt-get install fonts-noto-cjk"), "{err}");
     }
     assert!(!run.join("report/city.pdf").exists(), "nothing is rendered with a refused font");
+}
+
+/// A run folder with the quarterly monitoring (monitor/) and standard-land (projects/) outputs: the city
+/// report gains the 标准地 and 季度监测 sections and their charts.
+#[test]
+fn monitor_and_standard_land_sections() {
+    require_tools();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let (data, method) = (repo("data/sample"), repo("data/methods/ankang_default.toml"));
+    evaluate(&data, &method, "2025", &out);
+    let mut opts = mujun::monitor::Options::new(&data, &method, "2025Q4", "2024Q4", out.join("monitor"));
+    opts.targets = Some(data.join("targets.csv")).filter(|t| t.is_file());
+    mujun::monitor::run_monitor(&opts).unwrap();
+    mujun::standard_land::run_projects(&repo("data/sample_projects"), &repo("data/methods/standard_land_default.toml"), "2025-06-30", &out.join("projects")).unwrap();
+
+    let ropts = mujun::render::RenderOptions { progress: false, counties: mujun::render::Counties::None, appendix_limit: 50, ..Default::default() };
+    let summary = mujun::render::render_run(&out, &ropts).unwrap();
+    assert!(!summary.skipped.iter().any(|s| s.starts_with("标准地") || s.starts_with("季度监测")), "sections skipped: {:?}", summary.skipped);
+    // typst puts a thin space between Chinese and Latin letters ("预计落入 C/D 类"): compare without spaces.
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let text = squeeze(&poppler("pdftotext", &out.join("report/city.pdf")));
+    let breach = read_rows(&out.join("projects/projects.csv")).into_iter().find(|r| r["overall"] == "breach" && r["project_id"] == "AK-XY-12").expect("AK-XY-12 in breach");
+    for must in ["标准地项目", "违约金合计", "668.28", breach["project_id"].as_str(), "建议收回评估", "季度监测", "等级迁移矩阵", "升规培育库", "预计落入C/D类"] {
+        assert!(text.contains(must), "city.pdf text lacks {must}");
+    }
+    // The 升规 pool size as pool.csv counts it.
+    let pool = read_rows(&out.join("monitor/pool.csv")).iter().filter(|r| r["status"] != "reached").count();
+    assert!(text.contains(&pool.to_string()), "city.pdf lacks the pool size {pool}");
+    for stem in ["standard_land", "monitor_migration", "monitor_tax_per_mu"] {
+        let png = out.join("report/charts").join(format!("{stem}.png"));
+        let size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 15_000, "{} missing or tiny ({size} bytes)", png.display());
+        let var = grey_variance(&png);
+        assert!(var > 100.0, "{} looks blank (grey variance {var:.1})", png.display());
+    }
 }
