@@ -7,49 +7,57 @@
 /// Rounds `x` half away from zero at `places` decimals, working on its shortest decimal spelling.
 /// Returns the rounded value as a decimal string with exactly `places` decimals ("−0.00" is printed "0.00").
 pub fn round_half_up_str(x: f64, places: usize) -> String {
+    let mut out = String::new();
+    push_half_up(&mut out, x, places);
+    out
+}
+
+thread_local! {
+    /// Scratch for [`push_half_up`]: the shortest spelling and the digits being rounded.
+    static SCRATCH: std::cell::RefCell<(String, Vec<u8>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
+}
+
+/// [`round_half_up_str`] appended to `out` (nothing for a non-finite `x`), without allocating: the large
+/// tables print millions of numbers.
+pub fn push_half_up(out: &mut String, x: f64, places: usize) {
+    use std::fmt::Write;
     if !x.is_finite() {
-        return String::new();
+        return;
     }
-    let s = format!("{}", x.abs());
-    let (int_part, frac_part) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), f.to_string()),
-        None => (s.clone(), String::new()),
-    };
-    let mut digits: Vec<u8> = int_part.bytes().map(|b| b - b'0').collect();
-    let frac: Vec<u8> = frac_part.bytes().map(|b| b - b'0').collect();
-    for i in 0..places {
-        digits.push(*frac.get(i).unwrap_or(&0));
-    }
-    let round_up = frac.get(places).is_some_and(|&d| d >= 5);
-    if round_up {
-        let mut i = digits.len();
-        loop {
-            if i == 0 {
-                digits.insert(0, 1);
-                break;
-            }
-            i -= 1;
-            if digits[i] == 9 {
-                digits[i] = 0;
-            } else {
-                digits[i] += 1;
-                break;
+    SCRATCH.with_borrow_mut(|(s, digits)| {
+        s.clear();
+        let _ = write!(s, "{}", x.abs());
+        let (int_part, frac_part) = s.split_once('.').unwrap_or((s.as_str(), ""));
+        let frac = frac_part.as_bytes();
+        digits.clear();
+        digits.extend(int_part.bytes().map(|b| b - b'0'));
+        digits.extend((0..places).map(|i| frac.get(i).map_or(0, |b| b - b'0')));
+        if frac.get(places).is_some_and(|&d| d >= b'5') {
+            let mut i = digits.len();
+            loop {
+                if i == 0 {
+                    digits.insert(0, 1);
+                    break;
+                }
+                i -= 1;
+                if digits[i] == 9 {
+                    digits[i] = 0;
+                } else {
+                    digits[i] += 1;
+                    break;
+                }
             }
         }
-    }
-    let int_len = digits.len() - places;
-    let (ip, fp) = digits.split_at(int_len);
-    let mut out = String::new();
-    let is_zero = digits.iter().all(|&d| d == 0);
-    if x < 0.0 && !is_zero {
-        out.push('-');
-    }
-    out.extend(ip.iter().map(|d| (b'0' + d) as char));
-    if places > 0 {
-        out.push('.');
-        out.extend(fp.iter().map(|d| (b'0' + d) as char));
-    }
-    out
+        let int_len = digits.len() - places;
+        if x < 0.0 && digits.iter().any(|&d| d != 0) {
+            out.push('-');
+        }
+        out.extend(digits[..int_len].iter().map(|d| (b'0' + d) as char));
+        if places > 0 {
+            out.push('.');
+            out.extend(digits[int_len..].iter().map(|d| (b'0' + d) as char));
+        }
+    });
 }
 
 /// Rounds half away from zero at `places` decimals (see [`round_half_up_str`]) and returns the number.

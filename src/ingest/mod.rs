@@ -115,18 +115,91 @@ pub(crate) fn file_name(p: &Path) -> String {
 
 /// Reads one file into text cells, choosing the reader by extension.
 pub fn read(path: &Path) -> Result<RawTable, IngestError> {
-    let file = file_name(path);
-    let unreadable = |reason: String| IngestError::Unreadable { file: file.clone(), reason };
-    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let (headers, rows, encoding) = match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" => xlsx::read(path).map_err(unreadable)?,
-        "parquet" => parquet::read(path).map_err(unreadable)?,
-        _ => {
-            let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-            text::read_delimited(bytes).map_err(unreadable)?
+    Source::open(path)?.into_table()
+}
+
+/// A file opened for reading row by row. Delimited text is decoded once and split into cells as the rows
+/// are visited, never held as a table of strings (a provincial output file has millions of rows).
+pub struct Source {
+    /// File name as shown in exceptions (`land.csv`).
+    pub file: String,
+    pub path: PathBuf,
+    pub headers: Vec<String>,
+    /// What was detected: `UTF-8`, `UTF-8 with BOM`, `GBK/GB18030`, `XLSX`, `Parquet`.
+    pub encoding: String,
+    /// SHA-256 (hex) of the bytes read, for delimited text (XLSX and Parquet are hashed from the file).
+    pub sha256: Option<String>,
+    body: Body,
+}
+
+enum Body {
+    Text(text::Text),
+    Table(Vec<RawRow>),
+}
+
+impl Source {
+    /// Opens one file, choosing the reader by extension.
+    pub fn open(path: &Path) -> Result<Source, IngestError> {
+        let file = file_name(path);
+        let unreadable = |reason: String| IngestError::Unreadable { file: file.clone(), reason };
+        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let (headers, body, encoding, sha256) = match ext.as_str() {
+            "xlsx" | "xlsm" | "xls" => {
+                let (h, rows, enc) = xlsx::read(path).map_err(unreadable)?;
+                (h, Body::Table(rows), enc, None)
+            }
+            "parquet" => {
+                let (h, rows, enc) = parquet::read(path).map_err(unreadable)?;
+                (h, Body::Table(rows), enc, None)
+            }
+            _ => {
+                let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+                let sha = crate::validate::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+                let (h, t, enc) = text::open(bytes).map_err(unreadable)?;
+                (h, Body::Text(t), enc.to_string(), Some(sha))
+            }
+        };
+        Ok(Source { file, path: path.to_path_buf(), headers, encoding, sha256, body })
+    }
+
+    /// A table already in memory (e.g. after corrections) as a source.
+    pub fn from_table(t: RawTable) -> Source {
+        Source { file: t.file, path: t.path, headers: t.headers, encoding: t.encoding, sha256: None, body: Body::Table(t.rows) }
+    }
+
+    /// Calls `f(line, cells)` for every data row in file order.
+    pub fn for_each(&self, mut f: impl FnMut(usize, &[&str])) -> Result<(), IngestError> {
+        match &self.body {
+            Body::Text(t) => t.for_each(f).map_err(|reason| IngestError::Unreadable { file: self.file.clone(), reason }),
+            Body::Table(rows) => {
+                let mut cells: Vec<&str> = Vec::new();
+                for r in rows {
+                    cells.clear();
+                    cells.extend(r.cells.iter().map(String::as_str));
+                    f(r.line, &cells);
+                }
+                Ok(())
+            }
         }
-    };
-    Ok(RawTable { file, path: path.to_path_buf(), headers, rows, encoding })
+    }
+
+    /// All rows as text cells.
+    pub fn into_table(self) -> Result<RawTable, IngestError> {
+        let rows = match &self.body {
+            Body::Table(_) => None,
+            Body::Text(_) => {
+                let mut rows = Vec::new();
+                self.for_each(|line, cells| rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }))?;
+                Some(rows)
+            }
+        };
+        let rows = match (rows, self.body) {
+            (Some(r), _) => r,
+            (None, Body::Table(r)) => r,
+            (None, Body::Text(_)) => Vec::new(),
+        };
+        Ok(RawTable { file: self.file, path: self.path, headers: self.headers, rows, encoding: self.encoding })
+    }
 }
 
 type Parsed = (Vec<String>, Vec<RawRow>, String);

@@ -1,5 +1,6 @@
 //! Delimited text files: encoding detection (UTF-8, UTF-8 with BOM, GBK/GB18030) and CSV/TSV parsing.
 
+#[cfg(test)]
 use super::{Parsed, RawRow};
 
 /// Decodes bytes: a UTF-8 BOM wins; valid UTF-8 is UTF-8; anything else is tried as GB18030 (a superset
@@ -95,54 +96,91 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
     in_quotes.then_some(opened)
 }
 
-/// Parses decoded text: the first non-empty record is the header; tab-separated if the header has tabs and
-/// no commas. Rows keep their physical line numbers; completely empty rows are skipped.
-pub fn read_delimited(bytes: Vec<u8>) -> Result<Parsed, String> {
+/// Decoded delimited text positioned after its header row, read record by record by [`Text::for_each`]:
+/// the rows are never held as a table of strings.
+pub struct Text {
+    text: String,
+    delimiter: u8,
+    /// Byte offset where the first record after the header starts.
+    body_start: usize,
+}
+
+/// Decodes and opens delimited text: the first non-empty record is the header; tab-separated if the header
+/// has tabs and no commas. Returns the header cells, the text and the encoding detected.
+pub fn open(bytes: Vec<u8>) -> Result<(Vec<String>, Text, &'static str), String> {
     let (text, encoding) = decode(bytes)?;
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
-    if let Some(line) = unclosed_quote(&text, delimiter) {
-        return Err(format!(
-            "line {line} opens a quoted cell (\") that is never closed: the file may be truncated, or a quote in a name needs doubling (\"\")"
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    // Line numbers from byte offsets: the csv crate's own line counter skips blank lines.
-    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
-    let raw = text.as_bytes();
-    let line_of = |mut byte: usize| {
-        // A record's position is where the reader started, before any blank lines it skipped.
-        while byte < raw.len() && (raw[byte] == b'\n' || raw[byte] == b'\r') {
-            byte += 1;
+    // The full quote scan only where the file has a quote at all.
+    if memchr::memchr(b'"', text.as_bytes()).is_some() {
+        if let Some(line) = unclosed_quote(&text, delimiter) {
+            return Err(format!(
+                "line {line} opens a quoted cell (\") that is never closed: the file may be truncated, or a quote in a name needs doubling (\"\")"
+            ));
         }
-        newlines.partition_point(|&nl| nl < byte) + 1
-    };
-    let mut headers: Option<Vec<String>> = None;
-    let mut rows = Vec::new();
+    }
+    let mut reader = reader(text.as_bytes(), delimiter);
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map(|p| line_of(p.byte() as usize)).unwrap_or(0);
-                let cells: Vec<String> = record.iter().map(|c| c.to_string()).collect();
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                if headers.is_none() {
-                    headers = Some(cells);
-                } else {
-                    rows.push(RawRow { line, cells });
-                }
-            }
+            Ok(false) => return Err("is empty: no header row".to_string()),
+            Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
+            Ok(true) => break,
             Err(e) => return Err(format!("is not well-formed CSV: {e}")),
         }
     }
-    let headers = headers.ok_or_else(|| "is empty: no header row".to_string())?;
+    let headers = record.iter().map(str::to_string).collect();
+    let body_start = reader.position().byte() as usize;
+    Ok((headers, Text { text, delimiter, body_start }, encoding))
+}
+
+fn reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes)
+}
+
+fn newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
+}
+
+impl Text {
+    /// Calls `f(line, cells)` for every data row in file order. `line` is the physical line where the row
+    /// starts (blank lines and quoted line breaks counted); completely empty rows are skipped.
+    pub fn for_each(&self, mut f: impl FnMut(usize, &[&str])) -> Result<(), String> {
+        let raw = self.text.as_bytes();
+        let mut reader = reader(&raw[self.body_start..], self.delimiter);
+        let mut record = csv::StringRecord::new();
+        // Line numbers from byte offsets (the csv crate's own counter skips blank lines), counted as we go.
+        let (mut counted_to, mut line) = (self.body_start, newlines(&raw[..self.body_start]) + 1);
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {
+                    // A record's position is where the reader started, before any blank lines it skipped.
+                    let mut byte = self.body_start + record.position().map_or(0, |p| p.byte() as usize);
+                    while byte < raw.len() && (raw[byte] == b'\n' || raw[byte] == b'\r') {
+                        byte += 1;
+                    }
+                    let byte = byte.max(counted_to);
+                    line += newlines(&raw[counted_to..byte]);
+                    counted_to = byte;
+                    let cells: Vec<&str> = record.iter().collect();
+                    if cells.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    f(line, &cells);
+                }
+                Err(e) => return Err(format!("is not well-formed CSV: {e}")),
+            }
+        }
+    }
+}
+
+/// Parses decoded text into a table of text cells (see [`open`] and [`Text::for_each`]).
+#[cfg(test)]
+pub fn read_delimited(bytes: Vec<u8>) -> Result<Parsed, String> {
+    let (headers, text, encoding) = open(bytes)?;
+    let mut rows = Vec::new();
+    text.for_each(|line, cells| rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }))?;
     Ok((headers, rows, encoding.to_string()))
 }
 

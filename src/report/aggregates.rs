@@ -5,9 +5,10 @@
 //! scope (graded, vetoed or undetermined); a ratio uses only firms that report both of its fields.
 
 use super::table::{Cell, Table};
-use crate::dataset::OUTPUT_FIELDS;
+use crate::dataset::{Enterprise, OUTPUT_FIELDS};
 use crate::pipeline::Run;
 use crate::score::Status;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// (key, Chinese name, numerator field, denominator field)
@@ -39,13 +40,30 @@ impl Sum {
     }
 }
 
-fn field(run: &Run, i: usize, name: &str) -> Option<f64> {
-    let f = &run.facts[i];
-    match name {
-        "tax" => f.tax,
-        "land" => Some(f.land),
-        _ => OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sums[k]),
-    }
+/// The figures the aggregates use, by name.
+const FIELDS: [&str; 8] = ["land", "tax", "revenue", "value_added", "energy_tce", "emissions", "employees", "rd_expense"];
+
+fn slot(name: &str) -> usize {
+    FIELDS.iter().position(|f| *f == name).expect("an aggregate field")
+}
+
+/// Every enterprise's figures in [`FIELDS`] order, looked up once.
+fn figures(run: &Run) -> Vec<[Option<f64>; 8]> {
+    let out_field = |f: &crate::indicators::Facts, name: &str| OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sums[k]);
+    run.facts
+        .iter()
+        .map(|f| {
+            let mut v = [None; 8];
+            for (k, name) in FIELDS.iter().enumerate() {
+                v[k] = match *name {
+                    "tax" => f.tax,
+                    "land" => Some(f.land),
+                    _ => out_field(f, name),
+                };
+            }
+            v
+        })
+        .collect()
 }
 
 /// Every class label used by the methodology, in order, undetermined classes last.
@@ -61,8 +79,8 @@ fn class_labels(run: &Run) -> Vec<String> {
     out
 }
 
-/// One aggregate table; `key` gives the group of an enterprise (None for the city total only).
-pub fn table(run: &Run, dim: &str, dim_zh: &str, key: impl Fn(usize) -> String) -> Table {
+/// One aggregate table; `key` gives the group of an enterprise (groups sorted by name, then the city).
+pub fn table<'r>(run: &'r Run, dim: &str, dim_zh: &str, key: impl Fn(&'r Enterprise) -> Cow<'r, str>) -> Table {
     let labels = class_labels(run);
     let mut t = Table::new(&[(dim, dim_zh), ("enterprises", "企业数 enterprises"), ("evaluated", "参评数 evaluated")]);
     for l in &labels {
@@ -74,14 +92,14 @@ pub fn table(run: &Run, dim: &str, dim_zh: &str, key: impl Fn(usize) -> String) 
     for (k, zh, _, _) in RATIOS {
         t.push_column(k.to_string(), format!("{zh} {k}"));
     }
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut all = Vec::new();
-    for i in 0..run.data.enterprises.len() {
-        groups.entry(key(i)).or_default().push(i);
-        all.push(i);
+    let mut groups: BTreeMap<Cow<'r, str>, Vec<usize>> = BTreeMap::new();
+    for (i, e) in run.data.enterprises.iter().enumerate() {
+        groups.entry(key(e)).or_default().push(i);
     }
-    let mut rows: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-    rows.push(("全市 city".to_string(), all));
+    let all: Vec<usize> = (0..run.data.enterprises.len()).collect();
+    let figs = figures(run);
+    let class_of: Vec<Option<usize>> = run.scored.iter().map(|s| labels.iter().position(|l| *l == s.class)).collect();
+    let rows = groups.iter().map(|(k, m)| (k.as_ref(), m)).chain([("全市 city", &all)]);
     for (name, members) in rows {
         let eval: Vec<usize> = members
             .iter()
@@ -89,18 +107,19 @@ pub fn table(run: &Run, dim: &str, dim_zh: &str, key: impl Fn(usize) -> String) 
             .filter(|&i| matches!(run.scored[i].status, Status::Graded | Status::Vetoed | Status::Undetermined))
             .collect();
         let mut row = vec![Cell::text(name), Cell::Int(members.len() as i64), Cell::Int(eval.len() as i64)];
-        for l in &labels {
-            row.push(Cell::Int(eval.iter().filter(|&&i| run.scored[i].class == *l).count() as i64));
-        }
+        let mut counts = vec![0i64; labels.len()];
+        eval.iter().filter_map(|&i| class_of[i]).for_each(|c| counts[c] += 1);
+        row.extend(counts.into_iter().map(Cell::Int));
         for c in ["land", "tax", "revenue", "value_added", "energy_tce"] {
             let mut s = Sum::default();
-            eval.iter().filter_map(|&i| field(run, i, c)).for_each(|v| s.add(v));
+            eval.iter().filter_map(|&i| figs[i][slot(c)]).for_each(|v| s.add(v));
             row.push(Cell::Num(s.value(), if c == "land" { 4 } else { 2 }));
         }
         for (_, _, num, den) in RATIOS {
             let (mut a, mut b) = (Sum::default(), Sum::default());
+            let (n, d) = (slot(num), slot(den));
             for &i in &eval {
-                if let (Some(x), Some(y)) = (field(run, i, num), field(run, i, den)) {
+                if let (Some(x), Some(y)) = (figs[i][n], figs[i][d]) {
                     a.add(x);
                     b.add(y);
                 }

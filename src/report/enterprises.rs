@@ -44,8 +44,17 @@ pub fn row_order(run: &Run) -> Vec<usize> {
     idx
 }
 
+/// The enterprises table, rows in [`row_order`] (built in parallel).
 pub fn table(run: &Run) -> Table {
-    let d = run.method.method.output.decimals;
+    use rayon::prelude::*;
+    let mut t = columns(run);
+    let cx = RowContext::new(run);
+    t.rows = row_order(run).par_iter().map(|&i| cx.row(i)).collect();
+    t
+}
+
+/// The columns of the enterprises table, without rows.
+pub fn columns(run: &Run) -> Table {
     let mut t = Table::new(&[("enterprise_id", "统一社会信用代码 enterprise_id"), ("name", "企业名称 name")]);
     for x in &run.data.extra_columns {
         t.push_column(x.clone(), x.clone());
@@ -71,8 +80,7 @@ pub fn table(run: &Run) -> Table {
     for (k, zh) in &inds {
         t.push_column(format!("pts_{k}"), format!("{zh}得分 pts_{k}"));
     }
-    let blocks = block_names(run);
-    for b in &blocks {
+    for b in &block_names(run) {
         t.push_column(format!("block_{b}"), format!("{b}小计 block_{b}"));
     }
     for (c, l) in [
@@ -87,7 +95,35 @@ pub fn table(run: &Run) -> Table {
     ] {
         t.push_column(c.into(), l.into());
     }
-    for i in row_order(run) {
+    t
+}
+
+/// What every row needs: the run, the decimals, and where each indicator column sits in each track.
+pub struct RowContext<'a> {
+    run: &'a Run,
+    decimals: usize,
+    /// Per track, per indicator column: the indicator's position in the track.
+    positions: Vec<Vec<Option<usize>>>,
+    /// Per track, per block: the positions of the block's indicators, in listed order.
+    blocks: Vec<Vec<Vec<usize>>>,
+}
+
+impl<'a> RowContext<'a> {
+    pub fn new(run: &'a Run) -> RowContext<'a> {
+        let inds = indicator_columns(run);
+        let names = block_names(run);
+        let tracks = &run.method.method.tracks;
+        let positions = tracks.iter().map(|t| inds.iter().map(|(k, _)| t.indicators.iter().position(|i| i.key == *k)).collect()).collect();
+        let blocks = tracks
+            .iter()
+            .map(|t| names.iter().map(|b| t.indicators.iter().enumerate().filter(|(_, i)| i.block.as_deref() == Some(b.as_str())).map(|(k, _)| k).collect()).collect())
+            .collect();
+        RowContext { run, decimals: run.method.method.output.decimals, positions, blocks }
+    }
+
+    /// The row of enterprise `i`.
+    pub fn row(&self, i: usize) -> Vec<Cell> {
+        let (run, d) = (self.run, self.decimals);
         let e = &run.data.enterprises[i];
         let f = &run.facts[i];
         let s = &run.scored[i];
@@ -106,21 +142,21 @@ pub fn table(run: &Run) -> Table {
             Cell::Num(f.land_rented_in, 4),
             Cell::Num(f.land_rented_out, 4),
         ]);
-        let pos = |k: &str| track.and_then(|t| t.indicators.iter().position(|i| i.key == k));
-        for (k, _) in &inds {
-            row.push(Cell::opt(pos(k).and_then(|p| s.values[p]), d));
+        let n_inds = self.positions.first().map_or(0, Vec::len);
+        let pos = |c: usize| s.track.and_then(|t| self.positions[t][c]);
+        for c in 0..n_inds {
+            row.push(Cell::opt(pos(c).and_then(|p| s.values[p]), d));
         }
-        for (k, _) in &inds {
-            row.push(Cell::opt(pos(k).and_then(|p| s.points[p]), d));
+        for c in 0..n_inds {
+            row.push(Cell::opt(pos(c).and_then(|p| s.points[p]), d));
         }
-        for b in &blocks {
+        let n_blocks = self.blocks.first().map_or(0, Vec::len);
+        for b in 0..n_blocks {
             // Block subtotal: the block's points summed in the listed order.
             let mut sum: Option<f64> = None;
-            for (k, ind) in track.map(|t| t.indicators.iter().enumerate().collect::<Vec<_>>()).unwrap_or_default() {
-                if ind.block.as_deref() == Some(b.as_str()) {
-                    if let Some(p) = s.points[k] {
-                        sum = Some(sum.unwrap_or(0.0) + p);
-                    }
+            for &k in s.track.map(|t| self.blocks[t][b].as_slice()).unwrap_or_default() {
+                if let Some(p) = s.points[k] {
+                    sum = Some(sum.unwrap_or(0.0) + p);
                 }
             }
             row.push(Cell::opt(sum, d));
@@ -136,7 +172,6 @@ pub fn table(run: &Run) -> Table {
             Cell::rank(s.industry_rank),
             Cell::text(s.reasons.join("; ")),
         ]);
-        t.rows.push(row);
+        row
     }
-    t
 }

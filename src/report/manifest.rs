@@ -2,12 +2,12 @@
 //! input file (read = used + excepted), enterprise counts by status, and stage timings.
 
 use crate::pipeline::Run;
-use crate::validate::sha256_file;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub fn build(run: &Run, outputs: &[PathBuf], command: &str) -> std::io::Result<String> {
+/// The manifest of a run; `outputs` are the files written with their SHA-256.
+pub fn build(run: &Run, outputs: &[(PathBuf, String)], command: &str) -> String {
     let mut status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut classes: BTreeMap<String, usize> = BTreeMap::new();
     for s in &run.scored {
@@ -17,8 +17,8 @@ pub fn build(run: &Run, outputs: &[PathBuf], command: &str) -> std::io::Result<S
         }
     }
     let mut outs = Vec::new();
-    for p in outputs {
-        outs.push(json!({ "file": crate::ingest::file_name(p), "sha256": sha256_file(p)? }));
+    for (p, sha) in outputs {
+        outs.push(json!({ "file": crate::ingest::file_name(p), "sha256": sha }));
     }
     let read: usize = run.data.accounts.iter().map(|a| a.read).sum();
     let used: usize = run.data.accounts.iter().map(|a| a.used).sum();
@@ -45,5 +45,5 @@ pub fn build(run: &Run, outputs: &[PathBuf], command: &str) -> std::io::Result<S
         "timings_ms": run.timings.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
         "threads": rayon::current_num_threads(),
     });
-    Ok(serde_json::to_string_pretty(&v).unwrap_or_default())
+    serde_json::to_string_pretty(&v).unwrap_or_default()
 }

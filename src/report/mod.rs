@@ -92,19 +92,39 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
 pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Table)]) -> Result<Vec<PathBuf>> {
     let io = |e: std::io::Error| Error::Output(e.to_string());
     let digits = run.method.method.ranking.industry_digits;
-    let ent = enterprises::table(run);
-    let county = aggregates::table(run, "county", "县区 county", |i| run.data.enterprises[i].county.clone());
-    let park = aggregates::table(run, "park", "园区 park", |i| run.data.enterprises[i].park.clone());
-    let industry = aggregates::table(run, "industry", "行业 industry", |i| run.data.enterprises[i].industry.chars().take(digits).collect());
-    let bench = benchmarks_table(run);
-    let exc = exceptions_table(&run.data.exceptions);
     let limit = run.method.method.output.detail_limit;
     let detailed = limit == 0 || run.data.enterprises.len() <= limit;
+    // The enterprises table is rendered once, in parallel; the per-track lists are runs of its rows.
+    let order = enterprises::row_order(run);
+    let (ent_csv, (county, (park, industry))) = rayon::join(
+        || {
+            let cx = enterprises::RowContext::new(run);
+            table::csv_rows(order.len(), |k| cx.row(order[k]))
+        },
+        || {
+            rayon::join(
+                || aggregates::table(run, "county", "县区 county", |e| e.county.as_str().into()),
+                || {
+                    rayon::join(
+                        || aggregates::table(run, "park", "园区 park", |e| e.park.as_str().into()),
+                        || aggregates::table(run, "industry", "行业 industry", |e| e.industry.chars().take(digits).collect::<String>().into()),
+                    )
+                },
+            )
+        },
+    );
+    let ent_cols = enterprises::columns(run);
+    let bench = benchmarks_table(run);
+    let exc = exceptions_table(&run.data.exceptions);
     let expl = if detailed { explain::table(run) } else { Table::default() };
     let pol = policies::table(run).map_err(Error::BadInput)?;
-    let mut files = Vec::new();
+    // (file, SHA-256 of what was written) for the manifest.
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let head = table::csv_head(&ent_cols.columns);
+    let (body, starts) = &ent_csv;
+    let p = out.join("enterprises.csv");
+    files.push((p.clone(), table::write_atomic_parts(&p, &[&head, body]).map_err(io)?));
     for (name, t) in [
-        ("enterprises.csv", &ent),
         ("by_county.csv", &county),
         ("by_park.csv", &park),
         ("by_industry.csv", &industry),
@@ -117,24 +137,22 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
             continue;
         }
         let p = out.join(name);
-        table::write_csv(&p, t).map_err(io)?;
-        files.push(p);
+        files.push((p.clone(), table::write_atomic_parts(&p, &[&table::to_csv(t)]).map_err(io)?));
     }
-    // One published list per track (规上, 规下, …), as bureaus publish them.
-    let tcol = ent.columns.iter().position(|c| c == "track").unwrap_or(0);
-    for track in &run.method.method.tracks {
-        let mut list = Table { columns: ent.columns.clone(), labels: ent.labels.clone(), rows: Vec::new() };
-        list.rows = ent.rows.iter().filter(|r| matches!(&r[tcol], Cell::Text(t) if *t == track.name)).cloned().collect();
+    // One published list per track (规上, 规下, …), as bureaus publish them: rows are ordered by track,
+    // so each list is one run of the enterprises table's rows.
+    for (t, track) in run.method.method.tracks.iter().enumerate() {
+        let first = order.iter().position(|&i| run.scored[i].track == Some(t)).unwrap_or(order.len());
+        let end = first + order[first..].iter().take_while(|&&i| run.scored[i].track == Some(t)).count();
         let p = out.join(format!("list_{}.csv", safe_file_name(&track.name)));
-        table::write_csv(&p, &list).map_err(io)?;
-        files.push(p);
+        files.push((p.clone(), table::write_atomic_parts(&p, &[&head, &body[starts[first]..starts[end]]]).map_err(io)?));
     }
     for (name, t) in extra {
         let p = out.join(name);
-        table::write_csv(&p, t).map_err(io)?;
-        files.push(p);
+        files.push((p.clone(), table::write_atomic_parts(&p, &[&table::to_csv(t)]).map_err(io)?));
     }
     let xlsx = out.join("results.xlsx");
+    let ent = if detailed { enterprises::table(run) } else { Table::default() };
     let mut sheets: Vec<(&str, &Table)> = vec![("县区 county", &county), ("园区 park", &park), ("行业 industry", &industry), ("基准值 benchmarks", &bench)];
     if detailed {
         sheets.insert(0, ("企业 enterprises", &ent));
@@ -142,10 +160,11 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
         sheets.push(("例外 exceptions", &exc));
     }
     table::write_xlsx(&xlsx, &sheets).map_err(Error::Output)?;
-    files.push(xlsx);
-    let m = manifest::build(run, &files, command).map_err(io)?;
+    files.push((xlsx.clone(), crate::validate::sha256_file(&xlsx).map_err(io)?));
+    let m = manifest::build(run, &files, command);
     let p = out.join("manifest.json");
     table::write_atomic(&p, m.as_bytes()).map_err(io)?;
-    files.push(p);
-    Ok(files)
+    let mut paths: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
+    paths.push(p);
+    Ok(paths)
 }

@@ -29,23 +29,39 @@ impl Cell {
     }
     /// The cell as it appears in CSV.
     pub fn render(&self) -> String {
+        let mut s = String::new();
+        self.render_into(&mut s);
+        s
+    }
+    /// [`Cell::render`] appended to `out`.
+    pub fn render_into(&self, out: &mut String) {
         match self {
-            Cell::Text(s) => neutralize(s),
-            Cell::Num(v, d) => crate::decimal::round_half_up_str(*v, *d),
-            Cell::Int(i) => i.to_string(),
+            Cell::Text(s) => {
+                if is_formula_like(s) {
+                    out.push('\'');
+                }
+                out.push_str(s);
+            }
+            Cell::Num(v, d) => crate::decimal::push_half_up(out, *v, *d),
+            Cell::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
             // A non-finite value is never printed (Rust spells them NaN, inf, -inf): empty, like `Num`.
-            Cell::Dec(s) if matches!(s.as_str(), "NaN" | "inf" | "-inf") => String::new(),
-            Cell::Dec(s) => s.clone(),
-            Cell::Empty => String::new(),
+            Cell::Dec(s) if matches!(s.as_str(), "NaN" | "inf" | "-inf") => {}
+            Cell::Dec(s) => out.push_str(s),
+            Cell::Empty => {}
         }
     }
 }
 
+fn is_formula_like(s: &str) -> bool {
+    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+}
+
 /// Prefixes text that a spreadsheet would treat as a formula.
 pub fn neutralize(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+    if is_formula_like(s) {
+        format!("'{s}")
+    } else {
+        s.to_string()
     }
 }
 
@@ -74,24 +90,76 @@ impl Table {
 
 /// Writes bytes to `path` through a temporary file in the same folder, then renames it into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_parts(path, &[bytes]).map(|_| ())
+}
+
+/// [`write_atomic`] of several pieces one after the other; returns the SHA-256 (hex) of what was written,
+/// so the manifest need not read the file again.
+pub fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+    let mut hash = Sha256::new();
     {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        for p in parts {
+            f.write_all(p)?;
+            hash.update(p);
+        }
         f.sync_all()?;
     }
-    std::fs::rename(&tmp, path)
+    std::fs::rename(&tmp, path)?;
+    Ok(crate::validate::hex(&hash.finalize()))
+}
+
+/// The UTF-8 BOM (so Excel shows the Chinese text) and the header row of machine names.
+pub fn csv_head(columns: &[String]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(columns).expect("in-memory write");
+    w.into_inner().expect("in-memory write")
+}
+
+/// CSV rows `0..n` of `row(k)`, rendered in parallel chunks and joined in order; also the byte offset where
+/// each row starts (and the end), so that a run of rows can be written on its own.
+pub fn csv_rows<R: std::borrow::Borrow<[Cell]>>(n: usize, row: impl Fn(usize) -> R + Sync) -> (Vec<u8>, Vec<usize>) {
+    use rayon::prelude::*;
+    const CHUNK: usize = 8192;
+    let chunks: Vec<(Vec<u8>, Vec<usize>)> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+            let mut starts = Vec::with_capacity(CHUNK);
+            let mut cells: Vec<String> = Vec::new();
+            for k in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                w.flush().expect("in-memory write");
+                starts.push(w.get_ref().len());
+                let r = row(k);
+                let r: &[Cell] = r.borrow();
+                cells.resize(r.len(), String::new());
+                for (s, cell) in cells.iter_mut().zip(r) {
+                    s.clear();
+                    cell.render_into(s);
+                }
+                w.write_record(&cells).expect("in-memory write");
+            }
+            (w.into_inner().expect("in-memory write"), starts)
+        })
+        .collect();
+    let mut bytes = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
+    let mut starts = Vec::with_capacity(n + 1);
+    for (b, st) in chunks {
+        starts.extend(st.iter().map(|s| s + bytes.len()));
+        bytes.extend_from_slice(&b);
+    }
+    starts.push(bytes.len());
+    (bytes, starts)
 }
 
 /// CSV in UTF-8 with a BOM (so Excel shows the Chinese text), header row of machine names.
 pub fn to_csv(t: &Table) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(&t.columns).expect("in-memory write");
-    for row in &t.rows {
-        w.write_record(row.iter().map(|c| c.render())).expect("in-memory write");
-    }
-    w.into_inner().expect("in-memory write")
+    let mut out = csv_head(&t.columns);
+    out.extend_from_slice(&csv_rows(t.rows.len(), |k| t.rows[k].as_slice()).0);
+    out
 }
 
 pub fn write_csv(path: &Path, t: &Table) -> std::io::Result<()> {

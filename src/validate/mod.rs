@@ -10,6 +10,7 @@ use crate::dataset::{Dataset, Exception, FileAccount, ROW_EXCLUDED};
 use crate::ingest::{self, Kind};
 use columns::HeaderProblem;
 use sha2::{Digest, Sha256};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -66,6 +67,10 @@ pub fn load(dir: &Path) -> Result<Dataset, InputError> {
 }
 
 /// Reads the inputs, applies a corrections folder (see `corrections`) and validates the result.
+///
+/// The enterprises file is read first (every other file links to it); land, output, tax and events are
+/// then read side by side, each file in its own order, and merged in the order of [`Kind::ALL`], so the
+/// dataset and the exceptions are the same whatever the number of threads.
 pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dataset, Vec<corrections::Change>), InputError> {
     // Find every file first, so a missing one is reported before any work.
     let mut paths = Vec::new();
@@ -74,46 +79,74 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
             paths.push((kind, path));
         }
     }
+    let mut links = rows::Links::default();
+    let mut results = Vec::with_capacity(paths.len());
+    // Kind::ALL starts with the enterprises, a required file.
+    let (first, rest) = paths.split_first().expect("the enterprises file was found");
+    results.push(read_one(first.0, &first.1, corrections_dir, |src, map, part| part.add_enterprises(src, map, &mut links))?);
+    let links = &links;
+    let others: Vec<Result<FileResult, InputError>> =
+        rest.par_iter().map(|(kind, path)| read_one(*kind, path, corrections_dir, |src, map, part| part.add(*kind, src, map, links))).collect();
+    for r in others {
+        results.push(r?);
+    }
+    let mut all = rows::Part::default();
     let mut changes = Vec::new();
     let mut names: Vec<(Kind, String)> = Vec::new();
-    let mut builder = rows::Builder::default();
-    // One file at a time: read, correct, validate, then drop its text cells (bounded memory).
-    for (kind, path) in paths {
-        let mut pair = [(kind, ingest::read(&path)?)];
-        if let Some(c) = corrections_dir {
-            changes.extend(corrections::apply(&mut pair, c)?);
+    for (kind, part, account, ch) in results {
+        let rows::Part { data, exceptions, .. } = part;
+        if kind == Kind::Enterprises {
+            all.data.enterprises = data.enterprises;
+            all.data.extra_columns = data.extra_columns;
         }
-        let [(kind, table)] = pair;
-        let map = columns::map_headers(kind, &table.headers)
-            .map_err(|p| InputError::Header { file: table.file.clone(), problems: describe(&p) + &header_hint(&table.headers) })?;
-        let before = builder.exceptions.len();
-        let used = builder.add(kind, &table, &map);
-        let excepted = builder.exceptions[before..]
-            .iter()
-            .filter(|e| e.excludes_row())
-            .map(|e| e.line)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
-        let sha256 = sha256_file(&table.path).unwrap_or_default();
-        builder.data.accounts.push(FileAccount {
-            file: table.file.clone(),
-            kind: kind.stem().to_string(),
-            encoding: table.encoding.clone(),
-            sha256,
-            read: table.rows.len(),
-            used,
-            excepted,
-            in_period: None,
-        });
-        names.push((kind, table.file.clone()));
+        all.data.land.extend(data.land);
+        all.data.output.extend(data.output);
+        all.data.tax.extend(data.tax);
+        all.data.events.extend(data.events);
+        all.exceptions.extend(exceptions);
+        names.push((kind, account.file.clone()));
+        all.data.accounts.push(account);
+        changes.extend(ch);
     }
-    builder.check_coverage(&names);
+    all.check_coverage(&names);
     if let Some((_, file)) = names.iter().find(|(k, _)| *k == Kind::Enterprises) {
-        builder.check_duplicate_names(file);
+        all.check_duplicate_names(file);
     }
-    let mut data = builder.data;
-    data.exceptions = builder.exceptions;
+    let mut data = all.data;
+    data.exceptions = all.exceptions;
     Ok((data, changes))
+}
+
+type FileResult = (Kind, rows::Part, FileAccount, Vec<corrections::Change>);
+
+/// Reads, corrects and types one file; its text is dropped when it is done (bounded memory).
+fn read_one(
+    kind: Kind,
+    path: &Path,
+    corrections_dir: Option<&Path>,
+    add: impl FnOnce(&ingest::Source, &columns::HeaderMap, &mut rows::Part) -> Result<(usize, usize), ingest::IngestError>,
+) -> Result<FileResult, InputError> {
+    let mut src = ingest::Source::open(path)?;
+    let mut changes = Vec::new();
+    if let Some(c) = corrections_dir.filter(|c| ingest::find(c, kind).ok().flatten().is_some()) {
+        let mut pair = [(kind, src.into_table()?)];
+        changes = corrections::apply(&mut pair, c)?;
+        let [(_, table)] = pair;
+        let sha = sha256_file(&table.path).unwrap_or_default();
+        src = ingest::Source::from_table(table);
+        src.sha256 = Some(sha);
+    }
+    let map = columns::map_headers(kind, &src.headers)
+        .map_err(|p| InputError::Header { file: src.file.clone(), problems: describe(&p) + &header_hint(&src.headers) })?;
+    let mut part = rows::Part::default();
+    let (read, used) = add(&src, &map, &mut part)?;
+    let excepted = part.exceptions.iter().filter(|e| e.excludes_row()).map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len();
+    let sha256 = match &src.sha256 {
+        Some(s) => s.clone(),
+        None => sha256_file(&src.path).unwrap_or_default(),
+    };
+    let account = FileAccount { file: src.file.clone(), kind: kind.stem().to_string(), encoding: src.encoding.clone(), sha256, read, used, excepted, in_period: None };
+    Ok((kind, part, account, changes))
 }
 
 /// Counts of exceptions by reason class, for the summary printed after a run.

@@ -48,6 +48,10 @@ pub fn is_blank(text: &str) -> bool {
 /// Parses a number cell. `Ok(None)` for a blank cell; `Ok(Some((value, factor)))` where `factor` is the
 /// unit factor found in the cell (1.0 if none); `Err(reason)` otherwise.
 pub fn parse_with_unit(text: &str, units: &[Unit]) -> Result<Option<(f64, Option<f64>)>, String> {
+    // Most cells of a machine export are plain decimals (-12.34): read them without the work below.
+    if is_plain_decimal(text.as_bytes()) {
+        return in_range(text.parse().map_err(|_| format!("'{text}' is not a number"))?, text).map(|v| Some((v, None)));
+    }
     if is_blank(text) {
         return Ok(None);
     }
@@ -92,13 +96,28 @@ pub fn parse_with_unit(text: &str, units: &[Unit]) -> Result<Option<(f64, Option
         return Err(format!("'{}' is not a number", text.trim()));
     }
     let v: f64 = t.parse().map_err(|_| format!("'{}' is not a number", text.trim()))?;
+    Ok(Some((in_range(v, text)?, factor)))
+}
+
+/// `-`? digits (`.` digits)?, nothing else: a decimal any reader agrees on.
+fn is_plain_decimal(b: &[u8]) -> bool {
+    let b = b.strip_prefix(b"-").unwrap_or(b);
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(p) => (&b[..p], Some(&b[p + 1..])),
+        None => (b, None),
+    };
+    !int.is_empty() && int.iter().all(u8::is_ascii_digit) && frac.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
+}
+
+/// The value if its magnitude is plausible for an amount, else why not.
+fn in_range(v: f64, text: &str) -> Result<f64, String> {
     if !v.is_finite() || v.abs() > MAX_ABS {
         return Err(format!("'{}' is out of range (more than {:e} in magnitude)", text.trim(), MAX_ABS));
     }
     if v != 0.0 && v.abs() < MIN_ABS {
         return Err(format!("'{}' is too small to be a real amount (below {:e} in magnitude); check the unit", text.trim(), MIN_ABS));
     }
-    Ok(Some((v, factor)))
+    Ok(v)
 }
 
 /// Parses a number cell and applies a unit found in the cell.
@@ -122,6 +141,18 @@ mod tests {
         assert_eq!(parse("-24", NO_UNITS), Ok(Some(-24.0)));
         assert_eq!(parse(" - ", NO_UNITS), Ok(None));
         assert_eq!(parse("", NO_UNITS), Ok(None));
+    }
+
+    #[test]
+    fn plain_decimals_take_the_short_path_with_the_same_result() {
+        for (text, want) in [("12.5", Some(12.5)), ("-0.01", Some(-0.01)), ("0", Some(0.0)), ("007", Some(7.0))] {
+            assert_eq!(parse(text, MONEY_UNITS), Ok(want), "{text}");
+        }
+        for text in ["1.", ".5", "-", "1.2.3", "1e3", " 1", "１"] {
+            assert!(!is_plain_decimal(text.as_bytes()), "{text}");
+        }
+        assert!(parse("99999999999999", NO_UNITS).unwrap_err().contains("out of range"));
+        assert!(parse("0.0000001", NO_UNITS).unwrap_err().contains("too small"));
     }
 
     #[test]

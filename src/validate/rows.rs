@@ -1,40 +1,64 @@
 //! Row-by-row typing of each input kind (see `validate` for the contract).
+//!
+//! The enterprises file is read first and fills [`Links`] (the index of every used id, and where every
+//! excluded one was); the other files are then typed independently of each other, each into its own
+//! [`Part`], so they can be read side by side, and merged in file order.
 
 use super::columns::{defs, HeaderMap};
 use super::numbers::{self, Unit};
 use crate::dataset::*;
-use crate::ingest::{Kind, RawRow, RawTable};
+use crate::ingest::Kind;
 use crate::{dates, ids, period::Quarter};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
+/// Enterprise ids of the enterprises file: the index of each used one, and where each excluded one was.
 #[derive(Default)]
-pub(super) struct Builder {
+pub(super) struct Links {
+    /// enterprise id → index in the enterprises
+    index: FxHashMap<String, usize>,
+    /// ids whose enterprise row was excluded → (file, line), to explain follow-on exceptions
+    rejected: FxHashMap<String, (String, usize)>,
+}
+
+impl Links {
+    fn reject(&mut self, id: &str, file: &str, line: usize) {
+        if !id.is_empty() && !self.index.contains_key(id) {
+            self.rejected.entry(id.to_string()).or_insert((file.to_string(), line));
+        }
+    }
+}
+
+/// The typed rows of one input file and its exceptions.
+#[derive(Default)]
+pub(super) struct Part {
     pub data: Dataset,
     pub exceptions: Vec<Exception>,
-    /// enterprise id → index in data.enterprises
-    index: HashMap<String, usize>,
-    /// ids whose enterprise row was excluded → (file, line), to explain follow-on exceptions
-    rejected: HashMap<String, (String, usize)>,
-    output_keys: HashMap<(usize, Quarter), usize>,
-    tax_keys: HashMap<(usize, Quarter), usize>,
+    output_keys: FxHashMap<(usize, Quarter), usize>,
+    tax_keys: FxHashMap<(usize, Quarter), usize>,
     /// (enterprise, parcel, tenure, area bits): only identical land rows are duplicates (a landlord may
     /// rent one parcel to several tenants, one 租出 row each).
-    land_keys: HashMap<(usize, String, Tenure, u64), usize>,
+    land_keys: FxHashMap<(usize, String, Tenure, u64), usize>,
 }
 
 /// One row being read: its cells by column definition, and the context for exceptions.
 struct Row<'a> {
     file: &'a str,
-    raw: &'a RawRow,
+    line: usize,
+    cells: &'a [&'a str],
     map: &'a HeaderMap,
     kind: Kind,
-    id: String,
+    id: Cow<'a, str>,
 }
 
 impl Row<'_> {
     fn cell(&self, name: &str) -> &str {
         let i = defs(self.kind).iter().position(|d| d.name == name).expect("known column");
-        self.map.index[i].and_then(|p| self.raw.cells.get(p)).map(|s| s.as_str()).unwrap_or("")
+        self.at(i)
+    }
+    /// The cell of the `i`-th column definition of the kind.
+    fn at(&self, i: usize) -> &str {
+        self.map.index[i].and_then(|p| self.cells.get(p)).copied().unwrap_or("")
     }
     fn hint(&self, name: &str) -> Option<&str> {
         let i = defs(self.kind).iter().position(|d| d.name == name)?;
@@ -43,9 +67,9 @@ impl Row<'_> {
     fn exception(&self, column: &str, reason: String, action: &str) -> Exception {
         Exception {
             file: self.file.to_string(),
-            line: self.raw.line,
+            line: self.line,
             column: column.to_string(),
-            enterprise_id: self.id.clone(),
+            enterprise_id: self.id.to_string(),
             reason,
             action: action.to_string(),
         }
@@ -54,73 +78,100 @@ impl Row<'_> {
 
 const KEPT_MISSING: &str = "row kept; value treated as missing";
 
-impl Builder {
-    /// Adds the rows of one table; returns how many rows were used.
-    pub fn add(&mut self, kind: Kind, table: &RawTable, map: &HeaderMap) -> usize {
-        if kind == Kind::Enterprises {
-            self.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
-        }
-        let width = table.headers.len();
-        let mut used = 0;
-        for raw in &table.rows {
-            let id_col = map.index[0].and_then(|p| raw.cells.get(p)).map(|s| ids::normalize(s)).unwrap_or_default();
-            let row = Row { file: &table.file, raw, map, kind, id: id_col };
-            if raw.cells.len() > width && raw.cells[width..].iter().any(|c| !c.trim().is_empty()) {
-                let reason = format!(
-                    "row has {} cells but the header has {width} (an unquoted comma in a name?)",
-                    raw.cells.len()
-                );
-                if kind == Kind::Enterprises && !row.id.is_empty() && !self.index.contains_key(&row.id) {
-                    self.rejected.entry(row.id.clone()).or_insert((table.file.clone(), raw.line));
-                }
-                self.exceptions.push(row.exception("", reason, ROW_EXCLUDED));
-                continue;
-            }
-            // A quoted cell holding whole rows (line breaks and a header's worth of commas): a stray quote
-            // swallowed the rows between it and the next quote, which were never read as rows.
-            if let Some(c) = raw.cells.iter().position(|c| c.contains('\n') && c.lines().skip(1).any(|l| width > 2 && l.matches([',', '\t']).count() + 1 >= width)) {
-                let column = headers_name(table, c);
-                let reason = format!(
-                    "the cell in column '{column}' runs over {} lines and holds whole rows: a quote (\") is probably not closed, so the rows inside it were not read; fix the quote",
-                    raw.cells[c].lines().count()
-                );
-                if kind == Kind::Enterprises && !row.id.is_empty() && !self.index.contains_key(&row.id) {
-                    self.rejected.entry(row.id.clone()).or_insert((table.file.clone(), raw.line));
-                }
-                self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED));
-                continue;
-            }
-            let long = raw.cells.len() > width;
-            let result = match kind {
-                Kind::Enterprises => self.enterprise(&row),
-                Kind::Land => self.land(&row),
-                Kind::Output => self.output(&row),
-                Kind::Tax => self.tax(&row),
-                Kind::Events => self.event(&row),
-            };
+/// The row-level problems of any kind: more cells than headers (an unquoted comma), or a quoted cell that
+/// swallowed whole rows (a stray quote). `Err((column, reason))` excludes the row.
+fn shape(headers: &[String], cells: &[&str]) -> Result<(), (String, String)> {
+    let width = headers.len();
+    if cells.len() > width && cells[width..].iter().any(|c| !c.trim().is_empty()) {
+        return Err((String::new(), format!("row has {} cells but the header has {width} (an unquoted comma in a name?)", cells.len())));
+    }
+    // A quoted cell holding whole rows (line breaks and a header's worth of commas): a stray quote
+    // swallowed the rows between it and the next quote, which were never read as rows.
+    if let Some(c) = cells.iter().position(|c| c.contains('\n') && c.lines().skip(1).any(|l| width > 2 && l.matches([',', '\t']).count() + 1 >= width)) {
+        let column = headers_name(headers, c);
+        let reason = format!(
+            "the cell in column '{column}' runs over {} lines and holds whole rows: a quote (\") is probably not closed, so the rows inside it were not read; fix the quote",
+            cells[c].lines().count()
+        );
+        return Err((column, reason));
+    }
+    Ok(())
+}
+
+/// A typing problem, with a note when the row has more (empty) cells than the header.
+fn noted((column, mut reason): (String, String), headers: &[String], cells: &[&str]) -> (String, String) {
+    let width = headers.len();
+    if cells.len() > width {
+        reason.push_str(&format!(" (the row has {} cells but the header has {width}: an unquoted comma in a name?)", cells.len()));
+    }
+    (column, reason)
+}
+
+/// The normalized enterprise id of a row (borrowed when the cell is already in normal form).
+fn id_of<'a>(map: &HeaderMap, cells: &[&'a str]) -> Cow<'a, str> {
+    match map.index[0].and_then(|p| cells.get(p)).copied() {
+        None => Cow::Borrowed(""),
+        Some(c) if c.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) => Cow::Borrowed(c),
+        Some(c) => Cow::Owned(ids::normalize(c)),
+    }
+}
+
+impl Part {
+    /// Types the rows of the enterprises file, filling `links`; returns how many rows were read and used.
+    pub fn add_enterprises(&mut self, src: &crate::ingest::Source, map: &HeaderMap, links: &mut Links) -> Result<(usize, usize), crate::ingest::IngestError> {
+        self.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
+        let (mut read, mut used) = (0, 0);
+        src.for_each(|line, cells| {
+            read += 1;
+            let row = Row { file: &src.file, line, cells, map, kind: Kind::Enterprises, id: id_of(map, cells) };
+            let result = shape(&src.headers, cells).and_then(|_| self.enterprise(&row, links).map_err(|e| noted(e, &src.headers, cells)));
             match result {
                 Ok(()) => used += 1,
-                Err((column, mut reason)) => {
-                    if long {
-                        reason.push_str(&format!(" (the row has {} cells but the header has {width}: an unquoted comma in a name?)", raw.cells.len()));
-                    }
-                    self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED))
+                Err((column, reason)) => {
+                    links.reject(&row.id, &src.file, line);
+                    self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED));
                 }
             }
-        }
-        used
+        })?;
+        Ok((read, used))
+    }
+
+    /// Types the rows of a land, output, tax or events file; returns how many rows were read and used.
+    pub fn add(&mut self, kind: Kind, src: &crate::ingest::Source, map: &HeaderMap, links: &Links) -> Result<(usize, usize), crate::ingest::IngestError> {
+        let (mut read, mut used) = (0, 0);
+        // Where each output field sits among the column definitions.
+        let out_cols: Vec<usize> = OUTPUT_FIELDS.iter().map(|f| defs(Kind::Output).iter().position(|d| d.name == *f).unwrap_or(0)).collect();
+        src.for_each(|line, cells| {
+            read += 1;
+            let row = Row { file: &src.file, line, cells, map, kind, id: id_of(map, cells) };
+            let result = shape(&src.headers, cells).and_then(|_| {
+                match kind {
+                    Kind::Land => self.land(&row, links),
+                    Kind::Output => self.output(&row, links, &out_cols),
+                    Kind::Tax => self.tax(&row, links),
+                    Kind::Events => self.event(&row, links),
+                    Kind::Enterprises => unreachable!("enterprises are added by add_enterprises"),
+                }
+                .map_err(|e| noted(e, &src.headers, cells))
+            });
+            match result {
+                Ok(()) => used += 1,
+                Err((column, reason)) => self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED)),
+            }
+        })?;
+        Ok((read, used))
     }
 
     /// The enterprise index of a row's id, or the reason it cannot be linked.
-    fn link(&self, row: &Row) -> Result<usize, (String, String)> {
+    fn link(row: &Row, links: &Links) -> Result<usize, (String, String)> {
         let col = "enterprise_id".to_string();
         if row.id.is_empty() {
             return Err((col, "enterprise_id is empty".into()));
         }
-        if let Some(&i) = self.index.get(&row.id) {
+        if let Some(&i) = links.index.get(row.id.as_ref()) {
             return Ok(i);
         }
-        match self.rejected.get(&row.id) {
+        match links.rejected.get(row.id.as_ref()) {
             Some((f, l)) => Err((col, format!("enterprise '{}' was excluded at {f} line {l}", row.id))),
             None => match ids::id_problem(&row.id) {
                 Some(p) => Err((col, format!("enterprise '{}' is not in the enterprises file: {p}", row.id))),
@@ -129,38 +180,32 @@ impl Builder {
         }
     }
 
-    fn enterprise(&mut self, row: &Row) -> Result<(), (String, String)> {
+    fn enterprise(&mut self, row: &Row, links: &mut Links) -> Result<(), (String, String)> {
         let fail = |c: &str, r: String| (c.to_string(), r);
-        let reject = |this: &mut Self, e: (String, String)| {
-            if !row.id.is_empty() && !this.index.contains_key(&row.id) {
-                this.rejected.entry(row.id.clone()).or_insert((row.file.to_string(), row.raw.line));
-            }
-            Err(e)
-        };
         if row.id.is_empty() {
             return Err(fail("enterprise_id", "enterprise_id is empty".into()));
         }
         if let Some(p) = ids::id_problem(&row.id) {
-            return reject(self, fail("enterprise_id", p));
+            return Err(fail("enterprise_id", p));
         }
-        if let Some(&first) = self.index.get(&row.id) {
+        if let Some(&first) = links.index.get(row.id.as_ref()) {
             let line = self.data.enterprises[first].line;
             return Err(fail("enterprise_id", format!("duplicate enterprise_id; the row at line {line} is used")));
         }
         let scale = match normalize_scale(row.cell("scale")) {
             Some(s) => s,
-            None => return reject(self, fail("scale", format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim()))),
+            None => return Err(fail("scale", format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim()))),
         };
         let industry = match normalize_industry(row.cell("industry")) {
             Some(s) => s,
             None => {
                 let r = format!("industry '{}' is not a GB/T 4754 code (2 to 4 digits)", row.cell("industry").trim());
-                return reject(self, fail("industry", r));
+                return Err(fail("industry", r));
             }
         };
         let county = row.cell("county").trim().to_string();
         if county.is_empty() {
-            return reject(self, fail("county", "county is empty".into()));
+            return Err(fail("county", "county is empty".into()));
         }
         let name = row.cell("name").trim().to_string();
         if name.is_empty() {
@@ -196,10 +241,10 @@ impl Builder {
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect();
-        let extra = row.map.extra.iter().map(|(p, _)| row.raw.cells.get(*p).cloned().unwrap_or_default()).collect();
-        self.index.insert(row.id.clone(), self.data.enterprises.len());
+        let extra = row.map.extra.iter().map(|(p, _)| row.cells.get(*p).map(|c| c.to_string()).unwrap_or_default()).collect();
+        links.index.insert(row.id.to_string(), self.data.enterprises.len());
         self.data.enterprises.push(Enterprise {
-            id: row.id.clone(),
+            id: row.id.to_string(),
             name,
             county,
             park: row.cell("park").trim().to_string(),
@@ -210,13 +255,13 @@ impl Builder {
             tags,
             rented_floor_m2,
             extra,
-            line: row.raw.line,
+            line: row.line,
         });
         Ok(())
     }
 
-    fn land(&mut self, row: &Row) -> Result<(), (String, String)> {
-        let e = self.link(row)?;
+    fn land(&mut self, row: &Row, links: &Links) -> Result<(), (String, String)> {
+        let e = Self::link(row, links)?;
         let parcel_id = row.cell("parcel_id").trim().to_string();
         if parcel_id.is_empty() {
             return Err(("parcel_id".into(), "parcel_id is empty".into()));
@@ -241,8 +286,8 @@ impl Builder {
         if let Some(first) = self.land_keys.get(&key) {
             return Err(("parcel_id".into(), format!("duplicate: the same row (parcel {parcel_id}, {}, same area) is at line {first}", tenure.zh())));
         }
-        self.land_keys.insert(key, row.raw.line);
-        self.data.land.push(LandRow { enterprise: e, parcel_id, area_mu: value * factor, tenure, line: row.raw.line });
+        self.land_keys.insert(key, row.line);
+        self.data.land.push(LandRow { enterprise: e, parcel_id, area_mu: value * factor, tenure, line: row.line });
         Ok(())
     }
 
@@ -251,8 +296,8 @@ impl Builder {
             .ok_or_else(|| ("period".to_string(), format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim())))
     }
 
-    fn output(&mut self, row: &Row) -> Result<(), (String, String)> {
-        let e = self.link(row)?;
+    fn output(&mut self, row: &Row, links: &Links, cols: &[usize]) -> Result<(), (String, String)> {
+        let e = Self::link(row, links)?;
         let quarter = Self::quarter(row)?;
         let units: [&[Unit]; 8] = [
             numbers::MONEY_UNITS,
@@ -266,7 +311,7 @@ impl Builder {
         ];
         let mut values = [None; 8];
         for (i, field) in OUTPUT_FIELDS.iter().enumerate() {
-            let v = numbers::parse(row.cell(field), units[i]).map_err(|r| (field.to_string(), r))?;
+            let v = numbers::parse(row.at(cols[i]), units[i]).map_err(|r| (field.to_string(), r))?;
             if v.is_some_and(|x| x < 0.0) && *field != "value_added" {
                 return Err((field.to_string(), format!("{field} is negative ({})", v.unwrap_or_default())));
             }
@@ -275,13 +320,13 @@ impl Builder {
         if let Some(first) = self.output_keys.get(&(e, quarter)) {
             return Err(("period".into(), format!("duplicate: {quarter} already reported at line {first}; that row is used")));
         }
-        self.output_keys.insert((e, quarter), row.raw.line);
-        self.data.output.push(OutputRow { enterprise: e, quarter, values, line: row.raw.line });
+        self.output_keys.insert((e, quarter), row.line);
+        self.data.output.push(OutputRow { enterprise: e, quarter, values, line: row.line });
         Ok(())
     }
 
-    fn tax(&mut self, row: &Row) -> Result<(), (String, String)> {
-        let e = self.link(row)?;
+    fn tax(&mut self, row: &Row, links: &Links) -> Result<(), (String, String)> {
+        let e = Self::link(row, links)?;
         let quarter = Self::quarter(row)?;
         let tax_paid = numbers::parse(row.cell("tax_paid"), numbers::MONEY_UNITS)
             .map_err(|r| ("tax_paid".to_string(), r))?
@@ -289,13 +334,13 @@ impl Builder {
         if let Some(first) = self.tax_keys.get(&(e, quarter)) {
             return Err(("period".into(), format!("duplicate: {quarter} already reported at line {first}; that row is used")));
         }
-        self.tax_keys.insert((e, quarter), row.raw.line);
-        self.data.tax.push(TaxRow { enterprise: e, quarter, tax_paid, line: row.raw.line });
+        self.tax_keys.insert((e, quarter), row.line);
+        self.data.tax.push(TaxRow { enterprise: e, quarter, tax_paid, line: row.line });
         Ok(())
     }
 
-    fn event(&mut self, row: &Row) -> Result<(), (String, String)> {
-        let e = self.link(row)?;
+    fn event(&mut self, row: &Row, links: &Links) -> Result<(), (String, String)> {
+        let e = Self::link(row, links)?;
         let t = row.cell("date").trim();
         let date = dates::parse(t).ok_or_else(|| ("date".to_string(), format!("'{t}' is not a date (write YYYY-MM-DD)")))?;
         let kind = row.cell("kind").trim().to_string();
@@ -303,7 +348,7 @@ impl Builder {
             return Err(("kind".into(), "kind is empty".into()));
         }
         let note = row.cell("note").trim().to_string();
-        self.data.events.push(Event { enterprise: e, date, kind, note, line: row.raw.line });
+        self.data.events.push(Event { enterprise: e, date, kind, note, line: row.line });
         Ok(())
     }
 
@@ -335,14 +380,14 @@ impl Builder {
 }
 
 /// The header of column `c` as written in the file (its position when the header cell is empty).
-fn headers_name(table: &RawTable, c: usize) -> String {
-    match table.headers.get(c).map(|h| h.trim()) {
+fn headers_name(headers: &[String], c: usize) -> String {
+    match headers.get(c).map(|h| h.trim()) {
         Some(h) if !h.is_empty() => h.to_string(),
         _ => format!("#{}", c + 1),
     }
 }
 
-impl Builder {
+impl Part {
     /// Warnings for one enterprise listed under two ids (same name and county): both rows are kept, since
     /// two firms can share a name, but an analyst should check (an old registration number next to the
     /// credit code, or a typo in one id).
@@ -360,7 +405,7 @@ impl Builder {
                 .collect();
             (name, e.county.clone())
         };
-        let mut first: HashMap<(String, String), usize> = HashMap::new();
+        let mut first: FxHashMap<(String, String), usize> = FxHashMap::default();
         for (i, e) in self.data.enterprises.iter().enumerate() {
             if e.name.trim().is_empty() {
                 continue;
