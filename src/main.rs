@@ -128,6 +128,9 @@ enum Cmd {
         /// Leave out the sprinkled defects (bad ids, duplicates, text in number cells …).
         #[arg(long)]
         clean: bool,
+        /// csv, or parquet (typed number columns, written in row groups).
+        #[arg(long, default_value = "csv")]
+        format: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -244,8 +247,9 @@ fn run(args: Args) -> Result<u8> {
             say(cli::describe_method(&loaded));
             Ok(0)
         }
-        Cmd::Generate { enterprises, seed, first_year, last_year, clean, out } => {
-            let opts = generate::GenOptions { enterprises, seed, first_year, last_year, defects: !clean };
+        Cmd::Generate { enterprises, seed, first_year, last_year, clean, format, out } => {
+            let format = generate::Format::parse(&format).ok_or_else(|| Error::BadInput(format!("--format '{format}': use csv or parquet")))?;
+            let opts = generate::GenOptions { enterprises, seed, first_year, last_year, defects: !clean, format };
             let s = generate::generate(&opts, &out).map_err(|e| Error::Output(format!("{e:#}")))?;
             say(format!(
                 "wrote {} enterprises, {} land rows, {} output rows, {} tax rows, {} events to {}",

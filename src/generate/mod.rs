@@ -4,13 +4,20 @@
 //! written as they are made, so memory stays bounded whatever the number of enterprises. The only state
 //! carried from one enterprise to the next is the land it shares with or rents to its successor.
 
-use std::fs::{self, File};
-use std::io::BufWriter;
+mod random;
+mod sink;
+mod tables;
+
+use std::fs;
 use std::path::Path;
 
 use anyhow::{ensure, Context, Result};
 
 use crate::ids;
+use random::Rng;
+pub use sink::Format;
+use sink::Sink;
+use tables::*;
 
 #[derive(Debug, Clone)]
 pub struct GenOptions {
@@ -23,6 +30,8 @@ pub struct GenOptions {
     pub last_year: i32,
     /// sprinkle realistic defects (true for the demo sample)
     pub defects: bool,
+    /// CSV (the default) or Parquet with typed number columns
+    pub format: Format,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -35,121 +44,6 @@ pub struct GenSummary {
     /// one line per injected defect kind with its count, e.g. "bad check digit: 3"
     pub defects: Vec<String>,
 }
-
-// ---------------------------------------------------------------- random numbers
-
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// xoshiro256**, seeded through SplitMix64 from (seed, stream).
-struct Rng([u64; 4]);
-
-impl Rng {
-    fn new(seed: u64, stream: u64) -> Rng {
-        let mut sm = seed;
-        let mut sm = splitmix(&mut sm) ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03);
-        Rng([splitmix(&mut sm), splitmix(&mut sm), splitmix(&mut sm), splitmix(&mut sm)])
-    }
-    fn next(&mut self) -> u64 {
-        let s = &mut self.0;
-        let out = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = s[1] << 17;
-        (s[2], s[3]) = (s[2] ^ s[0], s[3] ^ s[1]);
-        (s[1], s[0]) = (s[1] ^ s[2], s[0] ^ s[3]);
-        (s[2], s[3]) = (s[2] ^ t, s[3].rotate_left(45));
-        out
-    }
-    /// uniform in [0, 1)
-    fn f(&mut self) -> f64 {
-        (self.next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.f()
-    }
-    /// uniform integer in [0, n)
-    fn below(&mut self, n: u64) -> u64 {
-        ((self.next() as u128 * n as u128) >> 64) as u64
-    }
-    fn int(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        self.f() < p
-    }
-    /// standard normal by Box-Muller
-    fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.f(); // (0, 1]
-        let u2 = self.f();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-    /// multiplicative noise exp(sigma * N(0,1))
-    fn noise(&mut self, sigma: f64) -> f64 {
-        (sigma * self.normal()).exp()
-    }
-    fn weighted(&mut self, weights: impl Iterator<Item = u32> + Clone) -> usize {
-        let total: u32 = weights.clone().sum();
-        let mut x = self.below(total as u64) as u32;
-        for (i, w) in weights.enumerate() {
-            if x < w {
-                return i;
-            }
-            x -= w;
-        }
-        unreachable!("weights sum to total")
-    }
-}
-
-// ---------------------------------------------------------------- reference tables
-
-/// A county or district: name, region code, short name for firm names, parcel-id prefix, its park, weight.
-struct County { name: &'static str, code: &'static str, short: &'static str, prefix: &'static str, park: &'static str, weight: u32 }
-
-const fn c(name: &'static str, code: &'static str, short: &'static str, prefix: &'static str, park: &'static str, weight: u32) -> County {
-    County { name, code, short, prefix, park, weight }
-}
-
-const COUNTIES: [County; 11] = [
-    c("汉滨区", "610902", "汉滨", "HB", "汉滨区工业园", 20),
-    c("汉阴县", "610921", "汉阴", "HY", "汉阴县工业园", 9),
-    c("石泉县", "610922", "石泉", "SQ", "石泉县工业园", 8),
-    c("宁陕县", "610923", "宁陕", "NS", "宁陕县工业园", 3),
-    c("紫阳县", "610924", "紫阳", "ZY", "紫阳县工业园", 7),
-    c("岚皋县", "610925", "岚皋", "LG", "岚皋县工业园", 5),
-    c("平利县", "610926", "平利", "PL", "平利县工业园", 8),
-    c("镇坪县", "610927", "镇坪", "ZP", "镇坪县工业园", 3),
-    c("旬阳市", "610981", "旬阳", "XY", "旬阳市工业园", 11),
-    c("白河县", "610929", "白河", "BH", "白河县工业园", 6),
-    c("安康高新区", "610991", "安康高新", "GX", "安康高新区", 18),
-];
-
-/// (GB/T 4754 code, word used in names, weight in ‰)
-const INDUSTRIES: [(&str, &str, u32); 25] = [
-    ("1492", "富硒食品", 80), ("1530", "富硒茶业", 80), ("1523", "饮品", 40), ("1371", "魔芋食品", 50),
-    ("3062", "复合材料", 50), ("3091", "碳素材料", 40), ("3985", "电子材料", 50), ("3239", "稀有金属", 30),
-    ("3216", "铝业", 50),
-    ("1741", "丝绸", 60), ("1713", "印染", 30), ("1811", "服饰", 60),
-    ("2740", "中药制药", 40), ("2761", "生物制药", 30), ("2720", "药业", 30),
-    ("3442", "压缩机", 30), ("3422", "机床", 30), ("3511", "矿山机械", 40), ("3311", "钢结构", 50),
-    ("3021", "水泥", 30), ("3032", "石材", 30), ("3031", "新型建材", 20),
-    ("2039", "木业", 30),
-    ("4411", "热电", 10), ("4610", "供水", 10),
-];
-const WOOD_BOARD: (&str, &str) = ("2041", "木制品");
-const HEAT: (&str, &str) = ("4430", "热力");
-
-const BRANDS: [&str; 24] = [
-    "秦巴", "汉江", "金州", "兴安", "瀛湖", "凤凰", "华泰", "恒盛", "鑫源", "宏达", "瑞丰", "天成",
-    "富民", "康达", "永兴", "安泰", "盛华", "润丰", "绿源", "长青", "正大", "博远", "嘉禾", "中硒",
-];
-
-const SEASON: [f64; 4] = [0.20, 0.25, 0.25, 0.30];
-const FIRST_FOUNDING_YEAR: i32 = 1995;
-const SQM_PER_MU: f64 = 10000.0 / 15.0;
 
 /// Defect kinds, in the order of `DEFECT_NAMES`.
 #[derive(Clone, Copy)]
@@ -235,34 +129,24 @@ impl DefectPlan {
     }
 }
 
-type Out = csv::Writer<BufWriter<File>>;
-
-fn open(dir: &Path, name: &str, header: &[&str]) -> Result<Out> {
-    let path = dir.join(name);
-    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
-    w.write_record(header)?;
-    Ok(w)
-}
-
 // ---------------------------------------------------------------- the generator
 
-/// Writes enterprises.csv, land.csv, output.csv, tax.csv and events.csv into `out_dir` (created if needed).
+/// Writes enterprises, land, output, tax and events files (.csv or .parquet) into `out_dir` (created if needed).
 pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
     ensure!(opts.first_year <= opts.last_year, "first_year {} is after last_year {}", opts.first_year, opts.last_year);
     ensure!(opts.last_year > FIRST_FOUNDING_YEAR, "last_year must be after {FIRST_FOUNDING_YEAR}");
     fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
-    let mut ent_w = open(out_dir, "enterprises.csv", &[
+    let f = opts.format;
+    let mut ent_w = Sink::create(out_dir, "enterprises", f, &[
         "enterprise_id", "name", "county", "park", "industry", "scale", "established", "tags", "production_start",
         "rented_floor_m2",
-    ])?;
-    let mut land_w = open(out_dir, "land.csv", &["enterprise_id", "parcel_id", "area", "unit", "tenure"])?;
-    let mut out_w = open(out_dir, "output.csv", &[
-        "enterprise_id", "period", "revenue", "value_added", "energy_tce", "emissions", "rd_expense", "employees",
-        "electricity_10k_kwh", "tech_invest",
-    ])?;
-    let mut tax_w = open(out_dir, "tax.csv", &["enterprise_id", "period", "tax_paid"])?;
-    let mut ev_w = open(out_dir, "events.csv", &["enterprise_id", "date", "kind", "note"])?;
+    ], &["rented_floor_m2"])?;
+    let mut land_w = Sink::create(out_dir, "land", f, &["enterprise_id", "parcel_id", "area", "unit", "tenure"], &["area"])?;
+    let output_numbers =
+        ["revenue", "value_added", "energy_tce", "emissions", "rd_expense", "employees", "electricity_10k_kwh", "tech_invest"];
+    let mut out_w = Sink::create(out_dir, "output", f, &[&["enterprise_id", "period"][..], &output_numbers].concat(), &output_numbers)?;
+    let mut tax_w = Sink::create(out_dir, "tax", f, &["enterprise_id", "period", "tax_paid"], &["tax_paid"])?;
+    let mut ev_w = Sink::create(out_dir, "events", f, &["enterprise_id", "date", "kind", "note"], &[])?;
 
     let n = opts.enterprises;
     let (first, last) = (opts.first_year, opts.last_year);
@@ -418,7 +302,8 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 _ => (miss_out, miss_tax) = (true, true),
             }
         }
-        let mut text_pending = plan.hit(Defect::TextCell, i);
+        // Typed Parquet number columns cannot hold text: that defect is CSV only.
+        let mut text_pending = plan.hit(Defect::TextCell, i) && f == Format::Csv;
         let mut dup_pending = plan.hit(Defect::DupOutput, i);
         for y in first..=last {
             let annual = base * (1.0 + growth).powi(y - last);
@@ -496,11 +381,12 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         }
     }
 
-    for w in [&mut ent_w, &mut land_w, &mut out_w, &mut tax_w, &mut ev_w] {
-        w.flush()?;
+    for w in [ent_w, land_w, out_w, tax_w, ev_w] {
+        w.finish()?;
     }
     if plan.count > 0 {
-        sum.defects = DEFECT_NAMES.iter().map(|k| format!("{k}: {}", plan.count)).collect();
+        let count = |k: usize| if k == Defect::TextCell as usize && f == Format::Parquet { 0 } else { plan.count };
+        sum.defects = DEFECT_NAMES.iter().enumerate().map(|(k, name)| format!("{name}: {}", count(k))).collect();
     }
     Ok(sum)
 }
@@ -513,7 +399,7 @@ mod tests {
     const FILES: [&str; 5] = ["enterprises.csv", "land.csv", "output.csv", "tax.csv", "events.csv"];
 
     fn opts(defects: bool) -> GenOptions {
-        GenOptions { enterprises: 200, seed: 42, first_year: 2023, last_year: 2025, defects }
+        GenOptions { enterprises: 200, seed: 42, first_year: 2023, last_year: 2025, defects, format: Format::Csv }
     }
 
     /// Generates into a temp dir; returns the summary and each file's records (header excluded).
@@ -526,6 +412,24 @@ mod tests {
 
     fn counts(s: &GenSummary) -> [usize; 4] {
         [s.land_rows, s.output_rows, s.tax_rows, s.event_rows]
+    }
+
+    /// Parquet holds the same rows as CSV, numbers typed: the first output row's revenue, the row counts.
+    #[test]
+    fn parquet_has_the_csv_rows_with_typed_numbers() {
+        use polars::prelude::*;
+        let (summary, csv_rows) = run(&opts(false));
+        let dir = tempfile::tempdir().unwrap();
+        generate(&GenOptions { format: Format::Parquet, ..opts(false) }, dir.path()).unwrap();
+        let read = |stem: &str| ParquetReader::new(std::fs::File::open(dir.path().join(format!("{stem}.parquet"))).unwrap()).finish().unwrap();
+        let out = read("output");
+        assert_eq!(out.height(), summary.output_rows);
+        assert_eq!(read("land").height(), summary.land_rows);
+        assert_eq!(read("enterprises").height(), 200);
+        let revenue = out.column("revenue").unwrap();
+        assert_eq!(revenue.dtype(), &DataType::Float64);
+        assert_eq!(revenue.f64().unwrap().get(0), csv_rows[2][0][2].parse().ok());
+        assert_eq!(out.column("period").unwrap().str().unwrap().get(0), Some(&csv_rows[2][0][1]));
     }
 
     #[test]
@@ -598,7 +502,7 @@ mod tests {
     fn hundred_thousand() {
         let dir = Path::new("/tmp/gen100k");
         let t = std::time::Instant::now();
-        let s = generate(&GenOptions { enterprises: 100_000, seed: 7, first_year: 2023, last_year: 2025, defects: true }, dir).unwrap();
+        let s = generate(&GenOptions { enterprises: 100_000, seed: 7, first_year: 2023, last_year: 2025, defects: true, format: Format::Csv }, dir).unwrap();
         println!("100k enterprises in {:.2?}: {s:?}", t.elapsed());
         for f in FILES {
             println!("{f}: {} bytes", fs::metadata(dir.join(f)).unwrap().len());
