@@ -161,6 +161,13 @@ enum Cmd {
         #[arg(long)]
         font: Option<PathBuf>,
     },
+    /// Benchmark floor: read every input file of a dataset folder once (decode and split into cells, files
+    /// side by side) and do nothing else; prints rows, cells and seconds (benches/e2e.sh).
+    #[command(hide = true)]
+    Scan {
+        #[arg(long)]
+        data: PathBuf,
+    },
     /// Re-hash the inputs, methodology and outputs listed in a run's manifest.json; exit 1 on any mismatch.
     Verify {
         /// The run folder (the --out of evaluate).
@@ -269,6 +276,12 @@ fn run(args: Args) -> Result<u8> {
         Cmd::Report { run, font } => {
             let opts = mujun::render::RenderOptions { font, progress: !args.quiet, ..Default::default() };
             say(mujun::render::render_run(&run, &opts)?.describe());
+            Ok(0)
+        }
+        Cmd::Scan { data } => {
+            let t = std::time::Instant::now();
+            let (rows, cells) = mujun::ingest::scan(&data).map_err(mujun::validate::InputError::from)?;
+            println!("{rows} rows, {cells} cells read in {:.3} s", t.elapsed().as_secs_f64());
             Ok(0)
         }
         Cmd::Verify { run } => {

@@ -113,6 +113,28 @@ pub(crate) fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
+/// Reads every input file of a dataset folder once, files side by side, and counts rows and cells: the
+/// floor any evaluation of the folder pays (the `scan` benchmark command).
+pub fn scan(dir: &Path) -> Result<(usize, usize), IngestError> {
+    use rayon::prelude::*;
+    let mut paths = Vec::new();
+    for kind in Kind::ALL {
+        paths.extend(find(dir, kind)?);
+    }
+    let counts = paths
+        .par_iter()
+        .map(|p| {
+            let (mut rows, mut cells) = (0, 0);
+            Source::open(p)?.for_each(|_, c, _| {
+                rows += 1;
+                cells += c.len();
+            })?;
+            Ok((rows, cells))
+        })
+        .collect::<Result<Vec<(usize, usize)>, IngestError>>()?;
+    Ok(counts.iter().fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1)))
+}
+
 /// Reads one file into text cells, choosing the reader by extension.
 pub fn read(path: &Path) -> Result<RawTable, IngestError> {
     Source::open(path)?.into_table()
@@ -134,7 +156,16 @@ pub struct Source {
 
 enum Body {
     Text(text::Text),
+    Parquet(parquet::Frame),
     Table(Vec<RawRow>),
+}
+
+/// A cell's number when the file stores numbers typed (Parquet number columns); `Text` otherwise.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Typed {
+    Text,
+    Null,
+    Num(f64),
 }
 
 impl Source {
@@ -149,8 +180,8 @@ impl Source {
                 (h, Body::Table(rows), enc, None)
             }
             "parquet" => {
-                let (h, rows, enc) = parquet::read(path).map_err(unreadable)?;
-                (h, Body::Table(rows), enc, None)
+                let (h, frame) = parquet::open(path).map_err(unreadable)?;
+                (h, Body::Parquet(frame), "Parquet".to_string(), None)
             }
             _ => {
                 let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
@@ -167,16 +198,25 @@ impl Source {
         Source { file: t.file, path: t.path, headers: t.headers, encoding: t.encoding, sha256: None, body: Body::Table(t.rows) }
     }
 
-    /// Calls `f(line, cells)` for every data row in file order.
-    pub fn for_each(&self, mut f: impl FnMut(usize, &[&str])) -> Result<(), IngestError> {
+    /// Calls `f(line, cells, typed)` for every data row in file order. `typed` is empty unless the file
+    /// stores numbers typed (Parquet), when it gives each cell's number (see [`Typed`]).
+    pub fn for_each(&self, f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), IngestError> {
+        self.for_each_with(&[], f)
+    }
+
+    /// [`Source::for_each`], where the columns flagged in `numbers_only` are read only as numbers: in a
+    /// file with typed numbers their cells need not be spelled as text (they are given empty).
+    pub fn for_each_with(&self, numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), IngestError> {
+        let unreadable = |reason| IngestError::Unreadable { file: self.file.clone(), reason };
         match &self.body {
-            Body::Text(t) => t.for_each(f).map_err(|reason| IngestError::Unreadable { file: self.file.clone(), reason }),
+            Body::Text(t) => t.for_each(|line, cells| f(line, cells, &[])).map_err(unreadable),
+            Body::Parquet(p) => p.for_each(numbers_only, f).map_err(unreadable),
             Body::Table(rows) => {
                 let mut cells: Vec<&str> = Vec::new();
                 for r in rows {
                     cells.clear();
                     cells.extend(r.cells.iter().map(String::as_str));
-                    f(r.line, &cells);
+                    f(r.line, &cells, &[]);
                 }
                 Ok(())
             }
@@ -187,16 +227,16 @@ impl Source {
     pub fn into_table(self) -> Result<RawTable, IngestError> {
         let rows = match &self.body {
             Body::Table(_) => None,
-            Body::Text(_) => {
+            Body::Text(_) | Body::Parquet(_) => {
                 let mut rows = Vec::new();
-                self.for_each(|line, cells| rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }))?;
+                self.for_each(|line, cells, _| rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }))?;
                 Some(rows)
             }
         };
         let rows = match (rows, self.body) {
             (Some(r), _) => r,
             (None, Body::Table(r)) => r,
-            (None, Body::Text(_)) => Vec::new(),
+            (None, _) => Vec::new(),
         };
         Ok(RawTable { file: self.file, path: self.path, headers: self.headers, rows, encoding: self.encoding })
     }

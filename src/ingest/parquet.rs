@@ -1,21 +1,109 @@
-//! Parquet input through polars: every column cast to text so that validation treats all formats alike.
+//! Parquet input through polars. Text columns are read in place; number columns keep their numbers (so
+//! validation need not parse them again) and are also spelled as text for messages and extra columns;
+//! other types (dates, booleans) are cast to text, so that validation treats all formats alike.
 
-use super::{Parsed, RawRow};
+use super::Typed;
 use polars::prelude::*;
+use std::fmt::Write;
 use std::path::Path;
 
-pub fn read(path: &Path) -> Result<Parsed, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let df = ParquetReader::new(file).finish().map_err(|e| format!("is not a readable Parquet file: {e}"))?;
-    let headers: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
-    let height = df.height();
-    let mut rows: Vec<RawRow> = (0..height).map(|i| RawRow { line: i + 1, cells: Vec::with_capacity(headers.len()) }).collect();
-    for col in df.columns() {
-        let text = col.cast(&DataType::String).map_err(|e| format!("column {}: {e}", col.name()))?;
-        let ca = text.str().map_err(|e| e.to_string())?;
-        for (row, v) in rows.iter_mut().zip(ca.iter()) {
-            row.cells.push(v.unwrap_or("").to_string());
-        }
+/// A Parquet file, read a slice of rows at a time (bounded memory).
+pub struct Frame {
+    path: std::path::PathBuf,
+    metadata: std::sync::Arc<polars::io::parquet::read::FileMetadata>,
+    height: usize,
+}
+
+/// Rows decoded at a time.
+const SLICE: usize = 262_144;
+
+fn reader(path: &Path) -> Result<ParquetReader<std::fs::File>, String> {
+    Ok(ParquetReader::new(std::fs::File::open(path).map_err(|e| e.to_string())?))
+}
+
+fn unreadable(e: PolarsError) -> String {
+    format!("is not a readable Parquet file: {e}")
+}
+
+/// Opens the file; returns its column names and the frame.
+pub fn open(path: &Path) -> Result<(Vec<String>, Frame), String> {
+    let mut r = reader(path)?;
+    let metadata = r.get_metadata().map_err(unreadable)?.clone();
+    let height = metadata.num_rows;
+    let headers: Vec<String> = r.schema().map_err(unreadable)?.iter_names().map(|n| n.to_string()).collect();
+    Ok((headers, Frame { path: path.to_path_buf(), metadata, height }))
+}
+
+/// A column as the rows are visited: text in place, numbers kept (integers as i64), other types as text.
+fn prepare(col: &Column) -> Result<Series, String> {
+    let s = col.as_materialized_series();
+    let cast = |t: &DataType| s.cast(t).map_err(|e| format!("column {}: {e}", s.name()));
+    match s.dtype() {
+        DataType::String | DataType::Float64 => Ok(s.clone()),
+        DataType::Float32 => cast(&DataType::Float64),
+        d if d.is_integer() => cast(&DataType::Int64),
+        _ => cast(&DataType::String),
     }
-    Ok((headers, rows, "Parquet".to_string()))
+}
+
+/// One column's values as the rows are visited.
+enum Cursor<'a> {
+    Text(Box<dyn Iterator<Item = Option<&'a str>> + 'a>),
+    Float(Box<dyn Iterator<Item = Option<f64>> + 'a>),
+    Int(Box<dyn Iterator<Item = Option<i64>> + 'a>),
+}
+
+impl Frame {
+    /// Calls `f(line, cells, typed)` for every row; `line` is the row number (1 = first data row).
+    /// Number columns flagged in `numbers_only` are not spelled as text (their cells are empty): the
+    /// caller reads them from `typed` only.
+    pub fn for_each(&self, numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), String> {
+        let mut offset = 0;
+        while offset < self.height {
+            let mut r = reader(&self.path)?;
+            r.set_metadata(self.metadata.clone());
+            let df = r.with_slice(Some((offset, SLICE))).finish().map_err(unreadable)?;
+            let columns = df.columns().iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
+            let mut cursors = Vec::with_capacity(columns.len());
+            for s in &columns {
+                cursors.push(match s.dtype() {
+                    DataType::Float64 => Cursor::Float(Box::new(s.f64().map_err(|e| e.to_string())?.iter())),
+                    DataType::Int64 => Cursor::Int(Box::new(s.i64().map_err(|e| e.to_string())?.iter())),
+                    _ => Cursor::Text(Box::new(s.str().map_err(|e| e.to_string())?.iter())),
+                });
+            }
+            let n = cursors.len();
+            let spell: Vec<bool> = (0..n).map(|k| !numbers_only.get(k).copied().unwrap_or(false)).collect();
+            let mut text: Vec<&str> = vec![""; n];
+            let mut spelled: Vec<String> = vec![String::new(); n];
+            let mut typed: Vec<Typed> = vec![Typed::Text; n];
+            for row in 0..df.height() {
+                for (k, c) in cursors.iter_mut().enumerate() {
+                    match c {
+                        Cursor::Text(it) => text[k] = it.next().flatten().unwrap_or(""),
+                        Cursor::Float(it) => {
+                            let v = it.next().flatten();
+                            spelled[k].clear();
+                            if let (Some(x), true) = (v, spell[k]) {
+                                let _ = write!(spelled[k], "{x}");
+                            }
+                            typed[k] = v.map_or(Typed::Null, Typed::Num);
+                        }
+                        Cursor::Int(it) => {
+                            let v = it.next().flatten();
+                            spelled[k].clear();
+                            if let (Some(x), true) = (v, spell[k]) {
+                                spelled[k].push_str(itoa::Buffer::new().format(x));
+                            }
+                            typed[k] = v.map_or(Typed::Null, |x| Typed::Num(x as f64));
+                        }
+                    }
+                }
+                let cells: Vec<&str> = (0..n).map(|k| if matches!(typed[k], Typed::Text) { text[k] } else { spelled[k].as_str() }).collect();
+                f(offset + row + 1, &cells, &typed);
+            }
+            offset += df.height().max(1);
+        }
+        Ok(())
+    }
 }

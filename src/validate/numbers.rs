@@ -110,7 +110,7 @@ fn is_plain_decimal(b: &[u8]) -> bool {
 }
 
 /// The value if its magnitude is plausible for an amount, else why not.
-fn in_range(v: f64, text: &str) -> Result<f64, String> {
+pub fn in_range(v: f64, text: &str) -> Result<f64, String> {
     if !v.is_finite() || v.abs() > MAX_ABS {
         return Err(format!("'{}' is out of range (more than {:e} in magnitude)", text.trim(), MAX_ABS));
     }

@@ -7,7 +7,7 @@
 use super::columns::{defs, HeaderMap};
 use super::numbers::{self, Unit};
 use crate::dataset::*;
-use crate::ingest::Kind;
+use crate::ingest::{Kind, Typed};
 use crate::{dates, ids, period::Quarter};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -46,6 +46,8 @@ struct Row<'a> {
     file: &'a str,
     line: usize,
     cells: &'a [&'a str],
+    /// Stored numbers of typed columns (Parquet); empty for text files.
+    typed: &'a [Typed],
     map: &'a HeaderMap,
     kind: Kind,
     id: Cow<'a, str>,
@@ -59,6 +61,24 @@ impl Row<'_> {
     /// The cell of the `i`-th column definition of the kind.
     fn at(&self, i: usize) -> &str {
         self.map.index[i].and_then(|p| self.cells.get(p)).copied().unwrap_or("")
+    }
+    /// A number cell of the `i`-th column definition with the unit found in it: the stored number of a
+    /// typed column, else the text read by `numbers`.
+    fn number_with_unit(&self, i: usize, units: &[Unit]) -> Result<Option<(f64, Option<f64>)>, String> {
+        match self.map.index[i].and_then(|p| self.typed.get(p)) {
+            // Typed cells may be unspelled (see `numbers_only`): spell the number for a message.
+            Some(Typed::Num(v)) => numbers::in_range(*v, "").or_else(|_| numbers::in_range(*v, &v.to_string())).map(|v| Some((v, None))),
+            Some(Typed::Null) => Ok(None),
+            _ => numbers::parse_with_unit(self.at(i), units),
+        }
+    }
+    /// [`Row::number_with_unit`] with the unit applied.
+    fn number(&self, i: usize, units: &[Unit]) -> Result<Option<f64>, String> {
+        Ok(self.number_with_unit(i, units)?.map(|(v, f)| v * f.unwrap_or(1.0)))
+    }
+    /// The position of a column definition of this kind.
+    fn def(&self, name: &str) -> usize {
+        defs(self.kind).iter().position(|d| d.name == name).expect("known column")
     }
     fn hint(&self, name: &str) -> Option<&str> {
         let i = defs(self.kind).iter().position(|d| d.name == name)?;
@@ -107,6 +127,25 @@ fn noted((column, mut reason): (String, String), headers: &[String], cells: &[&s
     (column, reason)
 }
 
+/// The columns a kind reads only as numbers (never as text), by position in the file.
+fn numbers_only(kind: Kind, map: &HeaderMap) -> Vec<bool> {
+    let names: &[&str] = match kind {
+        Kind::Enterprises => &["rented_floor_m2"],
+        Kind::Land => &["area"],
+        Kind::Output => &OUTPUT_FIELDS,
+        Kind::Tax => &["tax_paid"],
+        Kind::Events => &[],
+    };
+    let width = map.index.iter().flatten().chain(map.extra.iter().map(|(p, _)| p)).max().map_or(0, |m| m + 1);
+    let mut flags = vec![false; width];
+    for (d, def) in defs(kind).iter().enumerate() {
+        if let (Some(p), true) = (map.index[d], names.contains(&def.name)) {
+            flags[p] = true;
+        }
+    }
+    flags
+}
+
 /// The normalized enterprise id of a row (borrowed when the cell is already in normal form).
 fn id_of<'a>(map: &HeaderMap, cells: &[&'a str]) -> Cow<'a, str> {
     match map.index[0].and_then(|p| cells.get(p)).copied() {
@@ -121,9 +160,9 @@ impl Part {
     pub fn add_enterprises(&mut self, src: &crate::ingest::Source, map: &HeaderMap, links: &mut Links) -> Result<(usize, usize), crate::ingest::IngestError> {
         self.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
         let (mut read, mut used) = (0, 0);
-        src.for_each(|line, cells| {
+        src.for_each_with(&numbers_only(Kind::Enterprises, map), |line, cells, typed| {
             read += 1;
-            let row = Row { file: &src.file, line, cells, map, kind: Kind::Enterprises, id: id_of(map, cells) };
+            let row = Row { file: &src.file, line, cells, typed, map, kind: Kind::Enterprises, id: id_of(map, cells) };
             let result = shape(&src.headers, cells).and_then(|_| self.enterprise(&row, links).map_err(|e| noted(e, &src.headers, cells)));
             match result {
                 Ok(()) => used += 1,
@@ -141,9 +180,9 @@ impl Part {
         let (mut read, mut used) = (0, 0);
         // Where each output field sits among the column definitions.
         let out_cols: Vec<usize> = OUTPUT_FIELDS.iter().map(|f| defs(Kind::Output).iter().position(|d| d.name == *f).unwrap_or(0)).collect();
-        src.for_each(|line, cells| {
+        src.for_each_with(&numbers_only(kind, map), |line, cells, typed| {
             read += 1;
-            let row = Row { file: &src.file, line, cells, map, kind, id: id_of(map, cells) };
+            let row = Row { file: &src.file, line, cells, typed, map, kind, id: id_of(map, cells) };
             let result = shape(&src.headers, cells).and_then(|_| {
                 match kind {
                     Kind::Land => self.land(&row, links),
@@ -224,7 +263,7 @@ impl Part {
         };
         let established = date(self, "established");
         let production_start = date(self, "production_start");
-        let rented_floor_m2 = match numbers::parse(row.cell("rented_floor_m2"), numbers::FLOOR_UNITS) {
+        let rented_floor_m2 = match row.number(row.def("rented_floor_m2"), numbers::FLOOR_UNITS) {
             Ok(v) if v.is_some_and(|x| x < 0.0) => {
                 self.exceptions.push(row.exception("rented_floor_m2", "negative floor area".into(), KEPT_MISSING));
                 None
@@ -268,7 +307,7 @@ impl Part {
         }
         let tenure = normalize_tenure(row.cell("tenure"))
             .ok_or_else(|| ("tenure".to_string(), format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim())))?;
-        let (value, cell_factor) = numbers::parse_with_unit(row.cell("area"), numbers::AREA_UNITS)
+        let (value, cell_factor) = row.number_with_unit(row.def("area"), numbers::AREA_UNITS)
             .map_err(|r| ("area".to_string(), r))?
             .ok_or_else(|| ("area".to_string(), "area is empty".to_string()))?;
         let unit_text = row.cell("unit").trim().to_string();
@@ -311,7 +350,7 @@ impl Part {
         ];
         let mut values = [None; 8];
         for (i, field) in OUTPUT_FIELDS.iter().enumerate() {
-            let v = numbers::parse(row.at(cols[i]), units[i]).map_err(|r| (field.to_string(), r))?;
+            let v = row.number(cols[i], units[i]).map_err(|r| (field.to_string(), r))?;
             if v.is_some_and(|x| x < 0.0) && *field != "value_added" {
                 return Err((field.to_string(), format!("{field} is negative ({})", v.unwrap_or_default())));
             }
@@ -328,7 +367,7 @@ impl Part {
     fn tax(&mut self, row: &Row, links: &Links) -> Result<(), (String, String)> {
         let e = Self::link(row, links)?;
         let quarter = Self::quarter(row)?;
-        let tax_paid = numbers::parse(row.cell("tax_paid"), numbers::MONEY_UNITS)
+        let tax_paid = row.number(row.def("tax_paid"), numbers::MONEY_UNITS)
             .map_err(|r| ("tax_paid".to_string(), r))?
             .ok_or_else(|| ("tax_paid".to_string(), "tax_paid is empty (write 0 for no tax)".to_string()))?;
         if let Some(first) = self.tax_keys.get(&(e, quarter)) {
