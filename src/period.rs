@@ -31,7 +31,8 @@ impl Quarter {
         Some(Quarter { year, q })
     }
 
-    fn index(self) -> i64 {
+    /// Quarters counted from year 0 (2025Q1 = 8100).
+    pub fn index(self) -> i64 {
         self.year as i64 * 4 + (self.q as i64 - 1)
     }
 

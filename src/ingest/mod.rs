@@ -160,6 +160,39 @@ enum Body {
     Table(Vec<RawRow>),
 }
 
+/// A run of rows of a [`Source`] that can be read on its own.
+pub struct Span<'a> {
+    src: &'a Source,
+    at: At,
+}
+
+enum At {
+    Text(text::Span),
+    Parquet((usize, usize)),
+    Table(usize, usize),
+}
+
+impl Span<'_> {
+    /// Calls `f(line, cells, typed)` for every row of the span (see [`Source::for_each_with`]).
+    pub fn for_each_with(&self, numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), IngestError> {
+        let unreadable = |reason| IngestError::Unreadable { file: self.src.file.clone(), reason };
+        match (&self.src.body, &self.at) {
+            (Body::Text(t), At::Text(s)) => t.for_each_in(*s, |line, cells| f(line, cells, &[])).map_err(unreadable),
+            (Body::Parquet(p), At::Parquet(s)) => p.for_each_in(*s, numbers_only, f).map_err(unreadable),
+            (Body::Table(rows), At::Table(a, b)) => {
+                let mut cells: Vec<&str> = Vec::new();
+                for r in &rows[*a..*b] {
+                    cells.clear();
+                    cells.extend(r.cells.iter().map(String::as_str));
+                    f(r.line, &cells, &[]);
+                }
+                Ok(())
+            }
+            _ => unreachable!("a span belongs to its source's body"),
+        }
+    }
+}
+
 /// A cell's number when the file stores numbers typed (Parquet number columns); `Text` otherwise.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Typed {
@@ -207,22 +240,17 @@ impl Source {
     /// [`Source::for_each`], where the columns flagged in `numbers_only` are read only as numbers: in a
     /// file with typed numbers their cells need not be spelled as text (they are given empty).
     pub fn for_each_with(&self, numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), IngestError> {
-        let unreadable = |reason| IngestError::Unreadable { file: self.file.clone(), reason };
-        match &self.body {
-            Body::Text(t) => t.for_each(|line, cells| f(line, cells, &[])).map_err(unreadable),
-            Body::Parquet(p) => p.for_each(numbers_only, f).map_err(unreadable),
-            Body::Table(rows) => {
-                let mut cells: Vec<&str> = Vec::new();
-                for r in rows {
-                    cells.clear();
-                    cells.extend(r.cells.iter().map(String::as_str));
-                    f(r.line, &cells, &[]);
-                }
-                Ok(())
-            }
-        }
+        self.spans().into_iter().try_for_each(|s| s.for_each_with(numbers_only, &mut f))
     }
 
+    /// The rows in spans that can be read side by side, in file order.
+    pub fn spans(&self) -> Vec<Span<'_>> {
+        match &self.body {
+            Body::Text(t) => t.spans().into_iter().map(|s| Span { src: self, at: At::Text(s) }).collect(),
+            Body::Parquet(p) => p.spans().into_iter().map(|s| Span { src: self, at: At::Parquet(s) }).collect(),
+            Body::Table(rows) => vec![Span { src: self, at: At::Table(0, rows.len()) }],
+        }
+    }
     /// All rows as text cells.
     pub fn into_table(self) -> Result<RawTable, IngestError> {
         let rows = match &self.body {

@@ -54,15 +54,19 @@ enum Cursor<'a> {
 }
 
 impl Frame {
-    /// Calls `f(line, cells, typed)` for every row; `line` is the row number (1 = first data row).
-    /// Number columns flagged in `numbers_only` are not spelled as text (their cells are empty): the
-    /// caller reads them from `typed` only.
-    pub fn for_each(&self, numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), String> {
-        let mut offset = 0;
-        while offset < self.height {
+    /// The rows in slices of [`SLICE`]: (first row, number of rows).
+    pub fn spans(&self) -> Vec<(usize, usize)> {
+        (0..self.height).step_by(SLICE).map(|o| (o, SLICE.min(self.height - o))).collect()
+    }
+
+    /// Calls `f(line, cells, typed)` for every row of the slice `(offset, len)`; `line` is the row number
+    /// (1 = first data row). Number columns flagged in `numbers_only` are not spelled as text (their cells
+    /// are empty): the caller reads them from `typed` only.
+    pub fn for_each_in(&self, (offset, len): (usize, usize), numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), String> {
+        {
             let mut r = reader(&self.path)?;
             r.set_metadata(self.metadata.clone());
-            let df = r.with_slice(Some((offset, SLICE))).finish().map_err(unreadable)?;
+            let df = r.with_slice(Some((offset, len))).finish().map_err(unreadable)?;
             let columns = df.columns().iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
             let mut cursors = Vec::with_capacity(columns.len());
             for s in &columns {
@@ -102,7 +106,6 @@ impl Frame {
                 let cells: Vec<&str> = (0..n).map(|k| if matches!(typed[k], Typed::Text) { text[k] } else { spelled[k].as_str() }).collect();
                 f(offset + row + 1, &cells, &typed);
             }
-            offset += df.height().max(1);
         }
         Ok(())
     }

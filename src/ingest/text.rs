@@ -66,12 +66,14 @@ fn mixed_encodings(bytes: &[u8]) -> Option<String> {
 
 /// The line where a quoted cell opens and is never closed (a truncated file or a stray `"`), which the
 /// CSV reader would otherwise take as one cell running to the end of the file.
-fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
-    let (mut in_quotes, mut at_field_start, mut line, mut opened) = (false, true, 1, 0);
+/// Also tells whether a quoted cell holds a line break (then the file cannot be cut at line breaks).
+fn unclosed_quote(text: &str, delimiter: u8) -> (Option<usize>, bool) {
+    let (mut in_quotes, mut at_field_start, mut line, mut opened, mut broken) = (false, true, 1, 0, false);
     let mut bytes = text.bytes().peekable();
     while let Some(b) = bytes.next() {
         if b == b'\n' {
             line += 1;
+            broken |= in_quotes;
         }
         if in_quotes {
             if b == b'"' {
@@ -93,7 +95,7 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
             _ => at_field_start = false,
         }
     }
-    in_quotes.then_some(opened)
+    (in_quotes.then_some(opened), broken)
 }
 
 /// Decoded delimited text positioned after its header row, read record by record by [`Text::for_each`]:
@@ -103,7 +105,20 @@ pub struct Text {
     delimiter: u8,
     /// Byte offset where the first record after the header starts.
     body_start: usize,
+    /// Whether every line break ends a record (no quoted cell holds one), so the body can be cut there.
+    cuttable: bool,
 }
+
+/// A run of whole records of a [`Text`]: bytes `start..end`, the first at physical line `line`.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    start: usize,
+    end: usize,
+    line: usize,
+}
+
+/// Bytes per span when a text is cut for reading side by side.
+const SPAN_BYTES: usize = 4 << 20;
 
 /// Decodes and opens delimited text: the first non-empty record is the header; tab-separated if the header
 /// has tabs and no commas. Returns the header cells, the text and the encoding detected.
@@ -112,12 +127,15 @@ pub fn open(bytes: Vec<u8>) -> Result<(Vec<String>, Text, &'static str), String>
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
     // The full quote scan only where the file has a quote at all.
+    let mut cuttable = true;
     if memchr::memchr(b'"', text.as_bytes()).is_some() {
-        if let Some(line) = unclosed_quote(&text, delimiter) {
+        let (unclosed, broken) = unclosed_quote(&text, delimiter);
+        if let Some(line) = unclosed {
             return Err(format!(
                 "line {line} opens a quoted cell (\") that is never closed: the file may be truncated, or a quote in a name needs doubling (\"\")"
             ));
         }
+        cuttable = !broken;
     }
     let mut reader = reader(text.as_bytes(), delimiter);
     let mut record = csv::StringRecord::new();
@@ -131,7 +149,7 @@ pub fn open(bytes: Vec<u8>) -> Result<(Vec<String>, Text, &'static str), String>
     }
     let headers = record.iter().map(str::to_string).collect();
     let body_start = reader.position().byte() as usize;
-    Ok((headers, Text { text, delimiter, body_start }, encoding))
+    Ok((headers, Text { text, delimiter, body_start, cuttable }, encoding))
 }
 
 fn reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
@@ -143,20 +161,45 @@ fn newlines(bytes: &[u8]) -> usize {
 }
 
 impl Text {
-    /// Calls `f(line, cells)` for every data row in file order. `line` is the physical line where the row
-    /// starts (blank lines and quoted line breaks counted); completely empty rows are skipped.
-    pub fn for_each(&self, mut f: impl FnMut(usize, &[&str])) -> Result<(), String> {
+    /// The body cut into spans of whole records at line breaks (one span when a quoted cell holds a line
+    /// break), each with the line it starts on.
+    pub fn spans(&self) -> Vec<Span> {
         let raw = self.text.as_bytes();
-        let mut reader = reader(&raw[self.body_start..], self.delimiter);
+        let mut cuts = vec![self.body_start];
+        if self.cuttable {
+            let mut at = self.body_start + SPAN_BYTES;
+            while at < raw.len() {
+                match memchr::memchr(b'\n', &raw[at..]) {
+                    Some(p) if at + p + 1 < raw.len() => cuts.push(at + p + 1),
+                    _ => break,
+                }
+                at = cuts[cuts.len() - 1] + SPAN_BYTES;
+            }
+        }
+        cuts.push(raw.len());
+        let mut line = newlines(&raw[..self.body_start]) + 1;
+        let mut spans = Vec::with_capacity(cuts.len() - 1);
+        for w in cuts.windows(2) {
+            spans.push(Span { start: w[0], end: w[1], line });
+            line += newlines(&raw[w[0]..w[1]]);
+        }
+        spans
+    }
+
+    /// Calls `f(line, cells)` for every record of one span, in file order. `line` is the physical line
+    /// where the row starts (blank lines and quoted line breaks counted); completely empty rows are skipped.
+    pub fn for_each_in(&self, span: Span, mut f: impl FnMut(usize, &[&str])) -> Result<(), String> {
+        let raw = &self.text.as_bytes()[..span.end];
+        let mut reader = reader(&raw[span.start..], self.delimiter);
         let mut record = csv::StringRecord::new();
         // Line numbers from byte offsets (the csv crate's own counter skips blank lines), counted as we go.
-        let (mut counted_to, mut line) = (self.body_start, newlines(&raw[..self.body_start]) + 1);
+        let (mut counted_to, mut line) = (span.start, span.line);
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
                     // A record's position is where the reader started, before any blank lines it skipped.
-                    let mut byte = self.body_start + record.position().map_or(0, |p| p.byte() as usize);
+                    let mut byte = span.start + record.position().map_or(0, |p| p.byte() as usize);
                     while byte < raw.len() && (raw[byte] == b'\n' || raw[byte] == b'\r') {
                         byte += 1;
                     }
@@ -180,7 +223,9 @@ impl Text {
 pub fn read_delimited(bytes: Vec<u8>) -> Result<Parsed, String> {
     let (headers, text, encoding) = open(bytes)?;
     let mut rows = Vec::new();
-    text.for_each(|line, cells| rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }))?;
+    for span in text.spans() {
+        text.for_each_in(span, |line, cells| rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }))?;
+    }
     Ok((headers, rows, encoding.to_string()))
 }
 

@@ -3,6 +3,8 @@
 
 pub mod columns;
 pub mod corrections;
+mod checks;
+mod merge;
 pub mod numbers;
 mod rows;
 
@@ -80,13 +82,14 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
         }
     }
     let mut links = rows::Links::default();
-    let mut results = Vec::with_capacity(paths.len());
     // Kind::ALL starts with the enterprises, a required file.
     let (first, rest) = paths.split_first().expect("the enterprises file was found");
-    results.push(read_one(first.0, &first.1, corrections_dir, |src, map, part| part.add_enterprises(src, map, &mut links))?);
-    let links = &links;
-    let others: Vec<Result<FileResult, InputError>> =
-        rest.par_iter().map(|(kind, path)| read_one(*kind, path, corrections_dir, |src, map, part| part.add(*kind, src, map, links))).collect();
+    let mut results = vec![read_one(first.0, &first.1, corrections_dir, LinksFor::Fill(&mut links), &[])?];
+    let (links, enterprises) = (&links, &results[0].1.data.enterprises);
+    let others: Vec<Result<FileResult, InputError>> = rest
+        .par_iter()
+        .map(|(kind, path)| read_one(*kind, path, corrections_dir, LinksFor::Read(links), enterprises))
+        .collect();
     for r in others {
         results.push(r?);
     }
@@ -108,9 +111,9 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
         all.data.accounts.push(account);
         changes.extend(ch);
     }
-    all.check_coverage(&names);
+    checks::coverage(&mut all, &names);
     if let Some((_, file)) = names.iter().find(|(k, _)| *k == Kind::Enterprises) {
-        all.check_duplicate_names(file);
+        checks::duplicate_names(&mut all, file);
     }
     let mut data = all.data;
     data.exceptions = all.exceptions;
@@ -119,13 +122,15 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
 
 type FileResult = (Kind, rows::Part, FileAccount, Vec<corrections::Change>);
 
-/// Reads, corrects and types one file; its text is dropped when it is done (bounded memory).
-fn read_one(
-    kind: Kind,
-    path: &Path,
-    corrections_dir: Option<&Path>,
-    add: impl FnOnce(&ingest::Source, &columns::HeaderMap, &mut rows::Part) -> Result<(usize, usize), ingest::IngestError>,
-) -> Result<FileResult, InputError> {
+/// The links a file is typed against: filled by the enterprises file, read by the others.
+enum LinksFor<'a> {
+    Fill(&'a mut rows::Links),
+    Read(&'a rows::Links),
+}
+
+/// Reads, corrects and types one file, its spans side by side, and merges them in file order; its text
+/// is dropped when it is done (bounded memory).
+fn read_one(kind: Kind, path: &Path, corrections_dir: Option<&Path>, links: LinksFor, enterprises: &[crate::dataset::Enterprise]) -> Result<FileResult, InputError> {
     let mut src = ingest::Source::open(path)?;
     let mut changes = Vec::new();
     if let Some(c) = corrections_dir.filter(|c| ingest::find(c, kind).ok().flatten().is_some()) {
@@ -138,14 +143,37 @@ fn read_one(
     }
     let map = columns::map_headers(kind, &src.headers)
         .map_err(|p| InputError::Header { file: src.file.clone(), problems: describe(&p) + &header_hint(&src.headers) })?;
-    let mut part = rows::Part::default();
-    let (read, used) = add(&src, &map, &mut part)?;
+    let piece = rows::Piece::new(&src.file, &src.headers, &map);
+    let numbers_only = rows::numbers_only(kind, &map);
+    let empty = rows::Links::default();
+    let reading = match &links {
+        LinksFor::Fill(_) => &empty,
+        LinksFor::Read(l) => *l,
+    };
+    let pieces = src
+        .spans()
+        .par_iter()
+        .map(|span| {
+            let mut part = rows::Part::default();
+            span.for_each_with(&numbers_only, |line, cells, typed| part.add_row(kind, &piece, line, cells, typed, reading))?;
+            Ok(part)
+        })
+        .collect::<Result<Vec<_>, ingest::IngestError>>()?;
+    let fill = match links {
+        LinksFor::Fill(l) => Some(l),
+        LinksFor::Read(_) => None,
+    };
+    let mut part = merge::merge(kind, pieces, &src.file, src.headers.len(), fill, enterprises);
+    if kind == Kind::Enterprises {
+        part.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
+    }
+    let used = part.data.enterprises.len() + part.data.land.len() + part.data.output.len() + part.data.tax.len() + part.data.events.len();
     let excepted = part.exceptions.iter().filter(|e| e.excludes_row()).map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len();
     let sha256 = match &src.sha256 {
         Some(s) => s.clone(),
         None => sha256_file(&src.path).unwrap_or_default(),
     };
-    let account = FileAccount { file: src.file.clone(), kind: kind.stem().to_string(), encoding: src.encoding.clone(), sha256, read, used, excepted, in_period: None };
+    let account = FileAccount { file: src.file.clone(), kind: kind.stem().to_string(), encoding: src.encoding.clone(), sha256, read: part.read, used, excepted, in_period: None };
     Ok((kind, part, account, changes))
 }
 

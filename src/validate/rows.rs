@@ -1,8 +1,7 @@
-//! Row-by-row typing of each input kind (see `validate` for the contract).
-//!
-//! The enterprises file is read first and fills [`Links`] (the index of every used id, and where every
-//! excluded one was); the other files are then typed independently of each other, each into its own
-//! [`Part`], so they can be read side by side, and merged in file order.
+//! Row-by-row typing of each input kind (see `validate` for the contract). Typing a row depends on that
+//! row only (and, for land, output, tax and events, on the finished [`Links`] of the enterprises file),
+//! so a file is typed in pieces side by side; the checks across rows (duplicates) are made when the
+//! pieces are merged in file order (`merge`).
 
 use super::columns::{defs, HeaderMap};
 use super::numbers::{self, Unit};
@@ -16,29 +15,22 @@ use std::borrow::Cow;
 #[derive(Default)]
 pub(super) struct Links {
     /// enterprise id → index in the enterprises
-    index: FxHashMap<String, usize>,
-    /// ids whose enterprise row was excluded → (file, line), to explain follow-on exceptions
-    rejected: FxHashMap<String, (String, usize)>,
+    pub index: FxHashMap<String, usize>,
+    /// ids whose enterprise rows were all excluded → (file, line) of the first, to explain follow-on exceptions
+    pub rejected: FxHashMap<String, (String, usize)>,
 }
 
-impl Links {
-    fn reject(&mut self, id: &str, file: &str, line: usize) {
-        if !id.is_empty() && !self.index.contains_key(id) {
-            self.rejected.entry(id.to_string()).or_insert((file.to_string(), line));
-        }
-    }
-}
-
-/// The typed rows of one input file and its exceptions.
+/// The typed rows of one piece of a file (or of a whole file, once merged) and its exceptions, in line order.
 #[derive(Default)]
 pub(super) struct Part {
     pub data: Dataset,
     pub exceptions: Vec<Exception>,
-    output_keys: FxHashMap<(usize, Quarter), usize>,
-    tax_keys: FxHashMap<(usize, Quarter), usize>,
-    /// (enterprise, parcel, tenure, area bits): only identical land rows are duplicates (a landlord may
-    /// rent one parcel to several tenants, one 租出 row each).
-    land_keys: FxHashMap<(usize, String, Tenure, u64), usize>,
+    pub read: usize,
+    /// Rows with more cells than the header: (line, cells), for the note on a later exception.
+    pub long_rows: Vec<(usize, usize)>,
+    /// Enterprise rows excluded by a check made after the duplicate-id check (scale, industry, county):
+    /// indices into `exceptions`, so that a duplicate id is reported instead, as a row-by-row reading would.
+    pub after_id_check: Vec<usize>,
 }
 
 /// One row being read: its cells by column definition, and the context for exceptions.
@@ -118,17 +110,16 @@ fn shape(headers: &[String], cells: &[&str]) -> Result<(), (String, String)> {
     Ok(())
 }
 
-/// A typing problem, with a note when the row has more (empty) cells than the header.
-fn noted((column, mut reason): (String, String), headers: &[String], cells: &[&str]) -> (String, String) {
-    let width = headers.len();
-    if cells.len() > width {
-        reason.push_str(&format!(" (the row has {} cells but the header has {width}: an unquoted comma in a name?)", cells.len()));
+/// A reason, with a note when the row has more (empty) cells than the header.
+pub(super) fn noted(mut reason: String, width: usize, cells: usize) -> String {
+    if cells > width {
+        reason.push_str(&format!(" (the row has {cells} cells but the header has {width}: an unquoted comma in a name?)"));
     }
-    (column, reason)
+    reason
 }
 
 /// The columns a kind reads only as numbers (never as text), by position in the file.
-fn numbers_only(kind: Kind, map: &HeaderMap) -> Vec<bool> {
+pub(super) fn numbers_only(kind: Kind, map: &HeaderMap) -> Vec<bool> {
     let names: &[&str] = match kind {
         Kind::Enterprises => &["rented_floor_m2"],
         Kind::Land => &["area"],
@@ -156,95 +147,75 @@ fn id_of<'a>(map: &HeaderMap, cells: &[&'a str]) -> Cow<'a, str> {
 }
 
 impl Part {
-    /// Types the rows of the enterprises file, filling `links`; returns how many rows were read and used.
-    pub fn add_enterprises(&mut self, src: &crate::ingest::Source, map: &HeaderMap, links: &mut Links) -> Result<(usize, usize), crate::ingest::IngestError> {
-        self.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
-        let (mut read, mut used) = (0, 0);
-        src.for_each_with(&numbers_only(Kind::Enterprises, map), |line, cells, typed| {
-            read += 1;
-            let row = Row { file: &src.file, line, cells, typed, map, kind: Kind::Enterprises, id: id_of(map, cells) };
-            let result = shape(&src.headers, cells).and_then(|_| self.enterprise(&row, links).map_err(|e| noted(e, &src.headers, cells)));
-            match result {
-                Ok(()) => used += 1,
-                Err((column, reason)) => {
-                    links.reject(&row.id, &src.file, line);
-                    self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED));
-                }
+    /// Types one row of `kind`; `links` must be complete for every kind but the enterprises.
+    pub fn add_row(&mut self, kind: Kind, src: &Piece, line: usize, cells: &[&str], typed: &[Typed], links: &Links) {
+        self.read += 1;
+        let map = src.map;
+        let row = Row { file: src.file, line, cells, typed, map, kind, id: id_of(map, cells) };
+        if cells.len() > src.headers.len() {
+            self.long_rows.push((line, cells.len()));
+        }
+        if let Err((column, reason)) = shape(src.headers, cells) {
+            self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED));
+            return;
+        }
+        let result = match kind {
+            Kind::Enterprises => self.enterprise(&row),
+            Kind::Land => self.land(&row, links),
+            Kind::Output => self.output(&row, links, &src.output_cols),
+            Kind::Tax => self.tax(&row, links),
+            Kind::Events => self.event(&row, links),
+        };
+        if let Err((column, reason, after_id_check)) = result {
+            if after_id_check {
+                self.after_id_check.push(self.exceptions.len());
             }
-        })?;
-        Ok((read, used))
-    }
-
-    /// Types the rows of a land, output, tax or events file; returns how many rows were read and used.
-    pub fn add(&mut self, kind: Kind, src: &crate::ingest::Source, map: &HeaderMap, links: &Links) -> Result<(usize, usize), crate::ingest::IngestError> {
-        let (mut read, mut used) = (0, 0);
-        // Where each output field sits among the column definitions.
-        let out_cols: Vec<usize> = OUTPUT_FIELDS.iter().map(|f| defs(Kind::Output).iter().position(|d| d.name == *f).unwrap_or(0)).collect();
-        src.for_each_with(&numbers_only(kind, map), |line, cells, typed| {
-            read += 1;
-            let row = Row { file: &src.file, line, cells, typed, map, kind, id: id_of(map, cells) };
-            let result = shape(&src.headers, cells).and_then(|_| {
-                match kind {
-                    Kind::Land => self.land(&row, links),
-                    Kind::Output => self.output(&row, links, &out_cols),
-                    Kind::Tax => self.tax(&row, links),
-                    Kind::Events => self.event(&row, links),
-                    Kind::Enterprises => unreachable!("enterprises are added by add_enterprises"),
-                }
-                .map_err(|e| noted(e, &src.headers, cells))
-            });
-            match result {
-                Ok(()) => used += 1,
-                Err((column, reason)) => self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED)),
-            }
-        })?;
-        Ok((read, used))
+            self.exceptions.push(row.exception(&column, noted(reason, src.headers.len(), cells.len()), ROW_EXCLUDED));
+        }
     }
 
     /// The enterprise index of a row's id, or the reason it cannot be linked.
-    fn link(row: &Row, links: &Links) -> Result<usize, (String, String)> {
+    fn link(row: &Row, links: &Links) -> Result<usize, Failure> {
         let col = "enterprise_id".to_string();
         if row.id.is_empty() {
-            return Err((col, "enterprise_id is empty".into()));
+            return Err((col, "enterprise_id is empty".into(), false));
         }
         if let Some(&i) = links.index.get(row.id.as_ref()) {
             return Ok(i);
         }
         match links.rejected.get(row.id.as_ref()) {
-            Some((f, l)) => Err((col, format!("enterprise '{}' was excluded at {f} line {l}", row.id))),
+            Some((f, l)) => Err((col, format!("enterprise '{}' was excluded at {f} line {l}", row.id), false)),
             None => match ids::id_problem(&row.id) {
-                Some(p) => Err((col, format!("enterprise '{}' is not in the enterprises file: {p}", row.id))),
-                None => Err((col, format!("enterprise '{}' is not in the enterprises file", row.id))),
+                Some(p) => Err((col, format!("enterprise '{}' is not in the enterprises file: {p}", row.id), false)),
+                None => Err((col, format!("enterprise '{}' is not in the enterprises file", row.id), false)),
             },
         }
     }
 
-    fn enterprise(&mut self, row: &Row, links: &mut Links) -> Result<(), (String, String)> {
-        let fail = |c: &str, r: String| (c.to_string(), r);
+    /// An enterprise row; whether its id repeats an earlier one is checked when the pieces are merged.
+    fn enterprise(&mut self, row: &Row) -> Result<(), Failure> {
+        let fail = |c: &str, r: String| (c.to_string(), r, false);
+        let later = |c: &str, r: String| (c.to_string(), r, true);
         if row.id.is_empty() {
             return Err(fail("enterprise_id", "enterprise_id is empty".into()));
         }
         if let Some(p) = ids::id_problem(&row.id) {
             return Err(fail("enterprise_id", p));
         }
-        if let Some(&first) = links.index.get(row.id.as_ref()) {
-            let line = self.data.enterprises[first].line;
-            return Err(fail("enterprise_id", format!("duplicate enterprise_id; the row at line {line} is used")));
-        }
         let scale = match normalize_scale(row.cell("scale")) {
             Some(s) => s,
-            None => return Err(fail("scale", format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim()))),
+            None => return Err(later("scale", format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim()))),
         };
         let industry = match normalize_industry(row.cell("industry")) {
             Some(s) => s,
             None => {
                 let r = format!("industry '{}' is not a GB/T 4754 code (2 to 4 digits)", row.cell("industry").trim());
-                return Err(fail("industry", r));
+                return Err(later("industry", r));
             }
         };
         let county = row.cell("county").trim().to_string();
         if county.is_empty() {
-            return Err(fail("county", "county is empty".into()));
+            return Err(later("county", "county is empty".into()));
         }
         let name = row.cell("name").trim().to_string();
         if name.is_empty() {
@@ -281,7 +252,6 @@ impl Part {
             .filter(|t| !t.is_empty())
             .collect();
         let extra = row.map.extra.iter().map(|(p, _)| row.cells.get(*p).map(|c| c.to_string()).unwrap_or_default()).collect();
-        links.index.insert(row.id.to_string(), self.data.enterprises.len());
         self.data.enterprises.push(Enterprise {
             id: row.id.to_string(),
             name,
@@ -299,43 +269,41 @@ impl Part {
         Ok(())
     }
 
-    fn land(&mut self, row: &Row, links: &Links) -> Result<(), (String, String)> {
+    /// A land row; identical rows are found when the pieces are merged.
+    fn land(&mut self, row: &Row, links: &Links) -> Result<(), Failure> {
         let e = Self::link(row, links)?;
+        let fail = |c: &str, r: String| (c.to_string(), r, false);
         let parcel_id = row.cell("parcel_id").trim().to_string();
         if parcel_id.is_empty() {
-            return Err(("parcel_id".into(), "parcel_id is empty".into()));
+            return Err(fail("parcel_id", "parcel_id is empty".into()));
         }
         let tenure = normalize_tenure(row.cell("tenure"))
-            .ok_or_else(|| ("tenure".to_string(), format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim())))?;
-        let (value, cell_factor) = row.number_with_unit(row.def("area"), numbers::AREA_UNITS)
-            .map_err(|r| ("area".to_string(), r))?
-            .ok_or_else(|| ("area".to_string(), "area is empty".to_string()))?;
+            .ok_or_else(|| fail("tenure", format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim())))?;
+        let (value, cell_factor) = row
+            .number_with_unit(row.def("area"), numbers::AREA_UNITS)
+            .map_err(|r| fail("area", r))?
+            .ok_or_else(|| fail("area", "area is empty".to_string()))?;
         let unit_text = row.cell("unit").trim().to_string();
         let factor = match (cell_factor, unit_text.as_str(), row.hint("area")) {
             (Some(f), _, _) => f,
-            (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| ("unit".to_string(), format!("unit '{u}' is not 亩, 平方米 or 公顷")))?,
-            (None, _, Some(h)) => area_factor(h).ok_or_else(|| ("area".to_string(), format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
-            _ => return Err(("unit".into(), "no unit for the area: fill the unit column (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)".into())),
+            (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| fail("unit", format!("unit '{u}' is not 亩, 平方米 or 公顷")))?,
+            (None, _, Some(h)) => area_factor(h).ok_or_else(|| fail("area", format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
+            _ => return Err(fail("unit", "no unit for the area: fill the unit column (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)".into())),
         };
         if value <= 0.0 {
-            let r = format!("area {value} is not positive; rented-out land is a positive area with tenure 租出");
-            return Err(("area".into(), r));
+            return Err(fail("area", format!("area {value} is not positive; rented-out land is a positive area with tenure 租出")));
         }
-        let key = (e, parcel_id.clone(), tenure, (value * factor).to_bits());
-        if let Some(first) = self.land_keys.get(&key) {
-            return Err(("parcel_id".into(), format!("duplicate: the same row (parcel {parcel_id}, {}, same area) is at line {first}", tenure.zh())));
-        }
-        self.land_keys.insert(key, row.line);
         self.data.land.push(LandRow { enterprise: e, parcel_id, area_mu: value * factor, tenure, line: row.line });
         Ok(())
     }
 
-    fn quarter(row: &Row) -> Result<Quarter, (String, String)> {
+    fn quarter(row: &Row) -> Result<Quarter, Failure> {
         Quarter::parse(row.cell("period"))
-            .ok_or_else(|| ("period".to_string(), format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim())))
+            .ok_or_else(|| ("period".to_string(), format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim()), false))
     }
 
-    fn output(&mut self, row: &Row, links: &Links, cols: &[usize]) -> Result<(), (String, String)> {
+    /// An output row; a quarter reported twice is found when the pieces are merged.
+    fn output(&mut self, row: &Row, links: &Links, cols: &[usize]) -> Result<(), Failure> {
         let e = Self::link(row, links)?;
         let quarter = Self::quarter(row)?;
         let units: [&[Unit]; 8] = [
@@ -350,71 +318,58 @@ impl Part {
         ];
         let mut values = [None; 8];
         for (i, field) in OUTPUT_FIELDS.iter().enumerate() {
-            let v = row.number(cols[i], units[i]).map_err(|r| (field.to_string(), r))?;
+            let v = row.number(cols[i], units[i]).map_err(|r| (field.to_string(), r, false))?;
             if v.is_some_and(|x| x < 0.0) && *field != "value_added" {
-                return Err((field.to_string(), format!("{field} is negative ({})", v.unwrap_or_default())));
+                return Err((field.to_string(), format!("{field} is negative ({})", v.unwrap_or_default()), false));
             }
             values[i] = v;
         }
-        if let Some(first) = self.output_keys.get(&(e, quarter)) {
-            return Err(("period".into(), format!("duplicate: {quarter} already reported at line {first}; that row is used")));
-        }
-        self.output_keys.insert((e, quarter), row.line);
         self.data.output.push(OutputRow { enterprise: e, quarter, values, line: row.line });
         Ok(())
     }
 
-    fn tax(&mut self, row: &Row, links: &Links) -> Result<(), (String, String)> {
+    /// A tax row; a quarter reported twice is found when the pieces are merged.
+    fn tax(&mut self, row: &Row, links: &Links) -> Result<(), Failure> {
         let e = Self::link(row, links)?;
         let quarter = Self::quarter(row)?;
-        let tax_paid = row.number(row.def("tax_paid"), numbers::MONEY_UNITS)
-            .map_err(|r| ("tax_paid".to_string(), r))?
-            .ok_or_else(|| ("tax_paid".to_string(), "tax_paid is empty (write 0 for no tax)".to_string()))?;
-        if let Some(first) = self.tax_keys.get(&(e, quarter)) {
-            return Err(("period".into(), format!("duplicate: {quarter} already reported at line {first}; that row is used")));
-        }
-        self.tax_keys.insert((e, quarter), row.line);
+        let tax_paid = row
+            .number(row.def("tax_paid"), numbers::MONEY_UNITS)
+            .map_err(|r| ("tax_paid".to_string(), r, false))?
+            .ok_or_else(|| ("tax_paid".to_string(), "tax_paid is empty (write 0 for no tax)".to_string(), false))?;
         self.data.tax.push(TaxRow { enterprise: e, quarter, tax_paid, line: row.line });
         Ok(())
     }
 
-    fn event(&mut self, row: &Row, links: &Links) -> Result<(), (String, String)> {
+    fn event(&mut self, row: &Row, links: &Links) -> Result<(), Failure> {
         let e = Self::link(row, links)?;
         let t = row.cell("date").trim();
-        let date = dates::parse(t).ok_or_else(|| ("date".to_string(), format!("'{t}' is not a date (write YYYY-MM-DD)")))?;
+        let date = dates::parse(t).ok_or_else(|| ("date".to_string(), format!("'{t}' is not a date (write YYYY-MM-DD)"), false))?;
         let kind = row.cell("kind").trim().to_string();
         if kind.is_empty() {
-            return Err(("kind".into(), "kind is empty".into()));
+            return Err(("kind".into(), "kind is empty".into(), false));
         }
         let note = row.cell("note").trim().to_string();
         self.data.events.push(Event { enterprise: e, date, kind, note, line: row.line });
         Ok(())
     }
+}
 
-    /// Warnings for enterprises that have no land, output or tax rows at all (kept; the evaluation
-    /// reports them as not scored or with missing data).
-    pub fn check_coverage(&mut self, files: &[(Kind, String)]) {
-        let file_of = |k: Kind| files.iter().find(|(kk, _)| *kk == k).map(|(_, f)| f.clone()).unwrap_or_default();
-        let n = self.data.enterprises.len();
-        let mut has = [vec![false; n], vec![false; n], vec![false; n]];
-        self.data.land.iter().for_each(|r| has[0][r.enterprise] = true);
-        self.data.output.iter().for_each(|r| has[1][r.enterprise] = true);
-        self.data.tax.iter().for_each(|r| has[2][r.enterprise] = true);
-        let ent_file = file_of(Kind::Enterprises);
-        for (i, e) in self.data.enterprises.iter().enumerate() {
-            for (k, kind) in [Kind::Land, Kind::Output, Kind::Tax].iter().enumerate() {
-                if !has[k][i] {
-                    self.exceptions.push(Exception {
-                        file: ent_file.clone(),
-                        line: e.line,
-                        column: "enterprise_id".into(),
-                        enterprise_id: e.id.clone(),
-                        reason: format!("no rows in {}", file_of(*kind)),
-                        action: "enterprise kept; reported as not scored or with missing data".into(),
-                    });
-                }
-            }
-        }
+/// Why a row is excluded: (column, reason, whether the check comes after the duplicate-id check).
+type Failure = (String, String, bool);
+
+/// What typing a piece of a file needs besides its rows.
+pub(super) struct Piece<'a> {
+    pub file: &'a str,
+    pub headers: &'a [String],
+    pub map: &'a HeaderMap,
+    /// Where each output field sits among the column definitions.
+    pub output_cols: Vec<usize>,
+}
+
+impl<'a> Piece<'a> {
+    pub fn new(file: &'a str, headers: &'a [String], map: &'a HeaderMap) -> Piece<'a> {
+        let output_cols = OUTPUT_FIELDS.iter().map(|f| defs(Kind::Output).iter().position(|d| d.name == *f).unwrap_or(0)).collect();
+        Piece { file, headers, map, output_cols }
     }
 }
 
@@ -423,52 +378,6 @@ fn headers_name(headers: &[String], c: usize) -> String {
     match headers.get(c).map(|h| h.trim()) {
         Some(h) if !h.is_empty() => h.to_string(),
         _ => format!("#{}", c + 1),
-    }
-}
-
-impl Part {
-    /// Warnings for one enterprise listed under two ids (same name and county): both rows are kept, since
-    /// two firms can share a name, but an analyst should check (an old registration number next to the
-    /// credit code, or a typo in one id).
-    pub fn check_duplicate_names(&mut self, file: &str) {
-        let key = |e: &Enterprise| {
-            let name: String = e
-                .name
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .map(|c| match c {
-                    '（' => '(',
-                    '）' => ')',
-                    _ => c,
-                })
-                .collect();
-            (name, e.county.clone())
-        };
-        let mut first: FxHashMap<(String, String), usize> = FxHashMap::default();
-        for (i, e) in self.data.enterprises.iter().enumerate() {
-            if e.name.trim().is_empty() {
-                continue;
-            }
-            match first.get(&key(e)) {
-                Some(&j) => {
-                    let f = &self.data.enterprises[j];
-                    self.exceptions.push(Exception {
-                        file: file.to_string(),
-                        line: e.line,
-                        column: "name".into(),
-                        enterprise_id: e.id.clone(),
-                        reason: format!(
-                            "likely duplicate: same name '{}' and county '{}' as enterprise '{}' at line {} (one firm under two ids?)",
-                            e.name, e.county, f.id, f.line
-                        ),
-                        action: "row kept; check whether both ids are the same enterprise".into(),
-                    });
-                }
-                None => {
-                    first.insert(key(e), i);
-                }
-            }
-        }
     }
 }
 

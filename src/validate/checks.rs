@@ -1,0 +1,77 @@
+//! Checks across files and rows after typing: enterprises with no land, output or tax rows, and one
+//! enterprise apparently listed under two ids. Both only warn; the rows are kept.
+
+use super::rows::Part;
+use crate::dataset::{Enterprise, Exception};
+use crate::ingest::Kind;
+use rustc_hash::FxHashMap;
+
+/// Warnings for enterprises that have no land, output or tax rows at all (kept; the evaluation
+/// reports them as not scored or with missing data).
+pub(super) fn coverage(part: &mut Part, files: &[(Kind, String)]) {
+    let file_of = |k: Kind| files.iter().find(|(kk, _)| *kk == k).map(|(_, f)| f.clone()).unwrap_or_default();
+    let n = part.data.enterprises.len();
+    let mut has = [vec![false; n], vec![false; n], vec![false; n]];
+    part.data.land.iter().for_each(|r| has[0][r.enterprise] = true);
+    part.data.output.iter().for_each(|r| has[1][r.enterprise] = true);
+    part.data.tax.iter().for_each(|r| has[2][r.enterprise] = true);
+    let ent_file = file_of(Kind::Enterprises);
+    for (i, e) in part.data.enterprises.iter().enumerate() {
+        for (k, kind) in [Kind::Land, Kind::Output, Kind::Tax].iter().enumerate() {
+            if !has[k][i] {
+                part.exceptions.push(Exception {
+                    file: ent_file.clone(),
+                    line: e.line,
+                    column: "enterprise_id".into(),
+                    enterprise_id: e.id.clone(),
+                    reason: format!("no rows in {}", file_of(*kind)),
+                    action: "enterprise kept; reported as not scored or with missing data".into(),
+                });
+            }
+        }
+    }
+}
+
+/// Warnings for one enterprise listed under two ids (same name and county): both rows are kept, since
+/// two firms can share a name, but an analyst should check (an old registration number next to the
+/// credit code, or a typo in one id).
+pub(super) fn duplicate_names(part: &mut Part, file: &str) {
+    let key = |e: &Enterprise| {
+        let name: String = e
+            .name
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                _ => c,
+            })
+            .collect();
+        (name, e.county.clone())
+    };
+    let mut first: FxHashMap<(String, String), usize> = FxHashMap::default();
+    for (i, e) in part.data.enterprises.iter().enumerate() {
+        if e.name.trim().is_empty() {
+            continue;
+        }
+        match first.get(&key(e)) {
+            Some(&j) => {
+                let f = &part.data.enterprises[j];
+                part.exceptions.push(Exception {
+                    file: file.to_string(),
+                    line: e.line,
+                    column: "name".into(),
+                    enterprise_id: e.id.clone(),
+                    reason: format!(
+                        "likely duplicate: same name '{}' and county '{}' as enterprise '{}' at line {} (one firm under two ids?)",
+                        e.name, e.county, f.id, f.line
+                    ),
+                    action: "row kept; check whether both ids are the same enterprise".into(),
+                });
+            }
+            None => {
+                first.insert(key(e), i);
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Merging the typed pieces of a file in file order, with the checks that look across rows: an
+//! enterprise id used twice, a quarter reported twice, identical land rows. The result is what reading
+//! the file row by row gives: the first row of a key is used, each later one is excluded with the line
+//! of the first, and the exceptions stay in file order.
+
+use super::rows::{noted, Links, Part};
+use crate::dataset::*;
+use crate::ingest::Kind;
+use crate::period::Quarter;
+use rustc_hash::FxHashMap;
+
+/// The pieces of one file, typed side by side, merged in order; for the enterprises file, `links` is
+/// filled (every other file links to it).
+/// `enterprises` are those of the enterprises file (for the ids in exceptions of other files); `links`
+/// is given with the enterprises file only.
+pub(super) fn merge(kind: Kind, pieces: Vec<Part>, file: &str, width: usize, links: Option<&mut Links>, enterprises: &[Enterprise]) -> Part {
+    let mut all = Part::default();
+    for p in pieces {
+        let at = all.exceptions.len();
+        all.after_id_check.extend(p.after_id_check.iter().map(|i| i + at));
+        all.exceptions.extend(p.exceptions);
+        all.read += p.read;
+        all.long_rows.extend(p.long_rows);
+        let d = p.data;
+        all.data.enterprises.extend(d.enterprises);
+        all.data.land.extend(d.land);
+        all.data.output.extend(d.output);
+        all.data.tax.extend(d.tax);
+        all.data.events.extend(d.events);
+    }
+    // Rows are in file order: by line, rows added by a correction (line 0) last.
+    let order = |line: usize| (line == 0, line);
+    let note = |line: usize, reason: String| {
+        let long = &all.long_rows;
+        let at = long.partition_point(|(l, _)| order(*l) < order(line));
+        let cells = long.get(at).filter(|(l, _)| *l == line).map_or(0, |(_, c)| *c);
+        noted(reason, width, cells)
+    };
+    let excluded = |line: usize, column: &str, id: &str, reason: String| Exception {
+        file: file.to_string(),
+        line,
+        column: column.to_string(),
+        enterprise_id: id.to_string(),
+        reason: note(line, reason),
+        action: ROW_EXCLUDED.to_string(),
+    };
+    let mut late: Vec<Exception> = Vec::new();
+    match kind {
+        Kind::Enterprises => {
+            let links = links.expect("the enterprises file fills the links");
+            let mut keep = vec![true; all.data.enterprises.len()];
+            for (k, e) in all.data.enterprises.iter().enumerate() {
+                match links.index.get(&e.id) {
+                    Some(&first) => {
+                        keep[k] = false;
+                        let reason = format!("duplicate enterprise_id; the row at line {} is used", all.data.enterprises[first].line);
+                        late.push(excluded(e.line, "enterprise_id", &e.id, reason));
+                    }
+                    None => {
+                        links.index.insert(e.id.clone(), k);
+                    }
+                }
+            }
+            // A row excluded by a check made after the duplicate-id check repeats an id used earlier:
+            // reported as the duplicate it is.
+            for &x in &all.after_id_check {
+                let ex = &all.exceptions[x];
+                if let Some(&first) = links.index.get(&ex.enterprise_id) {
+                    let used = all.data.enterprises[first].line;
+                    if used < ex.line {
+                        let reason = note(ex.line, format!("duplicate enterprise_id; the row at line {used} is used"));
+                        let ex = &mut all.exceptions[x];
+                        ex.column = "enterprise_id".to_string();
+                        ex.reason = reason;
+                    }
+                }
+            }
+            // A duplicate row is excluded before its other checks: it has no warnings.
+            let dropped: rustc_hash::FxHashSet<usize> = late.iter().map(|e| e.line).collect();
+            all.exceptions.retain(|e| e.excludes_row() || !dropped.contains(&e.line));
+            let ents = std::mem::take(&mut all.data.enterprises);
+            all.data.enterprises = ents.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(e, _)| e).collect();
+            links.index.clear();
+            for (k, e) in all.data.enterprises.iter().enumerate() {
+                links.index.insert(e.id.clone(), k);
+            }
+            // Ids with no used row: where their first row was excluded, for the other files' exceptions.
+            for e in all.exceptions.iter().filter(|e| e.excludes_row() && !e.enterprise_id.is_empty()) {
+                if !links.index.contains_key(&e.enterprise_id) {
+                    links.rejected.entry(e.enterprise_id.clone()).or_insert((file.to_string(), e.line));
+                }
+            }
+        }
+        Kind::Land => {
+            let mut first: FxHashMap<(usize, &str, Tenure, u64), usize> = FxHashMap::default();
+            let mut keep = vec![true; all.data.land.len()];
+            for (k, r) in all.data.land.iter().enumerate() {
+                match first.get(&(r.enterprise, r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits())) {
+                    Some(&line) => {
+                        keep[k] = false;
+                        let reason = format!("duplicate: the same row (parcel {}, {}, same area) is at line {line}", r.parcel_id, r.tenure.zh());
+                        late.push(excluded(r.line, "parcel_id", &enterprises[r.enterprise].id, reason));
+                    }
+                    None => {
+                        first.insert((r.enterprise, r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits()), r.line);
+                    }
+                }
+            }
+            drop(first);
+            retain(&mut all.data.land, &keep);
+        }
+        Kind::Output => {
+            let dups = repeated_quarters(&all.data.output, |r| (r.enterprise, r.quarter, r.line));
+            for &(k, line) in &dups {
+                let r = &all.data.output[k];
+                let reason = format!("duplicate: {} already reported at line {line}; that row is used", r.quarter);
+                late.push(excluded(r.line, "period", &enterprises[r.enterprise].id, reason));
+            }
+            let keep = flags(all.data.output.len(), &dups);
+            retain(&mut all.data.output, &keep);
+        }
+        Kind::Tax => {
+            let dups = repeated_quarters(&all.data.tax, |r| (r.enterprise, r.quarter, r.line));
+            for &(k, line) in &dups {
+                let r = &all.data.tax[k];
+                let reason = format!("duplicate: {} already reported at line {line}; that row is used", r.quarter);
+                late.push(excluded(r.line, "period", &enterprises[r.enterprise].id, reason));
+            }
+            let keep = flags(all.data.tax.len(), &dups);
+            retain(&mut all.data.tax, &keep);
+        }
+        Kind::Events => {}
+    }
+    if !late.is_empty() {
+        all.exceptions = in_file_order(std::mem::take(&mut all.exceptions), late);
+    }
+    all
+}
+
+/// Rows whose (enterprise, quarter) came earlier: (row index, line of the first), in row order. Quarters
+/// are marked per enterprise in a 64-quarter bitmask; the first line is looked up backwards (rows of an
+/// enterprise are usually together) or, past a bound, in a map of first lines built once.
+fn repeated_quarters<T>(rows: &[T], key: impl Fn(&T) -> (usize, Quarter, usize)) -> Vec<(usize, usize)> {
+    let (lo, hi) = rows.iter().map(|r| key(r).1.index()).fold((i64::MAX, i64::MIN), |(a, b), q| (a.min(q), b.max(q)));
+    let n = rows.iter().map(|r| key(r).0 + 1).max().unwrap_or(0);
+    let narrow = hi - lo < 64;
+    let mut bits = vec![0u64; if narrow { n } else { 0 }];
+    let mut map: Option<FxHashMap<(usize, Quarter), usize>> = (!narrow).then(FxHashMap::default);
+    let mut is_dup = vec![false; rows.len()];
+    let mut dups = Vec::new();
+    for (k, r) in rows.iter().enumerate() {
+        let (e, q, line) = key(r);
+        let first = match &mut map {
+            Some(m) => match m.get(&(e, q)) {
+                Some(&f) => Some(f),
+                None => {
+                    m.insert((e, q), line);
+                    None
+                }
+            },
+            None => {
+                let bit = 1u64 << (q.index() - lo);
+                if bits[e] & bit == 0 {
+                    bits[e] |= bit;
+                    None
+                } else {
+                    let same = |j: &usize| !is_dup[*j] && key(&rows[*j]).0 == e && key(&rows[*j]).1 == q;
+                    match (k.saturating_sub(4096)..k).rev().find(same) {
+                        Some(j) => Some(key(&rows[j]).2),
+                        None => {
+                            let mut m = FxHashMap::default();
+                            for (_, x) in rows[..k].iter().enumerate().filter(|(j, _)| !is_dup[*j]) {
+                                let (ee, qq, l) = key(x);
+                                m.insert((ee, qq), l);
+                            }
+                            let f = m.get(&(e, q)).copied();
+                            map = Some(m);
+                            f
+                        }
+                    }
+                }
+            }
+        };
+        if let Some(f) = first {
+            is_dup[k] = true;
+            dups.push((k, f));
+        }
+    }
+    dups
+}
+
+fn flags(n: usize, dups: &[(usize, usize)]) -> Vec<bool> {
+    let mut keep = vec![true; n];
+    dups.iter().for_each(|&(k, _)| keep[k] = false);
+    keep
+}
+
+fn retain<T>(rows: &mut Vec<T>, keep: &[bool]) {
+    let mut k = 0;
+    rows.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
+
+/// The file's exceptions with those found at merge time put where a row-by-row reading puts them: by
+/// line (rows added by a correction, line 0, come last, as in the corrected table).
+fn in_file_order(mut found: Vec<Exception>, late: Vec<Exception>) -> Vec<Exception> {
+    found.extend(late);
+    found.sort_by_key(|e| (e.line == 0, e.line));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Quarter {
+        Quarter::parse(s).unwrap()
+    }
+
+    fn dups(rows: &[(usize, Quarter, usize)]) -> Vec<(usize, usize)> {
+        repeated_quarters(rows, |r| *r)
+    }
+
+    #[test]
+    fn a_repeated_quarter_names_the_first_line() {
+        // Rows 2 and 3 repeat (enterprise 0, 2025Q1) first reported at line 10; row 1 is another firm.
+        let rows = [(0, q("2025Q1"), 10), (1, q("2025Q1"), 11), (0, q("2025Q1"), 12), (0, q("2025Q1"), 13), (0, q("2025Q2"), 14)];
+        assert_eq!(dups(&rows), vec![(2, 10), (3, 10)]);
+    }
+
+    #[test]
+    fn far_apart_and_wide_ranges_find_the_same_first_line() {
+        // The repeat comes 5,000 rows after the first (past the look-back): the map of first lines is
+        // built; later rows, new and repeated, go through it.
+        let mut rows = vec![(0, q("2025Q1"), 2)];
+        rows.extend((0..5000).map(|i| (1 + i % 7, q("2024Q1"), 3 + i)));
+        rows.push((0, q("2025Q1"), 9000));
+        rows.push((9, q("2025Q3"), 9001));
+        rows.push((9, q("2025Q3"), 9002));
+        let d = dups(&rows);
+        // Among the 5,000: firms 1..=7 each repeat 2024Q1 after their first row (lines 3..=9).
+        assert_eq!(d.len(), 5000 - 7 + 2);
+        assert_eq!(d[d.len() - 2], (5001, 2));
+        assert_eq!(d[d.len() - 1], (5003, 9001));
+        // Quarters more than 64 apart use the map from the start.
+        let wide = [(0, q("2000Q1"), 2), (0, q("2030Q1"), 3), (0, q("2000Q1"), 4)];
+        assert_eq!(dups(&wide), vec![(2, 2)]);
+    }
+}
