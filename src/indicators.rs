@@ -88,7 +88,7 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
     let mut out_q = vec![Vec::new(); n];
     for r in data.output.iter().filter(|r| period.contains(r.quarter)) {
         let f = &mut facts[r.enterprise];
-        for (i, v) in r.values.iter().enumerate() {
+        for (i, v) in r.values().iter().enumerate() {
             if let Some(v) = v {
                 add(&mut f.sums[i], *v);
                 if i == EMPLOYEES {

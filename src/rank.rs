@@ -8,7 +8,8 @@ use crate::dataset::Dataset;
 use crate::method::{ClassMethod, Group, Loaded, Ties};
 use crate::score::{Scored, Status};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use rayon::slice::ParallelSliceMut;
+use rustc_hash::FxHashMap;
 
 /// The documented order of firms within a track.
 fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> Ordering {
@@ -29,7 +30,7 @@ fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> O
         .then_with(|| data.enterprises[a].id.cmp(&data.enterprises[b].id))
 }
 
-fn group_of(data: &Dataset, i: usize, g: Group, digits: usize) -> String {
+fn group_of(data: &Dataset, i: usize, g: Group, digits: usize) -> &str {
     crate::score::benchmark_group(&data.enterprises[i], g, digits)
 }
 
@@ -46,11 +47,12 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
             .collect();
         let mut graded: Vec<usize> = (0..s.len()).filter(|&i| s[i].track == Some(t) && s[i].status == Status::Graded).collect();
         let mut vetoed: Vec<usize> = (0..s.len()).filter(|&i| s[i].track == Some(t) && s[i].status == Status::Vetoed).collect();
-        graded.sort_by(|&a, &b| compare(a, b, s, data, &tie));
-        vetoed.sort_by(|&a, &b| compare(a, b, s, data, &tie));
+        // A total order (ties end on the id), so the parallel stable sort is deterministic.
+        graded.par_sort_by(|&a, &b| compare(a, b, s, data, &tie));
+        vetoed.par_sort_by(|&a, &b| compare(a, b, s, data, &tie));
         let rule = &track.classes;
         // Classes and the class-group rank.
-        let mut groups: BTreeMap<String, (Vec<usize>, usize)> = BTreeMap::new();
+        let mut groups: FxHashMap<&str, (Vec<usize>, usize)> = FxHashMap::default();
         for &i in &graded {
             groups.entry(group_of(data, i, rule.group, digits)).or_default().0.push(i);
         }
@@ -60,44 +62,44 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         for (members, n_vetoed) in groups.values() {
             let n = members.len() + if m.adjust.vetoed_in_quota { *n_vetoed } else { 0 };
             let q = classify::quota(rule, n);
-            let mut prev: Option<(usize, String)> = None;
+            // (class, firm) of the previous firm in the group.
+            let mut prev: Option<(usize, usize)> = None;
             for (p, &i) in members.iter().enumerate() {
                 let mut c = if rule.method == ClassMethod::Thresholds {
                     classify::by_threshold(rule, s[i].total_rounded().unwrap_or(0.0))
                 } else {
                     q.get(p).copied().unwrap_or(rule.labels.len() - 1)
                 };
-                if let (Ties::ShareBetter, Some((pc, pt))) = (rule.ties, &prev) {
-                    if *pt == s[i].total_text && *pc < c {
-                        c = *pc;
+                if let (Ties::ShareBetter, Some((pc, pi))) = (rule.ties, prev) {
+                    if s[pi].total_text == s[i].total_text && pc < c {
+                        c = pc;
                     }
                 }
-                prev = Some((c, s[i].total_text.clone()));
+                prev = Some((c, i));
                 s[i].class = rule.labels[c].clone();
             }
         }
         let ordered: Vec<usize> = graded.iter().chain(vetoed.iter()).copied().collect();
         let shared = m.ranking.shared_ranks;
         number(&ordered, |i| group_of(data, i, rule.group, digits), |x, r| x.rank = Some(r), s, shared);
-        number(&ordered, |i| data.enterprises[i].county.clone(), |x, r| x.county_rank = Some(r), s, shared);
+        number(&ordered, |i| data.enterprises[i].county.as_str(), |x, r| x.county_rank = Some(r), s, shared);
         number(&ordered, |i| group_of(data, i, Group::Industry, digits), |x, r| x.industry_rank = Some(r), s, shared);
     }
 }
 
 /// Numbers firms 1, 2, … within each group, in the given order. With `shared`, firms tied on the rounded
 /// total (and of the same status) share the rank of the first of them (1, 2, 2, 4).
-fn number(ordered: &[usize], key: impl Fn(usize) -> String, set: impl Fn(&mut Scored, usize), s: &mut [Scored], shared: bool) {
-    // Per group: (position, rank given, total text and status of the previous firm).
-    let mut next: BTreeMap<String, (usize, usize, String, Status)> = BTreeMap::new();
+fn number<'k>(ordered: &[usize], key: impl Fn(usize) -> &'k str, set: impl Fn(&mut Scored, usize), s: &mut [Scored], shared: bool) {
+    // Per group: (position, rank given, the previous firm).
+    let mut next: FxHashMap<&str, (usize, usize, usize)> = FxHashMap::default();
     for &i in ordered {
-        let (pos, rank, prev_total, prev_status) = next.entry(key(i)).or_insert((0, 0, String::new(), Status::Graded));
+        let (pos, rank, prev) = next.entry(key(i)).or_insert((0, 0, i));
         *pos += 1;
-        let tied = shared && *pos > 1 && *prev_total == s[i].total_text && *prev_status == s[i].status;
+        let tied = shared && *pos > 1 && s[*prev].total_text == s[i].total_text && s[*prev].status == s[i].status;
         if !tied {
             *rank = *pos;
         }
-        *prev_total = s[i].total_text.clone();
-        *prev_status = s[i].status;
+        *prev = i;
         set(&mut s[i], *rank);
     }
 }

@@ -133,7 +133,7 @@ impl Quarterly {
             return self.tax[i].get(&q).map(|&k| data.tax[k].tax_paid);
         }
         let f = OUTPUT_FIELDS.iter().position(|x| *x == field)?;
-        self.output[i].get(&q).and_then(|&k| data.output[k].values[f])
+        self.output[i].get(&q).and_then(|&k| data.output[k].value(f))
     }
 
     /// The sum of a field over `quarters`, in quarter order, and the number of quarters with a value.

@@ -57,7 +57,7 @@ pub fn table(run: &Run) -> Table {
     for (i, s) in run.scored.iter().enumerate() {
         if let (Some(tr), Status::Graded) = (s.track, s.status) {
             let g = benchmark_group(&run.data.enterprises[i], m.tracks[tr].classes.group, digits);
-            *n_graded.entry((tr, g)).or_default() += 1;
+            *n_graded.entry((tr, g.to_string())).or_default() += 1;
         }
     }
     for i in super::enterprises::row_order(run) {
@@ -79,9 +79,9 @@ pub fn table(run: &Run) -> Table {
         for (k, ind) in track.indicators.iter().enumerate() {
             let group = match &ind.benchmark {
                 Some(Benchmark::Derived(d)) => benchmark_group(en, d.group, digits),
-                _ => String::new(),
+                _ => "",
             };
-            let source = how.get(&(track.name.as_str(), ind.key.as_str(), group.as_str())).map(|h| {
+            let source = how.get(&(track.name.as_str(), ind.key.as_str(), group)).map(|h| {
                 if group.is_empty() { h.to_string() } else { format!("{h} ({group})") }
             });
             let ratio = match (track.points.method, s.values[k], s.benchmarks[k]) {
@@ -124,7 +124,7 @@ pub fn table(run: &Run) -> Table {
         ));
         let c = &track.classes;
         let g = benchmark_group(en, c.group, digits);
-        let n = n_graded.get(&(s.track.unwrap_or(0), g.clone())).copied().unwrap_or(0);
+        let n = n_graded.get(&(s.track.unwrap_or(0), g.to_string())).copied().unwrap_or(0);
         let rule = match c.method {
             ClassMethod::PositionShare => format!("position share {:?}: position p is in a class while 100·p ≤ pct·N", c.cum_pcts),
             ClassMethod::CumulativeRound => format!("cumulative round {:?}: cut positions ⌊(N × pct + 50) / 100⌋", c.cum_pcts),

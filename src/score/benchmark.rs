@@ -4,7 +4,7 @@
 
 use super::{Scored, Status};
 use crate::dataset::Enterprise;
-use crate::method::{expr::Value, Benchmark, Derived, DerivedKind, Group};
+use crate::method::{Benchmark, Derived, DerivedKind, Group};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,12 +26,15 @@ pub(super) struct Computed {
 }
 
 /// The name of an enterprise's group ("" for the whole city).
-pub fn group_key(e: &Enterprise, g: Group, industry_digits: usize) -> String {
+pub fn group_key(e: &Enterprise, g: Group, industry_digits: usize) -> &str {
     match g {
-        Group::City => String::new(),
-        Group::County => e.county.clone(),
-        Group::Park => e.park.clone(),
-        Group::Industry => e.industry.chars().take(industry_digits).collect(),
+        Group::City => "",
+        Group::County => &e.county,
+        Group::Park => &e.park,
+        Group::Industry => match e.industry.char_indices().nth(industry_digits) {
+            Some((end, _)) => &e.industry[..end],
+            None => &e.industry,
+        },
     }
 }
 
@@ -60,15 +63,14 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
                 read_file(d, dirs).map_err(|e| format!("{key}: {e}"))?
             }
             Some(Benchmark::Derived(d)) => {
-                let c = &loaded.tracks[t];
-                let mut groups: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+                let mut groups: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
                 for &i in members {
                     let s = &out[i];
                     if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
                         continue;
                     }
-                    let env = ctx.env(i);
-                    if let (Value::Num(a), Value::Num(b)) = (c.num[k].eval(&env), c.den[k].eval(&env)) {
+                    // The numerator and denominator as the values stage evaluated them.
+                    if let (Some(a), Some(b)) = (s.nums[k], s.dens[k]) {
                         if b != 0.0 {
                             groups.entry(group_key(&data.enterprises[i], d.group, digits)).or_default().push((a, b));
                         }
@@ -77,8 +79,8 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
                 let mut res = BTreeMap::new();
                 for (g, pairs) in groups {
                     if let Some((v, how)) = derive(d, &pairs) {
-                        sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: g.clone(), value: v, how });
-                        res.insert(g, v);
+                        sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: g.to_string(), value: v, how });
+                        res.insert(g.to_string(), v);
                     }
                 }
                 res
@@ -95,7 +97,7 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
             }
         }
         for (m, &i) in members.iter().enumerate() {
-            values[m][k] = by_group.get(&group_key(&data.enterprises[i], d.group, digits)).copied();
+            values[m][k] = by_group.get(group_key(&data.enterprises[i], d.group, digits)).copied();
         }
     }
     Ok(Computed { values, sources })

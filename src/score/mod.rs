@@ -12,6 +12,7 @@ use crate::decimal;
 use crate::indicators::{trim_number, EntEnv, Facts};
 use crate::method::{expr::Value, Loaded, MissingRule, PointsMethod, RangeZero, Track};
 use crate::period::Period;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Where an enterprise stands after scoring.
@@ -132,12 +133,8 @@ pub fn score(
     let m = &loaded.method;
     let ctx = Ctx { data, facts, prior, loaded, period };
     let events = adjust::by_enterprise(data);
-    let mut out: Vec<Scored> = data
-        .enterprises
-        .iter()
-        .enumerate()
-        .map(|(i, _)| status(&ctx.env(i), loaded, &events[i]))
-        .collect();
+    // Per enterprise, independent of the others: in parallel, collected in enterprise order.
+    let mut out: Vec<Scored> = (0..data.enterprises.len()).into_par_iter().map(|i| status(&ctx.env(i), loaded, &events[i])).collect();
     for (i, f) in facts.iter().enumerate() {
         if let Some(l) = f.merged_into {
             let landlord = &data.enterprises[l];
@@ -152,10 +149,7 @@ pub fn score(
         points(track, &members, &raws, &bench.values, data, m.ranking.industry_digits, &mut out);
         sources.extend(bench.sources);
     }
-    for (i, s) in out.iter_mut().enumerate() {
-        if !s.scored {
-            continue;
-        }
+    out.par_iter_mut().enumerate().filter(|(_, s)| s.scored).for_each(|(i, s)| {
         let env = ctx.env(i);
         let formulas = s.track.map(|t| loaded.tracks[t].formulas.as_slice()).unwrap_or(&[]);
         let (bonus, penalty, notes, items) = adjust::bonus_penalty(&m.adjust, data, i, &events[i], period, formulas, &env);
@@ -172,7 +166,7 @@ pub fn score(
         s.total = Some(total);
         s.total_text = decimal::round_half_up_str(total, 2);
         s.rounded = s.total_text.parse().ok();
-    }
+    });
     Ok((out, sources))
 }
 
@@ -260,19 +254,32 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Vec
     let loaded = ctx.loaded;
     let track = &loaded.method.tracks[t];
     let c = &loaded.tracks[t];
+    // (numerator, denominator, value) per indicator, per member, in parallel.
+    let computed: Vec<Vec<(Option<f64>, Option<f64>, Raw)>> = members
+        .par_iter()
+        .map(|&i| {
+            let env = ctx.env(i);
+            (0..track.indicators.len())
+                .map(|k| {
+                    let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
+                    let (n, d) = (num.num(), den.num());
+                    let raw = match (num, den) {
+                        (_, Value::Num(d)) if d == 0.0 => Raw::ZeroDen,
+                        (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
+                        _ => Raw::Missing,
+                    };
+                    (n, d, raw)
+                })
+                .collect()
+        })
+        .collect();
     let mut raws = Vec::with_capacity(members.len());
-    for &i in members {
-        let env = ctx.env(i);
-        let mut row = Vec::with_capacity(track.indicators.len());
-        for (k, ind) in track.indicators.iter().enumerate() {
-            let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
-            out[i].nums[k] = num.num();
-            out[i].dens[k] = den.num();
-            let raw = match (num, den) {
-                (_, Value::Num(d)) if d == 0.0 => Raw::ZeroDen,
-                (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
-                _ => Raw::Missing,
-            };
+    for (&i, row) in members.iter().zip(computed) {
+        let mut kept = Vec::with_capacity(row.len());
+        for (k, (n, d, raw)) in row.into_iter().enumerate() {
+            let ind = &track.indicators[k];
+            out[i].nums[k] = n;
+            out[i].dens[k] = d;
             let rule = match raw {
                 Raw::Value(_) => None,
                 Raw::Missing => Some(ind.on_missing),
@@ -289,9 +296,9 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Vec
                 out[i].reasons.push(format!("T: {name} cannot be computed ({why})"));
                 out[i].scored = track.score_undetermined;
             }
-            row.push(raw);
+            kept.push(raw);
         }
-        raws.push(row);
+        raws.push(kept);
     }
     raws
 }
@@ -316,7 +323,7 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
         let w = ind.weight;
         // Min-max bounds per group over the scored members with a value, computed once per indicator.
         let group_of = |j: usize| benchmark::group_key(&data.enterprises[j], pr.minmax_group, industry_digits);
-        let mut bounds: std::collections::HashMap<String, (f64, f64)> = std::collections::HashMap::new();
+        let mut bounds: std::collections::HashMap<&str, (f64, f64)> = std::collections::HashMap::new();
         if ind.method.unwrap_or(pr.method) == PointsMethod::Minmax {
             for (m, &j) in members.iter().enumerate() {
                 if let (true, Raw::Value(v)) = (out[j].scored, &raws[m][k]) {

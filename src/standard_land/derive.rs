@@ -70,7 +70,7 @@ fn figures(data: &Dataset, e: usize, year: i32) -> (BTreeMap<String, Value>, Str
     values.insert("tax".to_string(), tax_v);
     let out: Vec<_> = data.output.iter().filter(|o| o.enterprise == e && o.quarter.year == year).collect();
     for (name, i) in [("value_added", 1), ("energy_tce", 2)] {
-        let xs: Vec<f64> = out.iter().filter_map(|o| o.values[i]).collect();
+        let xs: Vec<f64> = out.iter().filter_map(|o| o.value(i)).collect();
         values.insert(name.to_string(), if xs.len() == 4 { Value::Num(xs.iter().sum()) } else { Value::Missing });
     }
     let note = format!(

@@ -15,6 +15,11 @@ use rustc_hash::FxHashMap;
 /// is given with the enterprises file only.
 pub(super) fn merge(kind: Kind, pieces: Vec<Part>, file: &str, width: usize, links: Option<&mut Links>, enterprises: &[Enterprise]) -> Part {
     let mut all = Part::default();
+    let total = |f: fn(&Part) -> usize| pieces.iter().map(f).sum::<usize>();
+    all.data.enterprises.reserve_exact(total(|p| p.data.enterprises.len()));
+    all.data.land.reserve_exact(total(|p| p.data.land.len()));
+    all.data.output.reserve_exact(total(|p| p.data.output.len()));
+    all.data.tax.reserve_exact(total(|p| p.data.tax.len()));
     for p in pieces {
         let at = all.exceptions.len();
         all.after_id_check.extend(p.after_id_check.iter().map(|i| i + at));

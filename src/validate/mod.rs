@@ -102,11 +102,11 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
             all.data.enterprises = data.enterprises;
             all.data.extra_columns = data.extra_columns;
         }
-        all.data.land.extend(data.land);
-        all.data.output.extend(data.output);
-        all.data.tax.extend(data.tax);
-        all.data.events.extend(data.events);
-        all.exceptions.extend(exceptions);
+        append(&mut all.data.land, data.land);
+        append(&mut all.data.output, data.output);
+        append(&mut all.data.tax, data.tax);
+        append(&mut all.data.events, data.events);
+        append(&mut all.exceptions, exceptions);
         names.push((kind, account.file.clone()));
         all.data.accounts.push(account);
         changes.extend(ch);
@@ -118,6 +118,15 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
     let mut data = all.data;
     data.exceptions = all.exceptions;
     Ok((data, changes))
+}
+
+/// Moves `v` to the end of `into` (without a copy when `into` is empty: each kind comes from one file).
+fn append<T>(into: &mut Vec<T>, mut v: Vec<T>) {
+    if into.is_empty() {
+        *into = v;
+    } else {
+        into.append(&mut v);
+    }
 }
 
 type FileResult = (Kind, rows::Part, FileAccount, Vec<corrections::Change>);

@@ -324,7 +324,7 @@ impl Part {
             }
             values[i] = v;
         }
-        self.data.output.push(OutputRow { enterprise: e, quarter, values, line: row.line });
+        self.data.output.push(OutputRow::new(e, quarter, values, row.line));
         Ok(())
     }
 
