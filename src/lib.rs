@@ -20,6 +20,7 @@ pub mod monitor;
 pub mod indicators;
 pub mod period;
 pub mod pipeline;
+pub mod progress;
 pub mod rank;
 pub mod render;
 pub mod report;

@@ -182,6 +182,7 @@ enum Cmd {
 }
 
 fn run(args: Args) -> Result<u8> {
+    mujun::progress::enable(!args.quiet);
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| Error::Internal(e.to_string()))?;
     }

@@ -58,6 +58,8 @@ pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[Stri
 
 /// The stages after loading, for callers that already hold the data (tests, what-if runs).
 pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>) -> Result<Run> {
+    let bar = crate::progress::steps();
+    bar.set_message(format!("indicators of {} enterprises", data.enterprises.len()));
     let t = Instant::now();
     let (basis, merge) = (method.method.land.basis, method.method.land.merge_tenants);
     let facts = indicators::compute_with(&data, &period, basis, merge);
@@ -70,11 +72,13 @@ pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_d
         };
     }
     timings.push(("indicators".to_string(), ms(t)));
+    bar.set_message("scoring");
     let t = Instant::now();
     let method_dir = method.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let dirs = [data_dir, method_dir.as_path()];
     let (mut scored, benchmarks) = score::score(&data, &facts, &prior_facts, &method, &period, &dirs).map_err(Error::BadInput)?;
     timings.push(("score".to_string(), ms(t)));
+    bar.set_message("classes and ranks");
     let t = Instant::now();
     rank::classify_and_rank(&data, &method, &mut scored);
     // Merged tenants share their landlord's result.
@@ -88,5 +92,6 @@ pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_d
         }
     }
     timings.push(("classify and rank".to_string(), ms(t)));
+    bar.finish_and_clear();
     Ok(Run { data, method, period, facts, prior_facts, scored, benchmarks, data_dir: data_dir.to_path_buf(), corrections: Vec::new(), timings })
 }

@@ -46,11 +46,11 @@ fn prepare(col: &Column) -> Result<Series, String> {
     }
 }
 
-/// One column's values as the rows are visited.
-enum Cursor<'a> {
-    Text(Box<dyn Iterator<Item = Option<&'a str>> + 'a>),
-    Float(Box<dyn Iterator<Item = Option<f64>> + 'a>),
-    Int(Box<dyn Iterator<Item = Option<i64>> + 'a>),
+/// One column of a slice, unpacked once so that the row loop only indexes.
+enum Values<'a> {
+    Text(Vec<Option<&'a str>>),
+    Float(Vec<Option<f64>>),
+    Int(Vec<Option<i64>>),
 }
 
 impl Frame {
@@ -68,33 +68,33 @@ impl Frame {
             r.set_metadata(self.metadata.clone());
             let df = r.with_slice(Some((offset, len))).finish().map_err(unreadable)?;
             let columns = df.columns().iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
-            let mut cursors = Vec::with_capacity(columns.len());
+            let mut values = Vec::with_capacity(columns.len());
             for s in &columns {
-                cursors.push(match s.dtype() {
-                    DataType::Float64 => Cursor::Float(Box::new(s.f64().map_err(|e| e.to_string())?.iter())),
-                    DataType::Int64 => Cursor::Int(Box::new(s.i64().map_err(|e| e.to_string())?.iter())),
-                    _ => Cursor::Text(Box::new(s.str().map_err(|e| e.to_string())?.iter())),
+                values.push(match s.dtype() {
+                    DataType::Float64 => Values::Float(s.f64().map_err(|e| e.to_string())?.iter().collect()),
+                    DataType::Int64 => Values::Int(s.i64().map_err(|e| e.to_string())?.iter().collect()),
+                    _ => Values::Text(s.str().map_err(|e| e.to_string())?.iter().collect()),
                 });
             }
-            let n = cursors.len();
+            let n = values.len();
             let spell: Vec<bool> = (0..n).map(|k| !numbers_only.get(k).copied().unwrap_or(false)).collect();
             let mut text: Vec<&str> = vec![""; n];
             let mut spelled: Vec<String> = vec![String::new(); n];
             let mut typed: Vec<Typed> = vec![Typed::Text; n];
             for row in 0..df.height() {
-                for (k, c) in cursors.iter_mut().enumerate() {
+                for (k, c) in values.iter().enumerate() {
                     match c {
-                        Cursor::Text(it) => text[k] = it.next().flatten().unwrap_or(""),
-                        Cursor::Float(it) => {
-                            let v = it.next().flatten();
+                        Values::Text(v) => text[k] = v[row].unwrap_or(""),
+                        Values::Float(v) => {
+                            let v = v[row];
                             spelled[k].clear();
                             if let (Some(x), true) = (v, spell[k]) {
                                 let _ = write!(spelled[k], "{x}");
                             }
                             typed[k] = v.map_or(Typed::Null, Typed::Num);
                         }
-                        Cursor::Int(it) => {
-                            let v = it.next().flatten();
+                        Values::Int(v) => {
+                            let v = v[row];
                             spelled[k].clear();
                             if let (Some(x), true) = (v, spell[k]) {
                                 spelled[k].push_str(itoa::Buffer::new().format(x));

@@ -94,6 +94,8 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     let digits = run.method.method.ranking.industry_digits;
     let limit = run.method.method.output.detail_limit;
     let detailed = limit == 0 || run.data.enterprises.len() <= limit;
+    let bar = crate::progress::steps();
+    bar.set_message(format!("writing tables to {}", out.display()));
     // The enterprises table is rendered once, in parallel; the per-track lists are runs of its rows.
     let order = enterprises::row_order(run);
     let (ent_csv, (county, (park, industry))) = rayon::join(
@@ -164,6 +166,7 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     let m = manifest::build(run, &files, command);
     let p = out.join("manifest.json");
     table::write_atomic(&p, m.as_bytes()).map_err(io)?;
+    bar.finish_and_clear();
     let mut paths: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
     paths.push(p);
     Ok(paths)

@@ -81,14 +81,15 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
             paths.push((kind, path));
         }
     }
+    let bar = crate::progress::counter("reading and checking inputs", "rows");
     let mut links = rows::Links::default();
     // Kind::ALL starts with the enterprises, a required file.
     let (first, rest) = paths.split_first().expect("the enterprises file was found");
-    let mut results = vec![read_one(first.0, &first.1, corrections_dir, LinksFor::Fill(&mut links), &[])?];
+    let mut results = vec![read_one(first.0, &first.1, corrections_dir, LinksFor::Fill(&mut links), &[], &bar)?];
     let (links, enterprises) = (&links, &results[0].1.data.enterprises);
     let others: Vec<Result<FileResult, InputError>> = rest
         .par_iter()
-        .map(|(kind, path)| read_one(*kind, path, corrections_dir, LinksFor::Read(links), enterprises))
+        .map(|(kind, path)| read_one(*kind, path, corrections_dir, LinksFor::Read(links), enterprises, &bar))
         .collect();
     for r in others {
         results.push(r?);
@@ -111,6 +112,7 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
         all.data.accounts.push(account);
         changes.extend(ch);
     }
+    bar.finish_and_clear();
     checks::coverage(&mut all, &names);
     if let Some((_, file)) = names.iter().find(|(k, _)| *k == Kind::Enterprises) {
         checks::duplicate_names(&mut all, file);
@@ -139,7 +141,14 @@ enum LinksFor<'a> {
 
 /// Reads, corrects and types one file, its spans side by side, and merges them in file order; its text
 /// is dropped when it is done (bounded memory).
-fn read_one(kind: Kind, path: &Path, corrections_dir: Option<&Path>, links: LinksFor, enterprises: &[crate::dataset::Enterprise]) -> Result<FileResult, InputError> {
+fn read_one(
+    kind: Kind,
+    path: &Path,
+    corrections_dir: Option<&Path>,
+    links: LinksFor,
+    enterprises: &[crate::dataset::Enterprise],
+    bar: &indicatif::ProgressBar,
+) -> Result<FileResult, InputError> {
     let mut src = ingest::Source::open(path)?;
     let mut changes = Vec::new();
     if let Some(c) = corrections_dir.filter(|c| ingest::find(c, kind).ok().flatten().is_some()) {
@@ -165,6 +174,7 @@ fn read_one(kind: Kind, path: &Path, corrections_dir: Option<&Path>, links: Link
         .map(|span| {
             let mut part = rows::Part::default();
             span.for_each_with(&numbers_only, |line, cells, typed| part.add_row(kind, &piece, line, cells, typed, reading))?;
+            bar.inc(part.read as u64);
             Ok(part)
         })
         .collect::<Result<Vec<_>, ingest::IngestError>>()?;

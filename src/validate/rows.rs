@@ -31,6 +31,8 @@ pub(super) struct Part {
     /// Enterprise rows excluded by a check made after the duplicate-id check (scale, industry, county):
     /// indices into `exceptions`, so that a duplicate id is reported instead, as a row-by-row reading would.
     pub after_id_check: Vec<usize>,
+    /// The last id linked and its enterprise: a firm's rows usually follow each other.
+    last_link: (String, usize),
 }
 
 /// One row being read: its cells by column definition, and the context for exceptions.
@@ -161,10 +163,10 @@ impl Part {
         }
         let result = match kind {
             Kind::Enterprises => self.enterprise(&row),
-            Kind::Land => self.land(&row, links),
-            Kind::Output => self.output(&row, links, &src.output_cols),
-            Kind::Tax => self.tax(&row, links),
-            Kind::Events => self.event(&row, links),
+            Kind::Land => self.link(&row, links).and_then(|e| self.land(&row, e)),
+            Kind::Output => self.link(&row, links).and_then(|e| self.output(&row, e, &src.output_cols)),
+            Kind::Tax => self.link(&row, links).and_then(|e| self.tax(&row, e)),
+            Kind::Events => self.link(&row, links).and_then(|e| self.event(&row, e)),
         };
         if let Err((column, reason, after_id_check)) = result {
             if after_id_check {
@@ -175,12 +177,18 @@ impl Part {
     }
 
     /// The enterprise index of a row's id, or the reason it cannot be linked.
-    fn link(row: &Row, links: &Links) -> Result<usize, Failure> {
+    fn link(&mut self, row: &Row, links: &Links) -> Result<usize, Failure> {
         let col = "enterprise_id".to_string();
         if row.id.is_empty() {
             return Err((col, "enterprise_id is empty".into(), false));
         }
+        if self.last_link.0 == row.id.as_ref() {
+            return Ok(self.last_link.1);
+        }
         if let Some(&i) = links.index.get(row.id.as_ref()) {
+            self.last_link.0.clear();
+            self.last_link.0.push_str(&row.id);
+            self.last_link.1 = i;
             return Ok(i);
         }
         match links.rejected.get(row.id.as_ref()) {
@@ -270,8 +278,7 @@ impl Part {
     }
 
     /// A land row; identical rows are found when the pieces are merged.
-    fn land(&mut self, row: &Row, links: &Links) -> Result<(), Failure> {
-        let e = Self::link(row, links)?;
+    fn land(&mut self, row: &Row, e: usize) -> Result<(), Failure> {
         let fail = |c: &str, r: String| (c.to_string(), r, false);
         let parcel_id = row.cell("parcel_id").trim().to_string();
         if parcel_id.is_empty() {
@@ -303,8 +310,7 @@ impl Part {
     }
 
     /// An output row; a quarter reported twice is found when the pieces are merged.
-    fn output(&mut self, row: &Row, links: &Links, cols: &[usize]) -> Result<(), Failure> {
-        let e = Self::link(row, links)?;
+    fn output(&mut self, row: &Row, e: usize, cols: &[usize]) -> Result<(), Failure> {
         let quarter = Self::quarter(row)?;
         let units: [&[Unit]; 8] = [
             numbers::MONEY_UNITS,
@@ -329,8 +335,7 @@ impl Part {
     }
 
     /// A tax row; a quarter reported twice is found when the pieces are merged.
-    fn tax(&mut self, row: &Row, links: &Links) -> Result<(), Failure> {
-        let e = Self::link(row, links)?;
+    fn tax(&mut self, row: &Row, e: usize) -> Result<(), Failure> {
         let quarter = Self::quarter(row)?;
         let tax_paid = row
             .number(row.def("tax_paid"), numbers::MONEY_UNITS)
@@ -340,8 +345,7 @@ impl Part {
         Ok(())
     }
 
-    fn event(&mut self, row: &Row, links: &Links) -> Result<(), Failure> {
-        let e = Self::link(row, links)?;
+    fn event(&mut self, row: &Row, e: usize) -> Result<(), Failure> {
         let t = row.cell("date").trim();
         let date = dates::parse(t).ok_or_else(|| ("date".to_string(), format!("'{t}' is not a date (write YYYY-MM-DD)"), false))?;
         let kind = row.cell("kind").trim().to_string();

@@ -1,0 +1,43 @@
+//! Progress of the long steps (rows read, the scoring stages, tables written), drawn on stderr only when
+//! it is a terminal and the command was not given `--quiet`: logs, pipes and tests see nothing.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static WANTED: AtomicBool = AtomicBool::new(false);
+
+/// Turns progress on or off for this process (the command line's `--quiet` turns it off).
+pub fn enable(on: bool) {
+    WANTED.store(on, Ordering::Relaxed);
+}
+
+fn shown() -> bool {
+    WANTED.load(Ordering::Relaxed) && std::io::stderr().is_terminal()
+}
+
+/// A counter of `unit` (e.g. rows) with its rate, for a step named `what`.
+pub fn counter(what: &str, unit: &str) -> ProgressBar {
+    if !shown() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template(&format!("{{spinner}} {what}: {{human_pos}} {unit} ({{per_sec}}) {{elapsed}}")) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// A spinner showing which step runs (its message is changed as the steps go).
+pub fn steps() -> ProgressBar {
+    if !shown() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
