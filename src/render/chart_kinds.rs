@@ -281,7 +281,8 @@ impl Chart for HBars {
             .draw_series(self.rows.iter().enumerate().filter_map(|(i, r)| {
                 let (_, v, _, text) = r.as_ref()?;
                 let at = (v.max(0.0), SegmentValue::CenterOf(at(i)));
-                Some(if self.line.is_some() && *v > max * 0.35 {
+                let has_line = self.line.is_some() || !self.extra_lines.is_empty();
+                Some(if has_line && *v > max * 0.35 {
                     EmptyElement::at((0.0, at.1.clone())) + Text::new(text.clone(), (10, 0), inside.clone())
                 } else {
                     EmptyElement::at(at) + Text::new(text.clone(), (6, 0), outside.clone())

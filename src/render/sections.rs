@@ -14,6 +14,8 @@ const RECTIFY: RGBColor = RGBColor(245, 166, 35);
 const BREACH: RGBColor = RGBColor(198, 40, 40);
 const CURRENT: RGBColor = RGBColor(70, 110, 160);
 const BASE: RGBColor = RGBColor(170, 190, 215);
+/// The agreed value's line: neutral, so that it is not read as one of the bands.
+const AGREED: RGBColor = RGBColor(60, 60, 60);
 
 /// Chinese words for a project's or a check's status.
 pub fn project_status(s: &str) -> String {
@@ -121,8 +123,8 @@ pub(super) fn standard_land_chart(run: &RunData, county: Option<&str>) -> Option
         x_desc: "达成率 = 实际值 ÷ 约定值 (%, \"≤\" 类指标取约定值 ÷ 实际值)".into(),
         rows,
         legend: vec![("达标".into(), PASS), ("整改".into(), RECTIFY), ("违约".into(), BREACH)],
-        line: Some(("100% 约定值".into(), 100.0)),
-        extra_lines: vec![("85%".into(), 85.0, RECTIFY)],
+        line: None,
+        extra_lines: vec![("100% 约定值".into(), 100.0, AGREED), ("85% 整改线".into(), 85.0, RECTIFY)],
         label_width: 470,
         note: format!("{scope}; 标注: 达成率 (实际 / 约定); projects/project_checks.csv"),
     };
