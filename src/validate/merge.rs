@@ -115,24 +115,12 @@ pub(super) fn merge(kind: Kind, pieces: Vec<Part>, file: &str, width: usize, lin
             retain(&mut all.data.land, &keep);
         }
         Kind::Output => {
-            let dups = repeated_quarters(&all.data.output, |r| (r.enterprise, r.quarter, r.line));
-            for &(k, line) in &dups {
-                let r = &all.data.output[k];
-                let reason = format!("duplicate: {} already reported at line {line}; that row is used", r.quarter);
-                late.push(excluded(r.line, "period", &enterprises[r.enterprise].id, reason));
-            }
-            let keep = flags(all.data.output.len(), &dups);
-            retain(&mut all.data.output, &keep);
+            let key = |r: &OutputRow| (r.enterprise, r.quarter, r.line);
+            late.extend(drop_repeated_quarters(&mut all.data.output, key, |line, e, reason| excluded(line, "period", &enterprises[e].id, reason)));
         }
         Kind::Tax => {
-            let dups = repeated_quarters(&all.data.tax, |r| (r.enterprise, r.quarter, r.line));
-            for &(k, line) in &dups {
-                let r = &all.data.tax[k];
-                let reason = format!("duplicate: {} already reported at line {line}; that row is used", r.quarter);
-                late.push(excluded(r.line, "period", &enterprises[r.enterprise].id, reason));
-            }
-            let keep = flags(all.data.tax.len(), &dups);
-            retain(&mut all.data.tax, &keep);
+            let key = |r: &TaxRow| (r.enterprise, r.quarter, r.line);
+            late.extend(drop_repeated_quarters(&mut all.data.tax, key, |line, e, reason| excluded(line, "period", &enterprises[e].id, reason)));
         }
         Kind::Events => {}
     }
@@ -194,10 +182,23 @@ fn repeated_quarters<T>(rows: &[T], key: impl Fn(&T) -> (usize, Quarter, usize))
     dups
 }
 
-fn flags(n: usize, dups: &[(usize, usize)]) -> Vec<bool> {
-    let mut keep = vec![true; n];
-    dups.iter().for_each(|&(k, _)| keep[k] = false);
-    keep
+/// Removes the rows whose (enterprise, quarter) came earlier; returns their exceptions, made by
+/// `exclude(line, enterprise, reason)` with the reason naming the first line.
+fn drop_repeated_quarters<T>(
+    rows: &mut Vec<T>,
+    key: impl Fn(&T) -> (usize, Quarter, usize),
+    exclude: impl Fn(usize, usize, String) -> Exception,
+) -> Vec<Exception> {
+    let dups = repeated_quarters(rows, &key);
+    let mut keep = vec![true; rows.len()];
+    let mut found = Vec::with_capacity(dups.len());
+    for &(k, first) in &dups {
+        keep[k] = false;
+        let (e, q, line) = key(&rows[k]);
+        found.push(exclude(line, e, format!("duplicate: {q} already reported at line {first}; that row is used")));
+    }
+    retain(rows, &keep);
+    found
 }
 
 fn retain<T>(rows: &mut Vec<T>, keep: &[bool]) {
