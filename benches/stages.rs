@@ -1,0 +1,46 @@
+//! Stage benchmarks (criterion) on a generated city: ingest and validate, indicators, score, classes and
+//! ranks, writing the tables (the full set a city run writes, explanation and XLSX included).
+//!
+//! `cargo bench --bench stages`; `MUJUN_BENCH_FIRMS` sets the size (default 20,000 firms, two years of
+//! quarters, the generator's defects on). End-to-end figures against DuckDB: `benches/e2e.sh`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use mujun::generate::{generate, Format, GenOptions};
+use mujun::period::{Basis, Period};
+use mujun::{indicators, method, pipeline, rank, report, score, validate};
+use std::path::Path;
+
+fn stages(c: &mut Criterion) {
+    let firms: usize = std::env::var("MUJUN_BENCH_FIRMS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let data = tmp.path().join("data");
+    let opts = GenOptions { enterprises: firms, seed: 1, first_year: 2024, last_year: 2025, defects: true, format: Format::Csv };
+    generate(&opts, &data).expect("generate the city");
+    let method_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/methods/ankang_default.toml");
+    let period = Period::parse("2025", Basis::Rolling4).expect("period");
+    let loaded = method::load(&method_path).expect("default preset");
+    let (basis, merge) = (loaded.method.land.basis, loaded.method.land.merge_tenants);
+    let dirs = [data.as_path()];
+
+    let mut g = c.benchmark_group(format!("{firms} firms"));
+    g.sample_size(10);
+    g.bench_function("ingest and validate", |b| b.iter(|| validate::load(&data).expect("inputs")));
+    let dataset = validate::load(&data).expect("inputs");
+    g.bench_function("indicators", |b| b.iter(|| indicators::compute_with(&dataset, &period, basis, merge)));
+    let facts = indicators::compute_with(&dataset, &period, basis, merge);
+    let prior = indicators::compute_with(&dataset, &period.prior_year(), basis, merge);
+    g.bench_function("score", |b| b.iter(|| score::score(&dataset, &facts, &prior, &loaded, &period, &dirs).expect("score")));
+    let (scored, _) = score::score(&dataset, &facts, &prior, &loaded, &period, &dirs).expect("score");
+    g.bench_function("classes and ranks", |b| {
+        b.iter_batched(|| scored.clone(), |mut s| rank::classify_and_rank(&dataset, &loaded, &mut s), BatchSize::LargeInput)
+    });
+    let run = pipeline::evaluate_loaded(dataset.clone(), method::load(&method_path).expect("preset"), period.clone(), &data, Vec::new())
+        .expect("evaluate");
+    let out = tmp.path().join("out");
+    report::prepare_out_dir(&out, &data, false).expect("output folder");
+    g.bench_function("write tables", |b| b.iter(|| report::write_all(&run, &out, "bench").expect("write")));
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
