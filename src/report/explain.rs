@@ -43,24 +43,44 @@ fn full(x: Option<f64>) -> Cell {
     x.map_or(Cell::Empty, |v| Cell::Dec(format!("{v}")))
 }
 
-pub fn table(run: &Run) -> Table {
+/// The columns of the explanation table, without rows.
+pub fn columns() -> Table {
     let mut t = Table::new(&[]);
     for (c, zh) in COLUMNS {
         t.push_column(c.to_string(), format!("{zh} {c}"));
     }
-    let m = &run.method.method;
-    let digits = m.ranking.industry_digits;
-    let how: HashMap<(&str, &str, &str), &str> =
-        run.benchmarks.iter().map(|b| ((b.track.as_str(), b.indicator.as_str(), b.group.as_str()), b.how.as_str())).collect();
-    // Quota base per (track, class group).
-    let mut n_graded: BTreeMap<(usize, String), usize> = BTreeMap::new();
-    for (i, s) in run.scored.iter().enumerate() {
-        if let (Some(tr), Status::Graded) = (s.track, s.status) {
-            let g = benchmark_group(&run.data.enterprises[i], m.tracks[tr].classes.group, digits);
-            *n_graded.entry((tr, g.to_string())).or_default() += 1;
+    t
+}
+
+/// What the explanation rows of every enterprise need: how each benchmark was obtained, and the quota
+/// base of each (track, class group).
+pub struct Explainer<'a> {
+    run: &'a Run,
+    how: HashMap<(&'a str, &'a str, &'a str), &'a str>,
+    n_graded: BTreeMap<(usize, String), usize>,
+}
+
+impl<'a> Explainer<'a> {
+    pub fn new(run: &'a Run) -> Explainer<'a> {
+        let m = &run.method.method;
+        let digits = m.ranking.industry_digits;
+        let how = run.benchmarks.iter().map(|b| ((b.track.as_str(), b.indicator.as_str(), b.group.as_str()), b.how.as_str())).collect();
+        let mut n_graded: BTreeMap<(usize, String), usize> = BTreeMap::new();
+        for (i, s) in run.scored.iter().enumerate() {
+            if let (Some(tr), Status::Graded) = (s.track, s.status) {
+                let g = benchmark_group(&run.data.enterprises[i], m.tracks[tr].classes.group, digits);
+                *n_graded.entry((tr, g.to_string())).or_default() += 1;
+            }
         }
+        Explainer { run, how, n_graded }
     }
-    for i in super::enterprises::row_order(run) {
+
+    /// The explanation rows of enterprise `i`, in order.
+    pub fn rows(&self, i: usize) -> Vec<Vec<Cell>> {
+        let (run, how, n_graded) = (self.run, &self.how, &self.n_graded);
+        let m = &run.method.method;
+        let digits = m.ranking.industry_digits;
+        let mut t = Table::default();
         let (en, f, s) = (&run.data.enterprises[i], &run.facts[i], &run.scored[i]);
         let (id, name) = (en.id.as_str(), en.name.as_str());
         let track = s.track.map(|x| &m.tracks[x]);
@@ -72,9 +92,9 @@ pub fn table(run: &Run) -> Table {
             LandBasis::OwnedOnly => format!("自有 {} only", f.land_owned),
         };
         t.rows.push(row(id, name, "land", "用地面积 land basis (亩)".into(), [e(), e(), full(Some(f.land)), e(), e(), e(), e(), e(), e()], parts));
-        let Some(track) = track else { continue };
+        let Some(track) = track else { return t.rows };
         if s.total.is_none() {
-            continue;
+            return t.rows;
         }
         for (k, ind) in track.indicators.iter().enumerate() {
             let group = match &ind.benchmark {
@@ -144,8 +164,8 @@ pub fn table(run: &Run) -> Table {
             s.industry_rank.map_or("—".into(), |r| r.to_string())
         );
         t.rows.push(row(id, name, "rank", ranks, [e(), e(), e(), e(), e(), e(), e(), e(), e()], "order: rounded total desc, tie-break indicators desc, enterprise_id asc".into()));
+        t.rows
     }
-    t
 }
 
 /// The explanation of one enterprise from a finished run folder, as text for the terminal.

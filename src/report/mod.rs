@@ -118,7 +118,7 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     let ent_cols = enterprises::columns(run);
     let bench = benchmarks_table(run);
     let exc = exceptions_table(&run.data.exceptions);
-    let expl = if detailed { explain::table(run) } else { Table::default() };
+
     let pol = policies::table(run).map_err(Error::BadInput)?;
     // (file, SHA-256 of what was written) for the manifest.
     let mut files: Vec<(PathBuf, String)> = Vec::new();
@@ -132,14 +132,17 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
         ("by_industry.csv", &industry),
         ("benchmarks.csv", &bench),
         ("exceptions.csv", &exc),
-        ("explain.csv", &expl),
         ("policies.csv", &pol),
     ] {
-        if name == "explain.csv" && !detailed {
-            continue;
-        }
         let p = out.join(name);
         files.push((p.clone(), table::write_atomic_parts(&p, &[&table::to_csv(t)]).map_err(io)?));
+    }
+    if detailed {
+        // Several rows per enterprise, rendered straight to CSV in parallel chunks, in table order.
+        let ex = explain::Explainer::new(run);
+        let (body, _) = table::csv_groups(order.len(), |k, emit| ex.rows(order[k]).iter().for_each(|r| emit(r)));
+        let p = out.join("explain.csv");
+        files.push((p.clone(), table::write_atomic_parts(&p, &[&table::csv_head(&explain::columns().columns), &body]).map_err(io)?));
     }
     // One published list per track (规上, 规下, …), as bureaus publish them: rows are ordered by track,
     // so each list is one run of the enterprises table's rows.

@@ -122,6 +122,12 @@ pub fn csv_head(columns: &[String]) -> Vec<u8> {
 /// CSV rows `0..n` of `row(k)`, rendered in parallel chunks and joined in order; also the byte offset where
 /// each row starts (and the end), so that a run of rows can be written on its own.
 pub fn csv_rows<R: std::borrow::Borrow<[Cell]>>(n: usize, row: impl Fn(usize) -> R + Sync) -> (Vec<u8>, Vec<usize>) {
+    csv_groups(n, |k, emit| emit(row(k).borrow()))
+}
+
+/// [`csv_rows`] where item `k` gives any number of rows (`group(k, emit)` calls `emit` for each): the
+/// offsets are where each item's rows start. Only a chunk's rows are ever held as cells.
+pub fn csv_groups(n: usize, group: impl Fn(usize, &mut dyn FnMut(&[Cell])) + Sync) -> (Vec<u8>, Vec<usize>) {
     use rayon::prelude::*;
     const CHUNK: usize = 8192;
     let chunks: Vec<(Vec<u8>, Vec<usize>)> = (0..n.div_ceil(CHUNK))
@@ -133,14 +139,14 @@ pub fn csv_rows<R: std::borrow::Borrow<[Cell]>>(n: usize, row: impl Fn(usize) ->
             for k in c * CHUNK..((c + 1) * CHUNK).min(n) {
                 w.flush().expect("in-memory write");
                 starts.push(w.get_ref().len());
-                let r = row(k);
-                let r: &[Cell] = r.borrow();
-                cells.resize(r.len(), String::new());
-                for (s, cell) in cells.iter_mut().zip(r) {
-                    s.clear();
-                    cell.render_into(s);
-                }
-                w.write_record(&cells).expect("in-memory write");
+                group(k, &mut |r: &[Cell]| {
+                    cells.resize(r.len(), String::new());
+                    for (s, cell) in cells.iter_mut().zip(r) {
+                        s.clear();
+                        cell.render_into(s);
+                    }
+                    w.write_record(&cells[..r.len()]).expect("in-memory write");
+                });
             }
             (w.into_inner().expect("in-memory write"), starts)
         })
