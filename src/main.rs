@@ -315,6 +315,7 @@ fn run(args: Args) -> Result<u8> {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     let args = Args::parse();
     match run(args) {
         Ok(code) => ExitCode::from(code),
@@ -330,3 +331,22 @@ fn main() -> ExitCode {
 /// mimalloc 25.0 s (same machine and files; docs/performance.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+unsafe extern "C" {
+    /// mimalloc's option setter (linked with the `mimalloc` crate; its Rust bindings list no constant for
+    /// the option below).
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc 3 (`mimalloc.h`, enum `mi_option_e`).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Keeps memory freed by one stage for the next instead of handing it back to the system 10 ms later
+/// (mimalloc's default): each stage frees what it built and the next builds as much, and on a virtual
+/// machine pages handed back are paid for again when touched. 1M enterprises: 21.3 → 18.7 s (kernel time
+/// 7–10 s → 5.5 s, page faults 67,000 → 2,900) for 2 % more peak memory; docs/performance.md.
+fn keep_freed_memory() {
+    // SAFETY: sets a plain integer option; mimalloc reads options at any time and this runs before
+    // any other thread is started.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}

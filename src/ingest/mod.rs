@@ -209,23 +209,37 @@ impl Source {
         let file = file_name(path);
         let unreadable = |reason: String| IngestError::Unreadable { file: file.clone(), reason };
         let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-        let (headers, body, encoding, sha256) = match ext.as_str() {
+        let (headers, body, encoding) = match ext.as_str() {
             "xlsx" | "xlsm" | "xls" => {
                 let (h, rows, enc) = xlsx::read(path).map_err(unreadable)?;
-                (h, Body::Table(rows), enc, None)
+                (h, Body::Table(rows), enc)
             }
             "parquet" => {
                 let (h, frame) = parquet::open(path).map_err(unreadable)?;
-                (h, Body::Parquet(frame), "Parquet".to_string(), None)
+                (h, Body::Parquet(frame), "Parquet".to_string())
             }
             _ => {
-                let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-                let sha = crate::validate::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-                let (h, t, enc) = text::open(bytes).map_err(unreadable)?;
-                (h, Body::Text(t), enc.to_string(), Some(sha))
+                let (content, enc) = text::load(path).map_err(|e| unreadable(e.to_string()))?.map_err(&unreadable)?;
+                let (h, t) = text::open_content(content).map_err(unreadable)?;
+                (h, Body::Text(t), enc.to_string())
             }
         };
-        Ok(Source { file, path: path.to_path_buf(), headers, encoding, sha256, body })
+        Ok(Source { file, path: path.to_path_buf(), headers, encoding, sha256: None, body })
+    }
+
+    /// SHA-256 of the file as read (hex): `sha256` when set (a corrected copy), else of the mapped file or
+    /// of the file on disk, read in blocks.
+    pub fn digest(&self) -> std::io::Result<String> {
+        if let Some(s) = &self.sha256 {
+            return Ok(s.clone());
+        }
+        match &self.body {
+            Body::Text(t) => match t.file_bytes() {
+                Some(bytes) => Ok(crate::validate::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes))),
+                None => crate::validate::sha256_file(&self.path),
+            },
+            _ => crate::validate::sha256_file(&self.path),
+        }
     }
 
     /// A table already in memory (e.g. after corrections) as a source.

@@ -67,9 +67,9 @@ fn mixed_encodings(bytes: &[u8]) -> Option<String> {
 /// The line where a quoted cell opens and is never closed (a truncated file or a stray `"`), which the
 /// CSV reader would otherwise take as one cell running to the end of the file.
 /// Also tells whether a quoted cell holds a line break (then the file cannot be cut at line breaks).
-fn unclosed_quote(text: &str, delimiter: u8) -> (Option<usize>, bool) {
+fn unclosed_quote(text: &[u8], delimiter: u8) -> (Option<usize>, bool) {
     let (mut in_quotes, mut at_field_start, mut line, mut opened, mut broken) = (false, true, 1, 0, false);
-    let mut bytes = text.bytes().peekable();
+    let mut bytes = text.iter().copied().peekable();
     while let Some(b) = bytes.next() {
         if b == b'\n' {
             line += 1;
@@ -101,7 +101,7 @@ fn unclosed_quote(text: &str, delimiter: u8) -> (Option<usize>, bool) {
 /// Decoded delimited text positioned after its header row, read record by record by [`Text::for_each`]:
 /// the rows are never held as a table of strings.
 pub struct Text {
-    text: String,
+    text: Content,
     delimiter: u8,
     /// Byte offset where the first record after the header starts.
     body_start: usize,
@@ -120,16 +120,60 @@ pub struct Span {
 /// Bytes per span when a text is cut for reading side by side.
 const SPAN_BYTES: usize = 4 << 20;
 
+/// The text of a file: the file's own pages, mapped, when it is UTF-8 (no copy, no fresh memory), else
+/// the decoded copy.
+pub enum Content {
+    Owned(String),
+    /// UTF-8 checked when mapped; `start` skips a byte-order mark.
+    Mapped { map: memmap2::Mmap, start: usize },
+}
+
+impl Content {
+    /// The text as bytes (valid UTF-8).
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Content::Owned(s) => s.as_bytes(),
+            Content::Mapped { map, start } => &map[*start..],
+        }
+    }
+}
+
+/// Maps the file when it is UTF-8 (with or without a BOM), else reads and decodes it (see [`decode`]).
+///
+/// A mapped file must not be changed while it is read: bureaus' exports are not written to during a
+/// run, and a file changed anyway shows as a different SHA-256 in the next run's manifest.
+pub fn load(path: &std::path::Path) -> std::io::Result<Result<(Content, &'static str), String>> {
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > 0 {
+        // SAFETY: the map is read-only and only read as bytes; see above for a file changed meanwhile.
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        let start = if map.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        if std::str::from_utf8(&map[start..]).is_ok() {
+            let encoding = if start == 3 { "UTF-8 with BOM" } else { "UTF-8" };
+            return Ok(Ok((Content::Mapped { map, start }, encoding)));
+        }
+        return Ok(decode(map.to_vec()).map(|(s, e)| (Content::Owned(s), e)));
+    }
+    Ok(Ok((Content::Owned(String::new()), "UTF-8")))
+}
+
 /// Decodes and opens delimited text: the first non-empty record is the header; tab-separated if the header
 /// has tabs and no commas. Returns the header cells, the text and the encoding detected.
+#[cfg(test)]
 pub fn open(bytes: Vec<u8>) -> Result<(Vec<String>, Text, &'static str), String> {
     let (text, encoding) = decode(bytes)?;
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
+    open_content(Content::Owned(text)).map(|(h, t)| (h, t, encoding))
+}
+
+/// [`open`] for text already decoded.
+pub fn open_content(text: Content) -> Result<(Vec<String>, Text), String> {
+    let raw = text.as_bytes();
+    let first_line = raw.split(|&b| b == b'\n').find(|l| !std::str::from_utf8(l).is_ok_and(|l| l.trim().is_empty())).unwrap_or(b"");
+    let delimiter = if first_line.contains(&b'\t') && !first_line.contains(&b',') { b'\t' } else { b',' };
     // The full quote scan only where the file has a quote at all.
     let mut cuttable = true;
-    if memchr::memchr(b'"', text.as_bytes()).is_some() {
-        let (unclosed, broken) = unclosed_quote(&text, delimiter);
+    if memchr::memchr(b'"', raw).is_some() {
+        let (unclosed, broken) = unclosed_quote(raw, delimiter);
         if let Some(line) = unclosed {
             return Err(format!(
                 "line {line} opens a quoted cell (\") that is never closed: the file may be truncated, or a quote in a name needs doubling (\"\")"
@@ -137,7 +181,7 @@ pub fn open(bytes: Vec<u8>) -> Result<(Vec<String>, Text, &'static str), String>
         }
         cuttable = !broken;
     }
-    let mut reader = reader(text.as_bytes(), delimiter);
+    let mut reader = reader(raw, delimiter);
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -149,7 +193,8 @@ pub fn open(bytes: Vec<u8>) -> Result<(Vec<String>, Text, &'static str), String>
     }
     let headers = record.iter().map(str::to_string).collect();
     let body_start = reader.position().byte() as usize;
-    Ok((headers, Text { text, delimiter, body_start, cuttable }, encoding))
+    drop(reader);
+    Ok((headers, Text { text, delimiter, body_start, cuttable }))
 }
 
 fn reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
@@ -161,6 +206,14 @@ fn newlines(bytes: &[u8]) -> usize {
 }
 
 impl Text {
+    /// The file's bytes as they are on disk, when the text is the file mapped.
+    pub fn file_bytes(&self) -> Option<&[u8]> {
+        match &self.text {
+            Content::Mapped { map, .. } => Some(&map[..]),
+            Content::Owned(_) => None,
+        }
+    }
+
     /// The body cut into spans of whole records at line breaks (one span when a quoted cell holds a line
     /// break), each with the line it starts on.
     pub fn spans(&self) -> Vec<Span> {
@@ -252,6 +305,37 @@ mod tests {
         assert_eq!(rows[0].line, 2);
         assert_eq!(rows[0].cells[1], "x\ny");
         assert_eq!(rows[1].line, 5);
+    }
+
+    /// UTF-8 files (with or without a BOM) are mapped as they are; GBK is decoded into a copy; an empty
+    /// file is empty text. The bytes for hashing are the file's own, BOM included.
+    #[test]
+    fn files_are_mapped_when_utf8_and_decoded_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "企业名称,县区\n汉滨精工,汉滨区\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let cases: [(&str, Vec<u8>, &str, bool); 4] = [
+            ("plain.csv", text.as_bytes().to_vec(), "UTF-8", true),
+            ("bom.csv", [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(), "UTF-8 with BOM", true),
+            ("gbk.csv", gbk.to_vec(), "GBK/GB18030", false),
+            ("empty.csv", Vec::new(), "UTF-8", false),
+        ];
+        for (name, bytes, encoding, mapped) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let (content, enc) = load(&path).unwrap().unwrap();
+            assert_eq!(enc, encoding, "{name}");
+            assert_eq!(matches!(content, Content::Mapped { .. }), mapped, "{name}");
+            let expected = if bytes.is_empty() { "" } else { text };
+            assert_eq!(content.as_bytes(), expected.as_bytes(), "{name}: the text without its BOM");
+            match open_content(content) {
+                Ok((headers, t)) => {
+                    assert_eq!(headers, ["企业名称", "县区"], "{name}");
+                    assert_eq!(t.file_bytes().map(<[u8]>::to_vec), mapped.then(|| bytes.clone()), "{name}: hashed bytes");
+                }
+                Err(e) => assert!(bytes.is_empty() && e.contains("empty"), "{name}: {e}"),
+            }
+        }
     }
 
     #[test]

@@ -53,10 +53,11 @@ fn header_hint(headers: &[String]) -> String {
     String::new()
 }
 
-/// SHA-256 of a file, hex.
+/// SHA-256 of a file, hex, read in blocks (a file is never held whole for its hash).
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
-    Ok(hex(&Sha256::digest(&bytes)))
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -168,16 +169,22 @@ fn read_one(
         LinksFor::Fill(_) => &empty,
         LinksFor::Read(l) => *l,
     };
-    let pieces = src
-        .spans()
-        .par_iter()
-        .map(|span| {
-            let mut part = rows::Part::default();
-            span.for_each_with(&numbers_only, |line, cells, typed| part.add_row(kind, &piece, line, cells, typed, reading))?;
-            bar.inc(part.read as u64);
-            Ok(part)
-        })
-        .collect::<Result<Vec<_>, ingest::IngestError>>()?;
+    // The file's hash is taken while its spans are typed.
+    let (pieces, sha256) = rayon::join(
+        || {
+            src.spans()
+                .par_iter()
+                .map(|span| {
+                    let mut part = rows::Part::default();
+                    span.for_each_with(&numbers_only, |line, cells, typed| part.add_row(kind, &piece, line, cells, typed, reading))?;
+                    bar.inc(part.read as u64);
+                    Ok(part)
+                })
+                .collect::<Result<Vec<_>, ingest::IngestError>>()
+        },
+        || src.digest().unwrap_or_default(),
+    );
+    let pieces = pieces?;
     let fill = match links {
         LinksFor::Fill(l) => Some(l),
         LinksFor::Read(_) => None,
@@ -188,10 +195,6 @@ fn read_one(
     }
     let used = part.data.enterprises.len() + part.data.land.len() + part.data.output.len() + part.data.tax.len() + part.data.events.len();
     let excepted = part.exceptions.iter().filter(|e| e.excludes_row()).map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len();
-    let sha256 = match &src.sha256 {
-        Some(s) => s.clone(),
-        None => sha256_file(&src.path).unwrap_or_default(),
-    };
     let account = FileAccount { file: src.file.clone(), kind: kind.stem().to_string(), encoding: src.encoding.clone(), sha256, read: part.read, used, excepted, in_period: None };
     Ok((kind, part, account, changes))
 }
