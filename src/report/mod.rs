@@ -96,12 +96,23 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     let detailed = limit == 0 || run.data.enterprises.len() <= limit;
     let bar = crate::progress::steps();
     bar.set_message(format!("writing tables to {}", out.display()));
-    // The enterprises table is rendered once, in parallel; the per-track lists are runs of its rows.
+    // The enterprises table is rendered once, in parallel, and streamed to enterprises.csv and to one
+    // published list per track (规上, 规下, …), as bureaus publish them: rows are ordered by track, so
+    // each list is one run of the table's rows.
     let order = enterprises::row_order(run);
-    let (ent_csv, (county, (park, industry))) = rayon::join(
+    let ent_cols = enterprises::columns(run);
+    let head = table::csv_head(&ent_cols.columns);
+    let mut ent_files = vec![(out.join("enterprises.csv"), 0..order.len())];
+    for (t, track) in run.method.method.tracks.iter().enumerate() {
+        let first = order.iter().position(|&i| run.scored[i].track == Some(t)).unwrap_or(order.len());
+        let end = first + order[first..].iter().take_while(|&&i| run.scored[i].track == Some(t)).count();
+        ent_files.push((out.join(format!("list_{}.csv", safe_file_name(&track.name))), first..end));
+    }
+    let (ent_hashes, (county, (park, industry))) = rayon::join(
         || {
             let cx = enterprises::RowContext::new(run);
-            table::csv_rows(order.len(), |k| cx.row(order[k]))
+            let targets: Vec<(&Path, std::ops::Range<usize>)> = ent_files.iter().map(|(p, r)| (p.as_path(), r.clone())).collect();
+            table::stream_csv_groups(order.len(), |k, emit| emit(&cx.row(order[k])), &head, &targets)
         },
         || {
             rayon::join(
@@ -115,17 +126,15 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
             )
         },
     );
-    let ent_cols = enterprises::columns(run);
+    let ent_hashes = ent_hashes.map_err(io)?;
     let bench = benchmarks_table(run);
     let exc = exceptions_table(&run.data.exceptions);
 
     let pol = policies::table(run).map_err(Error::BadInput)?;
     // (file, SHA-256 of what was written) for the manifest.
     let mut files: Vec<(PathBuf, String)> = Vec::new();
-    let head = table::csv_head(&ent_cols.columns);
-    let (body, starts) = &ent_csv;
-    let p = out.join("enterprises.csv");
-    files.push((p.clone(), table::write_atomic_parts(&p, &[&head, body]).map_err(io)?));
+    let mut ent_files = ent_files.into_iter().map(|(p, _)| p).zip(ent_hashes);
+    files.extend(ent_files.next());
     for (name, t) in [
         ("by_county.csv", &county),
         ("by_park.csv", &park),
@@ -140,18 +149,12 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     if detailed {
         // Several rows per enterprise, rendered straight to CSV in parallel chunks, in table order.
         let ex = explain::Explainer::new(run);
-        let (body, _) = table::csv_groups(order.len(), |k, emit| ex.rows(order[k]).iter().for_each(|r| emit(r)));
         let p = out.join("explain.csv");
-        files.push((p.clone(), table::write_atomic_parts(&p, &[&table::csv_head(&explain::columns().columns), &body]).map_err(io)?));
+        let head = table::csv_head(&explain::columns().columns);
+        let hash = table::stream_csv_groups(order.len(), |k, emit| ex.rows(order[k]).iter().for_each(|r| emit(r)), &head, &[(&p, 0..order.len())]);
+        files.push((p.clone(), hash.map_err(io)?.remove(0)));
     }
-    // One published list per track (规上, 规下, …), as bureaus publish them: rows are ordered by track,
-    // so each list is one run of the enterprises table's rows.
-    for (t, track) in run.method.method.tracks.iter().enumerate() {
-        let first = order.iter().position(|&i| run.scored[i].track == Some(t)).unwrap_or(order.len());
-        let end = first + order[first..].iter().take_while(|&&i| run.scored[i].track == Some(t)).count();
-        let p = out.join(format!("list_{}.csv", safe_file_name(&track.name)));
-        files.push((p.clone(), table::write_atomic_parts(&p, &[&head, &body[starts[first]..starts[end]]]).map_err(io)?));
-    }
+    files.extend(ent_files);
     for (name, t) in extra {
         let p = out.join(name);
         files.push((p.clone(), table::write_atomic_parts(&p, &[&table::to_csv(t)]).map_err(io)?));

@@ -4,7 +4,7 @@
 //! Files are written to a temporary name and renamed, so an interrupted run never leaves half a file.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -96,20 +96,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// [`write_atomic`] of several pieces one after the other; returns the SHA-256 (hex) of what was written,
 /// so the manifest need not read the file again.
 pub fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<String> {
-    use sha2::{Digest, Sha256};
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
-    let mut hash = Sha256::new();
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        for p in parts {
-            f.write_all(p)?;
-            hash.update(p);
-        }
-        f.sync_all()?;
+    let mut f = AtomicFile::create(path)?;
+    for p in parts {
+        f.write(p)?;
     }
-    std::fs::rename(&tmp, path)?;
-    Ok(crate::validate::hex(&hash.finalize()))
+    f.finish()
+}
+
+/// A file written under a temporary name in its folder, synced and renamed into place by
+/// [`AtomicFile::finish`], which gives the SHA-256 (hex) of what was written.
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: std::fs::File,
+    hash: sha2::Sha256,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> std::io::Result<AtomicFile> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let tmp = dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+        let file = std::fs::File::create(&tmp)?;
+        Ok(AtomicFile { path: path.to_path_buf(), tmp, file, hash: sha2::Digest::new() })
+    }
+    pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        sha2::Digest::update(&mut self.hash, bytes);
+        self.file.write_all(bytes)
+    }
+    pub fn finish(self) -> std::io::Result<String> {
+        self.file.sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)?;
+        Ok(crate::validate::hex(&sha2::Digest::finalize(self.hash)))
+    }
 }
 
 /// The UTF-8 BOM (so Excel shows the Chinese text) and the header row of machine names.
@@ -125,40 +143,78 @@ pub fn csv_rows<R: std::borrow::Borrow<[Cell]>>(n: usize, row: impl Fn(usize) ->
     csv_groups(n, |k, emit| emit(row(k).borrow()))
 }
 
+/// Items rendered per parallel task.
+const CHUNK: usize = 8192;
+/// Chunks rendered side by side before they are written (about 130,000 rows held at a time).
+const BATCH: usize = 16;
+
+/// Rendered chunk `c` of items `0..n`: its bytes and the offset where each item's rows start, then the end.
+fn csv_chunk(c: usize, n: usize, group: &(impl Fn(usize, &mut dyn FnMut(&[Cell])) + Sync)) -> (Vec<u8>, Vec<usize>) {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut starts = Vec::with_capacity(CHUNK + 1);
+    let mut cells: Vec<String> = Vec::new();
+    for k in c * CHUNK..((c + 1) * CHUNK).min(n) {
+        w.flush().expect("in-memory write");
+        starts.push(w.get_ref().len());
+        group(k, &mut |r: &[Cell]| {
+            cells.resize(r.len(), String::new());
+            for (s, cell) in cells.iter_mut().zip(r) {
+                s.clear();
+                cell.render_into(s);
+            }
+            w.write_record(&cells[..r.len()]).expect("in-memory write");
+        });
+    }
+    let bytes = w.into_inner().expect("in-memory write");
+    starts.push(bytes.len());
+    (bytes, starts)
+}
+
 /// [`csv_rows`] where item `k` gives any number of rows (`group(k, emit)` calls `emit` for each): the
 /// offsets are where each item's rows start. Only a chunk's rows are ever held as cells.
 pub fn csv_groups(n: usize, group: impl Fn(usize, &mut dyn FnMut(&[Cell])) + Sync) -> (Vec<u8>, Vec<usize>) {
     use rayon::prelude::*;
-    const CHUNK: usize = 8192;
-    let chunks: Vec<(Vec<u8>, Vec<usize>)> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-            let mut starts = Vec::with_capacity(CHUNK);
-            let mut cells: Vec<String> = Vec::new();
-            for k in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                w.flush().expect("in-memory write");
-                starts.push(w.get_ref().len());
-                group(k, &mut |r: &[Cell]| {
-                    cells.resize(r.len(), String::new());
-                    for (s, cell) in cells.iter_mut().zip(r) {
-                        s.clear();
-                        cell.render_into(s);
-                    }
-                    w.write_record(&cells[..r.len()]).expect("in-memory write");
-                });
-            }
-            (w.into_inner().expect("in-memory write"), starts)
-        })
-        .collect();
+    let chunks: Vec<(Vec<u8>, Vec<usize>)> = (0..n.div_ceil(CHUNK)).into_par_iter().map(|c| csv_chunk(c, n, &group)).collect();
     let mut bytes = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
     let mut starts = Vec::with_capacity(n + 1);
     for (b, st) in chunks {
-        starts.extend(st.iter().map(|s| s + bytes.len()));
+        starts.extend(st[..st.len() - 1].iter().map(|s| s + bytes.len()));
         bytes.extend_from_slice(&b);
     }
     starts.push(bytes.len());
     (bytes, starts)
+}
+
+/// Items `0..n` of `group` (as in [`csv_groups`]) streamed to files: each file gets `head`, then the rows
+/// of the items in its range, in order. Rendered in parallel a batch of chunks at a time and written as
+/// each batch is done, so a table of millions of rows is never held whole. Returns each file's SHA-256.
+pub fn stream_csv_groups(
+    n: usize,
+    group: impl Fn(usize, &mut dyn FnMut(&[Cell])) + Sync,
+    head: &[u8],
+    files: &[(&Path, std::ops::Range<usize>)],
+) -> std::io::Result<Vec<String>> {
+    use rayon::prelude::*;
+    let mut out = files.iter().map(|(p, _)| AtomicFile::create(p)).collect::<std::io::Result<Vec<_>>>()?;
+    for f in out.iter_mut() {
+        f.write(head)?;
+    }
+    let chunks = n.div_ceil(CHUNK);
+    for batch in (0..chunks).step_by(BATCH) {
+        let rendered: Vec<(Vec<u8>, Vec<usize>)> =
+            (batch..(batch + BATCH).min(chunks)).into_par_iter().map(|c| csv_chunk(c, n, &group)).collect();
+        for (c, (bytes, starts)) in (batch..).zip(&rendered) {
+            let first = c * CHUNK;
+            let end = first + starts.len() - 1;
+            for (f, (_, range)) in out.iter_mut().zip(files) {
+                let (lo, hi) = (range.start.max(first), range.end.min(end));
+                if lo < hi {
+                    f.write(&bytes[starts[lo - first]..starts[hi - first]])?;
+                }
+            }
+        }
+    }
+    out.into_iter().map(AtomicFile::finish).collect()
 }
 
 /// CSV in UTF-8 with a BOM (so Excel shows the Chinese text), header row of machine names.
@@ -176,6 +232,9 @@ pub fn write_csv(path: &Path, t: &Table) -> std::io::Result<()> {
 pub fn write_xlsx(path: &Path, sheets: &[(&str, &Table)]) -> Result<(), String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
+    // A fixed creation time (Excel would stamp the current one), so the same run gives the same bytes.
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| e.to_string())?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let bold = Format::new().set_bold();
     for (name, t) in sheets {
         let ws = wb.add_worksheet();
@@ -212,6 +271,44 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, &Table)]) -> Result<(), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workbook written twice, a second apart, has the same bytes (no creation time stamped).
+    #[test]
+    fn workbooks_do_not_depend_on_the_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut t = Table::new(&[("name", "企业名称")]);
+        t.rows.push(vec![Cell::text("汉滨精工")]);
+        let (a, b) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
+        write_xlsx(&a, &[("表", &t)]).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        write_xlsx(&b, &[("表", &t)]).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    }
+
+    /// Streamed files hold the header and exactly their range's rows, across chunk and batch boundaries
+    /// (a range of 0 items gives the header alone), and the same bytes as rendering the table whole.
+    #[test]
+    fn streamed_runs_match_the_whole_table() {
+        let dir = tempfile::tempdir().unwrap();
+        // Item k gives k % 3 rows (some none), so item and row offsets differ.
+        let n = CHUNK * BATCH + CHUNK + 5;
+        let group = |k: usize, emit: &mut dyn FnMut(&[Cell])| (0..k % 3).for_each(|j| emit(&[Cell::Int(k as i64), Cell::Int(j as i64)]));
+        let (whole, starts) = csv_groups(n, group);
+        let ranges = [0..n, 5..CHUNK + 1, CHUNK * BATCH - 1..n, 7..7];
+        let paths: Vec<PathBuf> = (0..ranges.len()).map(|i| dir.path().join(format!("{i}.csv"))).collect();
+        let files: Vec<(&Path, std::ops::Range<usize>)> = paths.iter().map(|p| p.as_path()).zip(ranges.iter().cloned()).collect();
+        let hashes = stream_csv_groups(n, group, b"h\n", &files).unwrap();
+        for ((p, r), hash) in files.iter().zip(&hashes) {
+            let expected = [b"h\n".as_slice(), &whole[starts[r.start]..starts[r.end]]].concat();
+            let got = std::fs::read(p).unwrap();
+            assert!(got == expected, "{}: {} bytes, expected {}", p.display(), got.len(), expected.len());
+            assert_eq!(*hash, crate::validate::hex(&<sha2::Sha256 as sha2::Digest>::digest(&expected)));
+        }
+        // 0..n holds every item's rows: n items of k % 3 rows each.
+        let rows = std::str::from_utf8(&whole).unwrap().lines().count();
+        assert_eq!(rows, (0..n).map(|k| k % 3).sum::<usize>());
+        assert_eq!(std::fs::read(&paths[3]).unwrap(), b"h\n");
+    }
 
     #[test]
     fn formulas_in_text_are_neutralized_numbers_are_not() {
