@@ -10,6 +10,10 @@ use mujun::period::{Basis, Period};
 use mujun::{indicators, method, pipeline, rank, report, score, validate};
 use std::path::Path;
 
+/// The binary's allocator (src/main.rs), so stage timings match what `mujun` does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn stages(c: &mut Criterion) {
     let firms: usize = std::env::var("MUJUN_BENCH_FIRMS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let tmp = tempfile::tempdir().expect("temporary folder");

@@ -6,7 +6,7 @@
 use crate::classify;
 use crate::dataset::Dataset;
 use crate::method::{ClassMethod, Group, Loaded, Ties};
-use crate::score::{Scored, Status};
+use crate::score::{Fig, Scored, Status};
 use std::cmp::Ordering;
 use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
@@ -18,8 +18,8 @@ fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> O
     tb.total_cmp(&ta)
         .then_with(|| {
             for &k in tie {
-                let va = s[a].values.get(k).copied().flatten().unwrap_or(f64::NEG_INFINITY);
-                let vb = s[b].values.get(k).copied().flatten().unwrap_or(f64::NEG_INFINITY);
+                let va = s[a].figures.get(Fig::Value, k).unwrap_or(f64::NEG_INFINITY);
+                let vb = s[b].figures.get(Fig::Value, k).unwrap_or(f64::NEG_INFINITY);
                 match vb.total_cmp(&va) {
                     Ordering::Equal => continue,
                     o => return o,

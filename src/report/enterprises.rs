@@ -3,7 +3,7 @@
 
 use super::table::{Cell, Table};
 use crate::pipeline::Run;
-use crate::score::Status;
+use crate::score::{Fig, Status};
 
 /// Indicator keys over all tracks in first-appearance order, with their Chinese names.
 pub fn indicator_columns(run: &Run) -> Vec<(String, String)> {
@@ -145,17 +145,17 @@ impl<'a> RowContext<'a> {
         let n_inds = self.positions.first().map_or(0, Vec::len);
         let pos = |c: usize| s.track.and_then(|t| self.positions[t][c]);
         for c in 0..n_inds {
-            row.push(Cell::opt(pos(c).and_then(|p| s.values[p]), d));
+            row.push(Cell::opt(pos(c).and_then(|p| s.figures.get(Fig::Value, p)), d));
         }
         for c in 0..n_inds {
-            row.push(Cell::opt(pos(c).and_then(|p| s.points[p]), d));
+            row.push(Cell::opt(pos(c).and_then(|p| s.figures.get(Fig::Points, p)), d));
         }
         let n_blocks = self.blocks.first().map_or(0, Vec::len);
         for b in 0..n_blocks {
             // Block subtotal: the block's points summed in the listed order.
             let mut sum: Option<f64> = None;
             for &k in s.track.map(|t| self.blocks[t][b].as_slice()).unwrap_or_default() {
-                if let Some(p) = s.points[k] {
+                if let Some(p) = s.figures.get(Fig::Points, k) {
                     sum = Some(sum.unwrap_or(0.0) + p);
                 }
             }

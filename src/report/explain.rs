@@ -6,7 +6,7 @@
 use super::table::{Cell, Table};
 use crate::method::{Benchmark, ClassMethod, LandBasis, PointsMethod};
 use crate::pipeline::Run;
-use crate::score::{benchmark_group, Status};
+use crate::score::{benchmark_group, Fig, Status};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::Path;
@@ -104,7 +104,7 @@ impl<'a> Explainer<'a> {
             let source = how.get(&(track.name.as_str(), ind.key.as_str(), group)).map(|h| {
                 if group.is_empty() { h.to_string() } else { format!("{h} ({group})") }
             });
-            let ratio = match (track.points.method, s.values[k], s.benchmarks[k]) {
+            let ratio = match (track.points.method, s.figures.get(Fig::Value, k), s.figures.get(Fig::Benchmark, k)) {
                 (PointsMethod::Ratio, Some(v), Some(b)) => Some(v / b),
                 _ => None,
             };
@@ -116,15 +116,15 @@ impl<'a> Explainer<'a> {
                 "indicator",
                 format!("{} {} = ({}) ÷ ({}) [{}]", ind.key, ind.zh, ind.num, ind.den, ind.unit),
                 [
-                    full(s.nums[k]),
-                    full(s.dens[k]),
-                    full(s.values[k]),
-                    full(s.benchmarks[k]),
+                    full(s.figures.get(Fig::Num, k)),
+                    full(s.figures.get(Fig::Den, k)),
+                    full(s.figures.get(Fig::Value, k)),
+                    full(s.figures.get(Fig::Benchmark, k)),
                     source.map_or(Cell::Empty, Cell::Text),
                     full(ratio),
                     Cell::Dec(format!("{}", ind.weight)),
-                    full(s.raw_points[k]),
-                    full(s.points[k]),
+                    full(s.figures.get(Fig::RawPoints, k)),
+                    full(s.figures.get(Fig::Points, k)),
                 ],
                 note.join("; "),
             ));

@@ -70,7 +70,7 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
                         continue;
                     }
                     // The numerator and denominator as the values stage evaluated them.
-                    if let (Some(a), Some(b)) = (s.nums[k], s.dens[k]) {
+                    if let (Some(a), Some(b)) = (s.figures.get(super::Fig::Num, k), s.figures.get(super::Fig::Den, k)) {
                         if b != 0.0 {
                             groups.entry(group_key(&data.enterprises[i], d.group, digits)).or_default().push((a, b));
                         }

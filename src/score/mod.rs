@@ -4,8 +4,10 @@
 
 mod adjust;
 mod benchmark;
+mod figures;
 
 pub use benchmark::{group_key as benchmark_group, BenchmarkSource};
+pub use figures::{Fig, Figures};
 
 use crate::dataset::Dataset;
 use crate::decimal;
@@ -68,14 +70,9 @@ pub struct Scored {
     pub reasons: Vec<String>,
     /// Whether indicator values and points were computed.
     pub scored: bool,
-    pub values: Vec<Option<f64>>,
-    /// Numerator and denominator of each indicator, as evaluated (for the explanation).
-    pub nums: Vec<Option<f64>>,
-    pub dens: Vec<Option<f64>>,
-    /// Points before cap and floor.
-    pub raw_points: Vec<Option<f64>>,
-    pub points: Vec<Option<f64>>,
-    pub benchmarks: Vec<Option<f64>>,
+    /// Value, numerator and denominator (as evaluated, for the explanation), benchmark, and points before
+    /// and after cap and floor, of each indicator.
+    pub figures: Figures,
     /// Bonus and penalty items: (what, points).
     pub items: Vec<(String, f64)>,
     pub bonus: f64,
@@ -158,7 +155,7 @@ pub fn score(
         s.reasons.extend(notes);
         s.items = items;
         let mut total = 0.0;
-        for p in &s.points {
+        for p in s.figures.all(Fig::Points) {
             total += p.unwrap_or(0.0);
         }
         total += bonus;
@@ -178,12 +175,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
         status: Status::NoTrack,
         reasons: Vec::new(),
         scored: false,
-        values: Vec::new(),
-        nums: Vec::new(),
-        dens: Vec::new(),
-        raw_points: Vec::new(),
-        points: Vec::new(),
-        benchmarks: Vec::new(),
+        figures: Figures::default(),
         items: Vec::new(),
         bonus: 0.0,
         penalty: 0.0,
@@ -202,12 +194,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     let track = &m.tracks[t];
     let n = track.indicators.len();
     s.track = Some(t);
-    s.values = vec![None; n];
-    s.nums = vec![None; n];
-    s.dens = vec![None; n];
-    s.raw_points = vec![None; n];
-    s.points = vec![None; n];
-    s.benchmarks = vec![None; n];
+    s.figures = Figures::new(n);
     let f = env.f;
     if let Some(l) = f.merged_into {
         s.status = Status::Merged;
@@ -278,15 +265,15 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Vec
         let mut kept = Vec::with_capacity(row.len());
         for (k, (n, d, raw)) in row.into_iter().enumerate() {
             let ind = &track.indicators[k];
-            out[i].nums[k] = n;
-            out[i].dens[k] = d;
+            out[i].figures.set(Fig::Num, k, n);
+            out[i].figures.set(Fig::Den, k, d);
             let rule = match raw {
                 Raw::Value(_) => None,
                 Raw::Missing => Some(ind.on_missing),
                 Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
             };
             if let Raw::Value(v) = raw {
-                out[i].values[k] = Some(v);
+                out[i].figures.set(Fig::Value, k, Some(v));
             }
             if rule == Some(MissingRule::Undetermined) && out[i].status == Status::Graded {
                 let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
@@ -337,7 +324,7 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
             if !out[i].scored {
                 continue;
             }
-            out[i].benchmarks[k] = bench[m][k];
+            out[i].figures.set(Fig::Benchmark, k, bench[m][k]);
             let pts = match (&raws[m][k], ind.method.unwrap_or(pr.method)) {
                 (Raw::Value(v), PointsMethod::Ratio) => bench[m][k].map(|b| v / b * w),
                 // Lower is better: full weight at 0, the weight at the benchmark, 0 at or past twice it.
@@ -356,8 +343,8 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
                 }),
                 _ => None,
             };
-            let name = if ind.zh.is_empty() { ind.key.clone() } else { ind.zh.clone() };
-            out[i].raw_points[k] = pts;
+            let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+            out[i].figures.set(Fig::RawPoints, k, pts);
             let pts = pts.map(|p| {
                 let mut q = p;
                 if let Some(c) = ind.cap_times_weight.or(pr.cap_times_weight) {
@@ -381,10 +368,10 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
                 out[i].class = track.undetermined_class.clone();
                 out[i].reasons.push(format!("T: no benchmark for {name} in this firm's group"));
             }
-            out[i].points[k] = pts;
+            out[i].figures.set(Fig::Points, k, pts);
         }
         // Missing or zero-denominator values, now that every computable point is known.
-        let have: Vec<f64> = members.iter().filter(|&&i| out[i].scored).filter_map(|&i| out[i].points[k]).collect();
+        let have: Vec<f64> = members.iter().filter(|&&i| out[i].scored).filter_map(|&i| out[i].figures.get(Fig::Points, k)).collect();
         let mean = if have.is_empty() { 0.0 } else { have.iter().sum::<f64>() / have.len() as f64 };
         for (m, &i) in members.iter().enumerate() {
             let raw = &raws[m][k];
@@ -398,7 +385,7 @@ fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Opti
                 MissingRule::TrackMeanPoints => mean,
                 MissingRule::FixedPoints => ind.missing_points,
             };
-            out[i].points[k] = Some(p);
+            out[i].figures.set(Fig::Points, k, Some(p));
             out[i].reasons.push(missing_note(ind, raw, rule));
         }
     }
