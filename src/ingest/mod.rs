@@ -175,6 +175,15 @@ enum At {
 }
 
 impl Span<'_> {
+    /// An upper bound of the rows in the span (to reserve memory for them once).
+    pub fn rows_bound(&self) -> usize {
+        match &self.at {
+            At::Text(s) => s.rows_bound(),
+            At::Parquet((_, len)) => *len,
+            At::Table(a, b) => b - a,
+        }
+    }
+
     /// Calls `f(line, cells, typed)` for every row of the span (see [`Source::for_each_with`]).
     pub fn for_each_with(&self, numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), IngestError> {
         let unreadable = |reason| IngestError::Unreadable { file: self.src.file.clone(), reason };

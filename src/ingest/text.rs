@@ -115,6 +115,15 @@ pub struct Span {
     start: usize,
     end: usize,
     line: usize,
+    /// Line breaks in the span.
+    breaks: usize,
+}
+
+impl Span {
+    /// At most this many records: one per line.
+    pub fn rows_bound(&self) -> usize {
+        self.breaks + 1
+    }
 }
 
 /// Bytes per span when a text is cut for reading side by side.
@@ -233,8 +242,9 @@ impl Text {
         let mut line = newlines(&raw[..self.body_start]) + 1;
         let mut spans = Vec::with_capacity(cuts.len() - 1);
         for w in cuts.windows(2) {
-            spans.push(Span { start: w[0], end: w[1], line });
-            line += newlines(&raw[w[0]..w[1]]);
+            let breaks = newlines(&raw[w[0]..w[1]]);
+            spans.push(Span { start: w[0], end: w[1], line, breaks });
+            line += breaks;
         }
         spans
     }

@@ -9,18 +9,30 @@ use crate::ingest::Kind;
 use crate::period::Quarter;
 use rustc_hash::FxHashMap;
 
-/// The pieces of one file, typed side by side, merged in order; for the enterprises file, `links` is
-/// filled (every other file links to it).
-/// `enterprises` are those of the enterprises file (for the ids in exceptions of other files); `links`
-/// is given with the enterprises file only.
-pub(super) fn merge(kind: Kind, pieces: Vec<Part>, file: &str, width: usize, links: Option<&mut Links>, enterprises: &[Enterprise]) -> Part {
-    let mut all = Part::default();
-    let total = |f: fn(&Part) -> usize| pieces.iter().map(f).sum::<usize>();
-    all.data.enterprises.reserve_exact(total(|p| p.data.enterprises.len()));
-    all.data.land.reserve_exact(total(|p| p.data.land.len()));
-    all.data.output.reserve_exact(total(|p| p.data.output.len()));
-    all.data.tax.reserve_exact(total(|p| p.data.tax.len()));
-    for p in pieces {
+/// The pieces of one file, typed side by side, gathered in file order as they come ([`Merger::push`]);
+/// [`Merger::finish`] makes the checks across rows.
+pub(super) struct Merger {
+    all: Part,
+}
+
+impl Merger {
+    /// `rows` is an upper bound of the file's rows: the kind's rows are reserved once (capacity never
+    /// used costs address space, not memory), so gathering never copies them again.
+    pub fn new(kind: Kind, rows: usize) -> Merger {
+        let mut all = Part::default();
+        match kind {
+            Kind::Enterprises => all.data.enterprises.reserve_exact(rows),
+            Kind::Land => all.data.land.reserve_exact(rows),
+            Kind::Output => all.data.output.reserve_exact(rows),
+            Kind::Tax => all.data.tax.reserve_exact(rows),
+            Kind::Events => all.data.events.reserve_exact(rows),
+        }
+        Merger { all }
+    }
+
+    /// Appends the next piece in file order (its memory is freed for the next pieces).
+    pub fn push(&mut self, p: Part) {
+        let all = &mut self.all;
         let at = all.exceptions.len();
         all.after_id_check.extend(p.after_id_check.iter().map(|i| i + at));
         all.exceptions.extend(p.exceptions);
@@ -33,6 +45,16 @@ pub(super) fn merge(kind: Kind, pieces: Vec<Part>, file: &str, width: usize, lin
         all.data.tax.extend(d.tax);
         all.data.events.extend(d.events);
     }
+
+    /// The file's rows with the checks across rows made; for the enterprises file, `links` is filled
+    /// (every other file links to it). `enterprises` are those of the enterprises file (for the ids in
+    /// exceptions of other files); `links` is given with the enterprises file only.
+    pub fn finish(self, kind: Kind, file: &str, width: usize, links: Option<&mut Links>, enterprises: &[Enterprise]) -> Part {
+        checked(self.all, kind, file, width, links, enterprises)
+    }
+}
+
+fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&mut Links>, enterprises: &[Enterprise]) -> Part {
     // Rows are in file order: by line, rows added by a correction (line 0) last.
     let order = |line: usize| (line == 0, line);
     let note = |line: usize, reason: String| {

@@ -132,6 +132,9 @@ fn append<T>(into: &mut Vec<T>, mut v: Vec<T>) {
     }
 }
 
+/// Spans typed side by side before they are gathered (at least twice the threads).
+const WINDOW: usize = 8;
+
 type FileResult = (Kind, rows::Part, FileAccount, Vec<corrections::Change>);
 
 /// The links a file is typed against: filled by the enterprises file, read by the others.
@@ -169,27 +172,34 @@ fn read_one(
         LinksFor::Fill(_) => &empty,
         LinksFor::Read(l) => *l,
     };
-    // The file's hash is taken while its spans are typed.
-    let (pieces, sha256) = rayon::join(
-        || {
-            src.spans()
-                .par_iter()
-                .map(|span| {
-                    let mut part = rows::Part::default();
-                    span.for_each_with(&numbers_only, |line, cells, typed| part.add_row(kind, &piece, line, cells, typed, reading))?;
-                    bar.inc(part.read as u64);
-                    Ok(part)
-                })
-                .collect::<Result<Vec<_>, ingest::IngestError>>()
-        },
-        || src.digest().unwrap_or_default(),
-    );
-    let pieces = pieces?;
     let fill = match links {
         LinksFor::Fill(l) => Some(l),
         LinksFor::Read(_) => None,
     };
-    let mut part = merge::merge(kind, pieces, &src.file, src.headers.len(), fill, enterprises);
+    // Spans are typed side by side a window at a time and gathered in file order as each window is done,
+    // so the typed pieces of only one window are held besides the file's rows (and their memory is
+    // reused by the next window). The file's hash is taken meanwhile.
+    let spans = src.spans();
+    let (merger, sha256) = rayon::join(
+        || -> Result<merge::Merger, ingest::IngestError> {
+            let mut merger = merge::Merger::new(kind, spans.iter().map(ingest::Span::rows_bound).sum());
+            for window in spans.chunks(WINDOW.max(2 * rayon::current_num_threads())) {
+                let parts = window
+                    .par_iter()
+                    .map(|span| {
+                        let mut part = rows::Part::default();
+                        span.for_each_with(&numbers_only, |line, cells, typed| part.add_row(kind, &piece, line, cells, typed, reading))?;
+                        bar.inc(part.read as u64);
+                        Ok(part)
+                    })
+                    .collect::<Result<Vec<_>, ingest::IngestError>>()?;
+                parts.into_iter().for_each(|p| merger.push(p));
+            }
+            Ok(merger)
+        },
+        || src.digest().unwrap_or_default(),
+    );
+    let mut part = merger?.finish(kind, &src.file, src.headers.len(), fill, enterprises);
     if kind == Kind::Enterprises {
         part.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
     }
