@@ -47,23 +47,44 @@ fn slot(name: &str) -> usize {
     FIELDS.iter().position(|f| *f == name).expect("an aggregate field")
 }
 
-/// Every enterprise's figures in [`FIELDS`] order, looked up once.
-fn figures(run: &Run) -> Vec<[Option<f64>; 8]> {
-    let out_field = |f: &crate::indicators::Facts, name: &str| OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sums[k]);
-    run.facts
-        .iter()
-        .map(|f| {
-            let mut v = [None; 8];
-            for (k, name) in FIELDS.iter().enumerate() {
-                v[k] = match *name {
-                    "tax" => f.tax,
-                    "land" => Some(f.land),
-                    _ => out_field(f, name),
-                };
-            }
-            v
-        })
-        .collect()
+/// What every aggregate table reads of each enterprise, looked up once for all of them: its figures in
+/// [`FIELDS`] order (NaN where not reported) and, for firms in a group's evaluated count (graded, vetoed
+/// or undetermined), the position of its class among [`class_labels`].
+pub struct Prepared {
+    labels: Vec<String>,
+    figs: Vec<[f64; 8]>,
+    /// `None`: not evaluated; `Some(None)`: evaluated without a listed class.
+    eval_class: Vec<Option<Option<u16>>>,
+}
+
+impl Prepared {
+    pub fn new(run: &Run) -> Prepared {
+        let labels = class_labels(run);
+        let out_field = |f: &crate::indicators::Facts, name: &str| OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sums[k]);
+        let figs = run
+            .facts
+            .iter()
+            .map(|f| {
+                FIELDS.map(|name| {
+                    match name {
+                        "tax" => f.tax,
+                        "land" => Some(f.land),
+                        _ => out_field(f, name),
+                    }
+                    .unwrap_or(f64::NAN)
+                })
+            })
+            .collect();
+        let eval_class = run
+            .scored
+            .iter()
+            .map(|s| {
+                matches!(s.status, Status::Graded | Status::Vetoed | Status::Undetermined)
+                    .then(|| labels.iter().position(|l| *l == s.class).map(|c| c as u16))
+            })
+            .collect();
+        Prepared { labels, figs, eval_class }
+    }
 }
 
 /// Every class label used by the methodology, in order, undetermined classes last.
@@ -80,13 +101,14 @@ fn class_labels(run: &Run) -> Vec<String> {
 }
 
 /// One aggregate table; `key` gives the group of an enterprise (groups sorted by name, then the city).
-pub fn table<'r>(run: &'r Run, dim: &str, dim_zh: &str, key: impl Fn(&'r Enterprise) -> Cow<'r, str>) -> Table {
-    let labels = class_labels(run);
+pub fn table<'r>(run: &'r Run, prep: &Prepared, dim: &str, dim_zh: &str, key: impl Fn(&'r Enterprise) -> Cow<'r, str>) -> Table {
+    let labels = &prep.labels;
     let mut t = Table::new(&[(dim, dim_zh), ("enterprises", "企业数 enterprises"), ("evaluated", "参评数 evaluated")]);
-    for l in &labels {
+    for l in labels {
         t.push_column(format!("class_{l}"), format!("{l}类 class_{l}"));
     }
-    for (c, l) in [("land_mu", "用地面积(亩)"), ("tax", "税收(万元)"), ("revenue", "营业收入(万元)"), ("value_added", "增加值(万元)"), ("energy_tce", "综合能耗(tce)")] {
+    const TOTALS: [(&str, &str); 5] = [("land_mu", "用地面积(亩)"), ("tax", "税收(万元)"), ("revenue", "营业收入(万元)"), ("value_added", "增加值(万元)"), ("energy_tce", "综合能耗(tce)")];
+    for (c, l) in TOTALS {
         t.push_column(c.into(), format!("{l} {c}"));
     }
     for (k, zh, _, _) in RATIOS {
@@ -97,33 +119,40 @@ pub fn table<'r>(run: &'r Run, dim: &str, dim_zh: &str, key: impl Fn(&'r Enterpr
         groups.entry(key(e)).or_default().push(i);
     }
     let all: Vec<usize> = (0..run.data.enterprises.len()).collect();
-    let figs = figures(run);
-    let class_of: Vec<Option<usize>> = run.scored.iter().map(|s| labels.iter().position(|l| *l == s.class)).collect();
+    let totals = ["land", "tax", "revenue", "value_added", "energy_tce"].map(slot);
+    let ratios: Vec<(usize, usize)> = RATIOS.iter().map(|(_, _, n, d)| (slot(n), slot(d))).collect();
     let rows = groups.iter().map(|(k, m)| (k.as_ref(), m)).chain([("全市 city", &all)]);
     for (name, members) in rows {
-        let eval: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&i| matches!(run.scored[i].status, Status::Graded | Status::Vetoed | Status::Undetermined))
-            .collect();
-        let mut row = vec![Cell::text(name), Cell::Int(members.len() as i64), Cell::Int(eval.len() as i64)];
+        // One pass over the group's evaluated firms, in enterprise order, for every count and sum.
+        let mut evaluated = 0;
         let mut counts = vec![0i64; labels.len()];
-        eval.iter().filter_map(|&i| class_of[i]).for_each(|c| counts[c] += 1);
-        row.extend(counts.into_iter().map(Cell::Int));
-        for c in ["land", "tax", "revenue", "value_added", "energy_tce"] {
-            let mut s = Sum::default();
-            eval.iter().filter_map(|&i| figs[i][slot(c)]).for_each(|v| s.add(v));
-            row.push(Cell::Num(s.value(), if c == "land" { 4 } else { 2 }));
-        }
-        for (_, _, num, den) in RATIOS {
-            let (mut a, mut b) = (Sum::default(), Sum::default());
-            let (n, d) = (slot(num), slot(den));
-            for &i in &eval {
-                if let (Some(x), Some(y)) = (figs[i][n], figs[i][d]) {
-                    a.add(x);
-                    b.add(y);
+        let mut sums = [Sum::default(); 5];
+        let mut pairs = vec![(Sum::default(), Sum::default()); ratios.len()];
+        for &i in members {
+            let Some(class) = prep.eval_class[i] else { continue };
+            evaluated += 1;
+            if let Some(c) = class {
+                counts[c as usize] += 1;
+            }
+            let f = &prep.figs[i];
+            for (s, &k) in sums.iter_mut().zip(&totals) {
+                if !f[k].is_nan() {
+                    s.add(f[k]);
                 }
             }
+            for ((a, b), &(n, d)) in pairs.iter_mut().zip(&ratios) {
+                if !f[n].is_nan() && !f[d].is_nan() {
+                    a.add(f[n]);
+                    b.add(f[d]);
+                }
+            }
+        }
+        let mut row = vec![Cell::text(name), Cell::Int(members.len() as i64), Cell::Int(evaluated)];
+        row.extend(counts.into_iter().map(Cell::Int));
+        for ((c, _), s) in TOTALS.iter().zip(sums) {
+            row.push(Cell::Num(s.value(), if *c == "land_mu" { 4 } else { 2 }));
+        }
+        for (a, b) in pairs {
             let (a, b) = (a.value(), b.value());
             row.push(if b > 0.0 { Cell::Num(a / b, 4) } else { Cell::Empty });
         }

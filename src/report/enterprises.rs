@@ -32,16 +32,18 @@ pub fn block_names(run: &Run) -> Vec<String> {
 /// Row order: by track, graded and vetoed firms by rank, then undetermined, out of scope, not scored;
 /// within those, enterprise_id.
 pub fn row_order(run: &Run) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..run.data.enterprises.len()).collect();
-    idx.sort_by(|&a, &b| {
-        let (sa, sb) = (&run.scored[a], &run.scored[b]);
-        let ka = (sa.track.unwrap_or(usize::MAX), sa.status.max(Status::Vetoed), sa.rank.unwrap_or(usize::MAX));
-        let kb = (sb.track.unwrap_or(usize::MAX), sb.status.max(Status::Vetoed), sb.rank.unwrap_or(usize::MAX));
-        ka.cmp(&kb)
-            .then_with(|| sa.status.cmp(&sb.status))
-            .then_with(|| run.data.enterprises[a].id.cmp(&run.data.enterprises[b].id))
+    use rayon::prelude::*;
+    // Keys taken once (not from the scores at each comparison), sorted in parallel; ties by id.
+    let mut keys: Vec<(usize, Status, usize, Status, usize)> = run
+        .scored
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.track.unwrap_or(usize::MAX), s.status.max(Status::Vetoed), s.rank.unwrap_or(usize::MAX), s.status, i))
+        .collect();
+    keys.par_sort_unstable_by(|a, b| {
+        (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)).then_with(|| run.data.enterprises[a.4].id.cmp(&run.data.enterprises[b.4].id))
     });
-    idx
+    keys.into_iter().map(|k| k.4).collect()
 }
 
 /// The enterprises table, rows in [`row_order`] (built in parallel).

@@ -6,8 +6,11 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// The manifest of a run; `outputs` are the files written with their SHA-256.
-pub fn build(run: &Run, outputs: &[(PathBuf, String)], command: &str) -> String {
+/// The manifest of a run; `outputs` are the files written with their SHA-256, `written` the time it took
+/// to write them (milliseconds), listed after the run's own stage timings.
+pub fn build(run: &Run, outputs: &[(PathBuf, String)], command: &str, written: f64) -> String {
+    let written = [("write tables".to_string(), written)];
+    let written = written.iter();
     let mut status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut classes: BTreeMap<String, usize> = BTreeMap::new();
     for s in &run.scored {
@@ -42,7 +45,7 @@ pub fn build(run: &Run, outputs: &[(PathBuf, String)], command: &str) -> String 
         "corrections_applied": run.corrections.len(),
         "enterprises": { "total": run.scored.len(), "by_status": status, "by_class": classes },
         "outputs": outs,
-        "timings_ms": run.timings.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "timings_ms": run.timings.iter().chain(written).map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
         "threads": rayon::current_num_threads(),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()

@@ -94,6 +94,7 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     let digits = run.method.method.ranking.industry_digits;
     let limit = run.method.method.output.detail_limit;
     let detailed = limit == 0 || run.data.enterprises.len() <= limit;
+    let started = std::time::Instant::now();
     let bar = crate::progress::steps();
     bar.set_message(format!("writing tables to {}", out.display()));
     // The enterprises table is rendered once, in parallel, and streamed to enterprises.csv and to one
@@ -115,12 +116,13 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
             table::stream_csv_groups(order.len(), |k, emit| emit(&cx.row(order[k])), &head, &targets)
         },
         || {
+            let prep = aggregates::Prepared::new(run);
             rayon::join(
-                || aggregates::table(run, "county", "县区 county", |e| e.county.as_str().into()),
+                || aggregates::table(run, &prep, "county", "县区 county", |e| e.county.as_str().into()),
                 || {
                     rayon::join(
-                        || aggregates::table(run, "park", "园区 park", |e| e.park.as_str().into()),
-                        || aggregates::table(run, "industry", "行业 industry", |e| e.industry.chars().take(digits).collect::<String>().into()),
+                        || aggregates::table(run, &prep, "park", "园区 park", |e| e.park.as_str().into()),
+                        || aggregates::table(run, &prep, "industry", "行业 industry", |e| e.industry.chars().take(digits).collect::<String>().into()),
                     )
                 },
             )
@@ -169,7 +171,7 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     }
     table::write_xlsx(&xlsx, &sheets).map_err(Error::Output)?;
     files.push((xlsx.clone(), crate::validate::sha256_file(&xlsx).map_err(io)?));
-    let m = manifest::build(run, &files, command);
+    let m = manifest::build(run, &files, command, (started.elapsed().as_secs_f64() * 1e6).round() / 1e3);
     let p = out.join("manifest.json");
     table::write_atomic(&p, m.as_bytes()).map_err(io)?;
     bar.finish_and_clear();
