@@ -14,6 +14,13 @@ pub struct Quarter {
 impl Quarter {
     /// Parses `2025Q3` (also `2025q3`, `2025-Q3`, `2025年第3季度`, `2025年3季度`).
     pub fn parse(text: &str) -> Option<Quarter> {
+        // The canonical spelling `2025Q1`, as most rows have it, without building a normalized copy.
+        if let &[y0, y1, y2, y3, b'Q', q @ b'1'..=b'4'] = text.as_bytes() {
+            if [y0, y1, y2, y3].iter().all(u8::is_ascii_digit) {
+                let year = [y0, y1, y2, y3].iter().fold(0i32, |a, d| a * 10 + (d - b'0') as i32);
+                return (1900..=2200).contains(&year).then_some(Quarter { year, q: q - b'0' });
+            }
+        }
         let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
         let t = t.to_ascii_uppercase();
         let (y, rest) = t.split_at_checked(4)?;
@@ -152,6 +159,12 @@ mod tests {
         assert_eq!(y.quarters.len(), 3);
         assert!(Period::parse("2025Q5", Basis::Ytd).is_err());
         assert_eq!(Quarter::parse("2024年第3季度"), Some(Quarter { year: 2024, q: 3 }));
+        // The canonical spelling (fast path) and its neighbours, which must agree with the general reading.
+        assert_eq!(Quarter::parse("2025Q4"), Some(Quarter { year: 2025, q: 4 }));
+        assert_eq!(Quarter::parse(" 2025q4 "), Some(Quarter { year: 2025, q: 4 }));
+        for bad in ["2025Q0", "2025Q5", "1899Q1", "2201Q1", "20a5Q1", "2025-03"] {
+            assert_eq!(Quarter::parse(bad), None, "{bad}");
+        }
         // 2024Q1 runs 2024-01-01 .. 2024-03-31 (leap February included).
         let q1 = Quarter { year: 2024, q: 1 };
         assert_eq!(q1.last_day() - q1.first_day() + 1, 91);

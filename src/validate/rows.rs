@@ -178,11 +178,7 @@ impl Part {
 
     /// The enterprise index of a row's id, or the reason it cannot be linked.
     fn link(&mut self, row: &Row, links: &Links) -> Result<usize, Failure> {
-        let col = "enterprise_id".to_string();
-        if row.id.is_empty() {
-            return Err((col, "enterprise_id is empty".into(), false));
-        }
-        if self.last_link.0 == row.id.as_ref() {
+        if self.last_link.0 == row.id.as_ref() && !row.id.is_empty() {
             return Ok(self.last_link.1);
         }
         if let Some(&i) = links.index.get(row.id.as_ref()) {
@@ -190,6 +186,10 @@ impl Part {
             self.last_link.0.push_str(&row.id);
             self.last_link.1 = i;
             return Ok(i);
+        }
+        let col = "enterprise_id".to_string();
+        if row.id.is_empty() {
+            return Err((col, "enterprise_id is empty".into(), false));
         }
         match links.rejected.get(row.id.as_ref()) {
             Some((f, l)) => Err((col, format!("enterprise '{}' was excluded at {f} line {l}", row.id), false)),
