@@ -14,8 +14,10 @@ pub struct Frame {
     height: usize,
 }
 
-/// Rows decoded at a time.
-const SLICE: usize = 262_144;
+/// Rows decoded at a time: one row group as `mujun generate` and polars write them. Smaller slices hold
+/// less decoded data per thread (1M firms: peak 2.69 -> 2.52 GB, read-once floor 1.6 -> 1.2 s against
+/// 262,144 rows).
+const SLICE: usize = 65_536;
 
 fn reader(path: &Path) -> Result<ParquetReader<std::fs::File>, String> {
     Ok(ParquetReader::new(std::fs::File::open(path).map_err(|e| e.to_string())?))
