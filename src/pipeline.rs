@@ -17,7 +17,8 @@ pub struct Run {
     pub method: Loaded,
     pub period: Period,
     pub facts: Vec<Facts>,
-    /// Facts of the same quarters one year earlier.
+    /// Facts of the same quarters one year earlier; empty when the run was evaluated from files
+    /// ([`evaluate_corrected`]) under a methodology that reads no prior-year figure.
     pub prior_facts: Vec<Facts>,
     pub scored: Vec<Scored>,
     pub benchmarks: Vec<BenchmarkSource>,
@@ -51,19 +52,27 @@ pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[Stri
     let t = Instant::now();
     let (data, changes) = validate::load_corrected(data_dir, corrections)?;
     timings.push(("ingest and validate".to_string(), ms(t)));
-    let mut run = evaluate_loaded(data, method, period, data_dir, timings)?;
+    let prior_year = method.reads_prior_year();
+    let mut run = stages(data, method, period, data_dir, timings, prior_year)?;
     run.corrections = changes;
     Ok(run)
 }
 
-/// The stages after loading, for callers that already hold the data (tests, what-if runs).
-pub fn evaluate_loaded(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>) -> Result<Run> {
+/// The stages after loading, for callers that already hold the data (tests, what-if runs, monitoring,
+/// which compares with the year before): the prior year's facts are always computed.
+pub fn evaluate_loaded(data: Dataset, method: Loaded, period: Period, data_dir: &Path, timings: Vec<(String, f64)>) -> Result<Run> {
+    stages(data, method, period, data_dir, timings, true)
+}
+
+/// The stages after loading; the prior year's facts only with `prior_year` (else `Run::prior_facts` is
+/// empty: at a million firms they cost 250 MB and a second pass over the quarters).
+fn stages(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>, prior_year: bool) -> Result<Run> {
     let bar = crate::progress::steps();
     bar.set_message(format!("indicators of {} enterprises", data.enterprises.len()));
     let t = Instant::now();
     let (basis, merge) = (method.method.land.basis, method.method.land.merge_tenants);
     let facts = indicators::compute_with(&data, &period, basis, merge);
-    let prior_facts = indicators::compute_with(&data, &period.prior_year(), basis, merge);
+    let prior_facts = if prior_year { indicators::compute_with(&data, &period.prior_year(), basis, merge) } else { Vec::new() };
     for acc in data.accounts.iter_mut() {
         acc.in_period = match acc.kind.as_str() {
             "output" => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),

@@ -63,6 +63,21 @@ pub struct Loaded {
     pub sha256: String,
 }
 
+impl Loaded {
+    /// Whether any expression reads a prior-year figure (`prior_<field>`): only then does an evaluation
+    /// compute every firm's facts for the year before.
+    pub fn reads_prior_year(&self) -> bool {
+        let mut used = Vec::new();
+        for c in &self.tracks {
+            let exprs = c.formulas.iter().flat_map(|(rule, points)| [rule, points]);
+            for e in exprs.chain([&c.select]).chain(&c.scope).chain(&c.undetermined).chain(&c.num).chain(&c.den) {
+                e.fields(&mut used);
+            }
+        }
+        used.iter().any(|f| f.starts_with("prior_"))
+    }
+}
+
 /// The parsed expressions of one track.
 #[derive(Debug, Clone)]
 pub struct Compiled {
@@ -223,6 +238,18 @@ fn check_classes(c: &Classes, k: &str) -> Result<(), Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The presets read no prior-year figure (no second year of facts is computed for them); one
+    /// `prior_` field anywhere (here in an indicator's denominator) is enough to ask for it.
+    #[test]
+    fn prior_year_is_read_only_when_an_expression_names_it() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/methods");
+        let preset = std::fs::read_to_string(dir.join("ankang_default.toml")).unwrap();
+        assert!(!load_str(&preset, &dir.join("ankang_default.toml")).unwrap().reads_prior_year());
+        let den = preset.find("den = \"").expect("an indicator denominator");
+        let changed = format!("{}den = \"prior_revenue + {}", &preset[..den], &preset[den + "den = \"".len()..]);
+        assert!(load_str(&changed, &dir.join("x.toml")).unwrap().reads_prior_year());
+    }
 
     const BASE: &str = r#"
 [scheme]
