@@ -19,15 +19,7 @@ impl Merger {
     /// `rows` is an upper bound of the file's rows: the kind's rows are reserved once (capacity never
     /// used costs address space, not memory), so gathering never copies them again.
     pub fn new(kind: Kind, rows: usize) -> Merger {
-        let mut all = Part::default();
-        match kind {
-            Kind::Enterprises => all.data.enterprises.reserve_exact(rows),
-            Kind::Land => all.data.land.reserve_exact(rows),
-            Kind::Output => all.data.output.reserve_exact(rows),
-            Kind::Tax => all.data.tax.reserve_exact(rows),
-            Kind::Events => all.data.events.reserve_exact(rows),
-        }
-        Merger { all }
+        Merger { all: Part::reserved(kind, rows) }
     }
 
     /// Appends the next piece in file order (its memory is freed for the next pieces).
@@ -120,6 +112,7 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
         }
         Kind::Land => {
             let mut first: FxHashMap<(usize, &str, Tenure, u64), usize> = FxHashMap::default();
+            first.reserve(all.data.land.len());
             let mut keep = vec![true; all.data.land.len()];
             for (k, r) in all.data.land.iter().enumerate() {
                 match first.get(&(r.enterprise, r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits())) {

@@ -187,7 +187,7 @@ fn read_one(
                 let parts = window
                     .par_iter()
                     .map(|span| {
-                        let mut part = rows::Part::default();
+                        let mut part = rows::Part::reserved(kind, span.rows_bound());
                         span.for_each_with(&numbers_only, |line, cells, typed| part.add_row(kind, &piece, line, cells, typed, reading))?;
                         bar.inc(part.read as u64);
                         Ok(part)

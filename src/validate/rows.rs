@@ -149,6 +149,20 @@ fn id_of<'a>(map: &HeaderMap, cells: &[&'a str]) -> Cow<'a, str> {
 }
 
 impl Part {
+    /// An empty part with room for `rows` rows of `kind` (an upper bound: capacity never used costs address
+    /// space, not memory), so that typing never grows and copies its rows.
+    pub fn reserved(kind: Kind, rows: usize) -> Part {
+        let mut p = Part::default();
+        match kind {
+            Kind::Enterprises => p.data.enterprises.reserve_exact(rows),
+            Kind::Land => p.data.land.reserve_exact(rows),
+            Kind::Output => p.data.output.reserve_exact(rows),
+            Kind::Tax => p.data.tax.reserve_exact(rows),
+            Kind::Events => p.data.events.reserve_exact(rows),
+        }
+        p
+    }
+
     /// Types one row of `kind`; `links` must be complete for every kind but the enterprises.
     pub fn add_row(&mut self, kind: Kind, src: &Piece, line: usize, cells: &[&str], typed: &[Typed], links: &Links) {
         self.read += 1;
