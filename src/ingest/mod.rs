@@ -242,13 +242,13 @@ impl Source {
         if let Some(s) = &self.sha256 {
             return Ok(s.clone());
         }
-        match &self.body {
-            Body::Text(t) => match t.file_bytes() {
-                Some(bytes) => Ok(crate::validate::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes))),
-                None => crate::validate::sha256_file(&self.path),
-            },
-            _ => crate::validate::sha256_file(&self.path),
+        if let Some(bytes) = match &self.body {
+            Body::Text(t) => t.file_bytes(),
+            _ => None,
+        } {
+            return Ok(crate::validate::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes)));
         }
+        crate::validate::sha256_file(&self.path)
     }
 
     /// A table already in memory (e.g. after corrections) as a source.
