@@ -107,8 +107,15 @@ pub fn table<'r>(run: &'r Run, prep: &Prepared, dim: &str, dim_zh: &str, key: im
     for l in labels {
         t.push_column(format!("class_{l}"), format!("{l}类 class_{l}"));
     }
-    const TOTALS: [(&str, &str); 5] = [("land_mu", "用地面积(亩)"), ("tax", "税收(万元)"), ("revenue", "营业收入(万元)"), ("value_added", "增加值(万元)"), ("energy_tce", "综合能耗(tce)")];
-    for (c, l) in TOTALS {
+    // (column, Chinese name, field summed, decimals shown)
+    const TOTALS: [(&str, &str, &str, usize); 5] = [
+        ("land_mu", "用地面积(亩)", "land", 4),
+        ("tax", "税收(万元)", "tax", 2),
+        ("revenue", "营业收入(万元)", "revenue", 2),
+        ("value_added", "增加值(万元)", "value_added", 2),
+        ("energy_tce", "综合能耗(tce)", "energy_tce", 2),
+    ];
+    for (c, l, _, _) in TOTALS {
         t.push_column(c.into(), format!("{l} {c}"));
     }
     for (k, zh, _, _) in RATIOS {
@@ -119,7 +126,7 @@ pub fn table<'r>(run: &'r Run, prep: &Prepared, dim: &str, dim_zh: &str, key: im
         groups.entry(key(e)).or_default().push(i);
     }
     let all: Vec<usize> = (0..run.data.enterprises.len()).collect();
-    let totals = ["land", "tax", "revenue", "value_added", "energy_tce"].map(slot);
+    let totals = TOTALS.map(|(_, _, field, _)| slot(field));
     let ratios: Vec<(usize, usize)> = RATIOS.iter().map(|(_, _, n, d)| (slot(n), slot(d))).collect();
     let rows = groups.iter().map(|(k, m)| (k.as_ref(), m)).chain([("全市 city", &all)]);
     for (name, members) in rows {
@@ -149,8 +156,8 @@ pub fn table<'r>(run: &'r Run, prep: &Prepared, dim: &str, dim_zh: &str, key: im
         }
         let mut row = vec![Cell::text(name), Cell::Int(members.len() as i64), Cell::Int(evaluated)];
         row.extend(counts.into_iter().map(Cell::Int));
-        for ((c, _), s) in TOTALS.iter().zip(sums) {
-            row.push(Cell::Num(s.value(), if *c == "land_mu" { 4 } else { 2 }));
+        for ((_, _, _, decimals), s) in TOTALS.iter().zip(sums) {
+            row.push(Cell::Num(s.value(), *decimals));
         }
         for (a, b) in pairs {
             let (a, b) = (a.value(), b.value());

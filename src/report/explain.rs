@@ -57,7 +57,7 @@ pub fn columns() -> Table {
 pub struct Explainer<'a> {
     run: &'a Run,
     how: HashMap<(&'a str, &'a str, &'a str), &'a str>,
-    n_graded: BTreeMap<(usize, String), usize>,
+    n_graded: BTreeMap<(usize, &'a str), usize>,
 }
 
 impl<'a> Explainer<'a> {
@@ -65,11 +65,11 @@ impl<'a> Explainer<'a> {
         let m = &run.method.method;
         let digits = m.ranking.industry_digits;
         let how = run.benchmarks.iter().map(|b| ((b.track.as_str(), b.indicator.as_str(), b.group.as_str()), b.how.as_str())).collect();
-        let mut n_graded: BTreeMap<(usize, String), usize> = BTreeMap::new();
+        let mut n_graded: BTreeMap<(usize, &str), usize> = BTreeMap::new();
         for (i, s) in run.scored.iter().enumerate() {
             if let (Some(tr), Status::Graded) = (s.track, s.status) {
                 let g = benchmark_group(&run.data.enterprises[i], m.tracks[tr].classes.group, digits);
-                *n_graded.entry((tr, g.to_string())).or_default() += 1;
+                *n_graded.entry((tr, g)).or_default() += 1;
             }
         }
         Explainer { run, how, n_graded }
@@ -144,7 +144,7 @@ impl<'a> Explainer<'a> {
         ));
         let c = &track.classes;
         let g = benchmark_group(en, c.group, digits);
-        let n = n_graded.get(&(s.track.unwrap_or(0), g.to_string())).copied().unwrap_or(0);
+        let n = n_graded.get(&(s.track.unwrap_or(0), g)).copied().unwrap_or(0);
         let rule = match c.method {
             ClassMethod::PositionShare => format!("position share {:?}: position p is in a class while 100·p ≤ pct·N", c.cum_pcts),
             ClassMethod::CumulativeRound => format!("cumulative round {:?}: cut positions ⌊(N × pct + 50) / 100⌋", c.cum_pcts),
