@@ -30,11 +30,17 @@ pub fn summary(run: &Run, out: &Path) -> String {
         let _ = writeln!(s, "track {}: classes {}", track.name, if cl.is_empty() { "none".into() } else { cl.join(", ") });
         let mut top: Vec<usize> = (0..run.scored.len()).filter(|&i| run.scored[i].track == Some(t) && run.scored[i].status == Status::Graded).collect();
         // The city's top five by the documented order (rounded total, tie-break values, id).
-        top.sort_by(|&a, &b| {
+        let order = |&a: &usize, &b: &usize| {
             let (x, y) = (&run.scored[a], &run.scored[b]);
             let (tx, ty) = (x.total_rounded().unwrap_or(f64::MIN), y.total_rounded().unwrap_or(f64::MIN));
             ty.total_cmp(&tx).then_with(|| run.data.enterprises[a].id.cmp(&run.data.enterprises[b].id))
-        });
+        };
+        // Only the first five are shown: selected, then sorted.
+        if top.len() > 5 {
+            top.select_nth_unstable_by(4, order);
+            top.truncate(5);
+        }
+        top.sort_by(order);
         for (n, &i) in top.iter().take(5).enumerate() {
             let (e, x) = (&run.data.enterprises[i], &run.scored[i]);
             let _ = writeln!(s, "  {}. {} {} {} {} {} (county rank {})", n + 1, x.total_text, x.class, e.county, e.name, e.id, x.county_rank.unwrap_or(0));

@@ -12,52 +12,74 @@ pub fn round_half_up_str(x: f64, places: usize) -> String {
     out
 }
 
-thread_local! {
-    /// Scratch for [`push_half_up`]: the shortest spelling and the digits being rounded.
-    static SCRATCH: std::cell::RefCell<(String, Vec<u8>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
-}
-
 /// [`round_half_up_str`] appended to `out` (nothing for a non-finite `x`), without allocating: the large
 /// tables print millions of numbers.
 pub fn push_half_up(out: &mut String, x: f64, places: usize) {
-    use std::fmt::Write;
     if !x.is_finite() {
         return;
     }
-    SCRATCH.with_borrow_mut(|(s, digits)| {
-        s.clear();
-        let _ = write!(s, "{}", x.abs());
-        let (int_part, frac_part) = s.split_once('.').unwrap_or((s.as_str(), ""));
-        let frac = frac_part.as_bytes();
-        digits.clear();
-        digits.extend(int_part.bytes().map(|b| b - b'0'));
-        digits.extend((0..places).map(|i| frac.get(i).map_or(0, |b| b - b'0')));
-        if frac.get(places).is_some_and(|&d| d >= b'5') {
-            let mut i = digits.len();
-            loop {
-                if i == 0 {
-                    digits.insert(0, 1);
-                    break;
+    let a = x.abs();
+    // `ryu` gives the same shortest digits as `Display` (the fewest that read back to x) except where two
+    // spellings are as short and as near: ryu then takes the even last digit, `Display` the upper. The two
+    // differ in the last digit only, at 10^-k ≤ ulp(x) ≤ |x|·2^-52; while that is finer than the digit
+    // the rounding looks at (10^-(places+1)), the result is the same. Larger values are spelled by `Display`.
+    if a * 10f64.powi(places.min(300) as i32 + 1) < 4.0e15 {
+        push_spelled(out, ryu::Buffer::new().format_finite(a), x < 0.0, places);
+    } else {
+        push_spelled(out, &a.to_string(), x < 0.0, places);
+    }
+}
+
+/// Rounds the spelling of |x| (`d.ddd`, or `d.ddde±n` as `ryu` writes outside 1e-5..1e16) half up at
+/// `places` decimals and appends it, with a minus sign when `negative` and not all digits are zero.
+fn push_spelled(out: &mut String, spelled: &str, negative: bool, places: usize) {
+    let spelled = spelled.as_bytes();
+    let (mantissa, exp) = match spelled.iter().position(|&b| b == b'e') {
+        Some(p) => (&spelled[..p], std::str::from_utf8(&spelled[p + 1..]).ok().and_then(|e| e.parse::<i64>().ok()).unwrap_or(0)),
+        None => (spelled, 0),
+    };
+    let point = mantissa.iter().position(|&b| b == b'.');
+    let n = mantissa.len() - usize::from(point.is_some());
+    // |x| = Σ digit(p) × 10^(int_len − 1 − p); the f-th fraction digit is at position int_len + f.
+    let int_len = point.unwrap_or(n) as i64 + exp;
+    let digit = |p: i64| match usize::try_from(p) {
+        Ok(p) if p < n => mantissa[if point.is_some_and(|pt| p >= pt) { p + 1 } else { p }],
+        _ => b'0',
+    };
+    let start = out.len();
+    if int_len <= 0 {
+        out.push('0');
+    } else {
+        (0..int_len).for_each(|p| out.push(digit(p) as char));
+    }
+    if places > 0 {
+        out.push('.');
+        (0..places as i64).for_each(|f| out.push(digit(int_len + f) as char));
+    }
+    if digit(int_len + places as i64) >= b'5' {
+        // Half up: carry from the last digit leftwards; past the first, a new leading 1.
+        let mut carried = true;
+        for j in (start..out.len()).rev() {
+            let next = match out.as_bytes()[j] {
+                b'.' => continue,
+                b'9' => '0',
+                d => {
+                    carried = false;
+                    (d + 1) as char
                 }
-                i -= 1;
-                if digits[i] == 9 {
-                    digits[i] = 0;
-                } else {
-                    digits[i] += 1;
-                    break;
-                }
+            };
+            out.replace_range(j..j + 1, next.encode_utf8(&mut [0; 4]));
+            if !carried {
+                break;
             }
         }
-        let int_len = digits.len() - places;
-        if x < 0.0 && digits.iter().any(|&d| d != 0) {
-            out.push('-');
+        if carried {
+            out.insert(start, '1');
         }
-        out.extend(digits[..int_len].iter().map(|d| (b'0' + d) as char));
-        if places > 0 {
-            out.push('.');
-            out.extend(digits[int_len..].iter().map(|d| (b'0' + d) as char));
-        }
-    });
+    }
+    if negative && out[start..].bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        out.insert(start, '-');
+    }
 }
 
 /// Rounds half away from zero at `places` decimals (see [`round_half_up_str`]) and returns the number.
@@ -88,5 +110,67 @@ mod tests {
         assert_eq!(round_half_up_str(0.0302, 4), "0.0302");
         assert_eq!(round_half_up_str(1e-7, 4), "0.0000");
         assert_eq!(round_half_up(116.8126, 2), 116.81);
+        assert_eq!(round_half_up_str(1e20, 1), "100000000000000000000.0");
+        assert_eq!(round_half_up_str(-1.25e-5, 6), "-0.000013");
+        assert_eq!(round_half_up_str(1e300, 0).len(), 301);
+        assert_eq!(round_half_up_str(0.0, 2), "0.00");
+        assert_eq!(round_half_up_str(0.5, 0), "1");
+        // Exactly between two shortest spellings, …414.2 and …414.3: `Display` says .3, as always here.
+        assert_eq!(round_half_up_str(959518099278414.25, 1), "959518099278414.3");
+    }
+
+    /// Rounding the `Display` spelling digit by digit: the definition `push_half_up` must agree with.
+    fn by_display(x: f64, places: usize) -> String {
+        let s = format!("{}", x.abs());
+        let (int_part, frac) = s.split_once('.').unwrap_or((&s, ""));
+        let mut digits: Vec<u8> = int_part.bytes().map(|b| b - b'0').collect();
+        digits.extend((0..places).map(|i| frac.as_bytes().get(i).map_or(0, |b| b - b'0')));
+        if frac.as_bytes().get(places).is_some_and(|&d| d >= b'5') {
+            let mut i = digits.len();
+            loop {
+                if i == 0 {
+                    digits.insert(0, 1);
+                    break;
+                }
+                i -= 1;
+                if digits[i] == 9 {
+                    digits[i] = 0;
+                } else {
+                    digits[i] += 1;
+                    break;
+                }
+            }
+        }
+        let int_len = digits.len() - places;
+        let mut out = String::new();
+        if x < 0.0 && digits.iter().any(|&d| d != 0) {
+            out.push('-');
+        }
+        out.extend(digits[..int_len].iter().map(|d| (b'0' + d) as char));
+        if places > 0 {
+            out.push('.');
+            out.extend(digits[int_len..].iter().map(|d| (b'0' + d) as char));
+        }
+        out
+    }
+
+    #[test]
+    fn same_as_rounding_the_display_spelling() {
+        // A fixed pseudo-random walk over magnitudes 1e-9 … 1e21 (the largest spelled by `Display`), signs
+        // and 0–6 places.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for k in 0..200_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let x = mantissa * 10f64.powi((k % 31) as i32 - 9) * if k % 3 == 0 { -1.0 } else { 1.0 };
+            // Values with few digits too (where half-way cases live): x rounded to 3 decimals.
+            let y = (x * 1000.0).round() / 1000.0;
+            for v in [x, y] {
+                let places = (k % 7) as usize;
+                assert_eq!(round_half_up_str(v, places), by_display(v, places), "{v} at {places} places");
+            }
+        }
     }
 }

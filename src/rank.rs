@@ -8,7 +8,6 @@ use crate::dataset::Dataset;
 use crate::method::{ClassMethod, Group, Loaded, Ties};
 use crate::score::{Fig, Scored, Status};
 use std::cmp::Ordering;
-use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 
 /// The documented order of firms within a track.
@@ -30,6 +29,23 @@ fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> O
         .then_with(|| data.enterprises[a].id.cmp(&data.enterprises[b].id))
 }
 
+/// Sorts firms in the documented order ([`compare`]). The rounded total and the first tie-break value
+/// are taken once per firm and compared first; the full comparison, a total order ending on the id,
+/// settles what they leave equal, so the order is the same at any thread count.
+fn sort_ranked(firms: &mut Vec<usize>, s: &[Scored], data: &Dataset, tie: &[usize]) {
+    use rayon::prelude::*;
+    let mut keys: Vec<(f64, f64, usize)> = firms
+        .par_iter()
+        .map(|&i| {
+            let first = tie.first().map_or(0.0, |&k| s[i].figures.get(Fig::Value, k).unwrap_or(f64::NEG_INFINITY));
+            (s[i].total_rounded().unwrap_or(f64::NEG_INFINITY), first, i)
+        })
+        .collect();
+    keys.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then_with(|| compare(a.2, b.2, s, data, tie)));
+    firms.clear();
+    firms.extend(keys.iter().map(|k| k.2));
+}
+
 fn group_of(data: &Dataset, i: usize, g: Group, digits: usize) -> &str {
     crate::score::benchmark_group(&data.enterprises[i], g, digits)
 }
@@ -47,9 +63,8 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
             .collect();
         let mut graded: Vec<usize> = (0..s.len()).filter(|&i| s[i].track == Some(t) && s[i].status == Status::Graded).collect();
         let mut vetoed: Vec<usize> = (0..s.len()).filter(|&i| s[i].track == Some(t) && s[i].status == Status::Vetoed).collect();
-        // A total order (ties end on the id), so the parallel stable sort is deterministic.
-        graded.par_sort_by(|&a, &b| compare(a, b, s, data, &tie));
-        vetoed.par_sort_by(|&a, &b| compare(a, b, s, data, &tie));
+        sort_ranked(&mut graded, s, data, &tie);
+        sort_ranked(&mut vetoed, s, data, &tie);
         let rule = &track.classes;
         // Classes and the class-group rank.
         let mut groups: FxHashMap<&str, (Vec<usize>, usize)> = FxHashMap::default();

@@ -130,7 +130,10 @@ impl<'a> RowContext<'a> {
         let f = &run.facts[i];
         let s = &run.scored[i];
         let track = s.track.map(|x| &run.method.method.tracks[x]);
-        let mut row = vec![Cell::text(&e.id), Cell::text(&e.name)];
+        let n_inds = self.positions.first().map_or(0, Vec::len);
+        let n_blocks = self.blocks.first().map_or(0, Vec::len);
+        let mut row = Vec::with_capacity(20 + e.extra.len() + 2 * n_inds + n_blocks);
+        row.extend([Cell::text(&e.id), Cell::text(&e.name)]);
         row.extend(e.extra.iter().map(Cell::text));
         row.extend([
             Cell::text(&e.county),
@@ -144,7 +147,6 @@ impl<'a> RowContext<'a> {
             Cell::Num(f.land_rented_in, 4),
             Cell::Num(f.land_rented_out, 4),
         ]);
-        let n_inds = self.positions.first().map_or(0, Vec::len);
         let pos = |c: usize| s.track.and_then(|t| self.positions[t][c]);
         for c in 0..n_inds {
             row.push(Cell::opt(pos(c).and_then(|p| s.figures.get(Fig::Value, p)), d));
@@ -152,7 +154,6 @@ impl<'a> RowContext<'a> {
         for c in 0..n_inds {
             row.push(Cell::opt(pos(c).and_then(|p| s.figures.get(Fig::Points, p)), d));
         }
-        let n_blocks = self.blocks.first().map_or(0, Vec::len);
         for b in 0..n_blocks {
             // Block subtotal: the block's points summed in the listed order.
             let mut sum: Option<f64> = None;

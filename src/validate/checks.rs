@@ -5,6 +5,8 @@ use super::rows::Part;
 use crate::dataset::{Enterprise, Exception};
 use crate::ingest::Kind;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 
 /// Warnings for enterprises that have no land, output or tax rows at all (kept; the evaluation
 /// reports them as not scored or with missing data).
@@ -35,29 +37,38 @@ pub(super) fn coverage(part: &mut Part, files: &[(Kind, String)]) {
 /// Warnings for one enterprise listed under two ids (same name and county): both rows are kept, since
 /// two firms can share a name, but an analyst should check (an old registration number next to the
 /// credit code, or a typo in one id).
-pub(super) fn duplicate_names(part: &mut Part, file: &str) {
-    let key = |e: &Enterprise| {
-        let name: String = e
-            .name
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| match c {
-                '（' => '(',
-                '）' => ')',
-                _ => c,
-            })
-            .collect();
-        (name, e.county.clone())
-    };
-    let mut first: FxHashMap<(String, String), usize> = FxHashMap::default();
-    for (i, e) in part.data.enterprises.iter().enumerate() {
+pub(super) fn duplicate_names(enterprises: &[Enterprise], file: &str) -> Vec<Exception> {
+    // The name without spaces and with full-width brackets as ASCII; borrowed when already so.
+    fn key(e: &Enterprise) -> (Cow<'_, str>, &str) {
+        let plain = |c: char| !c.is_whitespace() && c != '（' && c != '）';
+        let name: Cow<str> = if e.name.chars().all(plain) {
+            Cow::Borrowed(e.name.as_str())
+        } else {
+            Cow::Owned(
+                e.name
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| match c {
+                        '（' => '(',
+                        '）' => ')',
+                        _ => c,
+                    })
+                    .collect(),
+            )
+        };
+        (name, e.county.as_str())
+    }
+    let mut found = Vec::new();
+    let mut first: FxHashMap<(Cow<str>, &str), usize> = FxHashMap::default();
+    first.reserve(enterprises.len());
+    for (i, e) in enterprises.iter().enumerate() {
         if e.name.trim().is_empty() {
             continue;
         }
-        match first.get(&key(e)) {
-            Some(&j) => {
-                let f = &part.data.enterprises[j];
-                part.exceptions.push(Exception {
+        match first.entry(key(e)) {
+            Entry::Occupied(o) => {
+                let f = &enterprises[*o.get()];
+                found.push(Exception {
                     file: file.to_string(),
                     line: e.line,
                     column: "name".into(),
@@ -69,9 +80,10 @@ pub(super) fn duplicate_names(part: &mut Part, file: &str) {
                     action: "row kept; check whether both ids are the same enterprise".into(),
                 });
             }
-            None => {
-                first.insert(key(e), i);
+            Entry::Vacant(v) => {
+                v.insert(i);
             }
         }
     }
+    found
 }

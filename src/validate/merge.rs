@@ -68,6 +68,8 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
         Kind::Enterprises => {
             let links = links.expect("the enterprises file fills the links");
             let mut keep = vec![true; all.data.enterprises.len()];
+            links.index.reserve(all.data.enterprises.len());
+            // Linked to the row's place among all rows first; renumbered below if any row is dropped.
             for (k, e) in all.data.enterprises.iter().enumerate() {
                 match links.index.get(&e.id) {
                     Some(&first) => {
@@ -94,14 +96,19 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
                     }
                 }
             }
-            // A duplicate row is excluded before its other checks: it has no warnings.
-            let dropped: rustc_hash::FxHashSet<usize> = late.iter().map(|e| e.line).collect();
-            all.exceptions.retain(|e| e.excludes_row() || !dropped.contains(&e.line));
-            let ents = std::mem::take(&mut all.data.enterprises);
-            all.data.enterprises = ents.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(e, _)| e).collect();
-            links.index.clear();
-            for (k, e) in all.data.enterprises.iter().enumerate() {
-                links.index.insert(e.id.clone(), k);
+            if !late.is_empty() {
+                // A duplicate row is excluded before its other checks: it has no warnings.
+                let dropped: rustc_hash::FxHashSet<usize> = late.iter().map(|e| e.line).collect();
+                all.exceptions.retain(|e| e.excludes_row() || !dropped.contains(&e.line));
+                retain(&mut all.data.enterprises, &keep);
+                // Each kept row's place among the kept rows.
+                let mut place = Vec::with_capacity(keep.len());
+                let mut kept = 0;
+                for &k in &keep {
+                    place.push(kept);
+                    kept += usize::from(k);
+                }
+                links.index.values_mut().for_each(|v| *v = place[*v]);
             }
             // Ids with no used row: where their first row was excluded, for the other files' exceptions.
             for e in all.exceptions.iter().filter(|e| e.excludes_row() && !e.enterprise_id.is_empty()) {

@@ -88,10 +88,12 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
     let (first, rest) = paths.split_first().expect("the enterprises file was found");
     let mut results = vec![read_one(first.0, &first.1, corrections_dir, LinksFor::Fill(&mut links), &[], &bar)?];
     let (links, enterprises) = (&links, &results[0].1.data.enterprises);
-    let others: Vec<Result<FileResult, InputError>> = rest
-        .par_iter()
-        .map(|(kind, path)| read_one(*kind, path, corrections_dir, LinksFor::Read(links), enterprises, &bar))
-        .collect();
+    // The other files are read while the enterprises are checked for names listed under two ids.
+    let ent_file = results[0].2.file.as_str();
+    let (others, same_names): (Vec<Result<FileResult, InputError>>, _) = rayon::join(
+        || rest.par_iter().map(|(kind, path)| read_one(*kind, path, corrections_dir, LinksFor::Read(links), enterprises, &bar)).collect(),
+        || checks::duplicate_names(enterprises, ent_file),
+    );
     for r in others {
         results.push(r?);
     }
@@ -115,9 +117,7 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
     }
     bar.finish_and_clear();
     checks::coverage(&mut all, &names);
-    if let Some((_, file)) = names.iter().find(|(k, _)| *k == Kind::Enterprises) {
-        checks::duplicate_names(&mut all, file);
-    }
+    all.exceptions.extend(same_names);
     let mut data = all.data;
     data.exceptions = all.exceptions;
     Ok((data, changes))
