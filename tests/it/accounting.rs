@@ -120,3 +120,35 @@ fn exit_codes_tell_bad_input_from_findings() {
     let o = mujun().args(["evaluate", "--period", "2024", "--data"]).arg(&clean).arg("--method").arg(&m).arg("--out").arg(&clean).output().unwrap();
     assert_eq!(o.status.code(), Some(4), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn one_name_under_two_ids_is_a_warning_naming_the_first_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    fixture::write(&data);
+    let id = |n: u32| mujun::ids::with_check(&format!("91610902MA0{n:06}")).unwrap();
+    let (a, b, c, d) = (id(9201), id(9202), id(9203), id(9204));
+    let p = data.join("enterprises.csv");
+    let mut s = std::fs::read_to_string(&p).unwrap();
+    // Lines 14 and 15 name one firm (spaces and full-width brackets aside) in one county: a warning at
+    // line 15. Line 16 is the same name in another county, line 17 has no name: no warning for them.
+    s.push_str(&format!(
+        "{a},汉滨 七号厂（分厂）,汉滨区,,3442,规上,2010-01-01,\n{b},汉滨七号厂(分厂),汉滨区,,3442,规上,2010-01-01,\n\
+         {c},汉滨七号厂(分厂),汉阴县,,3442,规上,2010-01-01,\n{d}, ,汉滨区,,3442,规上,2010-01-01,\n"
+    ));
+    std::fs::write(&p, s).unwrap();
+    let method = tmp.path().join("m.toml");
+    std::fs::write(&method, fixture::METHOD_QUOTA).unwrap();
+    let out = tmp.path().join("o");
+    evaluate(&data, &method, "2024", &out);
+    let ex = read_rows(&out.join("exceptions.csv"));
+    let named: Vec<_> = ex.iter().filter(|e| e["reason"].starts_with("likely duplicate")).collect();
+    assert_eq!(named.len(), 1, "{named:?}");
+    let w = named[0];
+    assert_eq!((w["file"].as_str(), w["line"].as_str(), w["enterprise_id"].as_str()), ("enterprises.csv", "15", b.as_str()));
+    assert!(w["reason"].contains(&format!("as enterprise '{a}' at line 14")), "{}", w["reason"]);
+    assert!(w["action"].starts_with("row kept"));
+    // Both rows are used.
+    let ents = by_key(&out.join("enterprises.csv"), "enterprise_id");
+    assert!(ents.contains_key(&a) && ents.contains_key(&b));
+}
