@@ -7,31 +7,74 @@ use crate::method::expr::{Env, Value};
 use crate::method::LandBasis;
 use crate::period::Period;
 
-/// What one enterprise brings to the evaluation for one period.
-#[derive(Debug, Clone, Default)]
+/// What one enterprise brings to the evaluation for one period. Packed (152 bytes; a million firms'
+/// facts are built in every run): sums are NaN when missing, read them with [`Facts::sum`], [`Facts::tax`].
+#[derive(Debug, Clone)]
 pub struct Facts {
     /// Land basis in 亩 by the methodology's rule.
     pub land: f64,
     pub land_owned: f64,
     pub land_rented_in: f64,
     pub land_rented_out: f64,
-    /// Period sums of the output fields (employees: mean of the quarters reported); `None` if no quarter
+    /// Period sums of the output fields (employees: mean of the quarters reported); NaN if no quarter
     /// of the period has a value.
-    pub sums: [Option<f64>; 8],
-    pub tax: Option<f64>,
-    pub quarters_output: usize,
-    pub quarters_tax: usize,
+    sums: [f64; 8],
+    /// Period sum of tax paid; NaN if no tax row in the period.
+    tax: f64,
+    pub quarters_output: u32,
+    pub quarters_tax: u32,
+    /// Other enterprises renting in (租入) a parcel this enterprise rents out (租出).
+    pub tenants: u32,
+    pub rent_out_rows: u32,
+    /// With `[land] merge_tenants`: the landlord this tenant was merged into.
+    merged_into: Option<u32>,
     /// Quarters of the period with no output or no tax row, e.g. `2024Q4`.
     pub missing_quarters: Vec<String>,
-    /// Other enterprises renting in (租入) a parcel this enterprise rents out (租出).
-    pub tenants: usize,
-    pub rent_out_rows: usize,
-    /// With `[land] merge_tenants`: the landlord this tenant was merged into.
-    pub merged_into: Option<usize>,
 }
 
-fn add(acc: &mut Option<f64>, v: f64) {
-    *acc = Some(acc.map_or(v, |a| a + v));
+impl Default for Facts {
+    fn default() -> Facts {
+        Facts {
+            land: 0.0,
+            land_owned: 0.0,
+            land_rented_in: 0.0,
+            land_rented_out: 0.0,
+            sums: [f64::NAN; 8],
+            tax: f64::NAN,
+            quarters_output: 0,
+            quarters_tax: 0,
+            tenants: 0,
+            rent_out_rows: 0,
+            merged_into: None,
+            missing_quarters: Vec::new(),
+        }
+    }
+}
+
+impl Facts {
+    /// The period sum of output field `k` of [`OUTPUT_FIELDS`] (employees: the mean), `None` if missing.
+    pub fn sum(&self, k: usize) -> Option<f64> {
+        Some(self.sums[k]).filter(|v| !v.is_nan())
+    }
+    pub fn set_sum(&mut self, k: usize, v: Option<f64>) {
+        self.sums[k] = v.unwrap_or(f64::NAN);
+    }
+    /// The period sum of tax paid, `None` if no tax row.
+    pub fn tax(&self) -> Option<f64> {
+        Some(self.tax).filter(|v| !v.is_nan())
+    }
+    pub fn set_tax(&mut self, v: Option<f64>) {
+        self.tax = v.unwrap_or(f64::NAN);
+    }
+    /// With `[land] merge_tenants`: the landlord this tenant was merged into.
+    pub fn merged_into(&self) -> Option<usize> {
+        self.merged_into.map(|l| l as usize)
+    }
+}
+
+/// Adds `v` to a NaN-coded sum (NaN: nothing yet).
+fn add(acc: &mut f64, v: f64) {
+    *acc = if acc.is_nan() { v } else { *acc + v };
 }
 
 /// Computes the facts of every enterprise (same order as `data.enterprises`).
@@ -66,7 +109,7 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
         }
     }
     for (f, t) in facts.iter_mut().zip(&tenant_sets) {
-        f.tenants = t.len();
+        f.tenants = t.len() as u32;
     }
     let merge: Vec<(usize, usize)> = if merge_tenants {
         // (landlord, tenant); a tenant of several landlords joins the first in file order.
@@ -84,9 +127,14 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
     } else {
         Vec::new()
     };
-    let mut emp_n = vec![0usize; n];
-    let mut out_q = vec![Vec::new(); n];
-    for r in data.output.iter().filter(|r| period.contains(r.quarter)) {
+    // Per firm, the period's quarters with an output row and with a tax row, as bits (by position in the
+    // period), `words` words each.
+    let words = period.quarters.len().div_ceil(64).max(1);
+    let bit = |q| period.quarters.iter().position(|x| *x == q).map(|p| (p / 64, 1u64 << (p % 64)));
+    let mut emp_n = vec![0u32; n];
+    let mut out_bits = vec![0u64; n * words];
+    for r in &data.output {
+        let Some((w, b)) = bit(r.quarter) else { continue };
         let f = &mut facts[r.enterprise];
         for (i, v) in r.values().iter().enumerate() {
             if let Some(v) = v {
@@ -96,12 +144,16 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
                 }
             }
         }
-        out_q[r.enterprise].push(r.quarter);
+        f.quarters_output += 1;
+        out_bits[r.enterprise * words + w] |= b;
     }
-    let mut tax_q = vec![Vec::new(); n];
-    for r in data.tax.iter().filter(|r| period.contains(r.quarter)) {
-        add(&mut facts[r.enterprise].tax, r.tax_paid);
-        tax_q[r.enterprise].push(r.quarter);
+    let mut tax_bits = vec![0u64; n * words];
+    for r in &data.tax {
+        let Some((w, b)) = bit(r.quarter) else { continue };
+        let f = &mut facts[r.enterprise];
+        add(&mut f.tax, r.tax_paid);
+        f.quarters_tax += 1;
+        tax_bits[r.enterprise * words + w] |= b;
     }
     for (i, f) in facts.iter_mut().enumerate() {
         f.land = match basis {
@@ -109,17 +161,13 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
             LandBasis::OwnedPlusRentedIn => f.land_owned + f.land_rented_in,
             LandBasis::OwnedOnly => f.land_owned,
         };
-        if let (Some(s), true) = (f.sums[EMPLOYEES], emp_n[i] > 0) {
-            f.sums[EMPLOYEES] = Some(s / emp_n[i] as f64);
+        if emp_n[i] > 0 {
+            f.sums[EMPLOYEES] /= emp_n[i] as f64;
         }
-        f.quarters_output = out_q[i].len();
-        f.quarters_tax = tax_q[i].len();
-        f.missing_quarters = period
-            .quarters
-            .iter()
-            .filter(|q| !out_q[i].contains(q) || !tax_q[i].contains(q))
-            .map(|q| q.to_string())
-            .collect();
+        let both = |p: usize| out_bits[i * words + p / 64] & tax_bits[i * words + p / 64] & (1u64 << (p % 64)) != 0;
+        if (0..period.quarters.len()).any(|p| !both(p)) {
+            f.missing_quarters = period.quarters.iter().enumerate().filter(|(p, _)| !both(*p)).map(|(_, q)| q.to_string()).collect();
+        }
     }
     let mut rows_of: Vec<Vec<&crate::dataset::LandRow>> = vec![Vec::new(); if merge.is_empty() { 0 } else { n }];
     if !merge.is_empty() {
@@ -137,14 +185,14 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
         let lf = &mut facts[l];
         lf.land += back;
         for (k, v) in tf.sums.iter().enumerate() {
-            if let Some(v) = v {
+            if !v.is_nan() {
                 add(&mut lf.sums[k], *v);
             }
         }
-        if let Some(x) = tf.tax {
-            add(&mut lf.tax, x);
+        if !tf.tax.is_nan() {
+            add(&mut lf.tax, tf.tax);
         }
-        facts[t].merged_into = Some(l);
+        facts[t].merged_into = Some(l as u32);
     }
     facts
 }
@@ -161,10 +209,10 @@ pub struct EntEnv<'a> {
 /// A period figure of some facts by field name (the fields with a prior-year twin).
 fn figure(f: &Facts, name: &str) -> Value {
     if let Some(i) = OUTPUT_FIELDS.iter().position(|x| *x == name) {
-        return opt(f.sums[i]);
+        return opt(f.sum(i));
     }
     match name {
-        "tax" | "tax_paid" => opt(f.tax),
+        "tax" | "tax_paid" => opt(f.tax()),
         "land" => num(f.land),
         _ => Value::Missing,
     }

@@ -13,6 +13,9 @@ use std::time::Instant;
 
 /// Everything an evaluation produced, in enterprise file order.
 pub struct Run {
+    /// The validated input. From [`evaluate_corrected`] (and the functions built on it) without the output
+    /// and tax rows: their sums are in `facts`, and freeing them (470 MB at a million firms) lets the
+    /// scores reuse that memory.
     pub data: Dataset,
     pub method: Loaded,
     pub period: Period,
@@ -52,8 +55,8 @@ pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[Stri
     let t = Instant::now();
     let (data, changes) = validate::load_corrected(data_dir, corrections)?;
     timings.push(("ingest and validate".to_string(), ms(t)));
-    let prior_year = method.reads_prior_year();
-    let mut run = stages(data, method, period, data_dir, timings, prior_year)?;
+    let keep = Keep { prior_year: method.reads_prior_year(), rows: false };
+    let mut run = stages(data, method, period, data_dir, timings, keep)?;
     run.corrections = changes;
     Ok(run)
 }
@@ -61,24 +64,36 @@ pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[Stri
 /// The stages after loading, for callers that already hold the data (tests, what-if runs, monitoring,
 /// which compares with the year before): the prior year's facts are always computed.
 pub fn evaluate_loaded(data: Dataset, method: Loaded, period: Period, data_dir: &Path, timings: Vec<(String, f64)>) -> Result<Run> {
-    stages(data, method, period, data_dir, timings, true)
+    stages(data, method, period, data_dir, timings, Keep { prior_year: true, rows: true })
 }
 
-/// The stages after loading; the prior year's facts only with `prior_year` (else `Run::prior_facts` is
-/// empty: at a million firms they cost 250 MB and a second pass over the quarters).
-fn stages(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>, prior_year: bool) -> Result<Run> {
+/// What [`stages`] keeps beyond what every report needs.
+struct Keep {
+    /// Compute the prior year's facts (else `Run::prior_facts` is empty: at a million firms they cost
+    /// 250 MB and a second pass over the quarters).
+    prior_year: bool,
+    /// Keep the output and tax rows in `Run::data` after the indicators.
+    rows: bool,
+}
+
+/// The stages after loading.
+fn stages(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>, keep: Keep) -> Result<Run> {
     let bar = crate::progress::steps();
     bar.set_message(format!("indicators of {} enterprises", data.enterprises.len()));
     let t = Instant::now();
     let (basis, merge) = (method.method.land.basis, method.method.land.merge_tenants);
     let facts = indicators::compute_with(&data, &period, basis, merge);
-    let prior_facts = if prior_year { indicators::compute_with(&data, &period.prior_year(), basis, merge) } else { Vec::new() };
+    let prior_facts = if keep.prior_year { indicators::compute_with(&data, &period.prior_year(), basis, merge) } else { Vec::new() };
     for acc in data.accounts.iter_mut() {
         acc.in_period = match acc.kind.as_str() {
             "output" => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),
             "tax" => Some(data.tax.iter().filter(|r| period.contains(r.quarter)).count()),
             _ => None,
         };
+    }
+    if !keep.rows {
+        data.output = Vec::new();
+        data.tax = Vec::new();
     }
     timings.push(("indicators".to_string(), ms(t)));
     bar.set_message("scoring");
@@ -92,7 +107,7 @@ fn stages(mut data: Dataset, method: Loaded, period: Period, data_dir: &Path, mu
     rank::classify_and_rank(&data, &method, &mut scored);
     // Merged tenants share their landlord's result.
     for (i, f) in facts.iter().enumerate() {
-        if let Some(l) = f.merged_into {
+        if let Some(l) = f.merged_into() {
             let (class, text, rounded) = (scored[l].class.clone(), scored[l].total_text.clone(), scored[l].rounded);
             let s = &mut scored[i];
             s.class = class;

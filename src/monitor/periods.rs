@@ -75,24 +75,22 @@ pub fn evaluate(data: &Dataset, method: &Loaded, period: Period, data_dir: &Path
 /// with no row in the period stays missing. Returns what was done, e.g. `output × 4/3`.
 pub fn prorate(f: &mut Facts, expected: usize) -> String {
     let mut done = Vec::new();
-    let (e, ro, rt) = (expected as f64, f.quarters_output, f.quarters_tax);
+    let (e, ro, rt) = (expected as f64, f.quarters_output as usize, f.quarters_tax as usize);
     if ro > 0 && ro < expected {
-        for (k, s) in f.sums.iter_mut().enumerate() {
-            if k != EMPLOYEES {
-                *s = s.map(|v| v * e / ro as f64);
-            }
+        for k in (0..OUTPUT_FIELDS.len()).filter(|&k| k != EMPLOYEES) {
+            f.set_sum(k, f.sum(k).map(|v| v * e / ro as f64));
         }
         done.push(format!("output × {expected}/{ro}"));
     }
     if rt > 0 && rt < expected {
-        f.tax = f.tax.map(|v| v * e / rt as f64);
+        f.set_tax(f.tax().map(|v| v * e / rt as f64));
         done.push(format!("tax × {expected}/{rt}"));
     }
     if ro > 0 {
-        f.quarters_output = expected;
+        f.quarters_output = expected as u32;
     }
     if rt > 0 {
-        f.quarters_tax = expected;
+        f.quarters_tax = expected as u32;
     }
     if ro > 0 && rt > 0 {
         f.missing_quarters.clear();
@@ -171,12 +169,14 @@ mod tests {
 
     #[test]
     fn prorate_scales_sums_but_not_employees() {
-        let mut f = Facts { quarters_output: 3, quarters_tax: 2, tax: Some(30.0), missing_quarters: vec!["2025Q1".into()], ..Facts::default() };
-        f.sums[0] = Some(300.0);
-        f.sums[EMPLOYEES] = Some(50.0);
+        let mut f = Facts::default();
+        (f.quarters_output, f.quarters_tax, f.missing_quarters) = (3, 2, vec!["2025Q1".into()]);
+        f.set_tax(Some(30.0));
+        f.set_sum(0, Some(300.0));
+        f.set_sum(EMPLOYEES, Some(50.0));
         // output 300 × 4 ÷ 3 = 400; tax 30 × 4 ÷ 2 = 60; employees stay the mean 50.
         assert_eq!(prorate(&mut f, 4), "output × 4/3, tax × 4/2");
-        assert_eq!((f.sums[0], f.tax, f.sums[EMPLOYEES]), (Some(400.0), Some(60.0), Some(50.0)));
+        assert_eq!((f.sum(0), f.tax(), f.sum(EMPLOYEES)), (Some(400.0), Some(60.0), Some(50.0)));
         assert_eq!((f.quarters_output, f.quarters_tax, f.missing_quarters.len()), (4, 4, 0));
         let mut none = Facts::default();
         assert_eq!(prorate(&mut none, 4), "");

@@ -28,9 +28,9 @@ pub const MEASURES: &[(&str, &str, &str, &str)] = &[
 /// A period figure of one enterprise: `tax`, `land` or an output field.
 pub fn figure(f: &Facts, name: &str) -> Option<f64> {
     match name {
-        "tax" => f.tax,
+        "tax" => f.tax(),
         "land" => Some(f.land),
-        _ => OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sums[k]),
+        _ => OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sum(k)),
     }
 }
 
@@ -226,9 +226,13 @@ mod tests {
 
     #[test]
     fn ratios_of_sums_and_guarded_changes() {
-        let mut a = Facts { land: 10.0, tax: Some(100.0), ..Facts::default() };
-        a.sums[1] = Some(50.0);
-        let b = Facts { land: 30.0, tax: Some(60.0), ..Facts::default() };
+        let mut a = Facts::default();
+        a.land = 10.0;
+        a.set_tax(Some(100.0));
+        a.set_sum(1, Some(50.0));
+        let mut b = Facts::default();
+        b.land = 30.0;
+        b.set_tax(Some(60.0));
         let m = measures(&[a, b], &[0, 1]);
         // Σ tax 160 ÷ Σ land 40 = 4 (not the mean of 10 and 2); VA only from the first firm.
         assert_eq!((m[0], m[4], m[5], m[2]), (Some(160.0), Some(40.0), Some(4.0), Some(50.0)));

@@ -60,14 +60,14 @@ pub struct Prepared {
 impl Prepared {
     pub fn new(run: &Run) -> Prepared {
         let labels = class_labels(run);
-        let out_field = |f: &crate::indicators::Facts, name: &str| OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sums[k]);
+        let out_field = |f: &crate::indicators::Facts, name: &str| OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sum(k));
         let figs = run
             .facts
             .iter()
             .map(|f| {
                 FIELDS.map(|name| {
                     match name {
-                        "tax" => f.tax,
+                        "tax" => f.tax(),
                         "land" => Some(f.land),
                         _ => out_field(f, name),
                     }

@@ -133,7 +133,7 @@ pub fn score(
     // Per enterprise, independent of the others: in parallel, collected in enterprise order.
     let mut out: Vec<Scored> = (0..data.enterprises.len()).into_par_iter().map(|i| status(&ctx.env(i), loaded, &events[i])).collect();
     for (i, f) in facts.iter().enumerate() {
-        if let Some(l) = f.merged_into {
+        if let Some(l) = f.merged_into() {
             let landlord = &data.enterprises[l];
             out[i].reasons = vec![format!("merged with its landlord {} {}: shares the landlord's result", landlord.id, landlord.name)];
         }
@@ -196,7 +196,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     s.track = Some(t);
     s.figures = Figures::new(n);
     let f = env.f;
-    if let Some(l) = f.merged_into {
+    if let Some(l) = f.merged_into() {
         s.status = Status::Merged;
         s.reasons.push(format!("merged with its landlord (enterprise {l})"));
         return s;
