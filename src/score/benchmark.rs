@@ -20,9 +20,37 @@ pub struct BenchmarkSource {
 }
 
 pub(super) struct Computed {
-    /// Per member, per indicator.
-    pub values: Vec<Vec<Option<f64>>>,
+    /// Member by member, indicator by indicator (`values[m * n + k]`, n the track's indicators).
+    pub values: Vec<Option<f64>>,
     pub sources: Vec<BenchmarkSource>,
+}
+
+/// The groups of a track's members under one grouping: names in order, and each member's group.
+struct Groups<'a> {
+    names: Vec<&'a str>,
+    of: Vec<u32>,
+}
+
+impl<'a> Groups<'a> {
+    fn new(data: &'a crate::dataset::Dataset, members: &[usize], g: Group, digits: usize) -> Groups<'a> {
+        let mut index: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+        let mut of: Vec<u32> = members
+            .iter()
+            .map(|&i| {
+                let next = index.len() as u32;
+                *index.entry(group_key(&data.enterprises[i], g, digits)).or_insert(next)
+            })
+            .collect();
+        // Numbered by name, so groups come in name order as in a sorted map.
+        let mut names: Vec<&str> = index.keys().copied().collect();
+        names.sort_unstable();
+        let mut renumber = vec![0u32; names.len()];
+        for (sorted, name) in names.iter().enumerate() {
+            renumber[index[name] as usize] = sorted as u32;
+        }
+        of.iter_mut().for_each(|x| *x = renumber[*x as usize]);
+        Groups { names, of }
+    }
 }
 
 /// The name of an enterprise's group ("" for the whole city).
@@ -42,13 +70,15 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
     let (data, loaded) = (ctx.data, ctx.loaded);
     let track = &loaded.method.tracks[t];
     let digits = loaded.method.ranking.industry_digits;
-    let mut values = vec![vec![None; track.indicators.len()]; members.len()];
+    let n = track.indicators.len();
+    let mut values = vec![None; members.len() * n];
     let mut sources = Vec::new();
+    let mut groupings: Vec<(Group, Groups)> = Vec::new();
     for (k, ind) in track.indicators.iter().enumerate() {
-        let by_group: BTreeMap<String, f64> = match &ind.benchmark {
+        let d = match &ind.benchmark {
             None => continue,
             Some(Benchmark::Fixed(b)) => {
-                members.iter().enumerate().for_each(|(m, _)| values[m][k] = Some(*b));
+                (0..members.len()).for_each(|m| values[m * n + k] = Some(*b));
                 sources.push(BenchmarkSource {
                     track: track.name.clone(),
                     indicator: ind.key.clone(),
@@ -58,46 +88,48 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
                 });
                 continue;
             }
-            Some(Benchmark::Derived(d)) if d.kind == DerivedKind::File => {
-                let key = format!("tracks[{t}].indicators[{k}].benchmark");
-                read_file(d, dirs).map_err(|e| format!("{key}: {e}"))?
-            }
-            Some(Benchmark::Derived(d)) => {
-                let mut groups: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
-                for &i in members {
-                    let s = &out[i];
-                    if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
-                        continue;
-                    }
-                    // The numerator and denominator as the values stage evaluated them.
-                    if let (Some(a), Some(b)) = (s.figures.get(super::Fig::Num, k), s.figures.get(super::Fig::Den, k)) {
-                        if b != 0.0 {
-                            groups.entry(group_key(&data.enterprises[i], d.group, digits)).or_default().push((a, b));
-                        }
-                    }
-                }
-                let mut res = BTreeMap::new();
-                for (g, pairs) in groups {
-                    if let Some((v, how)) = derive(d, &pairs) {
-                        sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: g.to_string(), value: v, how });
-                        res.insert(g.to_string(), v);
-                    }
-                }
-                res
-            }
-        };
-        let d = match &ind.benchmark {
             Some(Benchmark::Derived(d)) => d,
-            _ => continue,
         };
+        if !groupings.iter().any(|(g, _)| *g == d.group) {
+            groupings.push((d.group, Groups::new(data, members, d.group, digits)));
+        }
+        let groups = &groupings.iter().find(|(g, _)| *g == d.group).expect("just added").1;
+        // The benchmark of each group, by group number.
+        let mut of_group: Vec<Option<f64>> = vec![None; groups.names.len()];
         if d.kind == DerivedKind::File {
+            let key = format!("tracks[{t}].indicators[{k}].benchmark");
+            let by_group = read_file(d, dirs).map_err(|e| format!("{key}: {e}"))?;
             for (g, v) in &by_group {
                 let how = format!("{} × {} from {}", crate::indicators::trim_number(*v / d.factor), d.factor, d.file.as_deref().unwrap_or(""));
                 sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: g.clone(), value: *v, how });
             }
+            for (x, name) in of_group.iter_mut().zip(&groups.names) {
+                *x = by_group.get(*name).copied();
+            }
+        } else {
+            // Each group's (numerator, denominator) pairs in enterprise order.
+            let mut pairs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); groups.names.len()];
+            for (m, &i) in members.iter().enumerate() {
+                let s = &out[i];
+                if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
+                    continue;
+                }
+                // The numerator and denominator as the values stage evaluated them.
+                if let (Some(a), Some(b)) = (s.figures.get(super::Fig::Num, k), s.figures.get(super::Fig::Den, k)) {
+                    if b != 0.0 {
+                        pairs[groups.of[m] as usize].push((a, b));
+                    }
+                }
+            }
+            for (g, p) in pairs.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+                if let Some((v, how)) = derive(d, p) {
+                    sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: groups.names[g].to_string(), value: v, how });
+                    of_group[g] = Some(v);
+                }
+            }
         }
-        for (m, &i) in members.iter().enumerate() {
-            values[m][k] = by_group.get(group_key(&data.enterprises[i], d.group, digits)).copied();
+        for m in 0..members.len() {
+            values[m * n + k] = of_group[groups.of[m] as usize];
         }
     }
     Ok(Computed { values, sources })

@@ -15,6 +15,7 @@ use crate::indicators::{trim_number, EntEnv, Facts};
 use crate::method::{expr::Value, Loaded, MissingRule, PointsMethod, RangeZero, Track};
 use crate::period::Period;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 /// Where an enterprise stands after scoring.
@@ -236,56 +237,54 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
 }
 
 /// Computes indicator values of a track's scored members; sends firms whose missing value is ruled
-/// "undetermined" to the undetermined class.
-fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Vec<Raw>> {
+/// "undetermined" to the undetermined class. Returns the values member by member, indicator by indicator
+/// (`raws[m * n + k]`, n the track's indicators).
+fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw> {
     let loaded = ctx.loaded;
     let track = &loaded.method.tracks[t];
     let c = &loaded.tracks[t];
-    // (numerator, denominator, value) per indicator, per member, in parallel.
-    let computed: Vec<Vec<(Option<f64>, Option<f64>, Raw)>> = members
+    let n = track.indicators.len();
+    // (numerator, denominator, value) per member and indicator, in parallel, in member order.
+    let computed: Vec<(Option<f64>, Option<f64>, Raw)> = members
         .par_iter()
-        .map(|&i| {
+        .flat_map_iter(|&i| {
             let env = ctx.env(i);
-            (0..track.indicators.len())
-                .map(|k| {
+            (0..n).map(move |k| {
                     let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
-                    let (n, d) = (num.num(), den.num());
+                    let (a, b) = (num.num(), den.num());
                     let raw = match (num, den) {
                         (_, Value::Num(d)) if d == 0.0 => Raw::ZeroDen,
                         (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
                         _ => Raw::Missing,
                     };
-                    (n, d, raw)
+                    (a, b, raw)
                 })
-                .collect()
         })
         .collect();
-    let mut raws = Vec::with_capacity(members.len());
-    for (&i, row) in members.iter().zip(computed) {
-        let mut kept = Vec::with_capacity(row.len());
-        for (k, (n, d, raw)) in row.into_iter().enumerate() {
-            let ind = &track.indicators[k];
-            out[i].figures.set(Fig::Num, k, n);
-            out[i].figures.set(Fig::Den, k, d);
-            let rule = match raw {
-                Raw::Value(_) => None,
-                Raw::Missing => Some(ind.on_missing),
-                Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
-            };
-            if let Raw::Value(v) = raw {
-                out[i].figures.set(Fig::Value, k, Some(v));
-            }
-            if rule == Some(MissingRule::Undetermined) && out[i].status == Status::Graded {
-                let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
-                let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
-                out[i].status = Status::Undetermined;
-                out[i].class = track.undetermined_class.clone();
-                out[i].reasons.push(format!("T: {name} cannot be computed ({why})"));
-                out[i].scored = track.score_undetermined;
-            }
-            kept.push(raw);
+    let mut raws = Vec::with_capacity(computed.len());
+    for (m, (a, b, raw)) in computed.into_iter().enumerate() {
+        let (i, k) = (members[m / n.max(1)], m % n.max(1));
+        let ind = &track.indicators[k];
+        let s = &mut out[i];
+        s.figures.set(Fig::Num, k, a);
+        s.figures.set(Fig::Den, k, b);
+        let rule = match raw {
+            Raw::Value(_) => None,
+            Raw::Missing => Some(ind.on_missing),
+            Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
+        };
+        if let Raw::Value(v) = raw {
+            s.figures.set(Fig::Value, k, Some(v));
         }
-        raws.push(kept);
+        if rule == Some(MissingRule::Undetermined) && s.status == Status::Graded {
+            let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+            let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
+            s.status = Status::Undetermined;
+            s.class = track.undetermined_class.clone();
+            s.reasons.push(format!("T: {name} cannot be computed ({why})"));
+            s.scored = track.score_undetermined;
+        }
+        raws.push(raw);
     }
     raws
 }
@@ -303,92 +302,159 @@ fn missing_note(ind: &crate::method::Indicator, raw: &Raw, rule: MissingRule) ->
     format!("{name} {what} → {gets}")
 }
 
-/// Points per indicator by the track's method, with caps, floors and the missing-value rules.
-fn points(track: &Track, members: &[usize], raws: &[Vec<Raw>], bench: &[Vec<Option<f64>>], data: &Dataset, industry_digits: usize, out: &mut [Scored]) {
+/// Points of one indicator value, before the missing-value rules.
+struct ValuePoints {
+    /// Before cap and floor.
+    raw: Option<f64>,
+    /// After cap and floor; `None` when there is no benchmark for the firm's group.
+    pts: Option<f64>,
+    /// Cap and floor notes, in that order.
+    notes: [Option<String>; 2],
+}
+
+fn value_points(track: &Track, k: usize, v: f64, bench: Option<f64>, bounds: Option<(f64, f64)>) -> ValuePoints {
+    let (pr, ind) = (&track.points, &track.indicators[k]);
+    let w = ind.weight;
+    let raw = match ind.method.unwrap_or(pr.method) {
+        PointsMethod::Ratio => bench.map(|b| v / b * w),
+        // Lower is better: full weight at 0, the weight at the benchmark, 0 at or past twice it.
+        PointsMethod::InverseRatio => bench.map(|b| ((2.0 - v / b) * w).max(0.0)),
+        PointsMethod::Value => Some(v * w),
+        PointsMethod::Minmax => bounds.map(|(lo, hi)| {
+            if hi == lo {
+                match pr.if_max_equals_min {
+                    RangeZero::FullWeight => w,
+                    RangeZero::BasePoints => w * pr.base_pct / 100.0,
+                    RangeZero::ZeroPoints => 0.0,
+                }
+            } else {
+                w * (pr.base_pct + pr.span_pct * (v - lo) / (hi - lo)) / 100.0
+            }
+        }),
+    };
+    let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+    let mut notes = [None, None];
+    let pts = raw.map(|p| {
+        let mut q = p;
+        if let Some(c) = ind.cap_times_weight.or(pr.cap_times_weight) {
+            if q > c * w {
+                q = c * w;
+                notes[0] = Some(format!("{name} capped ({} → {})", shown(p), trim_number(q)));
+            }
+        }
+        if let Some(fl) = ind.floor.or(pr.floor) {
+            if q < fl {
+                q = fl;
+                notes[1] = Some(format!("{name} floored ({} → {})", shown(p), trim_number(q)));
+            }
+        }
+        q
+    });
+    ValuePoints { raw, pts, notes }
+}
+
+/// Records the points of a value on the firm: figures, notes, and with no benchmark for its group the
+/// undetermined class (never scored against nothing).
+fn apply_value_points(track: &Track, k: usize, bench: Option<f64>, vp: ValuePoints, s: &mut Scored) {
+    s.figures.set(Fig::Benchmark, k, bench);
+    s.figures.set(Fig::RawPoints, k, vp.raw);
+    s.reasons.extend(vp.notes.into_iter().flatten());
+    if vp.pts.is_none() {
+        let ind = &track.indicators[k];
+        let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+        s.status = Status::Undetermined;
+        s.class = track.undetermined_class.clone();
+        s.reasons.push(format!("T: no benchmark for {name} in this firm's group"));
+    }
+    s.figures.set(Fig::Points, k, vp.pts);
+}
+
+/// Points per indicator by the track's method, with caps, floors and the missing-value rules. `raws` and
+/// `bench` are member by member, indicator by indicator (see [`values`]).
+///
+/// Firms are scored side by side. A firm's notes come indicator by indicator, as if the indicators were
+/// scored one after the other for the whole track: the points a missing value gets may be the track's
+/// mean, known only once every value is scored, so firms with a missing value get their notes last.
+fn points(track: &Track, members: &[usize], raws: &[Raw], bench: &[Option<f64>], data: &Dataset, industry_digits: usize, out: &mut [Scored]) {
     let pr = &track.points;
-    for (k, ind) in track.indicators.iter().enumerate() {
-        let w = ind.weight;
-        // Min-max bounds per group over the scored members with a value, computed once per indicator.
-        let group_of = |j: usize| benchmark::group_key(&data.enterprises[j], pr.minmax_group, industry_digits);
-        let mut bounds: std::collections::HashMap<&str, (f64, f64)> = std::collections::HashMap::new();
-        if ind.method.unwrap_or(pr.method) == PointsMethod::Minmax {
-            for (m, &j) in members.iter().enumerate() {
-                if let (true, Raw::Value(v)) = (out[j].scored, &raws[m][k]) {
-                    let b = bounds.entry(group_of(j)).or_insert((*v, *v));
-                    b.0 = b.0.min(*v);
-                    b.1 = b.1.max(*v);
+    let n = track.indicators.len();
+    // Min-max bounds per indicator and group over the scored members with a value.
+    let group_of = |j: usize| benchmark::group_key(&data.enterprises[j], pr.minmax_group, industry_digits);
+    let bounds: Vec<FxHashMap<&str, (f64, f64)>> = (0..n)
+        .map(|k| {
+            let mut b: FxHashMap<&str, (f64, f64)> = FxHashMap::default();
+            if track.indicators[k].method.unwrap_or(pr.method) == PointsMethod::Minmax {
+                for (m, &j) in members.iter().enumerate() {
+                    if let (true, Raw::Value(v)) = (out[j].scored, &raws[m * n + k]) {
+                        let e = b.entry(group_of(j)).or_insert((*v, *v));
+                        e.0 = e.0.min(*v);
+                        e.1 = e.1.max(*v);
+                    }
                 }
             }
-        }
-        for (m, &i) in members.iter().enumerate() {
-            if !out[i].scored {
-                continue;
-            }
-            out[i].figures.set(Fig::Benchmark, k, bench[m][k]);
-            let pts = match (&raws[m][k], ind.method.unwrap_or(pr.method)) {
-                (Raw::Value(v), PointsMethod::Ratio) => bench[m][k].map(|b| v / b * w),
-                // Lower is better: full weight at 0, the weight at the benchmark, 0 at or past twice it.
-                (Raw::Value(v), PointsMethod::InverseRatio) => bench[m][k].map(|b| ((2.0 - v / b) * w).max(0.0)),
-                (Raw::Value(v), PointsMethod::Value) => Some(v * w),
-                (Raw::Value(v), PointsMethod::Minmax) => bounds.get(&group_of(i)).map(|&(lo, hi)| {
-                    if hi == lo {
-                        match pr.if_max_equals_min {
-                            RangeZero::FullWeight => w,
-                            RangeZero::BasePoints => w * pr.base_pct / 100.0,
-                            RangeZero::ZeroPoints => 0.0,
-                        }
+            b
+        })
+        .collect();
+    let mut member = vec![u32::MAX; out.len()];
+    members.iter().enumerate().for_each(|(m, &i)| member[i] = m as u32);
+    let has_missing = |m: usize| raws[m * n..(m + 1) * n].iter().any(|r| !matches!(r, Raw::Value(_)));
+    let score_value = |i: usize, m: usize, k: usize, v: f64| {
+        let b = bench[m * n + k];
+        (b, value_points(track, k, v, b, bounds[k].get(&group_of(i)).copied()))
+    };
+    // Values: firms without a missing value are done; the others get their figures only.
+    out.par_iter_mut().enumerate().filter(|(i, s)| member[*i] != u32::MAX && s.scored).for_each(|(i, s)| {
+        let m = member[i] as usize;
+        let complete = !has_missing(m);
+        for k in 0..n {
+            match raws[m * n + k] {
+                Raw::Value(v) => {
+                    let (b, mut vp) = score_value(i, m, k, v);
+                    if !complete {
+                        vp.notes = [None, None];
+                        s.figures.set(Fig::Benchmark, k, b);
+                        s.figures.set(Fig::RawPoints, k, vp.raw);
+                        s.figures.set(Fig::Points, k, vp.pts);
                     } else {
-                        w * (pr.base_pct + pr.span_pct * (v - lo) / (hi - lo)) / 100.0
-                    }
-                }),
-                _ => None,
-            };
-            let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
-            out[i].figures.set(Fig::RawPoints, k, pts);
-            let pts = pts.map(|p| {
-                let mut q = p;
-                if let Some(c) = ind.cap_times_weight.or(pr.cap_times_weight) {
-                    if q > c * w {
-                        q = c * w;
-                        out[i].reasons.push(format!("{name} capped ({} → {})", shown(p), trim_number(q)));
+                        apply_value_points(track, k, b, vp, s);
                     }
                 }
-                if let Some(fl) = ind.floor.or(pr.floor) {
-                    if q < fl {
-                        q = fl;
-                        out[i].reasons.push(format!("{name} floored ({} → {})", shown(p), trim_number(q)));
-                    }
+                _ => {
+                    s.figures.set(Fig::Benchmark, k, bench[m * n + k]);
+                    s.figures.set(Fig::RawPoints, k, None);
+                    s.figures.set(Fig::Points, k, None);
                 }
-                q
-            });
-            if pts.is_none() && matches!(raws[m][k], Raw::Value(_)) {
-                // No benchmark for this firm's group (e.g. a county absent from a benchmark file):
-                // never score against nothing; the firm is listed as undetermined with the reason.
-                out[i].status = Status::Undetermined;
-                out[i].class = track.undetermined_class.clone();
-                out[i].reasons.push(format!("T: no benchmark for {name} in this firm's group"));
             }
-            out[i].figures.set(Fig::Points, k, pts);
         }
-        // Missing or zero-denominator values, now that every computable point is known.
-        let have: Vec<f64> = members.iter().filter(|&&i| out[i].scored).filter_map(|&i| out[i].figures.get(Fig::Points, k)).collect();
-        let mean = if have.is_empty() { 0.0 } else { have.iter().sum::<f64>() / have.len() as f64 };
-        for (m, &i) in members.iter().enumerate() {
-            let raw = &raws[m][k];
-            if !out[i].scored || matches!(raw, Raw::Value(_)) {
+    });
+    // The mean points of each indicator over the scored firms with a value, in member order.
+    let means: Vec<f64> = (0..n)
+        .map(|k| {
+            let have: Vec<f64> = members.iter().filter(|&&i| out[i].scored).filter_map(|&i| out[i].figures.get(Fig::Points, k)).collect();
+            if have.is_empty() { 0.0 } else { have.iter().sum::<f64>() / have.len() as f64 }
+        })
+        .collect();
+    // Firms with a missing value: notes and points indicator by indicator.
+    out.par_iter_mut().enumerate().filter(|(i, s)| member[*i] != u32::MAX && s.scored && has_missing(member[*i] as usize)).for_each(|(i, s)| {
+        let m = member[i] as usize;
+        for (k, ind) in track.indicators.iter().enumerate() {
+            let raw = &raws[m * n + k];
+            if let Raw::Value(v) = raw {
+                let (b, vp) = score_value(i, m, k, *v);
+                apply_value_points(track, k, b, vp, s);
                 continue;
             }
             let rule = if matches!(raw, Raw::ZeroDen) { ind.on_zero_denominator.unwrap_or(ind.on_missing) } else { ind.on_missing };
             let p = match rule {
                 MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
-                MissingRule::FullWeight => w,
-                MissingRule::TrackMeanPoints => mean,
+                MissingRule::FullWeight => ind.weight,
+                MissingRule::TrackMeanPoints => means[k],
                 MissingRule::FixedPoints => ind.missing_points,
             };
-            out[i].figures.set(Fig::Points, k, Some(p));
-            out[i].reasons.push(missing_note(ind, raw, rule));
+            s.figures.set(Fig::Points, k, Some(p));
+            s.reasons.push(missing_note(ind, raw, rule));
         }
-    }
+    });
 }
 
 fn shown(x: f64) -> String {

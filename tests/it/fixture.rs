@@ -208,3 +208,66 @@ fn county_aggregates_are_ratios_of_sums() {
     // City: (640 + 380) ÷ 129 = 7.9070
     assert_eq!(c["全市 city"]["tax_per_mu"], "7.9070");
 }
+
+/// A firm with a missing value and a capped one gets its notes indicator by indicator, and the missing
+/// value the track's mean points (firms are scored side by side; the mean is known only at the end).
+#[test]
+fn missing_then_capped_notes_in_indicator_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write(&data);
+    // Value added = revenue ÷ 2 for every firm but 汉滨一号厂 (…9001J), whose cell stays blank.
+    let mut out = String::from("enterprise_id,period,revenue,value_added,energy_tce,emissions,rd_expense,employees\n");
+    for (id, _, r) in ANNUAL {
+        for q in 1..=4 {
+            let va = if id.ends_with("9001J") { String::new() } else { (r / 8.0).to_string() };
+            out.push_str(&format!("{id},2024Q{q},{},{va},,,,\n", r / 4.0));
+        }
+    }
+    std::fs::write(data.join("output.csv"), out).unwrap();
+    let method = r#"
+[scheme]
+name = "notes_order"
+[[tracks]]
+name = "规上"
+[tracks.points]
+cap_times_weight = 1.2
+[[tracks.indicators]]
+key = "va_per_mu"
+zh = "亩均增加值"
+num = "value_added"
+den = "land"
+weight = 50
+benchmark = 100
+on_missing = "track_mean_points"
+[[tracks.indicators]]
+key = "revenue_per_mu"
+zh = "亩均营业收入"
+num = "revenue"
+den = "land"
+weight = 50
+benchmark = 100
+[tracks.classes]
+method = "position_share"
+cum_pcts = [20, 60, 95]
+"#;
+    let m = tmp.path().join("m.toml");
+    std::fs::write(&m, method).unwrap();
+    let o = tmp.path().join("out");
+    evaluate(&data, &m, "2024", &o);
+    let rows = by_key(&o.join("enterprises.csv"), "enterprise_id");
+    let one = &rows["91610902MA0009001J"];
+    // Revenue 4000 on 10 亩 = 400 per 亩 → 400 ÷ 100 × 50 = 200 points, capped at 1.2 × 50 = 60.
+    assert_eq!(one["reason"], "亩均增加值 missing → track mean points; 亩均营业收入 capped (200.0000 → 60)");
+    assert_eq!(one["pts_revenue_per_mu"], "60.0000");
+    // Its value-added points: the mean of the other scored firms' (capped) points, as printed.
+    let others: Vec<f64> = rows
+        .iter()
+        .filter(|(id, r)| !id.ends_with("9001J") && r["status"] == "graded")
+        .map(|(_, r)| r["pts_va_per_mu"].parse::<f64>().unwrap())
+        .collect();
+    assert!(others.len() >= 5, "{others:?}");
+    let mean = others.iter().sum::<f64>() / others.len() as f64;
+    let got: f64 = one["pts_va_per_mu"].parse().unwrap();
+    assert!((got - mean).abs() < 1e-4, "{got} against the mean {mean} of {others:?}");
+}
