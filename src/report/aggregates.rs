@@ -9,7 +9,6 @@ use crate::dataset::{Enterprise, OUTPUT_FIELDS};
 use crate::pipeline::Run;
 use crate::score::Status;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 /// (key, Chinese name, numerator field, denominator field)
 const RATIOS: &[(&str, &str, &str, &str)] = &[
@@ -121,10 +120,13 @@ pub fn table<'r>(run: &'r Run, prep: &Prepared, dim: &str, dim_zh: &str, key: im
     for (k, zh, _, _) in RATIOS {
         t.push_column(k.to_string(), format!("{zh} {k}"));
     }
-    let mut groups: BTreeMap<Cow<'r, str>, Vec<usize>> = BTreeMap::new();
+    // Firms by group (hashed, then the groups sorted by name).
+    let mut by_key: rustc_hash::FxHashMap<Cow<'r, str>, Vec<usize>> = rustc_hash::FxHashMap::default();
     for (i, e) in run.data.enterprises.iter().enumerate() {
-        groups.entry(key(e)).or_default().push(i);
+        by_key.entry(key(e)).or_default().push(i);
     }
+    let mut groups: Vec<(Cow<'r, str>, Vec<usize>)> = by_key.into_iter().collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let all: Vec<usize> = (0..run.data.enterprises.len()).collect();
     let totals = TOTALS.map(|(_, _, field, _)| slot(field));
     let ratios: Vec<(usize, usize)> = RATIOS.iter().map(|(_, _, n, d)| (slot(n), slot(d))).collect();

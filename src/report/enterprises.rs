@@ -1,7 +1,7 @@
 //! The enterprises table: one row per enterprise with its land, every indicator value and points,
 //! bonus, penalty, total, class, ranks and the reason for anything but a plain grade.
 
-use super::table::{Cell, Table};
+use super::table::{Cell, CellRef, Table};
 use crate::pipeline::Run;
 use crate::score::{Fig, Status};
 
@@ -125,35 +125,43 @@ impl<'a> RowContext<'a> {
 
     /// The row of enterprise `i`.
     pub fn row(&self, i: usize) -> Vec<Cell> {
+        let mut row = Vec::new();
+        self.row_refs(i, &mut row);
+        row.into_iter().map(CellRef::to_cell).collect()
+    }
+
+    /// The row of enterprise `i`, its text borrowed from the run, in `row` (cleared first).
+    pub fn row_refs(&self, i: usize, row: &mut Vec<CellRef<'a>>) {
         let (run, d) = (self.run, self.decimals);
         let e = &run.data.enterprises[i];
         let f = &run.facts[i];
         let s = &run.scored[i];
         let track = s.track.map(|x| &run.method.method.tracks[x]);
-        let n_inds = self.positions.first().map_or(0, Vec::len);
-        let n_blocks = self.blocks.first().map_or(0, Vec::len);
-        let mut row = Vec::with_capacity(20 + e.extra.len() + 2 * n_inds + n_blocks);
-        row.extend([Cell::text(&e.id), Cell::text(&e.name)]);
-        row.extend(e.extra.iter().map(Cell::text));
+        row.clear();
+        row.extend([CellRef::Text(&e.id), CellRef::Text(&e.name)]);
+        row.extend(e.extra.iter().map(|x| CellRef::Text(x)));
         row.extend([
-            Cell::text(&e.county),
-            Cell::text(&e.park),
-            Cell::text(&e.industry),
-            Cell::text(&e.scale),
-            Cell::text(track.map(|t| t.name.as_str()).unwrap_or("")),
-            Cell::text(s.status.label()),
-            Cell::Num(f.land, 4),
-            Cell::Num(f.land_owned, 4),
-            Cell::Num(f.land_rented_in, 4),
-            Cell::Num(f.land_rented_out, 4),
+            CellRef::Text(&e.county),
+            CellRef::Text(&e.park),
+            CellRef::Text(&e.industry),
+            CellRef::Text(&e.scale),
+            CellRef::Text(track.map(|t| t.name.as_str()).unwrap_or("")),
+            CellRef::Text(s.status.label()),
+            CellRef::Num(f.land, 4),
+            CellRef::Num(f.land_owned, 4),
+            CellRef::Num(f.land_rented_in, 4),
+            CellRef::Num(f.land_rented_out, 4),
         ]);
+        let opt = |x: Option<f64>| x.map_or(CellRef::Empty, |v| CellRef::Num(v, d));
+        let n_inds = self.positions.first().map_or(0, Vec::len);
         let pos = |c: usize| s.track.and_then(|t| self.positions[t][c]);
         for c in 0..n_inds {
-            row.push(Cell::opt(pos(c).and_then(|p| s.figures.get(Fig::Value, p)), d));
+            row.push(opt(pos(c).and_then(|p| s.figures.get(Fig::Value, p))));
         }
         for c in 0..n_inds {
-            row.push(Cell::opt(pos(c).and_then(|p| s.figures.get(Fig::Points, p)), d));
+            row.push(opt(pos(c).and_then(|p| s.figures.get(Fig::Points, p))));
         }
+        let n_blocks = self.blocks.first().map_or(0, Vec::len);
         for b in 0..n_blocks {
             // Block subtotal: the block's points summed in the listed order.
             let mut sum: Option<f64> = None;
@@ -162,19 +170,19 @@ impl<'a> RowContext<'a> {
                     sum = Some(sum.unwrap_or(0.0) + p);
                 }
             }
-            row.push(Cell::opt(sum, d));
+            row.push(opt(sum));
         }
         let scored = s.total.is_some();
+        let rank = |x: Option<usize>| x.map_or(CellRef::Empty, |v| CellRef::Int(v as i64));
         row.extend([
-            if scored { Cell::Num(s.bonus, 4) } else { Cell::Empty },
-            if scored { Cell::Num(s.penalty, 4) } else { Cell::Empty },
-            if s.total_text.is_empty() { Cell::Empty } else { Cell::Dec(s.total_text.clone()) },
-            Cell::text(&s.class),
-            Cell::rank(s.rank),
-            Cell::rank(s.county_rank),
-            Cell::rank(s.industry_rank),
-            Cell::text(s.reasons.join("; ")),
+            if scored { CellRef::Num(s.bonus, 4) } else { CellRef::Empty },
+            if scored { CellRef::Num(s.penalty, 4) } else { CellRef::Empty },
+            if s.total_text.is_empty() { CellRef::Empty } else { CellRef::Dec(&s.total_text) },
+            CellRef::Text(&s.class),
+            rank(s.rank),
+            rank(s.county_rank),
+            rank(s.industry_rank),
+            CellRef::Joined(&s.reasons),
         ]);
-        row
     }
 }

@@ -113,7 +113,16 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
         || {
             let cx = enterprises::RowContext::new(run);
             let targets: Vec<(&Path, std::ops::Range<usize>)> = ent_files.iter().map(|(p, r)| (p.as_path(), r.clone())).collect();
-            table::stream_csv_groups(order.len(), |k, emit| emit(&cx.row(order[k])), &head, &targets)
+            table::stream_csv_groups(
+                order.len(),
+                |k, emit| {
+                    let mut row = Vec::new();
+                    cx.row_refs(order[k], &mut row);
+                    emit(&row)
+                },
+                &head,
+                &targets,
+            )
         },
         || {
             let prep = aggregates::Prepared::new(run);
@@ -122,7 +131,7 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
                 || {
                     rayon::join(
                         || aggregates::table(run, &prep, "park", "园区 park", |e| e.park.as_str().into()),
-                        || aggregates::table(run, &prep, "industry", "行业 industry", |e| e.industry.chars().take(digits).collect::<String>().into()),
+                        || aggregates::table(run, &prep, "industry", "行业 industry", |e| crate::score::benchmark_group(e, crate::method::Group::Industry, digits).into()),
                     )
                 },
             )

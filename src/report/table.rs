@@ -35,19 +35,90 @@ impl Cell {
     }
     /// [`Cell::render`] appended to `out`.
     pub fn render_into(&self, out: &mut String) {
+        self.as_ref().render_into(out)
+    }
+    pub fn as_ref(&self) -> CellRef<'_> {
         match self {
-            Cell::Text(s) => {
+            Cell::Text(s) => CellRef::Text(s),
+            Cell::Num(v, d) => CellRef::Num(*v, *d),
+            Cell::Int(i) => CellRef::Int(*i),
+            Cell::Dec(s) => CellRef::Dec(s),
+            Cell::Empty => CellRef::Empty,
+        }
+    }
+}
+
+/// A cell whose text is borrowed (from the run): what the tables streamed to disk are rendered from, so
+/// a million rows' names and ids are never copied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Text(&'a str),
+    /// Text items joined by "; " (reasons).
+    Joined(&'a [String]),
+    Num(f64, usize),
+    Int(i64),
+    Dec(&'a str),
+    Empty,
+}
+
+impl CellRef<'_> {
+    /// The owned cell.
+    pub fn to_cell(self) -> Cell {
+        match self {
+            CellRef::Text(s) => Cell::Text(s.to_string()),
+            CellRef::Joined(items) => Cell::Text(items.join("; ")),
+            CellRef::Num(v, d) => Cell::Num(v, d),
+            CellRef::Int(i) => Cell::Int(i),
+            CellRef::Dec(s) => Cell::Dec(s.to_string()),
+            CellRef::Empty => Cell::Empty,
+        }
+    }
+}
+
+/// Cells that render as CSV text.
+pub trait Render {
+    fn render_into(&self, out: &mut String);
+}
+
+impl Render for Cell {
+    fn render_into(&self, out: &mut String) {
+        Cell::render_into(self, out)
+    }
+}
+
+impl Render for CellRef<'_> {
+    fn render_into(&self, out: &mut String) {
+        match *self {
+            CellRef::Text(s) => {
                 if is_formula_like(s) {
                     out.push('\'');
                 }
                 out.push_str(s);
             }
-            Cell::Num(v, d) => crate::decimal::push_half_up(out, *v, *d),
-            Cell::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+            CellRef::Joined(items) => {
+                // Neutralized as the joined text would be: its first byte is the first item's, or the
+                // separator's when the first item is empty.
+                let joined_first = match items {
+                    [first, ..] if !first.is_empty() => first.as_str(),
+                    [_, _, ..] => ";",
+                    _ => "",
+                };
+                if is_formula_like(joined_first) {
+                    out.push('\'');
+                }
+                for (k, item) in items.iter().enumerate() {
+                    if k > 0 {
+                        out.push_str("; ");
+                    }
+                    out.push_str(item);
+                }
+            }
+            CellRef::Num(v, d) => crate::decimal::push_half_up(out, v, d),
+            CellRef::Int(i) => out.push_str(itoa::Buffer::new().format(i)),
             // A non-finite value is never printed (Rust spells them NaN, inf, -inf): empty, like `Num`.
-            Cell::Dec(s) if matches!(s.as_str(), "NaN" | "inf" | "-inf") => {}
-            Cell::Dec(s) => out.push_str(s),
-            Cell::Empty => {}
+            CellRef::Dec("NaN" | "inf" | "-inf") => {}
+            CellRef::Dec(s) => out.push_str(s),
+            CellRef::Empty => {}
         }
     }
 }
@@ -149,14 +220,14 @@ const CHUNK: usize = 8192;
 const BATCH: usize = 16;
 
 /// Rendered chunk `c` of items `0..n`: its bytes and the offset where each item's rows start, then the end.
-fn csv_chunk(c: usize, n: usize, group: &(impl Fn(usize, &mut dyn FnMut(&[Cell])) + Sync)) -> (Vec<u8>, Vec<usize>) {
+fn csv_chunk<C: Render>(c: usize, n: usize, group: &(impl Fn(usize, &mut dyn FnMut(&[C])) + Sync)) -> (Vec<u8>, Vec<usize>) {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let mut starts = Vec::with_capacity(CHUNK + 1);
     let mut cells: Vec<String> = Vec::new();
     for k in c * CHUNK..((c + 1) * CHUNK).min(n) {
         w.flush().expect("in-memory write");
         starts.push(w.get_ref().len());
-        group(k, &mut |r: &[Cell]| {
+        group(k, &mut |r: &[C]| {
             cells.resize(r.len(), String::new());
             for (s, cell) in cells.iter_mut().zip(r) {
                 s.clear();
@@ -172,7 +243,7 @@ fn csv_chunk(c: usize, n: usize, group: &(impl Fn(usize, &mut dyn FnMut(&[Cell])
 
 /// [`csv_rows`] where item `k` gives any number of rows (`group(k, emit)` calls `emit` for each): the
 /// offsets are where each item's rows start. Only a chunk's rows are ever held as cells.
-pub fn csv_groups(n: usize, group: impl Fn(usize, &mut dyn FnMut(&[Cell])) + Sync) -> (Vec<u8>, Vec<usize>) {
+pub fn csv_groups<C: Render>(n: usize, group: impl Fn(usize, &mut dyn FnMut(&[C])) + Sync) -> (Vec<u8>, Vec<usize>) {
     use rayon::prelude::*;
     let chunks: Vec<(Vec<u8>, Vec<usize>)> = (0..n.div_ceil(CHUNK)).into_par_iter().map(|c| csv_chunk(c, n, &group)).collect();
     let mut bytes = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
@@ -188,9 +259,9 @@ pub fn csv_groups(n: usize, group: impl Fn(usize, &mut dyn FnMut(&[Cell])) + Syn
 /// Items `0..n` of `group` (as in [`csv_groups`]) streamed to files: each file gets `head`, then the rows
 /// of the items in its range, in order. Rendered in parallel a batch of chunks at a time and written as
 /// each batch is done, so a table of millions of rows is never held whole. Returns each file's SHA-256.
-pub fn stream_csv_groups(
+pub fn stream_csv_groups<C: Render>(
     n: usize,
-    group: impl Fn(usize, &mut dyn FnMut(&[Cell])) + Sync,
+    group: impl Fn(usize, &mut dyn FnMut(&[C])) + Sync,
     head: &[u8],
     files: &[(&Path, std::ops::Range<usize>)],
 ) -> std::io::Result<Vec<String>> {
@@ -321,5 +392,22 @@ mod tests {
         assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\",-24.00"), "{csv}");
         assert!(csv.contains("'@SUM(A1),1.01"), "{csv}");
         assert!(csv.contains("'-x,-3.00"), "{csv}");
+    }
+
+    #[test]
+    fn joined_cells_render_as_the_joined_text() {
+        // Each list renders as its items joined by "; " would, neutralized the same way.
+        let lists: [&[&str]; 6] = [&[], &[""], &["a"], &["=1", "b"], &["", "=2"], &["x", "", "-y"]];
+        for items in lists {
+            let owned: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+            let (mut got, mut want) = (String::new(), String::new());
+            CellRef::Joined(&owned).render_into(&mut got);
+            Cell::text(owned.join("; ")).render_into(&mut want);
+            assert_eq!(got, want, "{items:?}");
+            assert_eq!(CellRef::Joined(&owned).to_cell(), Cell::text(owned.join("; ")));
+        }
+        let mut out = String::new();
+        CellRef::Joined(&["=1".to_string(), "b".to_string()]).render_into(&mut out);
+        assert_eq!(out, "'=1; b");
     }
 }
