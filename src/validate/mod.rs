@@ -165,7 +165,7 @@ fn read_one(
     }
     let map = columns::map_headers(kind, &src.headers)
         .map_err(|p| InputError::Header { file: src.file.clone(), problems: describe(&p) + &header_hint(&src.headers) })?;
-    let piece = rows::Piece::new(&src.file, &src.headers, &map);
+    let piece = rows::Piece::new(&src.file, &src.headers, &map, enterprises);
     let numbers_only = rows::numbers_only(kind, &map);
     let empty = rows::Links::default();
     let reading = match &links {

@@ -177,10 +177,10 @@ impl Part {
         }
         let result = match kind {
             Kind::Enterprises => self.enterprise(&row),
-            Kind::Land => self.link(&row, links).and_then(|e| self.land(&row, e)),
-            Kind::Output => self.link(&row, links).and_then(|e| self.output(&row, e, &src.output_cols)),
-            Kind::Tax => self.link(&row, links).and_then(|e| self.tax(&row, e)),
-            Kind::Events => self.link(&row, links).and_then(|e| self.event(&row, e)),
+            Kind::Land => self.link(&row, links, src.enterprises).and_then(|e| self.land(&row, e)),
+            Kind::Output => self.link(&row, links, src.enterprises).and_then(|e| self.output(&row, e, &src.output_cols)),
+            Kind::Tax => self.link(&row, links, src.enterprises).and_then(|e| self.tax(&row, e)),
+            Kind::Events => self.link(&row, links, src.enterprises).and_then(|e| self.event(&row, e)),
         };
         if let Err((column, reason, after_id_check)) = result {
             if after_id_check {
@@ -191,11 +191,18 @@ impl Part {
     }
 
     /// The enterprise index of a row's id, or the reason it cannot be linked.
-    fn link(&mut self, row: &Row, links: &Links) -> Result<usize, Failure> {
+    fn link(&mut self, row: &Row, links: &Links, enterprises: &[Enterprise]) -> Result<usize, Failure> {
         if self.last_link.0 == row.id.as_ref() && !row.id.is_empty() {
             return Ok(self.last_link.1);
         }
-        if let Some(&i) = links.index.get(row.id.as_ref()) {
+        // Files usually list firms in the enterprises file's order: the next firm is tried before the
+        // index (ids are unique, so a match is the index's answer).
+        let next = self.last_link.1 + 1;
+        let found = match enterprises.get(next) {
+            Some(e) if e.id == row.id.as_ref() => Some(next),
+            _ => links.index.get(row.id.as_ref()).copied(),
+        };
+        if let Some(i) = found {
             self.last_link.0.clear();
             self.last_link.0.push_str(&row.id);
             self.last_link.1 = i;
@@ -304,8 +311,8 @@ impl Part {
             .number_with_unit(row.def("area"), numbers::AREA_UNITS)
             .map_err(|r| fail("area", r))?
             .ok_or_else(|| fail("area", "area is empty".to_string()))?;
-        let unit_text = row.cell("unit").trim().to_string();
-        let factor = match (cell_factor, unit_text.as_str(), row.hint("area")) {
+        let unit_text = row.cell("unit").trim();
+        let factor = match (cell_factor, unit_text, row.hint("area")) {
             (Some(f), _, _) => f,
             (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| fail("unit", format!("unit '{u}' is not 亩, 平方米 or 公顷")))?,
             (None, _, Some(h)) => area_factor(h).ok_or_else(|| fail("area", format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
@@ -382,12 +389,14 @@ pub(super) struct Piece<'a> {
     pub map: &'a HeaderMap,
     /// Where each output field sits among the column definitions.
     pub output_cols: Vec<usize>,
+    /// The enterprises rows link to (empty while the enterprises file itself is read).
+    pub enterprises: &'a [Enterprise],
 }
 
 impl<'a> Piece<'a> {
-    pub fn new(file: &'a str, headers: &'a [String], map: &'a HeaderMap) -> Piece<'a> {
+    pub fn new(file: &'a str, headers: &'a [String], map: &'a HeaderMap, enterprises: &'a [Enterprise]) -> Piece<'a> {
         let output_cols = OUTPUT_FIELDS.iter().map(|f| defs(Kind::Output).iter().position(|d| d.name == *f).unwrap_or(0)).collect();
-        Piece { file, headers, map, output_cols }
+        Piece { file, headers, map, output_cols, enterprises }
     }
 }
 
@@ -424,6 +433,10 @@ fn normalize_tenure(t: &str) -> Option<Tenure> {
 }
 
 fn area_factor(unit: &str) -> Option<f64> {
+    // Most cells spell a unit exactly as listed (亩): found without lowercasing.
+    if let Some((_, f)) = numbers::AREA_UNITS.iter().find(|(name, _)| *name == unit.trim()) {
+        return Some(*f);
+    }
     let u = unit.trim().to_lowercase();
     numbers::AREA_UNITS.iter().find(|(name, _)| name.to_lowercase() == u).map(|(_, f)| *f)
 }
