@@ -211,6 +211,10 @@ fn run(args: Args) -> Result<u8> {
             }
             report::write_all_with(&run, &out, &cli::command_line(), &extra)?;
             say(cli::summary(&run, &out));
+            drop(extra);
+            // The process ends with this command: the run's memory (millions of allocations at
+            // provincial scale, 0.3–0.5 s to free one by one at a million firms) is left to the system.
+            std::mem::forget(run);
             Ok(0)
         }
         Cmd::Validate { data, out, force } => {
