@@ -90,10 +90,12 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
             }
             Some(Benchmark::Derived(d)) => d,
         };
-        if !groupings.iter().any(|(g, _)| *g == d.group) {
+        // Members are numbered by group once per grouping, for all the indicators that use it.
+        let at = groupings.iter().position(|(g, _)| *g == d.group).unwrap_or_else(|| {
             groupings.push((d.group, Groups::new(data, members, d.group, digits)));
-        }
-        let groups = &groupings.iter().find(|(g, _)| *g == d.group).expect("just added").1;
+            groupings.len() - 1
+        });
+        let groups = &groupings[at].1;
         // The benchmark of each group, by group number.
         let mut of_group: Vec<Option<f64>> = vec![None; groups.names.len()];
         if d.kind == DerivedKind::File {

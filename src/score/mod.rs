@@ -402,28 +402,18 @@ fn points(track: &Track, members: &[usize], raws: &[Raw], bench: &[Option<f64>],
         let b = bench[m * n + k];
         (b, value_points(track, k, v, b, bounds[k].get(&group_of(i)).copied()))
     };
-    // Values: firms without a missing value are done; the others get their figures only.
+    // Values. Firms without a missing value are done here; the others get only their values' points,
+    // which the track's mean needs, and the rest below, indicator by indicator.
     out.par_iter_mut().enumerate().filter(|(i, s)| member[*i] != u32::MAX && s.scored).for_each(|(i, s)| {
         let m = member[i] as usize;
         let complete = !has_missing(m);
         for k in 0..n {
-            match raws[m * n + k] {
-                Raw::Value(v) => {
-                    let (b, mut vp) = score_value(i, m, k, v);
-                    if !complete {
-                        vp.notes = [None, None];
-                        s.figures.set(Fig::Benchmark, k, b);
-                        s.figures.set(Fig::RawPoints, k, vp.raw);
-                        s.figures.set(Fig::Points, k, vp.pts);
-                    } else {
-                        apply_value_points(track, k, b, vp, s);
-                    }
-                }
-                _ => {
-                    s.figures.set(Fig::Benchmark, k, bench[m * n + k]);
-                    s.figures.set(Fig::RawPoints, k, None);
-                    s.figures.set(Fig::Points, k, None);
-                }
+            let Raw::Value(v) = raws[m * n + k] else { continue };
+            let (b, vp) = score_value(i, m, k, v);
+            if complete {
+                apply_value_points(track, k, b, vp, s);
+            } else {
+                s.figures.set(Fig::Points, k, vp.pts);
             }
         }
     });
@@ -451,6 +441,7 @@ fn points(track: &Track, members: &[usize], raws: &[Raw], bench: &[Option<f64>],
                 MissingRule::TrackMeanPoints => means[k],
                 MissingRule::FixedPoints => ind.missing_points,
             };
+            s.figures.set(Fig::Benchmark, k, bench[m * n + k]);
             s.figures.set(Fig::Points, k, Some(p));
             s.reasons.push(missing_note(ind, raw, rule));
         }
