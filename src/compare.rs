@@ -59,13 +59,13 @@ pub fn compare(a: &Run, b: &Run) -> (Table, Table) {
     for i in idx {
         let (e, sa, sb) = (&a.data.enterprises[i], &a.scored[i], &b.scored[i]);
         c.rows.push(vec![
-            Cell::text(&e.id),
+            Cell::text(e.id.as_str()),
             Cell::text(&e.name),
-            Cell::text(&e.county),
+            Cell::text(e.county.as_str()),
             Cell::text(label(&sa.class)),
             Cell::text(label(&sb.class)),
-            Cell::Dec(sa.total_text.clone()),
-            Cell::Dec(sb.total_text.clone()),
+            Cell::Dec(sa.total_text.to_string()),
+            Cell::Dec(sb.total_text.to_string()),
             Cell::rank(sa.rank),
             Cell::rank(sb.rank),
         ]);
@@ -132,13 +132,13 @@ pub fn diff_previous(previous_run: &std::path::Path, run: &Run) -> Result<Table,
     ]);
     let mut after: BTreeMap<String, usize> = BTreeMap::new();
     for (i, e) in run.data.enterprises.iter().enumerate() {
-        after.insert(e.id.clone(), i);
+        after.insert(e.id.to_string(), i);
     }
     let ids: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     for id in ids {
         let now = after.get(id).map(|&i| {
             let s = &run.scored[i];
-            (run.data.enterprises[i].name.clone(), s.total_text.clone(), s.class.clone(), s.rank.map(|r| r.to_string()).unwrap_or_default())
+            (run.data.enterprises[i].name.clone(), s.total_text.to_string(), s.class.to_string(), s.rank.map(|r| r.to_string()).unwrap_or_default())
         });
         let was = before.get(id);
         let change = match (was, &now) {

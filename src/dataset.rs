@@ -2,6 +2,7 @@
 
 use crate::period::Quarter;
 use serde::Serialize;
+pub use compact_str::CompactString;
 
 /// 规上 / 规下, kept as the Chinese word so methodology rules read naturally (`scale == '规上'`).
 pub const ABOVE: &str = "规上";
@@ -28,14 +29,16 @@ impl Tenure {
 /// One enterprise (企业), as listed in the enterprises file.
 #[derive(Debug, Clone)]
 pub struct Enterprise {
-    pub id: String,
+    /// Short text (id, county, park, industry, scale) is a `CompactString`: up to 24 bytes are kept inline,
+    /// so a million firms do not make five million small allocations.
+    pub id: CompactString,
     pub name: String,
-    pub county: String,
-    pub park: String,
+    pub county: CompactString,
+    pub park: CompactString,
     /// GB/T 4754 code, digits only (a leading 门类 letter is dropped).
-    pub industry: String,
+    pub industry: CompactString,
     /// `规上` or `规下`.
-    pub scale: String,
+    pub scale: CompactString,
     pub established: Option<i64>,
     pub production_start: Option<i64>,
     pub tags: Vec<String>,

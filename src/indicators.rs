@@ -6,6 +6,7 @@ use crate::dataset::{Dataset, Enterprise, Tenure, EMPLOYEES, OUTPUT_FIELDS};
 use crate::method::expr::{Env, Value};
 use crate::method::LandBasis;
 use crate::period::Period;
+use rayon::prelude::*;
 
 /// What one enterprise brings to the evaluation for one period. Packed (152 bytes; a million firms'
 /// facts are built in every run): sums are NaN when missing, read them with [`Facts::sum`], [`Facts::tax`].
@@ -85,7 +86,9 @@ pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> 
 /// [`compute`], optionally merging tenants into their landlords (see `[land] merge_tenants`).
 pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_tenants: bool) -> Vec<Facts> {
     let n = data.enterprises.len();
-    let mut facts = vec![Facts::default(); n];
+    // Filled side by side: the first touch of fresh pages is the cost at a million firms (a serial fill
+    // took 0.3 s at 1M firms on the benchmark machine).
+    let mut facts: Vec<Facts> = (0..n).into_par_iter().map(|_| Facts::default()).collect();
     for r in &data.land {
         let f = &mut facts[r.enterprise];
         match r.tenure {
@@ -254,12 +257,12 @@ impl Env for EntEnv<'_> {
             "quarters_output" => num(f.quarters_output as f64),
             "quarters_tax" => num(f.quarters_tax as f64),
             "missing_quarters" => Value::Str(f.missing_quarters.join(", ")),
-            "enterprise_id" => Value::Str(e.id.clone()),
+            "enterprise_id" => Value::Str(e.id.to_string()),
             "name" => Value::Str(e.name.clone()),
-            "county" => Value::Str(e.county.clone()),
-            "park" => Value::Str(e.park.clone()),
-            "industry" => Value::Str(e.industry.clone()),
-            "scale" => Value::Str(e.scale.clone()),
+            "county" => Value::Str(e.county.to_string()),
+            "park" => Value::Str(e.park.to_string()),
+            "industry" => Value::Str(e.industry.to_string()),
+            "scale" => Value::Str(e.scale.to_string()),
             _ => Value::Missing,
         }
     }

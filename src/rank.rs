@@ -91,7 +91,7 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
                     }
                 }
                 prev = Some((c, i));
-                s[i].class = rule.labels[c].clone();
+                s[i].class = rule.labels[c].as_str().into();
             }
         }
         let ordered: Vec<usize> = graded.iter().chain(vetoed.iter()).copied().collect();

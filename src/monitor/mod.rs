@@ -103,8 +103,8 @@ pub fn run_monitor(opts: &Options) -> Result<String> {
     let digits = method.method.ranking.industry_digits;
     let ents = &data.enterprises;
     let ent = tables::enterprises(&cur, &base, &keys);
-    let county = tables::groups(&cur, &base, "county", "县区 county", |i| ents[i].county.clone());
-    let park = tables::groups(&cur, &base, "park", "园区 park", |i| ents[i].park.clone());
+    let county = tables::groups(&cur, &base, "county", "县区 county", |i| ents[i].county.to_string());
+    let park = tables::groups(&cur, &base, "park", "园区 park", |i| ents[i].park.to_string());
     let industry = tables::groups(&cur, &base, "industry", "行业 industry", |i| ents[i].industry.chars().take(digits).collect());
     let migration = tables::migration(&cur.run, &base.run);
     let warn = warnings::table(&cur.run, &warned);

@@ -160,7 +160,7 @@ pub fn build(data: &Dataset, q: &Quarterly, last: Quarter, rule: &Pool, treatmen
 fn returning(e: &crate::dataset::Enterprise, i: usize, q: &Quarterly, data: &Dataset, last_year: &[Quarter], year: i32, r4: f64, rule: &Pool, h: &ScaleHistory) -> String {
     match h {
         ScaleHistory::File(name, map) => {
-            let earlier = map.get(&e.id).and_then(|y| y.range(..year).next_back());
+            let earlier = map.get(e.id.as_str()).and_then(|y| y.range(..year).next_back());
             match earlier {
                 Some((y, s)) if s == crate::dataset::ABOVE => format!("{y}年规上 (was 规上 in {y}, {name})"),
                 _ => String::new(),
@@ -202,12 +202,12 @@ pub fn table(data: &Dataset, entries: &[Entry], rule: &Pool) -> Table {
     for x in entries {
         let e = &data.enterprises[x.enterprise];
         t.rows.push(vec![
-            Cell::text(&e.id),
+            Cell::text(e.id.as_str()),
             Cell::text(&e.name),
-            Cell::text(&e.county),
-            Cell::text(&e.park),
-            Cell::text(&e.industry),
-            Cell::text(&e.scale),
+            Cell::text(e.county.as_str()),
+            Cell::text(e.park.as_str()),
+            Cell::text(e.industry.as_str()),
+            Cell::text(e.scale.as_str()),
             Cell::text(x.status),
             Cell::opt(x.r4, 2),
             Cell::opt(x.r4_prior, 2),

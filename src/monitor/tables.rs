@@ -120,12 +120,12 @@ pub fn enterprises(cur: &PeriodRun, base: &PeriodRun, warned: &[Vec<&str>]) -> T
         let (sc, sb) = (&c.scored[i], &b.scored[i]);
         let track = sc.track.map(|k| c.method.method.tracks[k].name.clone()).unwrap_or_default();
         let mut row = vec![
-            Cell::text(&e.id),
+            Cell::text(e.id.as_str()),
             Cell::text(&e.name),
-            Cell::text(&e.county),
-            Cell::text(&e.park),
-            Cell::text(&e.industry),
-            Cell::text(&e.scale),
+            Cell::text(e.county.as_str()),
+            Cell::text(e.park.as_str()),
+            Cell::text(e.industry.as_str()),
+            Cell::text(e.scale.as_str()),
             Cell::text(track),
             Cell::text(sc.status.label()),
             Cell::text(sb.status.label()),
@@ -137,10 +137,10 @@ pub fn enterprises(cur: &PeriodRun, base: &PeriodRun, warned: &[Vec<&str>]) -> T
         push_measure_cells(&mut row, &measures(&c.facts, &[i]), &measures(&b.facts, &[i]), d);
         let (tc, tb) = (sc.total_rounded(), sb.total_rounded());
         row.extend([
-            Cell::Dec(sc.total_text.clone()),
-            Cell::Dec(sb.total_text.clone()),
-            Cell::text(&sc.class),
-            Cell::text(&sb.class),
+            Cell::Dec(sc.total_text.to_string()),
+            Cell::Dec(sb.total_text.to_string()),
+            Cell::text(sc.class.as_str()),
+            Cell::text(sb.class.as_str()),
             Cell::rank(sc.rank),
             Cell::rank(sb.rank),
             tc.zip(tb).map_or(Cell::Empty, |(x, y)| Cell::Dec(crate::decimal::round_half_up_str(x - y, 2))),

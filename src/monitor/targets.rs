@@ -102,7 +102,7 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
             Some(_) => "behind",
         };
         t.rows.push(vec![
-            Cell::text(&x.county),
+            Cell::text(x.county.as_str()),
             Cell::Int(x.year as i64),
             Cell::text(&x.measure),
             Cell::Num(x.target, 2),

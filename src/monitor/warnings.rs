@@ -87,9 +87,9 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
             let r = &w.predicted_cd;
             let (sc, sb) = (&run.scored[i], &base.run.scored[i]);
             let (tc, tb) = (sc.total_rounded(), sb.total_rounded());
-            let now_bad = r.classes.contains(&sc.class);
+            let now_bad = r.classes.iter().any(|c| *c == sc.class);
             let drop = tc.zip(tb).map(|(a, b)| round_half_up(b - a, 2));
-            let falling = r.from_classes.contains(&sb.class) && drop.is_some_and(|d| d > r.score_drop);
+            let falling = r.from_classes.iter().any(|c| *c == sb.class) && drop.is_some_and(|d| d > r.score_drop);
             if now_bad || falling {
                 let why = if now_bad {
                     format!("class {} in {lc}", sc.class)
@@ -154,10 +154,10 @@ pub fn table(run: &crate::pipeline::Run, warnings: &[Warning]) -> Table {
     for w in warnings {
         let e = &run.data.enterprises[w.enterprise];
         t.rows.push(vec![
-            Cell::text(&e.id),
+            Cell::text(e.id.as_str()),
             Cell::text(&e.name),
-            Cell::text(&e.county),
-            Cell::text(&e.park),
+            Cell::text(e.county.as_str()),
+            Cell::text(e.park.as_str()),
             Cell::text(w.key),
             Cell::text(&w.words),
             Cell::opt(w.before, d),

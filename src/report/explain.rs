@@ -139,7 +139,7 @@ impl<'a> Explainer<'a> {
             name,
             "total",
             "总分 total = Σ points + bonus + penalty".into(),
-            [e(), e(), full(s.total), e(), e(), e(), e(), e(), Cell::Dec(s.total_text.clone())],
+            [e(), e(), full(s.total), e(), e(), e(), e(), e(), Cell::Dec(s.total_text.to_string())],
             format!("bonus {} penalty {}; rounded half up to 2 decimals{}", s.bonus, s.penalty, if caps.is_empty() { String::new() } else { format!("; {}", caps.join("; ")) }),
         ));
         let c = &track.classes;

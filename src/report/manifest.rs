@@ -16,7 +16,7 @@ pub fn build(run: &Run, outputs: &[(PathBuf, String)], command: &str, written: f
     for s in &run.scored {
         *status.entry(s.status.label()).or_default() += 1;
         if !s.class.is_empty() {
-            *classes.entry(s.class.clone()).or_default() += 1;
+            *classes.entry(s.class.to_string()).or_default() += 1;
         }
     }
     let mut outs = Vec::new();

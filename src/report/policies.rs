@@ -57,7 +57,7 @@ pub fn table(run: &Run) -> Result<Table, String> {
     for i in super::enterprises::row_order(run) {
         let (e, s) = (&run.data.enterprises[i], &run.scored[i]);
         let Some(p) = policies.iter().find(|p| p.class == s.class) else { continue };
-        let years = consecutive(history.get(&e.id), year, &s.class);
+        let years = consecutive(history.get(e.id.as_str()), year, &s.class);
         let mut options: Vec<(String, f64)> = Vec::new();
         if let Some(r) = p.electricity_surcharge.get(years - 1).or(p.electricity_surcharge.last()) {
             options.push((format!("差别化电价, year {years} in class {}", s.class), *r));
@@ -72,10 +72,10 @@ pub fn table(run: &Run) -> Result<Table, String> {
             _ => None,
         };
         t.rows.push(vec![
-            Cell::text(&e.id),
+            Cell::text(e.id.as_str()),
             Cell::text(&e.name),
-            Cell::text(&e.county),
-            Cell::text(&s.class),
+            Cell::text(e.county.as_str()),
+            Cell::text(s.class.as_str()),
             Cell::Int(years as i64),
             Cell::text(p.measures.join("; ")),
             Cell::opt(best.map(|b| b.1), 4),

@@ -9,7 +9,7 @@ mod figures;
 pub use benchmark::{group_key as benchmark_group, BenchmarkSource};
 pub use figures::{Fig, Figures};
 
-use crate::dataset::Dataset;
+use crate::dataset::{CompactString, Dataset};
 use crate::decimal;
 use crate::indicators::{trim_number, EntEnv, Facts};
 use crate::method::{expr::Value, Loaded, MissingRule, PointsMethod, RangeZero, Track};
@@ -81,10 +81,11 @@ pub struct Scored {
     /// Unrounded total.
     pub total: Option<f64>,
     /// The total rounded half up to 2 decimals, as printed.
-    pub total_text: String,
+    pub total_text: CompactString,
     /// The same as a number (parsed once, for ordering).
     pub rounded: Option<f64>,
-    pub class: String,
+    /// The class label (short text, kept inline: see [`crate::dataset::Enterprise`]).
+    pub class: CompactString,
     pub rank: Option<usize>,
     pub county_rank: Option<usize>,
     pub industry_rank: Option<usize>,
@@ -162,7 +163,7 @@ pub fn score(
         total += bonus;
         total += penalty;
         s.total = Some(total);
-        s.total_text = decimal::round_half_up_str(total, 2);
+        s.total_text = decimal::round_half_up_str(total, 2).into();
         s.rounded = s.total_text.parse().ok();
     });
     Ok((out, sources))
@@ -181,9 +182,9 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
         bonus: 0.0,
         penalty: 0.0,
         total: None,
-        total_text: String::new(),
+        total_text: CompactString::default(),
         rounded: None,
-        class: String::new(),
+        class: CompactString::default(),
         rank: None,
         county_rank: None,
         industry_rank: None,
@@ -221,7 +222,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     }
     if let Some(i) = compiled.undetermined.iter().position(|r| r.eval(env).truthy()) {
         s.status = Status::Undetermined;
-        s.class = track.undetermined_class.clone();
+        s.class = track.undetermined_class.as_str().into();
         s.reasons.push(env.fill(&track.undetermined[i].reason));
         s.scored = track.score_undetermined;
         return s;
@@ -230,7 +231,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     s.status = Status::Graded;
     if let Some(v) = adjust::veto(&m.adjust, events, env.period) {
         s.status = Status::Vetoed;
-        s.class = m.adjust.veto_class.clone();
+        s.class = m.adjust.veto_class.as_str().into();
         s.reasons.push(v);
     }
     s
@@ -280,7 +281,7 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
             let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
             let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
             s.status = Status::Undetermined;
-            s.class = track.undetermined_class.clone();
+            s.class = track.undetermined_class.as_str().into();
             s.reasons.push(format!("T: {name} cannot be computed ({why})"));
             s.scored = track.score_undetermined;
         }
@@ -363,7 +364,7 @@ fn apply_value_points(track: &Track, k: usize, bench: Option<f64>, vp: ValuePoin
         let ind = &track.indicators[k];
         let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
         s.status = Status::Undetermined;
-        s.class = track.undetermined_class.clone();
+        s.class = track.undetermined_class.as_str().into();
         s.reasons.push(format!("T: no benchmark for {name} in this firm's group"));
     }
     s.figures.set(Fig::Points, k, vp.pts);

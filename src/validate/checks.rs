@@ -25,7 +25,7 @@ pub(super) fn coverage(part: &mut Part, files: &[(Kind, String)]) {
                     file: ent_file.clone(),
                     line: e.line,
                     column: "enterprise_id".into(),
-                    enterprise_id: e.id.clone(),
+                    enterprise_id: e.id.to_string(),
                     reason: format!("no rows in {}", file_of(*kind)),
                     action: "enterprise kept; reported as not scored or with missing data".into(),
                 });
@@ -72,7 +72,7 @@ pub(super) fn duplicate_names(enterprises: &[Enterprise], file: &str) -> Vec<Exc
                     file: file.to_string(),
                     line: e.line,
                     column: "name".into(),
-                    enterprise_id: e.id.clone(),
+                    enterprise_id: e.id.to_string(),
                     reason: format!(
                         "likely duplicate: same name '{}' and county '{}' as enterprise '{}' at line {} (one firm under two ids?)",
                         e.name, e.county, f.id, f.line

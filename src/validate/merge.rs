@@ -71,7 +71,7 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
             links.index.reserve(all.data.enterprises.len());
             // Linked to the row's place among all rows first; renumbered below if any row is dropped.
             for (k, e) in all.data.enterprises.iter().enumerate() {
-                match links.index.get(&e.id) {
+                match links.index.get(e.id.as_str()) {
                     Some(&first) => {
                         keep[k] = false;
                         let reason = format!("duplicate enterprise_id; the row at line {} is used", all.data.enterprises[first].line);
@@ -86,7 +86,7 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
             // reported as the duplicate it is.
             for &x in &all.after_id_check {
                 let ex = &all.exceptions[x];
-                if let Some(&first) = links.index.get(&ex.enterprise_id) {
+                if let Some(&first) = links.index.get(ex.enterprise_id.as_str()) {
                     let used = all.data.enterprises[first].line;
                     if used < ex.line {
                         let reason = note(ex.line, format!("duplicate enterprise_id; the row at line {used} is used"));
@@ -112,7 +112,7 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
             }
             // Ids with no used row: where their first row was excluded, for the other files' exceptions.
             for e in all.exceptions.iter().filter(|e| e.excludes_row() && !e.enterprise_id.is_empty()) {
-                if !links.index.contains_key(&e.enterprise_id) {
+                if !links.index.contains_key(e.enterprise_id.as_str()) {
                     links.rejected.entry(e.enterprise_id.clone()).or_insert((file.to_string(), e.line));
                 }
             }

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 #[derive(Default)]
 pub(super) struct Links {
     /// enterprise id → index in the enterprises
-    pub index: FxHashMap<String, usize>,
+    pub index: FxHashMap<CompactString, usize>,
     /// ids whose enterprise rows were all excluded → (file, line) of the first, to explain follow-on exceptions
     pub rejected: FxHashMap<String, (String, usize)>,
 }
@@ -242,7 +242,7 @@ impl Part {
                 return Err(later("industry", r));
             }
         };
-        let county = row.cell("county").trim().to_string();
+        let county = CompactString::from(row.cell("county").trim());
         if county.is_empty() {
             return Err(later("county", "county is empty".into()));
         }
@@ -282,12 +282,12 @@ impl Part {
             .collect();
         let extra = row.map.extra.iter().map(|(p, _)| row.cells.get(*p).map(|c| c.to_string()).unwrap_or_default()).collect();
         self.data.enterprises.push(Enterprise {
-            id: row.id.to_string(),
+            id: CompactString::from(row.id.as_ref()),
             name,
             county,
-            park: row.cell("park").trim().to_string(),
-            industry,
-            scale: scale.to_string(),
+            park: CompactString::from(row.cell("park").trim()),
+            industry: CompactString::from(industry),
+            scale: CompactString::from(scale),
             established,
             production_start,
             tags,
