@@ -216,7 +216,7 @@ pub fn csv_rows<R: std::borrow::Borrow<[Cell]>>(n: usize, row: impl Fn(usize) ->
 
 /// Items rendered per parallel task.
 const CHUNK: usize = 8192;
-/// Chunks rendered side by side before they are written (about 130,000 rows held at a time).
+/// Chunks rendered side by side before they are written (about 130,000 rows per batch).
 const BATCH: usize = 16;
 
 /// Rendered chunk `c` of items `0..n`: its bytes and the offset where each item's rows start, then the end.
@@ -257,8 +257,10 @@ pub fn csv_groups<C: Render>(n: usize, group: impl Fn(usize, &mut dyn FnMut(&[C]
 }
 
 /// Items `0..n` of `group` (as in [`csv_groups`]) streamed to files: each file gets `head`, then the rows
-/// of the items in its range, in order. Rendered in parallel a batch of chunks at a time and written as
-/// each batch is done, so a table of millions of rows is never held whole. Returns each file's SHA-256.
+/// of the items in its range, in order. Rendered in parallel a batch of chunks at a time, each batch
+/// written (hashed and copied to the files) while the next one is rendered, so a table of millions of
+/// rows is never held whole (two batches at most) and writing does not leave a core idle. Returns each
+/// file's SHA-256.
 pub fn stream_csv_groups<C: Render>(
     n: usize,
     group: impl Fn(usize, &mut dyn FnMut(&[C])) + Sync,
@@ -271,9 +273,11 @@ pub fn stream_csv_groups<C: Render>(
         f.write(head)?;
     }
     let chunks = n.div_ceil(CHUNK);
-    for batch in (0..chunks).step_by(BATCH) {
-        let rendered: Vec<(Vec<u8>, Vec<usize>)> =
-            (batch..(batch + BATCH).min(chunks)).into_par_iter().map(|c| csv_chunk(c, n, &group)).collect();
+    let render = |batch: usize| -> Vec<(Vec<u8>, Vec<usize>)> {
+        (batch..(batch + BATCH).min(chunks)).into_par_iter().map(|c| csv_chunk(c, n, &group)).collect()
+    };
+    // Chunks from `batch` on, each to the files whose range it meets.
+    let write = |out: &mut [AtomicFile], batch: usize, rendered: Vec<(Vec<u8>, Vec<usize>)>| -> std::io::Result<()> {
         for (c, (bytes, starts)) in (batch..).zip(&rendered) {
             let first = c * CHUNK;
             let end = first + starts.len() - 1;
@@ -284,6 +288,17 @@ pub fn stream_csv_groups<C: Render>(
                 }
             }
         }
+        Ok(())
+    };
+    let mut pending: Option<(usize, Vec<(Vec<u8>, Vec<usize>)>)> = None;
+    for batch in (0..chunks).step_by(BATCH) {
+        let previous = pending.take();
+        let (written, rendered) = rayon::join(|| previous.map_or(Ok(()), |(b, r)| write(&mut out, b, r)), || render(batch));
+        written?;
+        pending = Some((batch, rendered));
+    }
+    if let Some((b, r)) = pending {
+        write(&mut out, b, r)?;
     }
     out.into_iter().map(AtomicFile::finish).collect()
 }
