@@ -186,7 +186,7 @@ fn utf8_in_pieces(bytes: &[u8], piece: usize) -> bool {
             break;
         }
     }
-    cuts.par_windows(2).all(|w| std::str::from_utf8(&bytes[w[0]..w[1]]).is_ok())
+    cuts.par_windows(2).all(|w| simdutf8::basic::from_utf8(&bytes[w[0]..w[1]]).is_ok())
 }
 
 /// Decodes and opens delimited text: the first non-empty record is the header; tab-separated if the header
@@ -281,7 +281,7 @@ impl Text {
     pub fn for_each_in(&self, span: Span, mut f: impl FnMut(usize, &[&str])) -> Result<(), String> {
         let bytes = self.text.as_bytes();
         // A span starts and ends at line breaks, so it is whole characters.
-        let text = std::str::from_utf8(&bytes[span.start..span.end]).map_err(|e| format!("is not UTF-8 text: {e}"))?;
+        let text = simdutf8::compat::from_utf8(&bytes[span.start..span.end]).map_err(|e| format!("is not UTF-8 text: {e}"))?;
         let (mut at, mut line) = (0, span.line);
         let mut cells: Vec<&str> = Vec::new();
         while at < text.len() {
