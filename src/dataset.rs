@@ -48,15 +48,46 @@ pub struct Enterprise {
     pub line: usize,
 }
 
+/// The enterprise and line of a row, kept as `u32` (read as `usize` through the rows' methods): a row then
+/// takes 80 instead of 88 bytes (output), 24 instead of 32 (tax), 48 instead of 56 (land), which is 76 MB
+/// less memory to fault in at a million firms. 2^32 rows of one file would be a file of over 100 GB, far
+/// beyond the memory that would hold them.
+fn narrow(x: usize) -> u32 {
+    u32::try_from(x).expect("fewer than 2^32 enterprises and rows per file")
+}
+
+/// The enterprise (index into [`Dataset::enterprises`]) and input line of a row.
+macro_rules! linked_row {
+    ($t:ty) => {
+        impl $t {
+            /// Index of the row's enterprise in [`Dataset::enterprises`].
+            pub fn enterprise(&self) -> usize {
+                self.enterprise as usize
+            }
+            /// The row's line in its file (0 for a row added by a correction).
+            pub fn line(&self) -> usize {
+                self.line as usize
+            }
+        }
+    };
+}
+
 /// One land row (宗地), area already in 亩.
 #[derive(Debug, Clone)]
 pub struct LandRow {
-    pub enterprise: usize,
+    enterprise: u32,
+    line: u32,
     pub parcel_id: String,
     pub area_mu: f64,
     pub tenure: Tenure,
-    pub line: usize,
 }
+
+impl LandRow {
+    pub fn new(enterprise: usize, parcel_id: String, area_mu: f64, tenure: Tenure, line: usize) -> LandRow {
+        LandRow { enterprise: narrow(enterprise), line: narrow(line), parcel_id, area_mu, tenure }
+    }
+}
+linked_row!(LandRow);
 
 /// Quarterly output fields, in this order in [`OutputRow::values`].
 pub const OUTPUT_FIELDS: [&str; 8] =
@@ -67,17 +98,17 @@ pub const EMPLOYEES: usize = 5;
 /// One enterprise-quarter of output, energy and emissions.
 #[derive(Debug, Clone)]
 pub struct OutputRow {
-    pub enterprise: usize,
+    enterprise: u32,
+    line: u32,
     pub quarter: Quarter,
     /// In [`OUTPUT_FIELDS`] order; NaN is a blank cell (read numbers are always finite). Half the size of
     /// `Option<f64>`, which matters at millions of rows; read them with [`OutputRow::value`].
     values: [f64; 8],
-    pub line: usize,
 }
 
 impl OutputRow {
     pub fn new(enterprise: usize, quarter: Quarter, values: [Option<f64>; 8], line: usize) -> OutputRow {
-        OutputRow { enterprise, quarter, values: values.map(|v| v.unwrap_or(f64::NAN)), line }
+        OutputRow { enterprise: narrow(enterprise), line: narrow(line), quarter, values: values.map(|v| v.unwrap_or(f64::NAN)) }
     }
     /// The value of field `k` of [`OUTPUT_FIELDS`], `None` for a blank cell.
     pub fn value(&self, k: usize) -> Option<f64> {
@@ -88,15 +119,23 @@ impl OutputRow {
         std::array::from_fn(|k| self.value(k))
     }
 }
+linked_row!(OutputRow);
 
 /// One enterprise-quarter of tax paid (万元; refunds negative).
 #[derive(Debug, Clone)]
 pub struct TaxRow {
-    pub enterprise: usize,
+    enterprise: u32,
+    line: u32,
     pub quarter: Quarter,
     pub tax_paid: f64,
-    pub line: usize,
 }
+
+impl TaxRow {
+    pub fn new(enterprise: usize, quarter: Quarter, tax_paid: f64, line: usize) -> TaxRow {
+        TaxRow { enterprise: narrow(enterprise), line: narrow(line), quarter, tax_paid }
+    }
+}
+linked_row!(TaxRow);
 
 /// A bonus, penalty or veto event (加分 / 减分 / 一票否决).
 #[derive(Debug, Clone)]
@@ -154,4 +193,20 @@ pub struct Dataset {
     pub events: Vec<Event>,
     pub exceptions: Vec<Exception>,
     pub accounts: Vec<FileAccount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_stay_small() {
+        // Millions of rows are held at once: output 4 + 4 (enterprise, line) + 8 (quarter) + 8 × 8 values;
+        // tax 4 + 4 + 8 + 8; land 4 + 4 + 24 (parcel id) + 8 (area) + 1 (tenure) padded to 8.
+        assert_eq!(std::mem::size_of::<OutputRow>(), 80);
+        assert_eq!(std::mem::size_of::<TaxRow>(), 24);
+        assert_eq!(std::mem::size_of::<LandRow>(), 48);
+        let r = OutputRow::new(7, crate::period::Quarter { year: 2025, q: 2 }, [Some(1.5), None, None, None, None, None, None, None], 12);
+        assert_eq!((r.enterprise(), r.line(), r.value(0), r.value(1)), (7, 12, Some(1.5), None));
+    }
 }

@@ -90,7 +90,7 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
     // took 0.3 s at 1M firms on the benchmark machine).
     let mut facts: Vec<Facts> = (0..n).into_par_iter().map(|_| Facts::default()).collect();
     for r in &data.land {
-        let f = &mut facts[r.enterprise];
+        let f = &mut facts[r.enterprise()];
         match r.tenure {
             Tenure::Owned => f.land_owned += r.area_mu,
             Tenure::RentedIn => f.land_rented_in += r.area_mu,
@@ -100,14 +100,14 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
     // Tenants: distinct other enterprises with 租入 on a parcel where this one has 租出.
     let mut renters: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
     for r in data.land.iter().filter(|r| r.tenure == Tenure::RentedIn) {
-        renters.entry(r.parcel_id.as_str()).or_default().push(r.enterprise);
+        renters.entry(r.parcel_id.as_str()).or_default().push(r.enterprise());
     }
     let mut tenant_sets: Vec<Vec<usize>> = vec![Vec::new(); n];
     for r in data.land.iter().filter(|r| r.tenure == Tenure::RentedOut) {
-        facts[r.enterprise].rent_out_rows += 1;
+        facts[r.enterprise()].rent_out_rows += 1;
         for &t in renters.get(r.parcel_id.as_str()).into_iter().flatten() {
-            if t != r.enterprise && !tenant_sets[r.enterprise].contains(&t) {
-                tenant_sets[r.enterprise].push(t);
+            if t != r.enterprise() && !tenant_sets[r.enterprise()].contains(&t) {
+                tenant_sets[r.enterprise()].push(t);
             }
         }
     }
@@ -138,25 +138,25 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
     let mut out_bits = vec![0u64; n * words];
     for r in &data.output {
         let Some((w, b)) = bit(r.quarter) else { continue };
-        let f = &mut facts[r.enterprise];
+        let f = &mut facts[r.enterprise()];
         for (i, v) in r.values().iter().enumerate() {
             if let Some(v) = v {
                 add(&mut f.sums[i], *v);
                 if i == EMPLOYEES {
-                    emp_n[r.enterprise] += 1;
+                    emp_n[r.enterprise()] += 1;
                 }
             }
         }
         f.quarters_output += 1;
-        out_bits[r.enterprise * words + w] |= b;
+        out_bits[r.enterprise() * words + w] |= b;
     }
     let mut tax_bits = vec![0u64; n * words];
     for r in &data.tax {
         let Some((w, b)) = bit(r.quarter) else { continue };
-        let f = &mut facts[r.enterprise];
+        let f = &mut facts[r.enterprise()];
         add(&mut f.tax, r.tax_paid);
         f.quarters_tax += 1;
-        tax_bits[r.enterprise * words + w] |= b;
+        tax_bits[r.enterprise() * words + w] |= b;
     }
     for (i, f) in facts.iter_mut().enumerate() {
         f.land = match basis {
@@ -174,7 +174,7 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
     }
     let mut rows_of: Vec<Vec<&crate::dataset::LandRow>> = vec![Vec::new(); if merge.is_empty() { 0 } else { n }];
     if !merge.is_empty() {
-        data.land.iter().for_each(|r| rows_of[r.enterprise].push(r));
+        data.land.iter().for_each(|r| rows_of[r.enterprise()].push(r));
     }
     for &(l, t) in &merge {
         // The tenant's rented-in land on the landlord's parcels comes back to the landlord.

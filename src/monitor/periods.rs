@@ -109,10 +109,10 @@ impl Quarterly {
         let n = data.enterprises.len();
         let (mut output, mut tax) = (vec![BTreeMap::new(); n], vec![BTreeMap::new(); n]);
         for (k, r) in data.output.iter().enumerate() {
-            output[r.enterprise].entry(r.quarter).or_insert(k);
+            output[r.enterprise()].entry(r.quarter).or_insert(k);
         }
         for (k, r) in data.tax.iter().enumerate() {
-            tax[r.enterprise].entry(r.quarter).or_insert(k);
+            tax[r.enterprise()].entry(r.quarter).or_insert(k);
         }
         Quarterly { output, tax }
     }

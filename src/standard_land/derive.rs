@@ -65,10 +65,10 @@ pub fn fill(dir: &Path, inputs: &mut Inputs, rules: &Loaded, as_of: i64) -> usiz
 fn figures(data: &Dataset, e: usize, year: i32) -> (BTreeMap<String, Value>, String) {
     let file = |kind: &str| data.accounts.iter().find(|a| a.kind == kind).map(|a| a.file.clone()).unwrap_or_else(|| kind.to_string());
     let mut values = BTreeMap::new();
-    let tax: Vec<f64> = data.tax.iter().filter(|t| t.enterprise == e && t.quarter.year == year).map(|t| t.tax_paid).collect();
+    let tax: Vec<f64> = data.tax.iter().filter(|t| t.enterprise() == e && t.quarter.year == year).map(|t| t.tax_paid).collect();
     let tax_v = if tax.len() == 4 { Value::Num(tax.iter().sum()) } else { Value::Missing };
     values.insert("tax".to_string(), tax_v);
-    let out: Vec<_> = data.output.iter().filter(|o| o.enterprise == e && o.quarter.year == year).collect();
+    let out: Vec<_> = data.output.iter().filter(|o| o.enterprise() == e && o.quarter.year == year).collect();
     for (name, i) in [("value_added", 1), ("energy_tce", 2)] {
         let xs: Vec<f64> = out.iter().filter_map(|o| o.value(i)).collect();
         values.insert(name.to_string(), if xs.len() == 4 { Value::Num(xs.iter().sum()) } else { Value::Missing });

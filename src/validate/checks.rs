@@ -14,9 +14,9 @@ pub(super) fn coverage(part: &mut Part, files: &[(Kind, String)]) {
     let file_of = |k: Kind| files.iter().find(|(kk, _)| *kk == k).map(|(_, f)| f.clone()).unwrap_or_default();
     let n = part.data.enterprises.len();
     let mut has = [vec![false; n], vec![false; n], vec![false; n]];
-    part.data.land.iter().for_each(|r| has[0][r.enterprise] = true);
-    part.data.output.iter().for_each(|r| has[1][r.enterprise] = true);
-    part.data.tax.iter().for_each(|r| has[2][r.enterprise] = true);
+    part.data.land.iter().for_each(|r| has[0][r.enterprise()] = true);
+    part.data.output.iter().for_each(|r| has[1][r.enterprise()] = true);
+    part.data.tax.iter().for_each(|r| has[2][r.enterprise()] = true);
     let ent_file = file_of(Kind::Enterprises);
     for (i, e) in part.data.enterprises.iter().enumerate() {
         for (k, kind) in [Kind::Land, Kind::Output, Kind::Tax].iter().enumerate() {

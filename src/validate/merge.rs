@@ -122,14 +122,14 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
             first.reserve(all.data.land.len());
             let mut keep = vec![true; all.data.land.len()];
             for (k, r) in all.data.land.iter().enumerate() {
-                match first.get(&(r.enterprise, r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits())) {
+                match first.get(&(r.enterprise(), r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits())) {
                     Some(&line) => {
                         keep[k] = false;
                         let reason = format!("duplicate: the same row (parcel {}, {}, same area) is at line {line}", r.parcel_id, r.tenure.zh());
-                        late.push(excluded(r.line, "parcel_id", &enterprises[r.enterprise].id, reason));
+                        late.push(excluded(r.line(), "parcel_id", &enterprises[r.enterprise()].id, reason));
                     }
                     None => {
-                        first.insert((r.enterprise, r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits()), r.line);
+                        first.insert((r.enterprise(), r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits()), r.line());
                     }
                 }
             }
@@ -137,11 +137,11 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
             retain(&mut all.data.land, &keep);
         }
         Kind::Output => {
-            let key = |r: &OutputRow| (r.enterprise, r.quarter, r.line);
+            let key = |r: &OutputRow| (r.enterprise(), r.quarter, r.line());
             late.extend(drop_repeated_quarters(&mut all.data.output, key, |line, e, reason| excluded(line, "period", &enterprises[e].id, reason)));
         }
         Kind::Tax => {
-            let key = |r: &TaxRow| (r.enterprise, r.quarter, r.line);
+            let key = |r: &TaxRow| (r.enterprise(), r.quarter, r.line());
             late.extend(drop_repeated_quarters(&mut all.data.tax, key, |line, e, reason| excluded(line, "period", &enterprises[e].id, reason)));
         }
         Kind::Events => {}

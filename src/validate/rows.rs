@@ -321,7 +321,7 @@ impl Part {
         if value <= 0.0 {
             return Err(fail("area", format!("area {value} is not positive; rented-out land is a positive area with tenure 租出")));
         }
-        self.data.land.push(LandRow { enterprise: e, parcel_id, area_mu: value * factor, tenure, line: row.line });
+        self.data.land.push(LandRow::new(e, parcel_id, value * factor, tenure, row.line));
         Ok(())
     }
 
@@ -362,7 +362,7 @@ impl Part {
             .number(row.def("tax_paid"), numbers::MONEY_UNITS)
             .map_err(|r| ("tax_paid".to_string(), r, false))?
             .ok_or_else(|| ("tax_paid".to_string(), "tax_paid is empty (write 0 for no tax)".to_string(), false))?;
-        self.data.tax.push(TaxRow { enterprise: e, quarter, tax_paid, line: row.line });
+        self.data.tax.push(TaxRow::new(e, quarter, tax_paid, row.line));
         Ok(())
     }
 
