@@ -8,7 +8,7 @@ use crate::dataset::Dataset;
 use crate::method::{ClassMethod, Group, Loaded, Ties};
 use crate::score::{Fig, Scored, Status};
 use std::cmp::Ordering;
-use rustc_hash::FxHashMap;
+use crate::score::Groups;
 
 /// The documented order of firms within a track.
 fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> Ordering {
@@ -46,14 +46,18 @@ fn sort_ranked(firms: &mut Vec<usize>, s: &[Scored], data: &Dataset, tie: &[usiz
     firms.extend(keys.iter().map(|k| k.2));
 }
 
-fn group_of(data: &Dataset, i: usize, g: Group, digits: usize) -> &str {
-    crate::score::benchmark_group(&data.enterprises[i], g, digits)
-}
-
 /// Assigns classes and ranks to every scored enterprise.
 pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
     let m = &loaded.method;
     let digits = m.ranking.industry_digits;
+    // Every firm's group under each grouping used (the class groups, county, industry), numbered once
+    // for all the tracks.
+    let all: Vec<usize> = (0..s.len()).collect();
+    let mut used: Vec<Group> = m.tracks.iter().map(|t| t.classes.group).chain([Group::County, Group::Industry]).collect();
+    used.sort_by_key(|g| *g as u8);
+    used.dedup();
+    let groupings: Vec<(Group, Groups)> = used.into_iter().map(|g| (g, Groups::new(data, &all, g, digits))).collect();
+    let numbered = |g: Group| &groupings.iter().find(|(x, _)| *x == g).expect("every grouping used is numbered").1;
     for (t, track) in m.tracks.iter().enumerate() {
         let tie: Vec<usize> = m
             .ranking
@@ -66,15 +70,17 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         sort_ranked(&mut graded, s, data, &tie);
         sort_ranked(&mut vetoed, s, data, &tie);
         let rule = &track.classes;
-        // Classes and the class-group rank.
-        let mut groups: FxHashMap<&str, (Vec<usize>, usize)> = FxHashMap::default();
+        // Classes and the class-group rank. Firms are numbered by group once (in enterprise order), so the
+        // passes in rank order below index a small array instead of reading each firm's text.
+        let class_groups = numbered(rule.group);
+        let mut groups: Vec<(Vec<usize>, usize)> = vec![(Vec::new(), 0); class_groups.names.len()];
         for &i in &graded {
-            groups.entry(group_of(data, i, rule.group, digits)).or_default().0.push(i);
+            groups[class_groups.of[i] as usize].0.push(i);
         }
         for &i in &vetoed {
-            groups.entry(group_of(data, i, rule.group, digits)).or_default().1 += 1;
+            groups[class_groups.of[i] as usize].1 += 1;
         }
-        for (members, n_vetoed) in groups.values() {
+        for (members, n_vetoed) in groups.iter().filter(|(members, _)| !members.is_empty()) {
             let n = members.len() + if m.adjust.vetoed_in_quota { *n_vetoed } else { 0 };
             let q = classify::quota(rule, n);
             // (class, firm) of the previous firm in the group.
@@ -96,19 +102,19 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         }
         let ordered: Vec<usize> = graded.iter().chain(vetoed.iter()).copied().collect();
         let shared = m.ranking.shared_ranks;
-        number(&ordered, |i| group_of(data, i, rule.group, digits), |x, r| x.rank = Some(r), s, shared);
-        number(&ordered, |i| data.enterprises[i].county.as_str(), |x, r| x.county_rank = Some(r), s, shared);
-        number(&ordered, |i| group_of(data, i, Group::Industry, digits), |x, r| x.industry_rank = Some(r), s, shared);
+        number(&ordered, numbered(rule.group), |x, r| x.rank = Some(r), s, shared);
+        number(&ordered, numbered(Group::County), |x, r| x.county_rank = Some(r), s, shared);
+        number(&ordered, numbered(Group::Industry), |x, r| x.industry_rank = Some(r), s, shared);
     }
 }
 
 /// Numbers firms 1, 2, … within each group, in the given order. With `shared`, firms tied on the rounded
 /// total (and of the same status) share the rank of the first of them (1, 2, 2, 4).
-fn number<'k>(ordered: &[usize], key: impl Fn(usize) -> &'k str, set: impl Fn(&mut Scored, usize), s: &mut [Scored], shared: bool) {
+fn number(ordered: &[usize], groups: &Groups, set: impl Fn(&mut Scored, usize), s: &mut [Scored], shared: bool) {
     // Per group: (position, rank given, the previous firm).
-    let mut next: FxHashMap<&str, (usize, usize, usize)> = FxHashMap::default();
+    let mut next: Vec<(usize, usize, usize)> = vec![(0, 0, 0); groups.names.len()];
     for &i in ordered {
-        let (pos, rank, prev) = next.entry(key(i)).or_insert((0, 0, i));
+        let (pos, rank, prev) = &mut next[groups.of[i] as usize];
         *pos += 1;
         let tied = shared && *pos > 1 && s[*prev].total_text == s[i].total_text && s[*prev].status == s[i].status;
         if !tied {

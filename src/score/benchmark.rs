@@ -26,13 +26,14 @@ pub(super) struct Computed {
 }
 
 /// The groups of a track's members under one grouping: names in order, and each member's group.
-struct Groups<'a> {
-    names: Vec<&'a str>,
-    of: Vec<u32>,
+pub(crate) struct Groups<'a> {
+    pub names: Vec<&'a str>,
+    /// Each member's group: its number in `names`.
+    pub of: Vec<u32>,
 }
 
 impl<'a> Groups<'a> {
-    fn new(data: &'a crate::dataset::Dataset, members: &[usize], g: Group, digits: usize) -> Groups<'a> {
+    pub fn new(data: &'a crate::dataset::Dataset, members: &[usize], g: Group, digits: usize) -> Groups<'a> {
         let mut index: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
         let mut of: Vec<u32> = members
             .iter()

@@ -7,6 +7,7 @@ mod benchmark;
 mod figures;
 
 pub use benchmark::{group_key as benchmark_group, BenchmarkSource};
+pub(crate) use benchmark::Groups;
 pub use figures::{Fig, Figures};
 
 use crate::dataset::{CompactString, Dataset};
