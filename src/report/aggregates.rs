@@ -5,10 +5,10 @@
 //! scope (graded, vetoed or undetermined); a ratio uses only firms that report both of its fields.
 
 use super::table::{Cell, Table};
-use crate::dataset::{Enterprise, OUTPUT_FIELDS};
+use crate::dataset::OUTPUT_FIELDS;
 use crate::pipeline::Run;
-use crate::score::Status;
-use std::borrow::Cow;
+use crate::method::Group;
+use crate::score::{Groups, Status};
 
 /// (key, Chinese name, numerator field, denominator field)
 const RATIOS: &[(&str, &str, &str, &str)] = &[
@@ -99,8 +99,8 @@ fn class_labels(run: &Run) -> Vec<String> {
     out
 }
 
-/// One aggregate table; `key` gives the group of an enterprise (groups sorted by name, then the city).
-pub fn table<'r>(run: &'r Run, prep: &Prepared, dim: &str, dim_zh: &str, key: impl Fn(&'r Enterprise) -> Cow<'r, str>) -> Table {
+/// One aggregate table by county, park or industry (`g`): groups sorted by name, then the city.
+pub fn table(run: &Run, prep: &Prepared, dim: &str, dim_zh: &str, g: Group) -> Table {
     let labels = &prep.labels;
     let mut t = Table::new(&[(dim, dim_zh), ("enterprises", "企业数 enterprises"), ("evaluated", "参评数 evaluated")]);
     for l in labels {
@@ -120,17 +120,16 @@ pub fn table<'r>(run: &'r Run, prep: &Prepared, dim: &str, dim_zh: &str, key: im
     for (k, zh, _, _) in RATIOS {
         t.push_column(k.to_string(), format!("{zh} {k}"));
     }
-    // Firms by group (hashed, then the groups sorted by name).
-    let mut by_key: rustc_hash::FxHashMap<Cow<'r, str>, Vec<usize>> = rustc_hash::FxHashMap::default();
-    for (i, e) in run.data.enterprises.iter().enumerate() {
-        by_key.entry(key(e)).or_default().push(i);
-    }
-    let mut groups: Vec<(Cow<'r, str>, Vec<usize>)> = by_key.into_iter().collect();
-    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Firms by group, groups numbered in name order (as for the benchmarks and ranks).
     let all: Vec<usize> = (0..run.data.enterprises.len()).collect();
+    let groups = Groups::new(&run.data, &all, g, run.method.method.ranking.industry_digits);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); groups.names.len()];
+    for (i, &x) in groups.of.iter().enumerate() {
+        members[x as usize].push(i);
+    }
     let totals = TOTALS.map(|(_, _, field, _)| slot(field));
     let ratios: Vec<(usize, usize)> = RATIOS.iter().map(|(_, _, n, d)| (slot(n), slot(d))).collect();
-    let rows = groups.iter().map(|(k, m)| (k.as_ref(), m)).chain([("全市 city", &all)]);
+    let rows = groups.names.iter().copied().zip(&members).chain([("全市 city", &all)]);
     for (name, members) in rows {
         // One pass over the group's evaluated firms, in enterprise order, for every count and sum.
         let mut evaluated = 0;

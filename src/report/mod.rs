@@ -12,6 +12,7 @@ pub mod table;
 
 use crate::dataset::Exception;
 use crate::error::{Error, Result};
+use crate::method::Group;
 use crate::pipeline::Run;
 use std::path::{Path, PathBuf};
 use table::{Cell, Table};
@@ -91,7 +92,6 @@ pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
 /// [`write_all`] plus extra tables (e.g. audit.csv, diff.csv), all listed in the manifest.
 pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Table)]) -> Result<Vec<PathBuf>> {
     let io = |e: std::io::Error| Error::Output(e.to_string());
-    let digits = run.method.method.ranking.industry_digits;
     let limit = run.method.method.output.detail_limit;
     let detailed = limit == 0 || run.data.enterprises.len() <= limit;
     let started = std::time::Instant::now();
@@ -127,11 +127,11 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
         || {
             let prep = aggregates::Prepared::new(run);
             rayon::join(
-                || aggregates::table(run, &prep, "county", "县区 county", |e| e.county.as_str().into()),
+                || aggregates::table(run, &prep, "county", "县区 county", Group::County),
                 || {
                     rayon::join(
-                        || aggregates::table(run, &prep, "park", "园区 park", |e| e.park.as_str().into()),
-                        || aggregates::table(run, &prep, "industry", "行业 industry", |e| crate::score::benchmark_group(e, crate::method::Group::Industry, digits).into()),
+                        || aggregates::table(run, &prep, "park", "园区 park", Group::Park),
+                        || aggregates::table(run, &prep, "industry", "行业 industry", Group::Industry),
                     )
                 },
             )
