@@ -246,48 +246,51 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
     let track = &loaded.method.tracks[t];
     let c = &loaded.tracks[t];
     let n = track.indicators.len();
-    // (numerator, denominator, value) per member and indicator, in parallel, in member order.
-    let computed: Vec<(Option<f64>, Option<f64>, Raw)> = members
-        .par_iter()
-        .flat_map_iter(|&i| {
-            let env = ctx.env(i);
-            (0..n).map(move |k| {
-                    let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
-                    let (a, b) = (num.num(), den.num());
-                    let raw = match (num, den) {
-                        (_, Value::Num(d)) if d == 0.0 => Raw::ZeroDen,
-                        (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
-                        _ => Raw::Missing,
-                    };
-                    (a, b, raw)
-                })
-        })
-        .collect();
-    let mut raws = Vec::with_capacity(computed.len());
-    for (m, (a, b, raw)) in computed.into_iter().enumerate() {
-        let (i, k) = (members[m / n.max(1)], m % n.max(1));
-        let ind = &track.indicators[k];
-        let s = &mut out[i];
-        s.figures.set(Fig::Num, k, a);
-        s.figures.set(Fig::Den, k, b);
-        let rule = match raw {
-            Raw::Value(_) => None,
-            Raw::Missing => Some(ind.on_missing),
-            Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
-        };
-        if let Raw::Value(v) = raw {
-            s.figures.set(Fig::Value, k, Some(v));
-        }
-        if rule == Some(MissingRule::Undetermined) && s.status == Status::Graded {
-            let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
-            let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
-            s.status = Status::Undetermined;
-            s.class = track.undetermined_class.as_str().into();
-            s.reasons.push(format!("T: {name} cannot be computed ({why})"));
-            s.scored = track.score_undetermined;
-        }
-        raws.push(raw);
+    let mut raws: Vec<Raw> = Vec::new();
+    raws.resize_with(members.len() * n, || Raw::Missing);
+    if n == 0 {
+        return raws;
     }
+    // The members' scores (members are ascending), so that each member's figures are set side by side
+    // with its values: one parallel pass, no serial pass over millions of figures.
+    let mut firms: Vec<&mut Scored> = Vec::with_capacity(members.len());
+    let mut next = members.iter().peekable();
+    for (i, s) in out.iter_mut().enumerate() {
+        if next.peek() == Some(&&i) {
+            firms.push(s);
+            next.next();
+        }
+    }
+    firms.par_iter_mut().zip(raws.par_chunks_mut(n)).zip(members.par_iter()).for_each(|((s, raws), &i)| {
+        let env = ctx.env(i);
+        for (k, (ind, slot)) in track.indicators.iter().zip(raws.iter_mut()).enumerate() {
+            let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
+            s.figures.set(Fig::Num, k, num.num());
+            s.figures.set(Fig::Den, k, den.num());
+            let raw = match (num, den) {
+                (_, Value::Num(d)) if d == 0.0 => Raw::ZeroDen,
+                (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
+                _ => Raw::Missing,
+            };
+            let rule = match raw {
+                Raw::Value(_) => None,
+                Raw::Missing => Some(ind.on_missing),
+                Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
+            };
+            if let Raw::Value(v) = raw {
+                s.figures.set(Fig::Value, k, Some(v));
+            }
+            if rule == Some(MissingRule::Undetermined) && s.status == Status::Graded {
+                let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+                let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
+                s.status = Status::Undetermined;
+                s.class = track.undetermined_class.as_str().into();
+                s.reasons.push(format!("T: {name} cannot be computed ({why})"));
+                s.scored = track.score_undetermined;
+            }
+            *slot = raw;
+        }
+    });
     raws
 }
 
