@@ -118,22 +118,18 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
             }
         }
         Kind::Land => {
-            let mut first: FxHashMap<(usize, &str, Tenure, u64), usize> = FxHashMap::default();
-            first.reserve(all.data.land.len());
-            let mut keep = vec![true; all.data.land.len()];
-            for (k, r) in all.data.land.iter().enumerate() {
-                match first.get(&(r.enterprise(), r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits())) {
-                    Some(&line) => {
-                        keep[k] = false;
-                        let reason = format!("duplicate: the same row (parcel {}, {}, same area) is at line {line}", r.parcel_id, r.tenure.zh());
-                        late.push(excluded(r.line(), "parcel_id", &enterprises[r.enterprise()].id, reason));
-                    }
-                    None => {
-                        first.insert((r.enterprise(), r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits()), r.line());
-                    }
-                }
+            let rows = &all.data.land;
+            let mut keep = vec![true; rows.len()];
+            let mut found: Vec<(usize, Exception)> = Vec::new();
+            for (k, first) in repeated_land_rows(rows) {
+                let r = &rows[k];
+                keep[k] = false;
+                let reason = format!("duplicate: the same row (parcel {}, {}, same area) is at line {first}", r.parcel_id, r.tenure.zh());
+                found.push((k, excluded(r.line(), "parcel_id", &enterprises[r.enterprise()].id, reason)));
             }
-            drop(first);
+            // In row order, as a row-by-row reading finds them.
+            found.sort_unstable_by_key(|(k, _)| *k);
+            late.extend(found.into_iter().map(|(_, e)| e));
             retain(&mut all.data.land, &keep);
         }
         Kind::Output => {
@@ -150,6 +146,58 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
         all.exceptions = in_file_order(std::mem::take(&mut all.exceptions), late);
     }
     all
+}
+
+/// Land rows that repeat an earlier row of the same enterprise (same parcel, tenure and area, to the bit):
+/// (row index, line of the first). Rows are bucketed by enterprise (a counting sort of row numbers, file
+/// order kept within a firm), and each row is compared with its firm's earlier rows, usually one to
+/// three; a firm with very many rows uses a map. No map of every row is built (at 5 million firms that map
+/// would be close to a gigabyte).
+fn repeated_land_rows(rows: &[LandRow]) -> Vec<(usize, usize)> {
+    let firms = rows.iter().map(|r| r.enterprise() + 1).max().unwrap_or(0);
+    let mut start = vec![0u32; firms + 1];
+    for r in rows {
+        start[r.enterprise() + 1] += 1;
+    }
+    for e in 0..firms {
+        start[e + 1] += start[e];
+    }
+    let mut next = start.clone();
+    let mut order = vec![0u32; rows.len()];
+    for (k, r) in rows.iter().enumerate() {
+        let at = &mut next[r.enterprise()];
+        order[*at as usize] = k as u32;
+        *at += 1;
+    }
+    fn key(r: &LandRow) -> (&str, Tenure, u64) {
+        (r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits())
+    }
+    let mut dups = Vec::new();
+    for e in 0..firms {
+        let mine = &order[start[e] as usize..start[e + 1] as usize];
+        if mine.len() <= 64 {
+            let mut kept: Vec<usize> = Vec::with_capacity(mine.len());
+            for &k in mine {
+                let k = k as usize;
+                match kept.iter().find(|&&j| key(&rows[j]) == key(&rows[k])) {
+                    Some(&j) => dups.push((k, rows[j].line())),
+                    None => kept.push(k),
+                }
+            }
+        } else {
+            let mut first: FxHashMap<(&str, Tenure, u64), usize> = FxHashMap::default();
+            for &k in mine {
+                let k = k as usize;
+                match first.get(&key(&rows[k])) {
+                    Some(&line) => dups.push((k, line)),
+                    None => {
+                        first.insert(key(&rows[k]), rows[k].line());
+                    }
+                }
+            }
+        }
+    }
+    dups
 }
 
 /// Rows whose (enterprise, quarter) came earlier: (row index, line of the first), in row order. Quarters
@@ -249,6 +297,30 @@ mod tests {
 
     fn dups(rows: &[(usize, Quarter, usize)]) -> Vec<(usize, usize)> {
         repeated_quarters(rows, |r| *r)
+    }
+
+    fn land(e: usize, parcel: &str, area: f64, tenure: Tenure, line: usize) -> LandRow {
+        LandRow::new(e, parcel.to_string(), area, tenure, line)
+    }
+
+    #[test]
+    fn a_repeated_land_row_names_the_first_line() {
+        // Firm 0 repeats (P1, 自有, 5) at lines 4 and 6 (first at line 2); its (P1, 租入, 5) and (P1, 自有, 5.5)
+        // differ in tenure and area; firm 1's (P1, 自有, 5) is another firm's.
+        let rows = [
+            land(0, "P1", 5.0, Tenure::Owned, 2),
+            land(1, "P1", 5.0, Tenure::Owned, 3),
+            land(0, "P1", 5.0, Tenure::Owned, 4),
+            land(0, "P1", 5.0, Tenure::RentedIn, 5),
+            land(0, "P1", 5.0, Tenure::Owned, 6),
+            land(0, "P1", 5.5, Tenure::Owned, 7),
+        ];
+        assert_eq!(repeated_land_rows(&rows), vec![(2, 2), (4, 2)]);
+        // A firm with more rows than the short look-up takes (the map): the same answer.
+        let mut many: Vec<LandRow> = (0..100).map(|i| land(3, &format!("Q{i}"), 1.0, Tenure::Owned, 10 + i)).collect();
+        many.push(land(3, "Q7", 1.0, Tenure::Owned, 500));
+        many.push(land(3, "Q7", 1.0, Tenure::Owned, 501));
+        assert_eq!(repeated_land_rows(&many), vec![(100, 17), (101, 17)]);
     }
 
     #[test]
