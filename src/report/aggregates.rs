@@ -11,7 +11,7 @@ use crate::method::Group;
 use crate::score::{Groups, Status};
 
 /// (key, Chinese name, numerator field, denominator field)
-const RATIOS: &[(&str, &str, &str, &str)] = &[
+const RATIOS: [(&str, &str, &str, &str); 7] = [
     ("tax_per_mu", "亩均税收", "tax", "land"),
     ("va_per_mu", "亩均增加值", "value_added", "land"),
     ("revenue_per_mu", "亩均营业收入", "revenue", "land"),
@@ -21,7 +21,10 @@ const RATIOS: &[(&str, &str, &str, &str)] = &[
     ("rd_ratio", "研发经费占营业收入比重", "rd_expense", "revenue"),
 ];
 
-/// Compensated summation (Neumaier): the running error is carried and added back at the end.
+/// Compensated summation (Neumaier): the running error is carried and added back at the end. Each step's
+/// error is the exact rounding error of `s + x`, found without a branch (Knuth's two-sum): the same value
+/// Neumaier's comparison of magnitudes picks out, so the sums are bit for bit the textbook ones, without a
+/// mispredicted branch per figure.
 #[derive(Default, Clone, Copy)]
 struct Sum {
     s: f64,
@@ -31,7 +34,8 @@ struct Sum {
 impl Sum {
     fn add(&mut self, x: f64) {
         let t = self.s + x;
-        self.c += if self.s.abs() >= x.abs() { (self.s - t) + x } else { (x - t) + self.s };
+        let x_part = t - self.s;
+        self.c += (self.s - (t - x_part)) + (x - x_part);
         self.s = t;
     }
     fn value(self) -> f64 {
@@ -48,27 +52,34 @@ fn slot(name: &str) -> usize {
 
 /// What every aggregate table reads of each enterprise, looked up once for all of them: its figures in
 /// [`FIELDS`] order (NaN where not reported) and, for firms in a group's evaluated count (graded, vetoed
-/// or undetermined), the position of its class among [`class_labels`].
+/// or undetermined), the position of its class among [`class_labels`]; and the city's row, the same in
+/// every table.
 pub struct Prepared {
     labels: Vec<String>,
     figs: Vec<[f64; 8]>,
     /// `None`: not evaluated; `Some(None)`: evaluated without a listed class.
     eval_class: Vec<Option<Option<u16>>>,
+    /// The cells of the city's row after its name.
+    city: Vec<Cell>,
 }
 
 impl Prepared {
     pub fn new(run: &Run) -> Prepared {
+        use rayon::prelude::*;
         let labels = class_labels(run);
-        let out_field = |f: &crate::indicators::Facts, name: &str| OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sum(k));
+        // Where each field sits among the output fields (None: land and tax, kept apart).
+        let output_at = FIELDS.map(|name| OUTPUT_FIELDS.iter().position(|x| *x == name));
+        let (tax, land) = (slot("tax"), slot("land"));
         let figs = run
             .facts
-            .iter()
+            .par_iter()
             .map(|f| {
-                FIELDS.map(|name| {
-                    match name {
-                        "tax" => f.tax(),
-                        "land" => Some(f.land),
-                        _ => out_field(f, name),
+                std::array::from_fn(|k| {
+                    match (k, output_at[k]) {
+                        (k, _) if k == tax => f.tax(),
+                        (k, _) if k == land => Some(f.land),
+                        (_, Some(o)) => f.sum(o),
+                        (_, None) => None,
                     }
                     .unwrap_or(f64::NAN)
                 })
@@ -76,15 +87,67 @@ impl Prepared {
             .collect();
         let eval_class = run
             .scored
-            .iter()
+            .par_iter()
             .map(|s| {
                 matches!(s.status, Status::Graded | Status::Vetoed | Status::Undetermined)
                     .then(|| labels.iter().position(|l| *l == s.class).map(|c| c as u16))
             })
             .collect();
-        Prepared { labels, figs, eval_class }
+        let mut prep = Prepared { labels, figs, eval_class, city: Vec::new() };
+        prep.city = prep.cells(0..run.data.enterprises.len());
+        prep
+    }
+
+    /// A group's cells after its name: enterprises, evaluated, a count per class, the totals and the
+    /// ratios of sums. One pass over the group's evaluated firms, in enterprise order.
+    fn cells(&self, members: impl ExactSizeIterator<Item = usize>) -> Vec<Cell> {
+        let totals = TOTALS.map(|(_, _, field, _)| slot(field));
+        let ratios = RATIOS.map(|(_, _, n, d)| (slot(n), slot(d)));
+        let enterprises = members.len();
+        let mut evaluated = 0;
+        let mut counts = vec![0i64; self.labels.len()];
+        let mut sums = [Sum::default(); TOTALS.len()];
+        let mut pairs = [(Sum::default(), Sum::default()); RATIOS.len()];
+        for i in members {
+            let Some(class) = self.eval_class[i] else { continue };
+            evaluated += 1;
+            if let Some(c) = class {
+                counts[c as usize] += 1;
+            }
+            let f = &self.figs[i];
+            for (s, &k) in sums.iter_mut().zip(&totals) {
+                if !f[k].is_nan() {
+                    s.add(f[k]);
+                }
+            }
+            for ((a, b), &(n, d)) in pairs.iter_mut().zip(&ratios) {
+                if !f[n].is_nan() && !f[d].is_nan() {
+                    a.add(f[n]);
+                    b.add(f[d]);
+                }
+            }
+        }
+        let mut row = vec![Cell::Int(enterprises as i64), Cell::Int(evaluated)];
+        row.extend(counts.into_iter().map(Cell::Int));
+        for ((_, _, _, decimals), s) in TOTALS.iter().zip(sums) {
+            row.push(Cell::Num(s.value(), *decimals));
+        }
+        for (a, b) in pairs {
+            let (a, b) = (a.value(), b.value());
+            row.push(if b > 0.0 { Cell::Num(a / b, 4) } else { Cell::Empty });
+        }
+        row
     }
 }
+
+/// The group totals: (column, Chinese name, field summed, decimals shown).
+const TOTALS: [(&str, &str, &str, usize); 5] = [
+    ("land_mu", "用地面积(亩)", "land", 4),
+    ("tax", "税收(万元)", "tax", 2),
+    ("revenue", "营业收入(万元)", "revenue", 2),
+    ("value_added", "增加值(万元)", "value_added", 2),
+    ("energy_tce", "综合能耗(tce)", "energy_tce", 2),
+];
 
 /// Every class label used by the methodology, in order, undetermined classes last.
 fn class_labels(run: &Run) -> Vec<String> {
@@ -101,19 +164,10 @@ fn class_labels(run: &Run) -> Vec<String> {
 
 /// One aggregate table by county, park or industry (`g`): groups sorted by name, then the city.
 pub fn table(run: &Run, prep: &Prepared, dim: &str, dim_zh: &str, g: Group) -> Table {
-    let labels = &prep.labels;
     let mut t = Table::new(&[(dim, dim_zh), ("enterprises", "企业数 enterprises"), ("evaluated", "参评数 evaluated")]);
-    for l in labels {
+    for l in &prep.labels {
         t.push_column(format!("class_{l}"), format!("{l}类 class_{l}"));
     }
-    // (column, Chinese name, field summed, decimals shown)
-    const TOTALS: [(&str, &str, &str, usize); 5] = [
-        ("land_mu", "用地面积(亩)", "land", 4),
-        ("tax", "税收(万元)", "tax", 2),
-        ("revenue", "营业收入(万元)", "revenue", 2),
-        ("value_added", "增加值(万元)", "value_added", 2),
-        ("energy_tce", "综合能耗(tce)", "energy_tce", 2),
-    ];
     for (c, l, _, _) in TOTALS {
         t.push_column(c.into(), format!("{l} {c}"));
     }
@@ -127,45 +181,14 @@ pub fn table(run: &Run, prep: &Prepared, dim: &str, dim_zh: &str, g: Group) -> T
     for (i, &x) in groups.of.iter().enumerate() {
         members[x as usize].push(i);
     }
-    let totals = TOTALS.map(|(_, _, field, _)| slot(field));
-    let ratios: Vec<(usize, usize)> = RATIOS.iter().map(|(_, _, n, d)| (slot(n), slot(d))).collect();
-    let rows = groups.names.iter().copied().zip(&members).chain([("全市 city", &all)]);
-    for (name, members) in rows {
-        // One pass over the group's evaluated firms, in enterprise order, for every count and sum.
-        let mut evaluated = 0;
-        let mut counts = vec![0i64; labels.len()];
-        let mut sums = [Sum::default(); 5];
-        let mut pairs = vec![(Sum::default(), Sum::default()); ratios.len()];
-        for &i in members {
-            let Some(class) = prep.eval_class[i] else { continue };
-            evaluated += 1;
-            if let Some(c) = class {
-                counts[c as usize] += 1;
-            }
-            let f = &prep.figs[i];
-            for (s, &k) in sums.iter_mut().zip(&totals) {
-                if !f[k].is_nan() {
-                    s.add(f[k]);
-                }
-            }
-            for ((a, b), &(n, d)) in pairs.iter_mut().zip(&ratios) {
-                if !f[n].is_nan() && !f[d].is_nan() {
-                    a.add(f[n]);
-                    b.add(f[d]);
-                }
-            }
-        }
-        let mut row = vec![Cell::text(name), Cell::Int(members.len() as i64), Cell::Int(evaluated)];
-        row.extend(counts.into_iter().map(Cell::Int));
-        for ((_, _, _, decimals), s) in TOTALS.iter().zip(sums) {
-            row.push(Cell::Num(s.value(), *decimals));
-        }
-        for (a, b) in pairs {
-            let (a, b) = (a.value(), b.value());
-            row.push(if b > 0.0 { Cell::Num(a / b, 4) } else { Cell::Empty });
-        }
+    for (name, members) in groups.names.iter().zip(&members) {
+        let mut row = vec![Cell::text(*name)];
+        row.extend(prep.cells(members.iter().copied()));
         t.rows.push(row);
     }
+    let mut city = vec![Cell::text("全市 city")];
+    city.extend(prep.city.iter().cloned());
+    t.rows.push(city);
     t
 }
 
@@ -181,5 +204,29 @@ mod tests {
             s.add(1234.56);
         }
         assert_eq!(crate::decimal::round_half_up_str(s.value(), 2), "1234560000.00");
+    }
+
+    #[test]
+    fn branch_free_error_term_is_neumaiers() {
+        // The textbook step compares magnitudes; `Sum::add` does not. Over values of mixed sign and
+        // magnitude (where the two branches alternate), both must carry the same error bit for bit.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let m = (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+            m * 10f64.powi((state % 17) as i32 - 4)
+        };
+        let (mut s, mut t, mut c) = (Sum::default(), 0.0f64, 0.0f64);
+        for _ in 0..200_000 {
+            let x = next();
+            s.add(x);
+            let u = t + x;
+            c += if t.abs() >= x.abs() { (t - u) + x } else { (x - u) + t };
+            t = u;
+            assert_eq!((s.s.to_bits(), s.c.to_bits()), (t.to_bits(), c.to_bits()));
+        }
+        assert_eq!(s.value().to_bits(), (t + c).to_bits());
     }
 }
