@@ -48,12 +48,41 @@ fn prepare(col: &Column) -> Result<Series, String> {
     }
 }
 
-/// One column of a slice, unpacked once so that the row loop only indexes.
-enum Values<'a> {
-    Text(Vec<Option<&'a str>>),
-    Float(Vec<Option<f64>>),
-    Int(Vec<Option<i64>>),
+/// One column of a slice as one contiguous array (values and validity), so that the row loop only indexes.
+enum Column1 {
+    Text(StringChunked),
+    Float(Float64Chunked),
+    Int(Int64Chunked),
 }
+
+impl Column1 {
+    fn new(s: &Series) -> Result<Column1, String> {
+        let e = |e: PolarsError| e.to_string();
+        Ok(match s.dtype() {
+            DataType::Float64 => Column1::Float(s.f64().map_err(e)?.rechunk().into_owned()),
+            DataType::Int64 => Column1::Int(s.i64().map_err(e)?.rechunk().into_owned()),
+            _ => Column1::Text(s.str().map_err(e)?.rechunk().into_owned()),
+        })
+    }
+
+    fn array(&self) -> Array1<'_> {
+        match self {
+            Column1::Text(c) => Array1::Text(c.downcast_as_array()),
+            Column1::Float(c) => Array1::Float(c.downcast_as_array()),
+            Column1::Int(c) => Array1::Int(c.downcast_as_array()),
+        }
+    }
+}
+
+/// The arrays of a [`Column1`], borrowed once per slice.
+enum Array1<'a> {
+    Text(&'a <StringType as PolarsDataType>::Array),
+    Float(&'a <Float64Type as PolarsDataType>::Array),
+    Int(&'a <Int64Type as PolarsDataType>::Array),
+}
+
+/// Cells of a row kept on the stack up to this many columns (a heap vector beyond).
+const STACK_CELLS: usize = 32;
 
 impl Frame {
     /// The rows in slices of [`SLICE`]: (first row, number of rows).
@@ -70,33 +99,27 @@ impl Frame {
             r.set_metadata(self.metadata.clone());
             let df = r.with_slice(Some((offset, len))).finish().map_err(unreadable)?;
             let columns = df.columns().iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
-            let mut values = Vec::with_capacity(columns.len());
-            for s in &columns {
-                values.push(match s.dtype() {
-                    DataType::Float64 => Values::Float(s.f64().map_err(|e| e.to_string())?.iter().collect()),
-                    DataType::Int64 => Values::Int(s.i64().map_err(|e| e.to_string())?.iter().collect()),
-                    _ => Values::Text(s.str().map_err(|e| e.to_string())?.iter().collect()),
-                });
-            }
-            let n = values.len();
+            let columns = columns.iter().map(Column1::new).collect::<Result<Vec<_>, _>>()?;
+            let arrays: Vec<Array1> = columns.iter().map(Column1::array).collect();
+            let n = columns.len();
             let spell: Vec<bool> = (0..n).map(|k| !numbers_only.get(k).copied().unwrap_or(false)).collect();
             let mut text: Vec<&str> = vec![""; n];
             let mut spelled: Vec<String> = vec![String::new(); n];
             let mut typed: Vec<Typed> = vec![Typed::Text; n];
             for row in 0..df.height() {
-                for (k, c) in values.iter().enumerate() {
+                for (k, c) in arrays.iter().enumerate() {
                     match c {
-                        Values::Text(v) => text[k] = v[row].unwrap_or(""),
-                        Values::Float(v) => {
-                            let v = v[row];
+                        Array1::Text(v) => text[k] = v.get(row).unwrap_or(""),
+                        Array1::Float(v) => {
+                            let v = v.get(row);
                             spelled[k].clear();
                             if let (Some(x), true) = (v, spell[k]) {
                                 let _ = write!(spelled[k], "{x}");
                             }
                             typed[k] = v.map_or(Typed::Null, Typed::Num);
                         }
-                        Values::Int(v) => {
-                            let v = v[row];
+                        Array1::Int(v) => {
+                            let v = v.get(row);
                             spelled[k].clear();
                             if let (Some(x), true) = (v, spell[k]) {
                                 spelled[k].push_str(itoa::Buffer::new().format(x));
@@ -105,8 +128,17 @@ impl Frame {
                         }
                     }
                 }
-                let cells: Vec<&str> = (0..n).map(|k| if matches!(typed[k], Typed::Text) { text[k] } else { spelled[k].as_str() }).collect();
-                f(offset + row + 1, &cells, &typed);
+                let cell = |k: usize| if matches!(typed[k], Typed::Text) { text[k] } else { spelled[k].as_str() };
+                let mut stack = [""; STACK_CELLS];
+                let heap: Vec<&str>;
+                let cells: &[&str] = if n <= STACK_CELLS {
+                    (0..n).for_each(|k| stack[k] = cell(k));
+                    &stack[..n]
+                } else {
+                    heap = (0..n).map(cell).collect();
+                    &heap
+                };
+                f(offset + row + 1, cells, &typed);
             }
         }
         Ok(())
