@@ -144,3 +144,60 @@ impl Frame {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `width` columns (a text, a float and an integer column, repeated), three rows, with a null
+    /// in each kind, and reads them back row by row.
+    fn rows_of(width: usize) -> Vec<(usize, Vec<String>, Vec<Typed>)> {
+        let cols: Vec<Column> = (0..width)
+            .map(|c| {
+                let name = PlSmallStr::from(format!("c{c}"));
+                match c % 3 {
+                    0 => Column::new(name, [Some("甲"), None, Some("c")]),
+                    1 => Column::new(name, [Some(1.5f64), Some(-0.25), None]),
+                    _ => Column::new(name, [None, Some(7i64), Some(-3)]),
+                }
+            })
+            .collect();
+        let mut df = DataFrame::new_infer_height(cols).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut df).unwrap();
+        let (headers, frame) = open(&path).unwrap();
+        assert_eq!(headers.len(), width);
+        let mut rows = Vec::new();
+        // The first float column is read as a number only (its cells are not spelled).
+        let numbers_only: Vec<bool> = (0..width).map(|c| c == 1).collect();
+        for span in frame.spans() {
+            frame.for_each_in(span, &numbers_only, |line, cells, typed| rows.push((line, cells.iter().map(|c| c.to_string()).collect(), typed.to_vec()))).unwrap();
+        }
+        rows
+    }
+
+    #[test]
+    fn cells_and_numbers_of_each_row_whatever_the_width() {
+        // 3 columns fit the stack; 40 go to the heap: both must give the same cells.
+        for width in [3, 40] {
+            let rows = rows_of(width);
+            assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2, 3]);
+            let cells = |r: usize| rows[r].1[..3].to_vec();
+            // Row 1: text, a number read only as a number (unspelled), a null integer.
+            assert_eq!(cells(0), ["甲", "", ""]);
+            assert_eq!(rows[0].2[..3], [Typed::Text, Typed::Num(1.5), Typed::Null]);
+            // Row 2: a null text is empty; the integer is spelled and typed.
+            assert_eq!(cells(1), ["", "", "7"]);
+            assert_eq!(rows[1].2[..3], [Typed::Text, Typed::Num(-0.25), Typed::Num(7.0)]);
+            assert_eq!(cells(2), ["c", "", "-3"]);
+            assert_eq!(rows[2].2[..3], [Typed::Text, Typed::Null, Typed::Num(-3.0)]);
+            if width == 40 {
+                // Column 4 is a float not flagged as number-only: spelled as written by Display.
+                assert_eq!((rows[0].1[4].as_str(), rows[1].1[4].as_str(), rows[2].1[4].as_str()), ("1.5", "-0.25", ""));
+                assert_eq!(rows[1].1[39].as_str(), "");
+                assert_eq!(rows[2].1[38].as_str(), "-3");
+            }
+        }
+    }
+}
