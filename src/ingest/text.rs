@@ -288,11 +288,17 @@ impl Text {
             let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |p| at + p);
             let record = &text[at..end];
             let record = record.strip_suffix('\r').unwrap_or(record);
-            if memchr::memchr2(b'"', b'\r', record.as_bytes()).is_some() {
-                return self.for_each_csv(span.start + at, line, span.end, f);
-            }
+            // One pass finds the delimiters and any quote or carriage return (then the CSV reader takes over).
             cells.clear();
-            cells.extend(record.split(self.delimiter as char));
+            let mut from = 0;
+            for p in memchr::memchr3_iter(self.delimiter, b'"', b'\r', record.as_bytes()) {
+                if record.as_bytes()[p] != self.delimiter {
+                    return self.for_each_csv(span.start + at, line, span.end, f);
+                }
+                cells.push(&record[from..p]);
+                from = p + 1;
+            }
+            cells.push(&record[from..]);
             if !cells.iter().all(|c| c.trim().is_empty()) {
                 f(line, &cells);
             }
