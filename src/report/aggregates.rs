@@ -59,6 +59,9 @@ pub struct Prepared {
     figs: Vec<[f64; 8]>,
     /// `None`: not evaluated; `Some(None)`: evaluated without a listed class.
     eval_class: Vec<Option<Option<u16>>>,
+    /// Where the fields of [`TOTALS`] and of [`RATIOS`] (numerator, denominator) sit in `figs`.
+    totals: [usize; TOTALS.len()],
+    ratios: [(usize, usize); RATIOS.len()],
     /// The cells of the city's row after its name.
     city: Vec<Cell>,
 }
@@ -93,46 +96,65 @@ impl Prepared {
                     .then(|| labels.iter().position(|l| *l == s.class).map(|c| c as u16))
             })
             .collect();
-        let mut prep = Prepared { labels, figs, eval_class, city: Vec::new() };
-        prep.city = prep.cells(0..run.data.enterprises.len());
-        prep
-    }
-
-    /// A group's cells after its name: enterprises, evaluated, a count per class, the totals and the
-    /// ratios of sums. One pass over the group's evaluated firms, in enterprise order.
-    fn cells(&self, members: impl ExactSizeIterator<Item = usize>) -> Vec<Cell> {
         let totals = TOTALS.map(|(_, _, field, _)| slot(field));
         let ratios = RATIOS.map(|(_, _, n, d)| (slot(n), slot(d)));
-        let enterprises = members.len();
-        let mut evaluated = 0;
-        let mut counts = vec![0i64; self.labels.len()];
-        let mut sums = [Sum::default(); TOTALS.len()];
-        let mut pairs = [(Sum::default(), Sum::default()); RATIOS.len()];
-        for i in members {
-            let Some(class) = self.eval_class[i] else { continue };
-            evaluated += 1;
-            if let Some(c) = class {
-                counts[c as usize] += 1;
-            }
-            let f = &self.figs[i];
-            for (s, &k) in sums.iter_mut().zip(&totals) {
-                if !f[k].is_nan() {
-                    s.add(f[k]);
-                }
-            }
-            for ((a, b), &(n, d)) in pairs.iter_mut().zip(&ratios) {
-                if !f[n].is_nan() && !f[d].is_nan() {
-                    a.add(f[n]);
-                    b.add(f[d]);
-                }
+        let mut prep = Prepared { labels, figs, eval_class, totals, ratios, city: Vec::new() };
+        let mut city = Acc::new(prep.labels.len());
+        (0..run.data.enterprises.len()).for_each(|i| city.add(&prep, i));
+        prep.city = city.cells();
+        prep
+    }
+}
+
+/// A group's counts and compensated sums, built firm by firm in enterprise order.
+#[derive(Clone)]
+struct Acc {
+    enterprises: i64,
+    evaluated: i64,
+    counts: Vec<i64>,
+    sums: [Sum; TOTALS.len()],
+    pairs: [(Sum, Sum); RATIOS.len()],
+}
+
+impl Acc {
+    fn new(classes: usize) -> Acc {
+        Acc { enterprises: 0, evaluated: 0, counts: vec![0; classes], sums: [Sum::default(); TOTALS.len()], pairs: [(Sum::default(), Sum::default()); RATIOS.len()] }
+    }
+
+    /// Adds firm `i`: counted in the group, and in its evaluated figures when graded, vetoed or
+    /// undetermined; a ratio's sums take only firms that report both of its fields.
+    fn add(&mut self, prep: &Prepared, i: usize) {
+        self.enterprises += 1;
+        let Some(class) = prep.eval_class[i] else { return };
+        self.evaluated += 1;
+        if let Some(c) = class {
+            self.counts[c as usize] += 1;
+        }
+        let f = &prep.figs[i];
+        for (s, &k) in self.sums.iter_mut().zip(&prep.totals) {
+            let x = f[k];
+            if !x.is_nan() {
+                s.add(x);
             }
         }
-        let mut row = vec![Cell::Int(enterprises as i64), Cell::Int(evaluated)];
-        row.extend(counts.into_iter().map(Cell::Int));
-        for ((_, _, _, decimals), s) in TOTALS.iter().zip(sums) {
+        for ((a, b), &(n, d)) in self.pairs.iter_mut().zip(&prep.ratios) {
+            let (x, y) = (f[n], f[d]);
+            if !x.is_nan() && !y.is_nan() {
+                a.add(x);
+                b.add(y);
+            }
+        }
+    }
+
+    /// The group's cells after its name: enterprises, evaluated, a count per class, the totals and the
+    /// ratios of sums.
+    fn cells(&self) -> Vec<Cell> {
+        let mut row = vec![Cell::Int(self.enterprises), Cell::Int(self.evaluated)];
+        row.extend(self.counts.iter().copied().map(Cell::Int));
+        for ((_, _, _, decimals), s) in TOTALS.iter().zip(self.sums) {
             row.push(Cell::Num(s.value(), *decimals));
         }
-        for (a, b) in pairs {
+        for (a, b) in self.pairs {
             let (a, b) = (a.value(), b.value());
             row.push(if b > 0.0 { Cell::Num(a / b, 4) } else { Cell::Empty });
         }
@@ -174,16 +196,18 @@ pub fn table(run: &Run, prep: &Prepared, dim: &str, dim_zh: &str, g: Group) -> T
     for (k, zh, _, _) in RATIOS {
         t.push_column(k.to_string(), format!("{zh} {k}"));
     }
-    // Firms by group, groups numbered in name order (as for the benchmarks and ranks).
+    // Firms by group, groups numbered in name order (as for the benchmarks and ranks). One pass over the
+    // firms in enterprise order adds each to its group: the figures are read in order (a group's firms
+    // are spread over the whole file), and each group's sums still run in enterprise order.
     let all: Vec<usize> = (0..run.data.enterprises.len()).collect();
     let groups = Groups::new(&run.data, &all, g, run.method.method.ranking.industry_digits);
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); groups.names.len()];
+    let mut accs = vec![Acc::new(prep.labels.len()); groups.names.len()];
     for (i, &x) in groups.of.iter().enumerate() {
-        members[x as usize].push(i);
+        accs[x as usize].add(prep, i);
     }
-    for (name, members) in groups.names.iter().zip(&members) {
+    for (name, acc) in groups.names.iter().zip(&accs) {
         let mut row = vec![Cell::text(*name)];
-        row.extend(prep.cells(members.iter().copied()));
+        row.extend(acc.cells());
         t.rows.push(row);
     }
     let mut city = vec![Cell::text("全市 city")];
