@@ -130,6 +130,40 @@ impl<'a> RowContext<'a> {
         row.into_iter().map(CellRef::to_cell).collect()
     }
 
+    /// Asks the processor to fetch what the row of enterprise `i` reads: rows go in rank order, so each
+    /// row's records lie anywhere in memory, and rendering waited on each of them in turn. `stage` 0 (some
+    /// rows ahead) fetches the enterprise, facts and score records; stage 1 (fewer rows ahead, once those
+    /// records have arrived) what they point to: the name, the figures and the reasons. Only a hint, with
+    /// no effect on the output.
+    pub fn prefetch(&self, i: usize, stage: u8) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            fn lines<T: ?Sized>(x: &T) {
+                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+                let p = (x as *const T).cast::<i8>();
+                for offset in (0..std::mem::size_of_val(x)).step_by(64) {
+                    // SAFETY: a prefetch is a hint that never faults, whatever the address; this one is
+                    // inside a live value.
+                    unsafe { _mm_prefetch(p.wrapping_add(offset), _MM_HINT_T0) }
+                }
+            }
+            let run = self.run;
+            let (Some(e), Some(f), Some(s)) = (run.data.enterprises.get(i), run.facts.get(i), run.scored.get(i)) else { return };
+            if stage == 0 {
+                lines(e);
+                lines(f);
+                lines(s);
+            } else {
+                lines(e.name.as_str());
+                lines(s.figures.memory());
+                lines(s.reasons.as_slice());
+                s.reasons.iter().for_each(|r| lines(r.as_str()));
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (i, stage);
+    }
+
     /// The row of enterprise `i`, its text borrowed from the run, in `row` (cleared first).
     pub fn row_refs(&self, i: usize, row: &mut Vec<CellRef<'a>>) {
         let (run, d) = (self.run, self.decimals);

@@ -84,6 +84,9 @@ pub fn prepare_out_dir(out: &Path, data_dir: &Path, force: bool) -> Result<()> {
     std::fs::create_dir_all(out).map_err(|e| Error::Output(format!("cannot create {}: {e}", out.display())))
 }
 
+/// How many rows ahead the enterprises table asks for a row's records (see `RowContext::prefetch`).
+const PREFETCH_ROWS: usize = 8;
+
 /// Writes every output of a run into `out`; returns the files written.
 pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
     write_all_with(run, out, command, &[])
@@ -116,6 +119,11 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
             table::stream_csv_groups(
                 order.len(),
                 |k, emit| {
+                    for (stage, ahead) in [(0, PREFETCH_ROWS), (1, PREFETCH_ROWS / 2)] {
+                        if let Some(&i) = order.get(k + ahead) {
+                            cx.prefetch(i, stage);
+                        }
+                    }
                     let mut row = Vec::new();
                     cx.row_refs(order[k], &mut row);
                     emit(&row)

@@ -41,6 +41,10 @@ impl Figures {
     pub fn is_empty(&self) -> bool {
         self.v.is_empty()
     }
+    /// Where the figures are kept (for the tables to ask for them ahead of reading them).
+    pub fn memory(&self) -> &[f64] {
+        &self.v
+    }
     /// Figure `f` of indicator `k`; none for an indicator past the track's.
     pub fn get(&self, f: Fig, k: usize) -> Option<f64> {
         self.v.get(k * KINDS + f as usize).copied().filter(|x| !x.is_nan())
