@@ -36,19 +36,8 @@ pub fn open(path: &Path) -> Result<(Vec<String>, Frame), String> {
     Ok((headers, Frame { path: path.to_path_buf(), metadata, height }))
 }
 
-/// A column as the rows are visited: text in place, numbers kept (integers as i64), other types as text.
-fn prepare(col: &Column) -> Result<Series, String> {
-    let s = col.as_materialized_series();
-    let cast = |t: &DataType| s.cast(t).map_err(|e| format!("column {}: {e}", s.name()));
-    match s.dtype() {
-        DataType::String | DataType::Float64 => Ok(s.clone()),
-        DataType::Float32 => cast(&DataType::Float64),
-        d if d.is_integer() => cast(&DataType::Int64),
-        _ => cast(&DataType::String),
-    }
-}
-
-/// One column of a slice as one contiguous array (values and validity), so that the row loop only indexes.
+/// One column of a slice as one contiguous array (values and validity), so that the row loop only indexes:
+/// text in place, numbers kept (integers as i64), other types (dates, booleans) cast to text.
 enum Column1 {
     Text(StringChunked),
     Float(Float64Chunked),
@@ -56,12 +45,14 @@ enum Column1 {
 }
 
 impl Column1 {
-    fn new(s: &Series) -> Result<Column1, String> {
-        let e = |e: PolarsError| e.to_string();
+    fn new(col: &Column) -> Result<Column1, String> {
+        let s = col.as_materialized_series();
+        let e = |e: PolarsError| format!("column {}: {e}", s.name());
+        let typed = |t: &DataType| -> Result<Series, String> { if s.dtype() == t { Ok(s.clone()) } else { s.cast(t).map_err(e) } };
         Ok(match s.dtype() {
-            DataType::Float64 => Column1::Float(s.f64().map_err(e)?.rechunk().into_owned()),
-            DataType::Int64 => Column1::Int(s.i64().map_err(e)?.rechunk().into_owned()),
-            _ => Column1::Text(s.str().map_err(e)?.rechunk().into_owned()),
+            DataType::Float64 | DataType::Float32 => Column1::Float(typed(&DataType::Float64)?.f64().map_err(e)?.rechunk().into_owned()),
+            d if d.is_integer() => Column1::Int(typed(&DataType::Int64)?.i64().map_err(e)?.rechunk().into_owned()),
+            _ => Column1::Text(typed(&DataType::String)?.str().map_err(e)?.rechunk().into_owned()),
         })
     }
 
@@ -98,8 +89,7 @@ impl Frame {
             let mut r = reader(&self.path)?;
             r.set_metadata(self.metadata.clone());
             let df = r.with_slice(Some((offset, len))).finish().map_err(unreadable)?;
-            let columns = df.columns().iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
-            let columns = columns.iter().map(Column1::new).collect::<Result<Vec<_>, _>>()?;
+            let columns = df.columns().iter().map(Column1::new).collect::<Result<Vec<_>, _>>()?;
             let arrays: Vec<Array1> = columns.iter().map(Column1::array).collect();
             let n = columns.len();
             let spell: Vec<bool> = (0..n).map(|k| !numbers_only.get(k).copied().unwrap_or(false)).collect();
