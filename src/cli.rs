@@ -19,17 +19,27 @@ pub fn summary(run: &Run, out: &Path) -> String {
     let mut s = String::new();
     let m = &run.method.method;
     let _ = writeln!(s, "mujun {}: {} ({}) for {}", crate::VERSION, m.scheme.name, m.scheme.title, run.period.label);
+    // One pass over the firms (a million at provincial scale): statuses, classes and graded firms per track.
     let mut status: BTreeMap<Status, usize> = BTreeMap::new();
-    run.scored.iter().for_each(|x| *status.entry(x.status).or_default() += 1);
+    let mut classes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); m.tracks.len()];
+    let mut graded: Vec<Vec<usize>> = vec![Vec::new(); m.tracks.len()];
+    for (i, x) in run.scored.iter().enumerate() {
+        *status.entry(x.status).or_default() += 1;
+        if let Some(t) = x.track {
+            if !x.class.is_empty() {
+                *classes[t].entry(x.class.as_str()).or_default() += 1;
+            }
+            if x.status == Status::Graded {
+                graded[t].push(i);
+            }
+        }
+    }
     let st: Vec<String> = status.iter().map(|(k, v)| format!("{} {v}", k.label())).collect();
     let _ = writeln!(s, "enterprises: {} ({})", run.scored.len(), st.join(", "));
-    for (t, track) in m.tracks.iter().enumerate() {
-        let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
-        run.scored.iter().filter(|x| x.track == Some(t) && !x.class.is_empty()).for_each(|x| *classes.entry(x.class.as_str()).or_default() += 1);
+    for ((track, classes), mut top) in m.tracks.iter().zip(&classes).zip(graded) {
         let cl: Vec<String> = classes.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(s, "track {}: classes {}", track.name, if cl.is_empty() { "none".into() } else { cl.join(", ") });
-        let mut top: Vec<usize> = (0..run.scored.len()).filter(|&i| run.scored[i].track == Some(t) && run.scored[i].status == Status::Graded).collect();
-        // The city's top five by the documented order (rounded total, tie-break values, id).
+        // The city's top five by rounded total, then id.
         let order = |&a: &usize, &b: &usize| {
             let (x, y) = (&run.scored[a], &run.scored[b]);
             let (tx, ty) = (x.total_rounded().unwrap_or(f64::MIN), y.total_rounded().unwrap_or(f64::MIN));

@@ -207,7 +207,9 @@ fn run(args: Args) -> Result<u8> {
                 say(format!("{} enterprises changed against the earlier run (diff.csv)", d.rows.len()));
             }
             report::write_all_with(&run, &out, &cli::command_line(), &extra)?;
-            say(cli::summary(&run, &out));
+            if !args.quiet {
+                say(cli::summary(&run, &out));
+            }
             drop(extra);
             // The process ends with this command: the run's memory (millions of allocations at
             // provincial scale, 0.3–0.5 s to free one by one at a million firms) is left to the system.
