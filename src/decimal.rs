@@ -18,6 +18,51 @@ pub fn push_half_up(out: &mut String, x: f64, places: usize) {
     if !x.is_finite() {
         return;
     }
+    if !push_clear_of_half(out, x, places) {
+        push_by_spelling(out, x, places);
+    }
+}
+
+/// 10^k, exact in binary64, for the places [`push_clear_of_half`] handles.
+const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/// The common case without spelling the digits: appends the rounding of `x` and returns true when
+/// |x|·10^places is far enough from a half (k + ½) that the shortest spelling of x lies on the same side
+/// of it. That spelling S is within half an ulp of |x| (≤ |x|·2⁻⁵³), and y = |x|·10^places is computed
+/// within another half ulp, so |y − S·10^places| ≤ y·2⁻⁵²; a margin of y·2⁻⁴⁹ is safely past that. Then
+/// rounding S half up is rounding y to the nearest integer. Near a half, or past 10^15, returns false and
+/// appends nothing: [`push_by_spelling`] decides.
+fn push_clear_of_half(out: &mut String, x: f64, places: usize) -> bool {
+    let Some(&scale) = POW10.get(places) else { return false };
+    let y = x.abs() * scale;
+    if !(y < 1e15) {
+        return false;
+    }
+    let whole = y.floor();
+    // Exact: y and its floor are within 2^50 of each other's exponent.
+    let frac = y - whole;
+    // f64::EPSILON is 2⁻⁵²: the margin is y·2⁻⁴⁹.
+    if (frac - 0.5).abs() <= y * f64::EPSILON * 8.0 {
+        return false;
+    }
+    let r = whole as u64 + u64::from(frac > 0.5);
+    if x < 0.0 && r != 0 {
+        out.push('-');
+    }
+    let unit = 10u64.pow(places as u32);
+    let mut b = itoa::Buffer::new();
+    out.push_str(b.format(r / unit));
+    if places > 0 {
+        out.push('.');
+        let f = b.format(r % unit);
+        (f.len()..places).for_each(|_| out.push('0'));
+        out.push_str(f);
+    }
+    true
+}
+
+/// [`push_half_up`] on the digits of the shortest spelling of |x|.
+fn push_by_spelling(out: &mut String, x: f64, places: usize) {
     let a = x.abs();
     // `ryu` gives the same shortest digits as `Display` (the fewest that read back to x) except where two
     // spellings are as short and as near: ryu then takes the even last digit, `Display` the upper. The two
@@ -152,6 +197,48 @@ mod tests {
             out.extend(digits[int_len..].iter().map(|d| (b'0' + d) as char));
         }
         out
+    }
+
+    /// Where both ways apply, the arithmetic way must give the spelling way's digits, above all next to
+    /// halves: values k/10^p + ½/10^p moved by 0 to 40 ulps either way, and random values, at 0–9 places.
+    #[test]
+    fn clear_of_half_agrees_with_the_spelling() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut fast, mut near) = (0, 0);
+        for k in 0..300_000u64 {
+            let places = (k % 10) as usize;
+            let scale = 10f64.powi(places as i32);
+            let magnitude = 10f64.powi((next() % 13) as i32);
+            let half = ((next() % 1_000_000) as f64 * magnitude + 0.5) / scale;
+            let mut v = half;
+            for _ in 0..(next() % 41) {
+                v = if k % 2 == 0 { v.next_up() } else { v.next_down() };
+            }
+            let random = (next() >> 11) as f64 / (1u64 << 53) as f64 * magnitude * if k % 3 == 0 { -1.0 } else { 1.0 };
+            for x in [half, v, -v, random] {
+                let (mut a, mut b) = (String::new(), String::new());
+                push_by_spelling(&mut b, x, places);
+                if push_clear_of_half(&mut a, x, places) {
+                    fast += 1;
+                    assert_eq!(a, b, "{x:e} at {places} places");
+                } else {
+                    near += 1;
+                    assert!(a.is_empty());
+                }
+            }
+        }
+        // Both branches are exercised: random values mostly take the arithmetic way, values next to halves
+        // mostly do not.
+        assert!(fast > 450_000 && near > 450_000, "fast {fast}, near {near}");
+        let mut s = String::new();
+        assert!(!push_clear_of_half(&mut s, 68.625, 2) && !push_clear_of_half(&mut s, 1.005, 2));
+        assert!(!push_clear_of_half(&mut s, 1e15, 0) && !push_clear_of_half(&mut s, 1.0, 10) && s.is_empty());
     }
 
     #[test]
