@@ -229,42 +229,87 @@ fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Missing, Value::Num)
 }
 
+/// The fields of an enterprise in a period by number ([`EntEnv::slot_of`]): these names, then
+/// [`OUTPUT_FIELDS`]. `prior_<field>` names are not numbered.
+const FIELDS: [&str; 24] = [
+    "land",
+    "tax",
+    "tax_paid",
+    "tenants",
+    "rent_out_rows",
+    "land_owned",
+    "land_rented_in",
+    "land_rented_out",
+    "rented_floor_m2",
+    "established",
+    "production_start",
+    "year",
+    "period_start",
+    "period_end",
+    "quarters_expected",
+    "quarters_output",
+    "quarters_tax",
+    "missing_quarters",
+    "enterprise_id",
+    "name",
+    "county",
+    "park",
+    "industry",
+    "scale",
+];
+
+impl EntEnv<'_> {
+    /// The number of field `name` (see [`FIELDS`]), for [`crate::method::expr::Expr::bind`].
+    pub fn slot_of(name: &str) -> Option<u16> {
+        let k = FIELDS.iter().position(|f| *f == name).or_else(|| OUTPUT_FIELDS.iter().position(|f| *f == name).map(|k| FIELDS.len() + k))?;
+        u16::try_from(k).ok()
+    }
+
+    /// The value of field number `slot`.
+    fn value(&self, slot: usize) -> Value {
+        let (e, f) = (self.e, self.f);
+        match slot {
+            0 => num(f.land),
+            1 | 2 => opt(f.tax()),
+            3 => num(f.tenants as f64),
+            4 => num(f.rent_out_rows as f64),
+            5 => num(f.land_owned),
+            6 => num(f.land_rented_in),
+            7 => num(f.land_rented_out),
+            8 => opt(e.rented_floor_m2),
+            9 => opt(e.established.map(|d| d as f64)),
+            10 => opt(e.production_start.map(|d| d as f64)),
+            11 => num(self.period.year() as f64),
+            12 => num(self.period.first_day() as f64),
+            13 => num(self.period.last_day() as f64),
+            14 => num(self.period.quarters.len() as f64),
+            15 => num(f.quarters_output as f64),
+            16 => num(f.quarters_tax as f64),
+            17 => Value::Str(f.missing_quarters.join(", ").into()),
+            18 => Value::Str(e.id.clone()),
+            19 => Value::Str(e.name.as_str().into()),
+            20 => Value::Str(e.county.clone()),
+            21 => Value::Str(e.park.clone()),
+            22 => Value::Str(e.industry.clone()),
+            23 => Value::Str(e.scale.clone()),
+            k => match k.checked_sub(FIELDS.len()) {
+                Some(i) if i < OUTPUT_FIELDS.len() => opt(f.sum(i)),
+                _ => Value::Missing,
+            },
+        }
+    }
+}
+
 impl Env for EntEnv<'_> {
     fn field(&self, name: &str) -> Value {
-        let (e, f) = (self.e, self.f);
         if let Some(p) = name.strip_prefix("prior_") {
             return self.prior.map_or(Value::Missing, |pf| figure(pf, p));
         }
-        if let v @ (Value::Num(_) | Value::Str(_)) = figure(f, name) {
-            return v;
-        }
-        if OUTPUT_FIELDS.contains(&name) || name == "tax" || name == "tax_paid" {
-            return Value::Missing;
-        }
-        match name {
-            "tenants" => num(f.tenants as f64),
-            "rent_out_rows" => num(f.rent_out_rows as f64),
-            "land_owned" => num(f.land_owned),
-            "land_rented_in" => num(f.land_rented_in),
-            "land_rented_out" => num(f.land_rented_out),
-            "rented_floor_m2" => opt(e.rented_floor_m2),
-            "established" => opt(e.established.map(|d| d as f64)),
-            "production_start" => opt(e.production_start.map(|d| d as f64)),
-            "year" => num(self.period.year() as f64),
-            "period_start" => num(self.period.first_day() as f64),
-            "period_end" => num(self.period.last_day() as f64),
-            "quarters_expected" => num(self.period.quarters.len() as f64),
-            "quarters_output" => num(f.quarters_output as f64),
-            "quarters_tax" => num(f.quarters_tax as f64),
-            "missing_quarters" => Value::Str(f.missing_quarters.join(", ")),
-            "enterprise_id" => Value::Str(e.id.to_string()),
-            "name" => Value::Str(e.name.clone()),
-            "county" => Value::Str(e.county.to_string()),
-            "park" => Value::Str(e.park.to_string()),
-            "industry" => Value::Str(e.industry.to_string()),
-            "scale" => Value::Str(e.scale.to_string()),
-            _ => Value::Missing,
-        }
+        Self::slot_of(name).map_or(Value::Missing, |k| self.value(k as usize))
+    }
+
+    fn field_at(&self, slot: u16, _name: &str) -> Value {
+        self.value(slot as usize)
     }
 
     fn has_tag(&self, tag: &str) -> bool {
@@ -302,4 +347,56 @@ pub fn trim_number(x: f64) -> String {
     let s = crate::decimal::round_half_up_str(x, 4);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-" { "0".into() } else { s.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::method::expr::{parse, Value::*};
+    use crate::period::Basis;
+
+    #[test]
+    fn bound_fields_read_what_their_names_read() {
+        let e = Enterprise {
+            id: "91610902MA0001018F".into(),
+            name: "汉滨富硒茶业有限公司".into(),
+            county: "汉滨区".into(),
+            park: "".into(),
+            industry: "1530".into(),
+            scale: "规上".into(),
+            established: Some(20_000),
+            production_start: None,
+            tags: Vec::new(),
+            rented_floor_m2: Some(120.0),
+            extra: Vec::new(),
+            line: 2,
+        };
+        let mut f = Facts { land: 12.5, land_owned: 10.0, land_rented_in: 2.5, quarters_output: 3, quarters_tax: 4, ..Facts::default() };
+        f.set_tax(Some(30.0));
+        f.set_sum(1, Some(250.0));
+        f.missing_quarters = vec!["2025Q4".into()];
+        let period = Period::parse("2025", Basis::Rolling4).unwrap();
+        let env = EntEnv { e: &e, f: &f, prior: None, period: &period };
+        for name in FIELDS.iter().chain(OUTPUT_FIELDS.iter()) {
+            let slot = EntEnv::slot_of(name).unwrap_or_else(|| panic!("{name} has no number"));
+            assert_eq!(env.field_at(slot, name), env.field(name), "{name}");
+        }
+        assert_eq!((EntEnv::slot_of("prior_tax"), EntEnv::slot_of("acreage")), (None, None));
+        // Hand-set facts: value_added 250 / land 12.5 = 20; tax 30 / 12.5 = 2.4; 3 output quarters of the 4.
+        let cases = [
+            ("value_added / land", Num(20.0)),
+            ("tax_paid / land", Num(2.4)),
+            ("scale == '规上' and starts_with(industry, '14', '15')", Bool(true)),
+            ("one_of(county, '汉阴县', '汉滨区') and missing(emissions) and present(rented_floor_m2)", Bool(true)),
+            ("quarters_output < quarters_expected and missing_quarters == '2025Q4'", Bool(true)),
+            ("land_owned + land_rented_in - land_rented_out", Num(12.5)),
+        ];
+        for (src, want) in cases {
+            let plain = parse(src).unwrap();
+            let mut bound = plain.clone();
+            bound.bind(&EntEnv::slot_of);
+            assert_ne!(plain, bound, "{src}: no field was numbered");
+            assert_eq!((bound.eval(&env), plain.eval(&env)), (want.clone(), want), "{src}");
+        }
+    }
 }

@@ -76,6 +76,15 @@ impl Loaded {
         }
         used.iter().any(|f| f.starts_with("prior_"))
     }
+
+    /// Binds every expression of every track to an environment's field numbering (see [`Expr::bind`]).
+    pub fn bind_fields(&mut self, slot_of: &dyn Fn(&str) -> Option<u16>) {
+        for c in &mut self.tracks {
+            let formulas = c.formulas.iter_mut().flat_map(|(rule, points)| [rule, points]);
+            let rest = c.scope.iter_mut().chain(c.undetermined.iter_mut()).chain(c.num.iter_mut()).chain(c.den.iter_mut());
+            formulas.chain([&mut c.select]).chain(rest).for_each(|e| e.bind(slot_of));
+        }
+    }
 }
 
 /// The parsed expressions of one track.

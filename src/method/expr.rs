@@ -5,12 +5,15 @@
 //! Values are numbers, text, booleans or *missing* (a blank input). Arithmetic with a missing value is
 //! missing, and so is division by zero; a comparison involving a missing value is false.
 
+use compact_str::CompactString;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Num(f64),
-    Str(String),
+    /// Text, inline up to 24 bytes (county, industry, scale, ids, literals): rules evaluated for every firm
+    /// compare fields with literals without allocating.
+    Str(CompactString),
     Bool(bool),
     Missing,
 }
@@ -31,14 +34,21 @@ impl Value {
 pub trait Env {
     fn field(&self, name: &str) -> Value;
     fn has_tag(&self, tag: &str) -> bool;
+    /// The field `name`, numbered `slot` when the expression was bound (see [`Expr::bind`]) by this kind
+    /// of environment's numbering. An environment that numbers no fields looks the name up.
+    fn field_at(&self, slot: u16, name: &str) -> Value {
+        let _ = slot;
+        self.field(name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Num(f64),
-    Str(String),
+    Str(CompactString),
     Bool(bool),
-    Field(String),
+    /// A field, and its number once bound to an environment's numbering ([`Expr::bind`]).
+    Field(String, Option<u16>),
     Neg(Box<Expr>),
     Not(Box<Expr>),
     Bin(Op, Box<Expr>, Box<Expr>),
@@ -212,7 +222,7 @@ impl Parser {
         self.pos += 1;
         match tok {
             Tok::Num(x) => Ok(Expr::Num(x)),
-            Tok::Str(s) => Ok(Expr::Str(s)),
+            Tok::Str(s) => Ok(Expr::Str(s.into())),
             Tok::Sym("(") => {
                 let e = self.or()?;
                 self.eat_sym(&[")"]).ok_or("a '(' is not closed")?;
@@ -221,7 +231,7 @@ impl Parser {
             Tok::Ident(w) if w == "true" || w == "false" => Ok(Expr::Bool(w == "true")),
             Tok::Ident(name) => {
                 if self.eat_sym(&["("]).is_none() {
-                    return Ok(Expr::Field(name));
+                    return Ok(Expr::Field(name, None));
                 }
                 let mut args = Vec::new();
                 if self.eat_sym(&[")"]).is_none() {
@@ -265,7 +275,7 @@ impl Expr {
     /// Every field name the expression reads, for checking against the known fields.
     pub fn fields(&self, out: &mut Vec<String>) {
         match self {
-            Expr::Field(n) => out.push(n.clone()),
+            Expr::Field(n, _) => out.push(n.clone()),
             Expr::Neg(e) | Expr::Not(e) => e.fields(out),
             Expr::Bin(_, a, b) => {
                 a.fields(out);
@@ -276,13 +286,30 @@ impl Expr {
         }
     }
 
+    /// Numbers each field by `slot_of` (an environment's numbering, `None` for a name it does not
+    /// number), so that evaluating looks a field up by number instead of comparing its name with every
+    /// known one; rules run for every firm. The names are kept, and give the same values.
+    pub fn bind(&mut self, slot_of: &dyn Fn(&str) -> Option<u16>) {
+        match self {
+            Expr::Field(n, slot) => *slot = slot_of(n),
+            Expr::Neg(e) | Expr::Not(e) => e.bind(slot_of),
+            Expr::Bin(_, a, b) => {
+                a.bind(slot_of);
+                b.bind(slot_of);
+            }
+            Expr::Call(_, args) => args.iter_mut().for_each(|a| a.bind(slot_of)),
+            Expr::Num(_) | Expr::Str(_) | Expr::Bool(_) => {}
+        }
+    }
+
     pub fn eval(&self, env: &dyn Env) -> Value {
         use Value::*;
         match self {
             Expr::Num(x) => Num(*x),
             Expr::Str(s) => Str(s.clone()),
             Expr::Bool(b) => Bool(*b),
-            Expr::Field(n) => env.field(n),
+            Expr::Field(n, None) => env.field(n),
+            Expr::Field(n, Some(slot)) => env.field_at(*slot, n),
             Expr::Neg(e) => match e.eval(env) {
                 Num(x) => Num(-x),
                 _ => Missing,
@@ -327,27 +354,33 @@ fn binary(op: Op, a: Value, b: Value) -> Value {
     }
 }
 
+/// A function's value. Arguments are evaluated as they are needed, none collected (calls run for every
+/// firm); the parser has checked their number.
 fn call(f: &str, args: &[Expr], env: &dyn Env) -> Value {
     use Value::*;
-    let v: Vec<Value> = args.iter().map(|a| a.eval(env)).collect();
+    let arg = |k: usize| args[k].eval(env);
+    let mut rest = args.iter().skip(1).map(|a| a.eval(env));
     match f {
-        "date" => match (v[0].num(), v[1].num(), v[2].num()) {
+        "date" => match (arg(0).num(), arg(1).num(), arg(2).num()) {
             (Some(y), Some(m), Some(d)) => crate::dates::from_parts(y as i32, m as u32, d as u32).map_or(Missing, |x| Num(x as f64)),
             _ => Missing,
         },
-        "starts_with" => match &v[0] {
-            Str(s) => Bool(v[1..].iter().any(|p| matches!(p, Str(p) if s.starts_with(p.as_str())))),
+        "starts_with" => match arg(0) {
+            Str(s) => Bool(rest.any(|p| matches!(p, Str(p) if s.starts_with(p.as_str())))),
             _ => Bool(false),
         },
-        "one_of" => Bool(!matches!(v[0], Missing) && v[1..].contains(&v[0])),
-        "has_tag" => match &v[0] {
-            Str(t) => Bool(env.has_tag(t)),
+        "one_of" => {
+            let x = arg(0);
+            Bool(!matches!(x, Missing) && rest.any(|p| p == x))
+        }
+        "has_tag" => match arg(0) {
+            Str(t) => Bool(env.has_tag(&t)),
             _ => Bool(false),
         },
-        "missing" => Bool(matches!(v[0], Missing)),
-        "present" => Bool(!matches!(v[0], Missing)),
-        "abs" => v[0].num().map_or(Missing, |x| Num(x.abs())),
-        "min" | "max" => match (v[0].num(), v[1].num()) {
+        "missing" => Bool(matches!(arg(0), Missing)),
+        "present" => Bool(!matches!(arg(0), Missing)),
+        "abs" => arg(0).num().map_or(Missing, |x| Num(x.abs())),
+        "min" | "max" => match (arg(0).num(), arg(1).num()) {
             (Some(a), Some(b)) => Num(if f == "min" { a.min(b) } else { a.max(b) }),
             _ => Missing,
         },

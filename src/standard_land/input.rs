@@ -484,7 +484,7 @@ fn check_row(
         let v = match numbers::parse(cell, NO_UNITS) {
             Ok(Some(x)) => Value::Num(x),
             Ok(None) => Value::Missing,
-            Err(_) => Value::Str(cell.trim().to_string()),
+            Err(_) => Value::Str(cell.trim().into()),
         };
         values.insert(name.clone(), v);
     }
