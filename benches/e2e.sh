@@ -9,6 +9,9 @@
 #   RUNS       runs per measurement (default 3)
 #   FORMATS    input formats to measure (default "csv parquet")
 #   PEER       "duckdb" (default) or "none" to measure mujun alone (e.g. at 5,000,000)
+#   WARMUP     unmeasured runs before each measurement (default 1): on a virtual machine the first touch
+#              of memory another process just freed is paid again, so without one the first of the RUNS
+#              pays for whatever ran before it (DuckDB's 3.9 GB, at 1M)
 #
 # DuckDB is a Python package installed here into BENCH_DIR/venv, never a dependency of the crate.
 # Results go to stdout and are appended to BENCH_DIR/results.md; record them in docs/performance.md.
@@ -18,6 +21,7 @@ dir=${BENCH_DIR:-/tmp/mujun-bench}
 runs=${RUNS:-3}
 formats=${FORMATS:-"csv parquet"}
 peer=${PEER:-duckdb}
+warmup=${WARMUP:-1}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 mkdir -p "$dir"
@@ -38,6 +42,9 @@ py="$dir/venv/bin/python"
 # measure CMD...: runs CMD RUNS times; prints "median_seconds peak_MB".
 measure() {
   local walls=() peak=0 w m
+  for _ in $(seq "$warmup"); do
+    "$@" >/dev/null 2>&1 || true
+  done
   for _ in $(seq "$runs"); do
     if ! /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" >"$dir/last.log" 2>&1; then
       echo "failed: $*" >&2
@@ -55,7 +62,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 {
   echo
-  echo "### $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; mujun $(git -C "$root" rev-parse --short HEAD); RUNS=$runs"
+  echo "### $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; mujun $(git -C "$root" rev-parse --short HEAD); RUNS=$runs WARMUP=$warmup"
   echo
   echo "| enterprises | input | input size | read-once floor (s) | mujun (s) | mujun peak (MB) | DuckDB (s) | DuckDB peak (MB) | mujun ÷ DuckDB | mujun ÷ floor |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
