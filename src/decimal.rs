@@ -204,13 +204,8 @@ mod tests {
     /// halves: values k/10^p + ½/10^p moved by 0 to 40 ulps either way, and random values, at 0–9 places.
     #[test]
     fn clear_of_half_agrees_with_the_spelling() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::xorshift::XorShift::new(0x2545_F491_4F6C_DD1D);
+        let mut next = || rng.next();
         let (mut fast, mut near) = (0, 0);
         for k in 0..300_000u64 {
             let places = (k % 10) as usize;
@@ -246,11 +241,9 @@ mod tests {
     fn same_as_rounding_the_display_spelling() {
         // A fixed pseudo-random walk over magnitudes 1e-9 … 1e21 (the largest spelled by `Display`), signs
         // and 0–6 places.
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rng = crate::xorshift::XorShift::new(0x9E37_79B9_7F4A_7C15);
         for k in 0..200_000u64 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = rng.next();
             let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
             let x = mantissa * 10f64.powi((k % 31) as i32 - 9) * if k % 3 == 0 { -1.0 } else { 1.0 };
             // Values with few digits too (where half-way cases live): x rounded to 3 decimals.

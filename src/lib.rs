@@ -28,3 +28,5 @@ pub mod score;
 pub mod standard_land;
 pub mod validate;
 pub mod verify;
+#[cfg(test)]
+mod xorshift;

@@ -376,13 +376,8 @@ mod tests {
         // Files from a fixed pseudo-random stream of pieces: cells with and without quotes, delimiters,
         // blank and whitespace lines, CRLF and lone CR, Chinese text, tabs (tab-separated headers too).
         const PIECES: [&str; 14] = ["a", "汉滨", "12.5", ",", ",", "\n", "\n", "\r\n", "\r", " ", "\"q,\"", "\"x\"\"y\"", "\t", ""];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::xorshift::XorShift::new(0x2545_F491_4F6C_DD1D);
+        let mut next = || rng.next();
         for case in 0..3000 {
             let mut file = String::from(if case % 5 == 0 { "h1\th2\n" } else { "h1,h2,h3\n" });
             for _ in 0..(next() % 40) {

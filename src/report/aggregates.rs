@@ -234,11 +234,9 @@ mod tests {
     fn branch_free_error_term_is_neumaiers() {
         // The textbook step compares magnitudes; `Sum::add` does not. Over values of mixed sign and
         // magnitude (where the two branches alternate), both must carry the same error bit for bit.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::xorshift::XorShift::new(0x2545_f491_4f6c_dd1d);
         let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = rng.next();
             let m = (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
             m * 10f64.powi((state % 17) as i32 - 4)
         };
