@@ -445,3 +445,26 @@ fn area_factor(unit: &str) -> Option<f64> {
     let u = unit.trim().to_lowercase();
     numbers::AREA_UNITS.iter().find(|(name, _)| name.to_lowercase() == u).map(|(_, f)| *f)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shape;
+
+    #[test]
+    fn a_cell_holding_whole_rows_is_found_however_short() {
+        let headers: Vec<String> = ["enterprise_id", "period", "tax_paid"].map(String::from).to_vec();
+        // An unclosed quote before 2025Q1 swallowed two rows into the period cell.
+        let swallowed = "2025Q1\n91610902MA0001018F,2025Q2,9.15\n91610902MA0001018F,2025Q3,1.0";
+        let (column, reason) = shape(&headers, &["91610902MA0001018F", swallowed, "7.85"]).unwrap_err();
+        assert_eq!(column, "period");
+        assert!(reason.contains("runs over 3 lines"), "{reason}");
+        // The shortest such cell is as long as the header is wide: a break, then width − 1 delimiters.
+        assert_eq!(shape(&headers, &["x", "\n,,", ""]).unwrap_err().0, "period");
+        assert_eq!(shape(&headers, &["x", "\n\t,", ""]).unwrap_err().0, "period");
+        // Line breaks without a row's worth of delimiters are a multi-line cell, not swallowed rows.
+        assert!(shape(&headers, &["x", "\n,", "a\nb,c"]).is_ok());
+        // With two columns or fewer a swallowed row cannot be told from text.
+        let two: Vec<String> = ["enterprise_id", "name"].map(String::from).to_vec();
+        assert!(shape(&two, &["x", "a\n,,,,"]).is_ok());
+    }
+}
