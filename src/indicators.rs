@@ -382,6 +382,14 @@ mod tests {
             assert_eq!(env.field_at(slot, name), env.field(name), "{name}");
         }
         assert_eq!((EntEnv::slot_of("prior_tax"), EntEnv::slot_of("acreage")), (None, None));
+        // The fields a methodology may name (documented in method::FIELDS, which `mujun check` prints)
+        // are the ones numbered here, tax_paid being tax's other name.
+        for (name, _) in crate::method::FIELDS {
+            assert!(EntEnv::slot_of(name).is_some(), "{name} is documented but not numbered");
+        }
+        for name in FIELDS.iter().chain(OUTPUT_FIELDS.iter()).filter(|n| **n != "tax_paid") {
+            assert!(crate::method::FIELDS.iter().any(|(f, _)| f == name), "{name} is numbered but not documented");
+        }
         // Hand-set facts: value_added 250 / land 12.5 = 20; tax 30 / 12.5 = 2.4; 3 output quarters of the 4.
         let cases = [
             ("value_added / land", Num(20.0)),
