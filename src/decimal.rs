@@ -50,7 +50,8 @@ fn push_clear_of_half(out: &mut String, x: f64, places: usize) -> bool {
     if x < 0.0 && r != 0 {
         out.push('-');
     }
-    let unit = 10u64.pow(places as u32);
+    // The same power of ten as an integer (exact: at most 10^9).
+    let unit = scale as u64;
     let mut b = itoa::Buffer::new();
     out.push_str(b.format(r / unit));
     if places > 0 {
