@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod error;
 pub mod dates;
 pub mod decimal;
+pub mod digest;
 pub mod generate;
 pub mod ids;
 pub mod ingest;

@@ -3,7 +3,7 @@
 //! (`outputs[].file` under DIR), and reports each file that changed, is missing, or is in DIR without
 //! being listed. A run that verifies is byte for byte what `mujun evaluate` wrote from those inputs.
 
-use crate::validate::sha256_file;
+use crate::digest::of_file as sha256_file;
 use serde_json::Value;
 use std::path::Path;
 

@@ -246,9 +246,9 @@ impl Source {
             Body::Text(t) => t.file_bytes(),
             _ => None,
         } {
-            return Ok(crate::validate::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes)));
+            return Ok(crate::digest::of_bytes(bytes));
         }
-        crate::validate::sha256_file(&self.path)
+        crate::digest::of_file(&self.path)
     }
 
     /// A table already in memory (e.g. after corrections) as a source.

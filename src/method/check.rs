@@ -177,8 +177,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
             return Err(invalid(format!("ranking.tie_break[{i}]"), format!("'{key}' is not an indicator key"), &format!("use one of: {}", all_keys.join(", "))));
         }
     }
-    use sha2::Digest;
-    let sha256 = crate::validate::hex(&sha2::Sha256::digest(text.as_bytes()));
+    let sha256 = crate::digest::of_bytes(text.as_bytes());
     Ok(Loaded { method, tracks, path: path.to_path_buf(), sha256 })
 }
 

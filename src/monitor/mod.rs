@@ -175,14 +175,14 @@ fn migration_changes(cur: &crate::pipeline::Run, base: &crate::pipeline::Run) ->
 }
 
 fn file_entry(p: &Path) -> std::io::Result<serde_json::Value> {
-    Ok(serde_json::json!({ "file": crate::ingest::file_name(p), "sha256": crate::validate::sha256_file(p)? }))
+    Ok(serde_json::json!({ "file": crate::ingest::file_name(p), "sha256": crate::digest::of_file(p)? }))
 }
 
 fn manifest(opts: &Options, cur: &crate::pipeline::Run, base: &crate::pipeline::Run, f: &Facts, files: &[PathBuf]) -> std::io::Result<String> {
     let outs: Vec<serde_json::Value> = files.iter().map(|p| file_entry(p)).collect::<std::io::Result<_>>()?;
     let optional = |p: &Option<PathBuf>| -> std::io::Result<serde_json::Value> {
         match p {
-            Some(p) => Ok(serde_json::json!({ "path": p.display().to_string(), "sha256": crate::validate::sha256_file(p)? })),
+            Some(p) => Ok(serde_json::json!({ "path": p.display().to_string(), "sha256": crate::digest::of_file(p)? })),
             None => Ok(serde_json::Value::Null),
         }
     };

@@ -6,7 +6,6 @@
 use super::labels;
 use super::run_data::RunData;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use toml::Value;
 
@@ -67,7 +66,7 @@ fn load(run: &RunData) -> Result<(PathBuf, Value), String> {
     let path = candidates.iter().find(|p| p.is_file()).ok_or_else(|| format!("the methodology file {} is not found", file.display()))?;
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(want) = &m.method_sha256 {
-        let got: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let got = crate::digest::of_bytes(&bytes);
         if &got != want {
             return Err(format!("{} has changed since the run (SHA-256 differs)", path.display()));
         }

@@ -187,7 +187,7 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
         sheets.push(("例外 exceptions", &exc));
     }
     table::write_xlsx(&xlsx, &sheets).map_err(Error::Output)?;
-    files.push((xlsx.clone(), crate::validate::sha256_file(&xlsx).map_err(io)?));
+    files.push((xlsx.clone(), crate::digest::of_file(&xlsx).map_err(io)?));
     let m = manifest::build(run, &files, command, (started.elapsed().as_secs_f64() * 1e6).round() / 1e3);
     let p = out.join("manifest.json");
     table::write_atomic(&p, m.as_bytes()).map_err(io)?;

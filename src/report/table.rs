@@ -180,7 +180,7 @@ pub struct AtomicFile {
     path: PathBuf,
     tmp: PathBuf,
     file: std::fs::File,
-    hash: sha2::Sha256,
+    hash: crate::digest::Sha256,
 }
 
 impl AtomicFile {
@@ -188,16 +188,16 @@ impl AtomicFile {
         let dir = path.parent().unwrap_or(Path::new("."));
         let tmp = dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
         let file = std::fs::File::create(&tmp)?;
-        Ok(AtomicFile { path: path.to_path_buf(), tmp, file, hash: sha2::Digest::new() })
+        Ok(AtomicFile { path: path.to_path_buf(), tmp, file, hash: Default::default() })
     }
     pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        sha2::Digest::update(&mut self.hash, bytes);
+        self.hash.update(bytes);
         self.file.write_all(bytes)
     }
     pub fn finish(self) -> std::io::Result<String> {
         self.file.sync_all()?;
         std::fs::rename(&self.tmp, &self.path)?;
-        Ok(crate::validate::hex(&sha2::Digest::finalize(self.hash)))
+        Ok(self.hash.finish_hex())
     }
 }
 
@@ -402,7 +402,7 @@ mod tests {
             let expected = [b"h\n".as_slice(), &whole[starts[r.start]..starts[r.end]]].concat();
             let got = std::fs::read(p).unwrap();
             assert!(got == expected, "{}: {} bytes, expected {}", p.display(), got.len(), expected.len());
-            assert_eq!(*hash, crate::validate::hex(&<sha2::Sha256 as sha2::Digest>::digest(&expected)));
+            assert_eq!(*hash, crate::digest::of_bytes(&expected));
         }
         // 0..n holds every item's rows: n items of k % 3 rows each.
         let rows = std::str::from_utf8(&whole).unwrap().lines().count();

@@ -136,7 +136,7 @@ fn account(t: &RawTable, kind: &str, excluded: &HashSet<usize>) -> FileAccount {
         file: t.file.clone(),
         kind: kind.into(),
         encoding: t.encoding.clone(),
-        sha256: crate::validate::sha256_file(&t.path).unwrap_or_default(),
+        sha256: crate::digest::of_file(&t.path).unwrap_or_default(),
         read: t.rows.len(),
         used: t.rows.len() - excluded.len(),
         excepted: excluded.len(),

@@ -161,7 +161,7 @@ fn manifest(a: &Assessment, outputs: &[PathBuf], command: &str) -> std::io::Resu
     use serde_json::json;
     let mut outs = Vec::new();
     for p in outputs {
-        outs.push(json!({ "file": crate::ingest::file_name(p), "sha256": crate::validate::sha256_file(p)? }));
+        outs.push(json!({ "file": crate::ingest::file_name(p), "sha256": crate::digest::of_file(p)? }));
     }
     let acc = &a.inputs.accounts;
     let (read, used, excepted) = acc.iter().fold((0, 0, 0), |s, x| (s.0 + x.read, s.1 + x.used, s.2 + x.excepted));

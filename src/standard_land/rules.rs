@@ -282,7 +282,7 @@ fn bad(path: &Path, key: &str, problem: String) -> Error {
 pub fn load(path: &Path) -> Result<Loaded> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput(format!("rules file {}: cannot read: {e}", path.display())))?;
     let mut l = load_str(&text, path)?;
-    l.sha256 = crate::validate::sha256_file(path).unwrap_or_default();
+    l.sha256 = crate::digest::of_file(path).unwrap_or_default();
     Ok(l)
 }
 

@@ -11,7 +11,6 @@ mod rows;
 use crate::dataset::{Dataset, Exception, FileAccount, ROW_EXCLUDED};
 use crate::ingest::{self, Kind};
 use columns::HeaderProblem;
-use sha2::{Digest, Sha256};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -53,16 +52,6 @@ fn header_hint(headers: &[String]) -> String {
     String::new()
 }
 
-/// SHA-256 of a file, hex, read in blocks (a file is never held whole for its hash).
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
-    Ok(hex(&hasher.finalize()))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Reads and validates every input of a dataset folder.
 pub fn load(dir: &Path) -> Result<Dataset, InputError> {
@@ -161,7 +150,7 @@ fn read_one(
         let mut pair = [(kind, src.into_table()?)];
         changes = corrections::apply(&mut pair, c)?;
         let [(_, table)] = pair;
-        let sha = sha256_file(&table.path).unwrap_or_default();
+        let sha = crate::digest::of_file(&table.path).unwrap_or_default();
         src = ingest::Source::from_table(table);
         src.sha256 = Some(sha);
     }
