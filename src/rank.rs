@@ -58,6 +58,15 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
     used.dedup();
     let groupings: Vec<(Group, Groups)> = used.into_iter().map(|g| (g, Groups::new(data, &all, g, digits))).collect();
     let numbered = |g: Group| &groupings.iter().find(|(x, _)| *x == g).expect("every grouping used is numbered").1;
+    // Each track's graded and vetoed firms, in enterprise order, from one pass over the firms.
+    let mut members: Vec<(Vec<usize>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); m.tracks.len()];
+    for (i, x) in s.iter().enumerate() {
+        match (x.track, x.status) {
+            (Some(t), Status::Graded) => members[t].0.push(i),
+            (Some(t), Status::Vetoed) => members[t].1.push(i),
+            _ => {}
+        }
+    }
     for (t, track) in m.tracks.iter().enumerate() {
         let tie: Vec<usize> = m
             .ranking
@@ -65,8 +74,7 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
             .iter()
             .filter_map(|key| track.indicators.iter().position(|i| &i.key == key))
             .collect();
-        let mut graded: Vec<usize> = (0..s.len()).filter(|&i| s[i].track == Some(t) && s[i].status == Status::Graded).collect();
-        let mut vetoed: Vec<usize> = (0..s.len()).filter(|&i| s[i].track == Some(t) && s[i].status == Status::Vetoed).collect();
+        let (mut graded, mut vetoed) = std::mem::take(&mut members[t]);
         sort_ranked(&mut graded, s, data, &tie);
         sort_ranked(&mut vetoed, s, data, &tie);
         let rule = &track.classes;
@@ -102,25 +110,31 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         }
         let ordered: Vec<usize> = graded.iter().chain(vetoed.iter()).copied().collect();
         let shared = m.ranking.shared_ranks;
-        number(&ordered, numbered(rule.group), |x, r| x.rank = Some(r), s, shared);
-        number(&ordered, numbered(Group::County), |x, r| x.county_rank = Some(r), s, shared);
-        number(&ordered, numbered(Group::Industry), |x, r| x.industry_rank = Some(r), s, shared);
+        number(&ordered, [numbered(rule.group), numbered(Group::County), numbered(Group::Industry)], s, shared);
     }
 }
 
-/// Numbers firms 1, 2, … within each group, in the given order. With `shared`, firms tied on the rounded
-/// total (and of the same status) share the rank of the first of them (1, 2, 2, 4).
-fn number(ordered: &[usize], groups: &Groups, set: impl Fn(&mut Scored, usize), s: &mut [Scored], shared: bool) {
-    // Per group: (position, rank given, the previous firm).
-    let mut next: Vec<(usize, usize, usize)> = vec![(0, 0, 0); groups.names.len()];
+/// Numbers firms 1, 2, … within each group of each grouping (class group, county, industry: `rank`,
+/// `county_rank`, `industry_rank`), in the given order. With `shared`, firms tied on the rounded total (and
+/// of the same status) share the rank of the first of them (1, 2, 2, 4). The three ranks are numbered in
+/// one pass, so each firm's result is written once: at a million firms, in rank order, the writes land
+/// all over memory, and one pass instead of three was 51 % of this stage's own samples (perf).
+fn number(ordered: &[usize], groupings: [&Groups; 3], s: &mut [Scored], shared: bool) {
+    // Per grouping and group: (position, rank given, the previous firm).
+    let mut next: [Vec<(usize, usize, usize)>; 3] = groupings.map(|g| vec![(0, 0, 0); g.names.len()]);
     for &i in ordered {
-        let (pos, rank, prev) = &mut next[groups.of[i] as usize];
-        *pos += 1;
-        let tied = shared && *pos > 1 && s[*prev].total_text == s[i].total_text && s[*prev].status == s[i].status;
-        if !tied {
-            *rank = *pos;
+        let mut ranks = [0; 3];
+        for (k, groups) in groupings.iter().enumerate() {
+            let (pos, rank, prev) = &mut next[k][groups.of[i] as usize];
+            *pos += 1;
+            let tied = shared && *pos > 1 && s[*prev].total_text == s[i].total_text && s[*prev].status == s[i].status;
+            if !tied {
+                *rank = *pos;
+            }
+            *prev = i;
+            ranks[k] = *rank;
         }
-        *prev = i;
-        set(&mut s[i], *rank);
+        let x = &mut s[i];
+        (x.rank, x.county_rank, x.industry_rank) = (Some(ranks[0]), Some(ranks[1]), Some(ranks[2]));
     }
 }
