@@ -1,7 +1,7 @@
 //! SHA-256 of inputs, outputs and methodology files, as hex, for the manifests and `mujun verify`.
 //!
 //! The hashing is ring's (BoringSSL's assembly), which picks the processor's SHA extensions where they
-//! exist and AVX2 code where they do not. On processors without SHA extensions it hashes 1.5–2 × as fast
+//! exist and AVX code where they do not. On processors without SHA extensions it hashes 1.5–2 × as fast
 //! as the `sha2` crate's portable code (150–240 against 95–130 MB/s on the benchmark machine, 2026-11-30),
 //! and at a million firms the manifest hashes about a gigabyte of inputs and tables: with `sha2` that was
 //! 31 % of the CPU time of `evaluate` (perf, docs/performance.md). The digest is the same SHA-256, so
@@ -79,8 +79,8 @@ mod tests {
 
     #[test]
     fn pieces_files_and_whole_bytes_agree() {
-        // A million 'a' fed in uneven pieces (1, 63, 64, 65, 4096, ... bytes) and read from a file of more
-        // than one read block (2.5 MB): the same digest as the whole bytes.
+        // 2.5 MB fed in uneven pieces (1, 63, 64, 65, 4096 and 100,003 bytes in turn) and read from a file
+        // (more than one read block): the same digest as the whole bytes.
         let bytes: Vec<u8> = (0..2_500_000u32).map(|i| (i * 31 % 251) as u8).collect();
         let whole = of_bytes(&bytes);
         let mut h = Sha256::default();
