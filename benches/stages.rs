@@ -18,7 +18,14 @@ fn stages(c: &mut Criterion) {
     let firms: usize = std::env::var("MUJUN_BENCH_FIRMS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let tmp = tempfile::tempdir().expect("temporary folder");
     let data = tmp.path().join("data");
-    let opts = GenOptions { enterprises: firms, seed: 1, first_year: 2024, last_year: 2025, defects: true, format: Format::Csv };
+    let opts = GenOptions {
+        enterprises: firms,
+        seed: 1,
+        first_year: 2024,
+        last_year: 2025,
+        defects: true,
+        format: Format::Csv,
+    };
     generate(&opts, &data).expect("generate the city");
     let method_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/methods/ankang_default.toml");
     let period = Period::parse("2025", Basis::Rolling4).expect("period");
@@ -35,13 +42,25 @@ fn stages(c: &mut Criterion) {
     g.bench_function("indicators", |b| b.iter(|| indicators::compute_with(&dataset, &period, basis, merge)));
     let facts = indicators::compute_with(&dataset, &period, basis, merge);
     let prior = indicators::compute_with(&dataset, &period.prior_year(), basis, merge);
-    g.bench_function("score", |b| b.iter(|| score::score(&dataset, &facts, &prior, &loaded, &period, &dirs).expect("score")));
+    g.bench_function("score", |b| {
+        b.iter(|| score::score(&dataset, &facts, &prior, &loaded, &period, &dirs).expect("score"))
+    });
     let (scored, _) = score::score(&dataset, &facts, &prior, &loaded, &period, &dirs).expect("score");
     g.bench_function("classes and ranks", |b| {
-        b.iter_batched(|| scored.clone(), |mut s| rank::classify_and_rank(&dataset, &loaded, &mut s), BatchSize::LargeInput)
+        b.iter_batched(
+            || scored.clone(),
+            |mut s| rank::classify_and_rank(&dataset, &loaded, &mut s),
+            BatchSize::LargeInput,
+        )
     });
-    let run = pipeline::evaluate_loaded(dataset.clone(), method::load(&method_path).expect("preset"), period.clone(), &data, Vec::new())
-        .expect("evaluate");
+    let run = pipeline::evaluate_loaded(
+        dataset.clone(),
+        method::load(&method_path).expect("preset"),
+        period.clone(),
+        &data,
+        Vec::new(),
+    )
+    .expect("evaluate");
     let out = tmp.path().join("out");
     report::prepare_out_dir(&out, &data, false).expect("output folder");
     g.bench_function("write tables", |b| b.iter(|| report::write_all(&run, &out, "bench").expect("write")));

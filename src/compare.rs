@@ -6,7 +6,11 @@ use crate::report::table::{Cell, Table};
 use std::collections::BTreeMap;
 
 fn label(c: &str) -> String {
-    if c.is_empty() { "—".to_string() } else { c.to_string() }
+    if c.is_empty() {
+        "—".to_string()
+    } else {
+        c.to_string()
+    }
 }
 
 fn labels(a: &Run, b: &Run) -> Vec<String> {
@@ -138,7 +142,12 @@ pub fn diff_previous(previous_run: &std::path::Path, run: &Run) -> Result<Table,
     for id in ids {
         let now = after.get(id).map(|&i| {
             let s = &run.scored[i];
-            (run.data.enterprises[i].name.clone(), s.total_text.to_string(), s.class.to_string(), s.rank.map(|r| r.to_string()).unwrap_or_default())
+            (
+                run.data.enterprises[i].name.clone(),
+                s.total_text.to_string(),
+                s.class.to_string(),
+                s.rank.map(|r| r.to_string()).unwrap_or_default(),
+            )
         });
         let was = before.get(id);
         let change = match (was, &now) {

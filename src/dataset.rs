@@ -1,8 +1,8 @@
 //! The validated dataset every later stage works on, and the record of what was not used (exceptions).
 
 use crate::period::Quarter;
-use serde::Serialize;
 pub use compact_str::CompactString;
+use serde::Serialize;
 
 /// 规上 / 规下, kept as the Chinese word so methodology rules read naturally (`scale == '规上'`).
 pub const ABOVE: &str = "规上";
@@ -90,8 +90,16 @@ impl LandRow {
 linked_row!(LandRow);
 
 /// Quarterly output fields, in this order in [`OutputRow::values`].
-pub const OUTPUT_FIELDS: [&str; 8] =
-    ["revenue", "value_added", "energy_tce", "emissions", "rd_expense", "employees", "electricity_10k_kwh", "tech_invest"];
+pub const OUTPUT_FIELDS: [&str; 8] = [
+    "revenue",
+    "value_added",
+    "energy_tce",
+    "emissions",
+    "rd_expense",
+    "employees",
+    "electricity_10k_kwh",
+    "tech_invest",
+];
 /// Index of `employees` in [`OUTPUT_FIELDS`]: averaged over quarters, not summed.
 pub const EMPLOYEES: usize = 5;
 
@@ -108,7 +116,12 @@ pub struct OutputRow {
 
 impl OutputRow {
     pub fn new(enterprise: usize, quarter: Quarter, values: [Option<f64>; 8], line: usize) -> OutputRow {
-        OutputRow { enterprise: narrow(enterprise), line: narrow(line), quarter, values: values.map(|v| v.unwrap_or(f64::NAN)) }
+        OutputRow {
+            enterprise: narrow(enterprise),
+            line: narrow(line),
+            quarter,
+            values: values.map(|v| v.unwrap_or(f64::NAN)),
+        }
     }
     /// The value of field `k` of [`OUTPUT_FIELDS`], `None` for a blank cell.
     pub fn value(&self, k: usize) -> Option<f64> {
@@ -206,7 +219,12 @@ mod tests {
         assert_eq!(std::mem::size_of::<OutputRow>(), 80);
         assert_eq!(std::mem::size_of::<TaxRow>(), 24);
         assert_eq!(std::mem::size_of::<LandRow>(), 48);
-        let r = OutputRow::new(7, crate::period::Quarter { year: 2025, q: 2 }, [Some(1.5), None, None, None, None, None, None, None], 12);
+        let r = OutputRow::new(
+            7,
+            crate::period::Quarter { year: 2025, q: 2 },
+            [Some(1.5), None, None, None, None, None, None, None],
+            12,
+        );
         assert_eq!((r.enterprise(), r.line(), r.value(0), r.value(1)), (7, 12, Some(1.5), None));
     }
 }

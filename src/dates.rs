@@ -72,10 +72,7 @@ pub fn parse(text: &str) -> Option<i64> {
         let y = t[..4].parse().ok()?;
         return from_parts(y, t[4..6].parse().ok()?, t[6..8].parse().ok()?);
     }
-    let parts: Vec<&str> = t
-        .split(['-', '/', '.', '年', '月', '日'])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
     if parts.len() == 3 && parts[0].len() == 4 {
         let y = parts[0].parse().ok()?;
         return from_parts(y, parts[1].parse().ok()?, parts[2].parse().ok()?);

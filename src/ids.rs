@@ -45,9 +45,7 @@ pub fn id_problem(id: &str) -> Option<String> {
     }
     let expect = check_char(&bytes[..17])?;
     if expect != bytes[17] as char {
-        return Some(format!(
-            "'{id}' fails the GB 32100 check digit (last character should be '{expect}')"
-        ));
+        return Some(format!("'{id}' fails the GB 32100 check digit (last character should be '{expect}')"));
     }
     None
 }

@@ -169,7 +169,8 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
         }
         let both = |p: usize| out_bits[i * words + p / 64] & tax_bits[i * words + p / 64] & (1u64 << (p % 64)) != 0;
         if (0..period.quarters.len()).any(|p| !both(p)) {
-            f.missing_quarters = period.quarters.iter().enumerate().filter(|(p, _)| !both(*p)).map(|(_, q)| q.to_string()).collect();
+            f.missing_quarters =
+                period.quarters.iter().enumerate().filter(|(p, _)| !both(*p)).map(|(_, q)| q.to_string()).collect();
         }
     }
     let mut rows_of: Vec<Vec<&crate::dataset::LandRow>> = vec![Vec::new(); if merge.is_empty() { 0 } else { n }];
@@ -261,7 +262,10 @@ const FIELDS: [&str; 24] = [
 impl EntEnv<'_> {
     /// The number of field `name` (see [`FIELDS`]), for [`crate::method::expr::Expr::bind`].
     pub fn slot_of(name: &str) -> Option<u16> {
-        let k = FIELDS.iter().position(|f| *f == name).or_else(|| OUTPUT_FIELDS.iter().position(|f| *f == name).map(|k| FIELDS.len() + k))?;
+        let k = FIELDS
+            .iter()
+            .position(|f| *f == name)
+            .or_else(|| OUTPUT_FIELDS.iter().position(|f| *f == name).map(|k| FIELDS.len() + k))?;
         u16::try_from(k).ok()
     }
 
@@ -346,7 +350,11 @@ impl EntEnv<'_> {
 pub fn trim_number(x: f64) -> String {
     let s = crate::decimal::round_half_up_str(x, 4);
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" { "0".into() } else { s.to_string() }
+    if s.is_empty() || s == "-" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -371,7 +379,14 @@ mod tests {
             extra: Vec::new(),
             line: 2,
         };
-        let mut f = Facts { land: 12.5, land_owned: 10.0, land_rented_in: 2.5, quarters_output: 3, quarters_tax: 4, ..Facts::default() };
+        let mut f = Facts {
+            land: 12.5,
+            land_owned: 10.0,
+            land_rented_in: 2.5,
+            quarters_output: 3,
+            quarters_tax: 4,
+            ..Facts::default()
+        };
         f.set_tax(Some(30.0));
         f.set_sum(1, Some(250.0));
         f.missing_quarters = vec!["2025Q4".into()];

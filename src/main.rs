@@ -33,7 +33,8 @@ struct PeriodArgs {
 
 impl PeriodArgs {
     fn parse(&self) -> Result<Period> {
-        let basis = Basis::parse(&self.basis).ok_or_else(|| Error::BadInput(format!("--basis '{}': use rolling4 or ytd", self.basis)))?;
+        let basis = Basis::parse(&self.basis)
+            .ok_or_else(|| Error::BadInput(format!("--basis '{}': use rolling4 or ytd", self.basis)))?;
         Period::parse(&self.period, basis).map_err(Error::BadInput)
     }
 }
@@ -220,9 +221,11 @@ fn run(args: Args) -> Result<u8> {
             let ds = validate::load(&data)?;
             report::prepare_out_dir(&out, &data, force)?;
             let path = out.join("exceptions.csv");
-            report::table::write_csv(&path, &report::exceptions_table(&ds.exceptions)).map_err(|e| Error::Output(e.to_string()))?;
+            report::table::write_csv(&path, &report::exceptions_table(&ds.exceptions))
+                .map_err(|e| Error::Output(e.to_string()))?;
             let manifest = serde_json::json!({ "mujun_version": mujun::VERSION, "command": cli::command_line(), "inputs": ds.accounts });
-            report::table::write_atomic(&out.join("manifest.json"), manifest.to_string().as_bytes()).map_err(|e| Error::Output(e.to_string()))?;
+            report::table::write_atomic(&out.join("manifest.json"), manifest.to_string().as_bytes())
+                .map_err(|e| Error::Output(e.to_string()))?;
             say(format!("{}\nexceptions: {}", cli::validation_summary(&ds), path.display()));
             Ok(if ds.accounts.iter().any(|a| a.excepted > 0) { 1 } else { 0 })
         }
@@ -246,7 +249,11 @@ fn run(args: Args) -> Result<u8> {
             report::table::write_csv(&out.join("migration.csv"), &matrix).map_err(io)?;
             report::table::write_csv(&out.join("changes.csv"), &changes).map_err(io)?;
             report::table::write_atomic(&out.join("manifest.json"), b"{\"command\": \"compare\"}").map_err(io)?;
-            say(format!("{} enterprises change class; see {}/changes.csv and migration.csv (runs in a/ and b/)", changes.rows.len(), out.display()));
+            say(format!(
+                "{} enterprises change class; see {}/changes.csv and migration.csv (runs in a/ and b/)",
+                changes.rows.len(),
+                out.display()
+            ));
             Ok(0)
         }
         Cmd::Monitor(opts) => {
@@ -259,7 +266,8 @@ fn run(args: Args) -> Result<u8> {
             Ok(0)
         }
         Cmd::Generate { enterprises, seed, first_year, last_year, clean, format, out } => {
-            let format = generate::Format::parse(&format).ok_or_else(|| Error::BadInput(format!("--format '{format}': use csv or parquet")))?;
+            let format = generate::Format::parse(&format)
+                .ok_or_else(|| Error::BadInput(format!("--format '{format}': use csv or parquet")))?;
             let opts = generate::GenOptions { enterprises, seed, first_year, last_year, defects: !clean, format };
             let s = generate::generate(&opts, &out).map_err(|e| Error::Output(format!("{e:#}")))?;
             say(format!(
@@ -303,12 +311,21 @@ fn run(args: Args) -> Result<u8> {
             report::write_all(&run, &out, &cli::command_line())?;
             say(cli::summary(&run, &out));
             // Quarterly monitoring of the same city: the year's last quarter against a year earlier.
-            let mut opts = mujun::monitor::Options::new(&data, &method, &format!("{year}Q4"), &format!("{}Q4", year - 1), out.join("monitor"));
+            let mut opts = mujun::monitor::Options::new(
+                &data,
+                &method,
+                &format!("{year}Q4"),
+                &format!("{}Q4", year - 1),
+                out.join("monitor"),
+            );
             opts.targets = Some(data.join("targets.csv")).filter(|t| t.is_file());
             say(format!("\n{}", mujun::monitor::run_monitor(&opts)?));
             // Standard-land (标准地) projects of the sample city, checked at mid-year.
             let (projects, rules) = cli::demo_projects_paths();
-            say(format!("\n{}", mujun::standard_land::run_projects(&projects, &rules, &format!("{year}-06-30"), &out.join("projects"))?));
+            say(format!(
+                "\n{}",
+                mujun::standard_land::run_projects(&projects, &rules, &format!("{year}-06-30"), &out.join("projects"))?
+            ));
             // Charts and the Chinese PDF reports.
             let opts = mujun::render::RenderOptions { progress: !args.quiet, ..Default::default() };
             say(format!("\n{}", mujun::render::render_run(&out, &opts)?.describe()));

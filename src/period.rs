@@ -130,7 +130,11 @@ impl Period {
     /// The same quarters one year earlier (for year-on-year and prior-year figures).
     pub fn prior_year(&self) -> Period {
         let quarters: Vec<Quarter> = self.quarters.iter().map(|q| q.minus(4)).collect();
-        let label = if self.label.len() == 4 { (self.year() - 1).to_string() } else { quarters.last().map(|q| q.to_string()).unwrap_or_default() };
+        let label = if self.label.len() == 4 {
+            (self.year() - 1).to_string()
+        } else {
+            quarters.last().map(|q| q.to_string()).unwrap_or_default()
+        };
         Period { label, quarters }
     }
 

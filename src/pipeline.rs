@@ -47,7 +47,13 @@ pub fn evaluate_with(data_dir: &Path, method_path: &Path, overrides: &[String], 
 }
 
 /// [`evaluate_with`] after applying a corrections folder to the inputs.
-pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[String], corrections: Option<&Path>, period: Period) -> Result<Run> {
+pub fn evaluate_corrected(
+    data_dir: &Path,
+    method_path: &Path,
+    overrides: &[String],
+    corrections: Option<&Path>,
+    period: Period,
+) -> Result<Run> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let method = method::load_with(method_path, overrides)?;
@@ -63,7 +69,13 @@ pub fn evaluate_corrected(data_dir: &Path, method_path: &Path, overrides: &[Stri
 
 /// The stages after loading, for callers that already hold the data (tests, what-if runs, monitoring,
 /// which compares with the year before): the prior year's facts are always computed.
-pub fn evaluate_loaded(data: Dataset, method: Loaded, period: Period, data_dir: &Path, timings: Vec<(String, f64)>) -> Result<Run> {
+pub fn evaluate_loaded(
+    data: Dataset,
+    method: Loaded,
+    period: Period,
+    data_dir: &Path,
+    timings: Vec<(String, f64)>,
+) -> Result<Run> {
     stages(data, method, period, data_dir, timings, Keep { prior_year: true, rows: true })
 }
 
@@ -77,7 +89,14 @@ struct Keep {
 }
 
 /// The stages after loading.
-fn stages(mut data: Dataset, mut method: Loaded, period: Period, data_dir: &Path, mut timings: Vec<(String, f64)>, keep: Keep) -> Result<Run> {
+fn stages(
+    mut data: Dataset,
+    mut method: Loaded,
+    period: Period,
+    data_dir: &Path,
+    mut timings: Vec<(String, f64)>,
+    keep: Keep,
+) -> Result<Run> {
     // The rules are evaluated for every firm in `indicators::EntEnv`: their fields are numbered once.
     method.bind_fields(&indicators::EntEnv::slot_of);
     let bar = crate::progress::steps();
@@ -85,7 +104,8 @@ fn stages(mut data: Dataset, mut method: Loaded, period: Period, data_dir: &Path
     let t = Instant::now();
     let (basis, merge) = (method.method.land.basis, method.method.land.merge_tenants);
     let facts = indicators::compute_with(&data, &period, basis, merge);
-    let prior_facts = if keep.prior_year { indicators::compute_with(&data, &period.prior_year(), basis, merge) } else { Vec::new() };
+    let prior_facts =
+        if keep.prior_year { indicators::compute_with(&data, &period.prior_year(), basis, merge) } else { Vec::new() };
     for acc in data.accounts.iter_mut() {
         acc.in_period = match acc.kind.as_str() {
             "output" => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),
@@ -102,7 +122,8 @@ fn stages(mut data: Dataset, mut method: Loaded, period: Period, data_dir: &Path
     let t = Instant::now();
     let method_dir = method.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let dirs = [data_dir, method_dir.as_path()];
-    let (mut scored, benchmarks) = score::score(&data, &facts, &prior_facts, &method, &period, &dirs).map_err(Error::BadInput)?;
+    let (mut scored, benchmarks) =
+        score::score(&data, &facts, &prior_facts, &method, &period, &dirs).map_err(Error::BadInput)?;
     timings.push(("score".to_string(), ms(t)));
     bar.set_message("classes and ranks");
     let t = Instant::now();
@@ -119,5 +140,16 @@ fn stages(mut data: Dataset, mut method: Loaded, period: Period, data_dir: &Path
     }
     timings.push(("classify and rank".to_string(), ms(t)));
     bar.finish_and_clear();
-    Ok(Run { data, method, period, facts, prior_facts, scored, benchmarks, data_dir: data_dir.to_path_buf(), corrections: Vec::new(), timings })
+    Ok(Run {
+        data,
+        method,
+        period,
+        facts,
+        prior_facts,
+        scored,
+        benchmarks,
+        data_dir: data_dir.to_path_buf(),
+        corrections: Vec::new(),
+        timings,
+    })
 }

@@ -22,7 +22,9 @@ pub fn counter(what: &str, unit: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template(&format!("{{spinner}} {what}: {{human_pos}} {unit} ({{per_sec}}) {{elapsed}}")) {
+    if let Ok(style) =
+        ProgressStyle::with_template(&format!("{{spinner}} {what}: {{human_pos}} {unit} ({{per_sec}}) {{elapsed}}"))
+    {
         bar.set_style(style);
     }
     bar.enable_steady_tick(std::time::Duration::from_millis(200));

@@ -6,9 +6,9 @@
 use crate::classify;
 use crate::dataset::Dataset;
 use crate::method::{ClassMethod, Group, Loaded, Ties};
+use crate::score::Groups;
 use crate::score::{Fig, Scored, Status};
 use std::cmp::Ordering;
-use crate::score::Groups;
 
 /// The documented order of firms within a track.
 fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> Ordering {
@@ -41,7 +41,9 @@ fn sort_ranked(firms: &mut Vec<usize>, s: &[Scored], data: &Dataset, tie: &[usiz
             (s[i].total_rounded().unwrap_or(f64::NEG_INFINITY), first, i)
         })
         .collect();
-    keys.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then_with(|| compare(a.2, b.2, s, data, tie)));
+    keys.par_sort_unstable_by(|a, b| {
+        b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then_with(|| compare(a.2, b.2, s, data, tie))
+    });
     firms.clear();
     firms.extend(keys.iter().map(|k| k.2));
 }
@@ -53,7 +55,8 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
     // Every firm's group under each grouping used (the class groups, county, industry), numbered once
     // for all the tracks.
     let all: Vec<usize> = (0..s.len()).collect();
-    let mut used: Vec<Group> = m.tracks.iter().map(|t| t.classes.group).chain([Group::County, Group::Industry]).collect();
+    let mut used: Vec<Group> =
+        m.tracks.iter().map(|t| t.classes.group).chain([Group::County, Group::Industry]).collect();
     used.sort_by_key(|g| *g as u8);
     used.dedup();
     let groupings: Vec<(Group, Groups)> = used.into_iter().map(|g| (g, Groups::new(data, &all, g, digits))).collect();
@@ -68,12 +71,8 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         }
     }
     for (t, track) in m.tracks.iter().enumerate() {
-        let tie: Vec<usize> = m
-            .ranking
-            .tie_break
-            .iter()
-            .filter_map(|key| track.indicators.iter().position(|i| &i.key == key))
-            .collect();
+        let tie: Vec<usize> =
+            m.ranking.tie_break.iter().filter_map(|key| track.indicators.iter().position(|i| &i.key == key)).collect();
         let (mut graded, mut vetoed) = std::mem::take(&mut members[t]);
         sort_ranked(&mut graded, s, data, &tie);
         sort_ranked(&mut vetoed, s, data, &tie);

@@ -53,10 +53,11 @@ fn check(report: &mut Report, what: &str, path: &Path, want: &str) {
 pub fn verify(run: &Path) -> Result<Report, String> {
     let mpath = run.join("manifest.json");
     let text = std::fs::read_to_string(&mpath).map_err(|e| format!("{}: cannot read: {e}", mpath.display()))?;
-    let m: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not a mujun manifest: {e}", mpath.display()))?;
-    let outputs = m["outputs"]
-        .as_array()
-        .ok_or_else(|| format!("{}: lists no outputs; verify works on the folder of `mujun evaluate`", mpath.display()))?;
+    let m: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not a mujun manifest: {e}", mpath.display()))?;
+    let outputs = m["outputs"].as_array().ok_or_else(|| {
+        format!("{}: lists no outputs; verify works on the folder of `mujun evaluate`", mpath.display())
+    })?;
     let mut report = Report::default();
 
     // Inputs, under the data folder as the run saw it (a relative path is taken from the current folder).
@@ -109,7 +110,9 @@ pub fn verify(run: &Path) -> Result<Report, String> {
         .collect();
     extra.sort();
     for n in extra {
-        report.problems.push(format!("output {} is not listed in manifest.json (added after the run?)", run.join(n).display()));
+        report
+            .problems
+            .push(format!("output {} is not listed in manifest.json (added after the run?)", run.join(n).display()));
     }
     Ok(report)
 }

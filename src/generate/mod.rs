@@ -47,10 +47,25 @@ pub struct GenSummary {
 
 /// Defect kinds, in the order of `DEFECT_NAMES`.
 #[derive(Clone, Copy)]
-enum Defect { BadCheck, DupEnterprise, LandUnknown, NegArea, ZeroArea, TextCell, DupOutput, TaxUnknown }
+enum Defect {
+    BadCheck,
+    DupEnterprise,
+    LandUnknown,
+    NegArea,
+    ZeroArea,
+    TextCell,
+    DupOutput,
+    TaxUnknown,
+}
 const DEFECT_NAMES: [&str; 8] = [
-    "bad check digit", "duplicated enterprise row", "land row for unknown id", "negative land area", "zero land area",
-    "text in output number cell", "duplicated output row", "tax row for unknown id",
+    "bad check digit",
+    "duplicated enterprise row",
+    "land row for unknown id",
+    "negative land area",
+    "zero land area",
+    "text in output number cell",
+    "duplicated output row",
+    "tax row for unknown id",
 ];
 
 // ---------------------------------------------------------------- helpers
@@ -76,7 +91,11 @@ fn make_id(county: usize, seq: u64) -> String {
 }
 
 #[derive(Clone, Copy)]
-struct Date { y: i32, m: u32, d: u32 }
+struct Date {
+    y: i32,
+    m: u32,
+    d: u32,
+}
 
 impl Date {
     fn plus_months(self, k: u32) -> Date {
@@ -90,23 +109,44 @@ impl Date {
 
 /// A land row: parcel, area in its unit, unit is 平方米 when `sqm`, tenure.
 #[derive(Clone)]
-struct Parcel { id: String, area: f64, sqm: bool, tenure: &'static str }
+struct Parcel {
+    id: String,
+    area: f64,
+    sqm: bool,
+    tenure: &'static str,
+}
 
 /// Area of `mu` 亩 expressed in the parcel's unit: 平方米 rounded to 10, 亩 to 2 decimals.
 fn in_unit(mu: f64, sqm: bool) -> f64 {
-    if sqm { ((mu * SQM_PER_MU / 10.0).round() * 10.0).max(10.0) } else { ((mu * 100.0).round() / 100.0).max(0.01) }
+    if sqm {
+        ((mu * SQM_PER_MU / 10.0).round() * 10.0).max(10.0)
+    } else {
+        ((mu * 100.0).round() / 100.0).max(0.01)
+    }
 }
 
 /// A fraction of a parcel's area, in its unit and rounded like `in_unit`.
 fn part(p: &Parcel, frac: f64) -> f64 {
-    if p.sqm { ((p.area * frac / 10.0).round() * 10.0).max(10.0) } else { in_unit(p.area * frac, false) }
+    if p.sqm {
+        ((p.area * frac / 10.0).round() * 10.0).max(10.0)
+    } else {
+        in_unit(p.area * frac, false)
+    }
 }
 
 /// Land handed from one enterprise to the next (shared or rented parcels); the successor joins the same county and park.
-struct Handover { county: usize, park: String, rows: Vec<Parcel> }
+struct Handover {
+    county: usize,
+    park: String,
+    rows: Vec<Parcel>,
+}
 
 /// Which enterprises carry which defect: `count` positions per kind, evenly spaced, distinct offsets per kind.
-struct DefectPlan { count: usize, stride: usize, offsets: [usize; 8] }
+struct DefectPlan {
+    count: usize,
+    stride: usize,
+    offsets: [usize; 8],
+}
 
 impl DefectPlan {
     fn new(opts: &GenOptions) -> DefectPlan {
@@ -125,7 +165,7 @@ impl DefectPlan {
     }
     fn hit(&self, kind: Defect, i: usize) -> bool {
         let o = self.offsets[kind as usize];
-        self.count > 0 && i >= o && (i - o) % self.stride == 0 && (i - o) / self.stride < self.count
+        self.count > 0 && i >= o && (i - o).is_multiple_of(self.stride) && (i - o) / self.stride < self.count
     }
 }
 
@@ -137,14 +177,43 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
     ensure!(opts.last_year > FIRST_FOUNDING_YEAR, "last_year must be after {FIRST_FOUNDING_YEAR}");
     fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
     let f = opts.format;
-    let mut ent_w = Sink::create(out_dir, "enterprises", f, &[
-        "enterprise_id", "name", "county", "park", "industry", "scale", "established", "tags", "production_start",
-        "rented_floor_m2",
-    ], &["rented_floor_m2"])?;
-    let mut land_w = Sink::create(out_dir, "land", f, &["enterprise_id", "parcel_id", "area", "unit", "tenure"], &["area"])?;
-    let output_numbers =
-        ["revenue", "value_added", "energy_tce", "emissions", "rd_expense", "employees", "electricity_10k_kwh", "tech_invest"];
-    let mut out_w = Sink::create(out_dir, "output", f, &[&["enterprise_id", "period"][..], &output_numbers].concat(), &output_numbers)?;
+    let mut ent_w = Sink::create(
+        out_dir,
+        "enterprises",
+        f,
+        &[
+            "enterprise_id",
+            "name",
+            "county",
+            "park",
+            "industry",
+            "scale",
+            "established",
+            "tags",
+            "production_start",
+            "rented_floor_m2",
+        ],
+        &["rented_floor_m2"],
+    )?;
+    let mut land_w =
+        Sink::create(out_dir, "land", f, &["enterprise_id", "parcel_id", "area", "unit", "tenure"], &["area"])?;
+    let output_numbers = [
+        "revenue",
+        "value_added",
+        "energy_tce",
+        "emissions",
+        "rd_expense",
+        "employees",
+        "electricity_10k_kwh",
+        "tech_invest",
+    ];
+    let mut out_w = Sink::create(
+        out_dir,
+        "output",
+        f,
+        &[&["enterprise_id", "period"][..], &output_numbers].concat(),
+        &output_numbers,
+    )?;
     let mut tax_w = Sink::create(out_dir, "tax", f, &["enterprise_id", "period", "tax_paid"], &["tax_paid"])?;
     let mut ev_w = Sink::create(out_dir, "events", f, &["enterprise_id", "date", "kind", "note"], &[])?;
 
@@ -198,11 +267,13 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         let above = (base >= 2000.0) != r.chance(0.05);
         let growth = r.range(-0.15, 0.25);
 
-        let (lo, hi) = if r.chance(0.07) { (last - 1, last) } else { (FIRST_FOUNDING_YEAR, (last - 2).max(FIRST_FOUNDING_YEAR)) };
+        let (lo, hi) =
+            if r.chance(0.07) { (last - 1, last) } else { (FIRST_FOUNDING_YEAR, (last - 2).max(FIRST_FOUNDING_YEAR)) };
         let est = Date { y: r.int(lo as i64, hi as i64) as i32, m: r.int(1, 12) as u32, d: r.int(1, 28) as u32 };
         let prod = if r.chance(0.4) { Some(est.plus_months(r.int(6, 18) as u32)) } else { None };
         let prod = prod.filter(|p| p.y <= last);
-        let rented_floor = if !above && r.chance(0.1) { Some((r.range(1000.0, 5000.0) / 10.0).round() * 10.0) } else { None };
+        let rented_floor =
+            if !above && r.chance(0.1) { Some((r.range(1000.0, 5000.0) / 10.0).round() * 10.0) } else { None };
         let mut tags = Vec::new();
         for (tag, p) in [("高新技术企业", 0.08), ("专精特新", 0.05), ("绿色工厂", 0.03)] {
             if r.chance(p) {
@@ -210,9 +281,16 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
             }
         }
         let row = [
-            id.clone(), name, cty.name.to_string(), park.clone(), industry.0.to_string(),
-            (if above { "规上" } else { "规下" }).to_string(), est.text(), tags.join(";"),
-            prod.map(Date::text).unwrap_or_default(), rented_floor.map(num).unwrap_or_default(),
+            id.clone(),
+            name,
+            cty.name.to_string(),
+            park.clone(),
+            industry.0.to_string(),
+            (if above { "规上" } else { "规下" }).to_string(),
+            est.text(),
+            tags.join(";"),
+            prod.map(Date::text).unwrap_or_default(),
+            rented_floor.map(num).unwrap_or_default(),
         ];
         ent_w.write_record(&row)?;
         if plan.hit(Defect::DupEnterprise, i) {
@@ -232,7 +310,12 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
         if !above && r.chance(0.03) {
             // only rented-in land, from an owner outside the dataset
             let sqm = r.chance(0.25);
-            land.push(Parcel { id: new_parcel(&mut parcel_counter), area: in_unit(r.range(1.0, 6.0), sqm), sqm, tenure: "租入" });
+            land.push(Parcel {
+                id: new_parcel(&mut parcel_counter),
+                area: in_unit(r.range(1.0, 6.0), sqm),
+                sqm,
+                tenure: "租入",
+            });
         } else {
             let total_mu = (0.4 * base.sqrt() * r.noise(0.45)).clamp(0.8, 3000.0);
             let k = [1, 1, 1, 1, 1, 1, 2, 2, 2, 3][r.below(10) as usize];
@@ -241,9 +324,15 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
             let own_start = land.len();
             for s in &shares {
                 let sqm = r.chance(0.25);
-                let p = Parcel { id: new_parcel(&mut parcel_counter), area: in_unit(total_mu * s / share_sum, sqm), sqm, tenure: "自有" };
+                let p = Parcel {
+                    id: new_parcel(&mut parcel_counter),
+                    area: in_unit(total_mu * s / share_sum, sqm),
+                    sqm,
+                    tenure: "自有",
+                };
                 if has_next && r.chance(0.05) {
-                    next.rows.push(Parcel { id: p.id.clone(), area: part(&p, r.range(0.3, 1.0)), sqm, tenure: "自有" });
+                    next.rows
+                        .push(Parcel { id: p.id.clone(), area: part(&p, r.range(0.3, 1.0)), sqm, tenure: "自有" });
                 }
                 land.push(p);
             }
@@ -316,7 +405,11 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 let rev = annual * SEASON[q as usize] * r.noise(0.06);
                 let energy = rev / energy_div * r.noise(0.05);
                 let mut row = [
-                    id.clone(), period.clone(), num(rev), num(rev * va_ratio * r.noise(0.04)), num(energy),
+                    id.clone(),
+                    period.clone(),
+                    num(rev),
+                    num(rev * va_ratio * r.noise(0.04)),
+                    num(energy),
                     if no_emissions { String::new() } else { num((rev / emis_div * r.noise(0.1)).max(0.01)) },
                     rd_ratio.map(|x| num(rev * x * r.noise(0.2))).unwrap_or_default(),
                     ((annual / per_head * r.noise(0.03)).round().max(3.0) as i64).to_string(),
@@ -366,7 +459,8 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
                 let date = Date { y, m, d }.text();
                 let x = r.f();
                 let (kind, note) = if x < 0.70 {
-                    let what = ["废水超标排放", "废气处理设施未正常运行", "危险废物贮存不规范", "未批先建"][r.below(4) as usize];
+                    let what = ["废水超标排放", "废气处理设施未正常运行", "危险废物贮存不规范", "未批先建"]
+                        [r.below(4) as usize];
                     ("env_penalty", format!("{what}，罚款{}万元", r.int(2, 50)))
                 } else if x < 0.92 {
                     ("safety_accident_general", format!("发生一般生产安全事故，{}人受伤", r.int(1, 3)))
@@ -406,7 +500,8 @@ mod tests {
     fn run(o: &GenOptions) -> (GenSummary, Vec<Vec<csv::StringRecord>>) {
         let dir = tempfile::tempdir().unwrap();
         let s = generate(o, dir.path()).unwrap();
-        let read = |f: &str| csv::Reader::from_path(dir.path().join(f)).unwrap().records().map(|x| x.unwrap()).collect();
+        let read =
+            |f: &str| csv::Reader::from_path(dir.path().join(f)).unwrap().records().map(|x| x.unwrap()).collect();
         (s, FILES.iter().map(|f| read(f)).collect())
     }
 
@@ -421,7 +516,11 @@ mod tests {
         let (summary, csv_rows) = run(&opts(false));
         let dir = tempfile::tempdir().unwrap();
         generate(&GenOptions { format: Format::Parquet, ..opts(false) }, dir.path()).unwrap();
-        let read = |stem: &str| ParquetReader::new(std::fs::File::open(dir.path().join(format!("{stem}.parquet"))).unwrap()).finish().unwrap();
+        let read = |stem: &str| {
+            ParquetReader::new(std::fs::File::open(dir.path().join(format!("{stem}.parquet"))).unwrap())
+                .finish()
+                .unwrap()
+        };
         let out = read("output");
         assert_eq!(out.height(), summary.output_rows);
         assert_eq!(read("land").height(), summary.land_rows);
@@ -491,7 +590,10 @@ mod tests {
 
     #[test]
     fn number_format_and_ids() {
-        assert_eq!((num(1234.5678), num(12000.0), num(0.5), num(-0.001)), ("1234.57".into(), "12000".into(), "0.5".into(), "0".into()));
+        assert_eq!(
+            (num(1234.5678), num(12000.0), num(0.5), num(-0.001)),
+            ("1234.57".into(), "12000".into(), "0.5".into(), "0".into())
+        );
         assert_eq!(make_id(0, 1), ids::with_check("91610902MA0000001").unwrap());
         assert_eq!(&make_id(10, 31u64.pow(7) - 1)[8..17], "MAYYYYYYY");
     }
@@ -502,7 +604,18 @@ mod tests {
     fn hundred_thousand() {
         let dir = Path::new("/tmp/gen100k");
         let t = std::time::Instant::now();
-        let s = generate(&GenOptions { enterprises: 100_000, seed: 7, first_year: 2023, last_year: 2025, defects: true, format: Format::Csv }, dir).unwrap();
+        let s = generate(
+            &GenOptions {
+                enterprises: 100_000,
+                seed: 7,
+                first_year: 2023,
+                last_year: 2025,
+                defects: true,
+                format: Format::Csv,
+            },
+            dir,
+        )
+        .unwrap();
         println!("100k enterprises in {:.2?}: {s:?}", t.elapsed());
         for f in FILES {
             println!("{f}: {} bytes", fs::metadata(dir.join(f)).unwrap().len());

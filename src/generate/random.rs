@@ -66,4 +66,3 @@ impl Rng {
         unreachable!("weights sum to total")
     }
 }
-

@@ -40,7 +40,7 @@ pub struct Sink {
 }
 
 enum Inner {
-    Csv(csv::Writer<BufWriter<File>>),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
     Parquet(Box<ParquetSink>),
 }
 
@@ -58,28 +58,32 @@ impl Sink {
     pub fn create(dir: &Path, stem: &str, format: Format, header: &[&str], numeric: &[&str]) -> Result<Sink> {
         let path = dir.join(format!("{stem}.{}", format.ext()));
         let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-        let inner = match format {
-            Format::Csv => {
-                let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
-                w.write_record(header)?;
-                Inner::Csv(w)
-            }
-            Format::Parquet => {
-                let is_num: Vec<bool> = header.iter().map(|h| numeric.contains(h)).collect();
-                let schema = Schema::from_iter(
-                    header.iter().zip(&is_num).map(|(h, n)| Field::new((*h).into(), if *n { DataType::Float64 } else { DataType::String })),
-                );
-                let writer = ParquetWriter::new(file).batched(&schema).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-                Inner::Parquet(Box::new(ParquetSink {
-                    writer,
-                    names: header.iter().map(|h| h.to_string()).collect(),
-                    text: vec![Vec::new(); header.len()],
-                    nums: vec![Vec::new(); header.len()],
-                    numeric: is_num,
-                    rows: 0,
-                }))
-            }
-        };
+        let inner =
+            match format {
+                Format::Csv => {
+                    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
+                    w.write_record(header)?;
+                    Inner::Csv(Box::new(w))
+                }
+                Format::Parquet => {
+                    let is_num: Vec<bool> = header.iter().map(|h| numeric.contains(h)).collect();
+                    let schema =
+                        Schema::from_iter(header.iter().zip(&is_num).map(|(h, n)| {
+                            Field::new((*h).into(), if *n { DataType::Float64 } else { DataType::String })
+                        }));
+                    let writer = ParquetWriter::new(file)
+                        .batched(&schema)
+                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                    Inner::Parquet(Box::new(ParquetSink {
+                        writer,
+                        names: header.iter().map(|h| h.to_string()).collect(),
+                        text: vec![Vec::new(); header.len()],
+                        nums: vec![Vec::new(); header.len()],
+                        numeric: is_num,
+                        rows: 0,
+                    }))
+                }
+            };
         Ok(Sink { inner })
     }
 

@@ -185,7 +185,11 @@ impl Span<'_> {
     }
 
     /// Calls `f(line, cells, typed)` for every row of the span (see [`Source::for_each_with`]).
-    pub fn for_each_with(&self, numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), IngestError> {
+    pub fn for_each_with(
+        &self,
+        numbers_only: &[bool],
+        mut f: impl FnMut(usize, &[&str], &[Typed]),
+    ) -> Result<(), IngestError> {
         let unreadable = |reason| IngestError::Unreadable { file: self.src.file.clone(), reason };
         match (&self.src.body, &self.at) {
             (Body::Text(t), At::Text(s)) => t.for_each_in(*s, |line, cells| f(line, cells, &[])).map_err(unreadable),
@@ -253,7 +257,14 @@ impl Source {
 
     /// A table already in memory (e.g. after corrections) as a source.
     pub fn from_table(t: RawTable) -> Source {
-        Source { file: t.file, path: t.path, headers: t.headers, encoding: t.encoding, sha256: None, body: Body::Table(t.rows) }
+        Source {
+            file: t.file,
+            path: t.path,
+            headers: t.headers,
+            encoding: t.encoding,
+            sha256: None,
+            body: Body::Table(t.rows),
+        }
     }
 
     /// Calls `f(line, cells, typed)` for every data row in file order. `typed` is empty unless the file
@@ -264,7 +275,11 @@ impl Source {
 
     /// [`Source::for_each`], where the columns flagged in `numbers_only` are read only as numbers: in a
     /// file with typed numbers their cells need not be spelled as text (they are given empty).
-    pub fn for_each_with(&self, numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), IngestError> {
+    pub fn for_each_with(
+        &self,
+        numbers_only: &[bool],
+        mut f: impl FnMut(usize, &[&str], &[Typed]),
+    ) -> Result<(), IngestError> {
         self.spans().into_iter().try_for_each(|s| s.for_each_with(numbers_only, &mut f))
     }
 
@@ -282,7 +297,9 @@ impl Source {
             Body::Table(_) => None,
             Body::Text(_) | Body::Parquet(_) => {
                 let mut rows = Vec::new();
-                self.for_each(|line, cells, _| rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }))?;
+                self.for_each(|line, cells, _| {
+                    rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() })
+                })?;
                 Some(rows)
             }
         };

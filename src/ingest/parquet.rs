@@ -48,9 +48,17 @@ impl Column1 {
     fn new(col: &Column) -> Result<Column1, String> {
         let s = col.as_materialized_series();
         let e = |e: PolarsError| format!("column {}: {e}", s.name());
-        let typed = |t: &DataType| -> Result<Series, String> { if s.dtype() == t { Ok(s.clone()) } else { s.cast(t).map_err(e) } };
+        let typed = |t: &DataType| -> Result<Series, String> {
+            if s.dtype() == t {
+                Ok(s.clone())
+            } else {
+                s.cast(t).map_err(e)
+            }
+        };
         Ok(match s.dtype() {
-            DataType::Float64 | DataType::Float32 => Column1::Float(typed(&DataType::Float64)?.f64().map_err(e)?.rechunk().into_owned()),
+            DataType::Float64 | DataType::Float32 => {
+                Column1::Float(typed(&DataType::Float64)?.f64().map_err(e)?.rechunk().into_owned())
+            }
             d if d.is_integer() => Column1::Int(typed(&DataType::Int64)?.i64().map_err(e)?.rechunk().into_owned()),
             _ => Column1::Text(typed(&DataType::String)?.str().map_err(e)?.rechunk().into_owned()),
         })
@@ -84,7 +92,12 @@ impl Frame {
     /// Calls `f(line, cells, typed)` for every row of the slice `(offset, len)`; `line` is the row number
     /// (1 = first data row). Number columns flagged in `numbers_only` are not spelled as text (their cells
     /// are empty): the caller reads them from `typed` only.
-    pub fn for_each_in(&self, (offset, len): (usize, usize), numbers_only: &[bool], mut f: impl FnMut(usize, &[&str], &[Typed])) -> Result<(), String> {
+    pub fn for_each_in(
+        &self,
+        (offset, len): (usize, usize),
+        numbers_only: &[bool],
+        mut f: impl FnMut(usize, &[&str], &[Typed]),
+    ) -> Result<(), String> {
         {
             let mut r = reader(&self.path)?;
             r.set_metadata(self.metadata.clone());
@@ -162,7 +175,11 @@ mod tests {
         // The first float column is read as a number only (its cells are not spelled).
         let numbers_only: Vec<bool> = (0..width).map(|c| c == 1).collect();
         for span in frame.spans() {
-            frame.for_each_in(span, &numbers_only, |line, cells, typed| rows.push((line, cells.iter().map(|c| c.to_string()).collect(), typed.to_vec()))).unwrap();
+            frame
+                .for_each_in(span, &numbers_only, |line, cells, typed| {
+                    rows.push((line, cells.iter().map(|c| c.to_string()).collect(), typed.to_vec()))
+                })
+                .unwrap();
         }
         rows
     }

@@ -10,11 +10,16 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(String, &'static str), String> {
         bytes.drain(..3);
         return match String::from_utf8(bytes) {
             Ok(s) => Ok((s, "UTF-8 with BOM")),
-            Err(e) => Err(format!("starts with a UTF-8 BOM but is not valid UTF-8 after byte {}", e.utf8_error().valid_up_to() + 3)),
+            Err(e) => Err(format!(
+                "starts with a UTF-8 BOM but is not valid UTF-8 after byte {}",
+                e.utf8_error().valid_up_to() + 3
+            )),
         };
     }
     // Excel's "Unicode text" is UTF-16 with a BOM (encoding_rs would sniff it; name it for the manifest).
-    for (bom, enc, label) in [(b"\xFF\xFE", encoding_rs::UTF_16LE, "UTF-16LE"), (b"\xFE\xFF", encoding_rs::UTF_16BE, "UTF-16BE")] {
+    for (bom, enc, label) in
+        [(b"\xFF\xFE", encoding_rs::UTF_16LE, "UTF-16LE"), (b"\xFE\xFF", encoding_rs::UTF_16BE, "UTF-16BE")]
+    {
         if let Some(rest) = bytes.strip_prefix(bom) {
             return match enc.decode_without_bom_handling_and_without_replacement(rest) {
                 Some(s) => Ok((s.into_owned(), label)),
@@ -27,7 +32,9 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(String, &'static str), String> {
         Ok(s) => return Ok((s, "UTF-8")),
         // Valid UTF-8 up to a character cut off at the very end: a truncated copy, not GBK.
         Err(e) if e.utf8_error().error_len().is_none() && e.utf8_error().valid_up_to() > 0 => {
-            return Err("ends in the middle of a character: the file seems truncated; copy or export it again".to_string())
+            return Err(
+                "ends in the middle of a character: the file seems truncated; copy or export it again".to_string()
+            )
         }
         Err(e) => e.into_bytes(),
     };
@@ -134,7 +141,10 @@ const SPAN_BYTES: usize = 4 << 20;
 pub enum Content {
     Owned(String),
     /// UTF-8 checked when mapped; `start` skips a byte-order mark.
-    Mapped { map: memmap2::Mmap, start: usize },
+    Mapped {
+        map: memmap2::Mmap,
+        start: usize,
+    },
 }
 
 impl Content {
@@ -200,7 +210,8 @@ pub fn open(bytes: Vec<u8>) -> Result<(Vec<String>, Text, &'static str), String>
 /// [`open`] for text already decoded.
 pub fn open_content(text: Content) -> Result<(Vec<String>, Text), String> {
     let raw = text.as_bytes();
-    let first_line = raw.split(|&b| b == b'\n').find(|l| !std::str::from_utf8(l).is_ok_and(|l| l.trim().is_empty())).unwrap_or(b"");
+    let first_line =
+        raw.split(|&b| b == b'\n').find(|l| !std::str::from_utf8(l).is_ok_and(|l| l.trim().is_empty())).unwrap_or(b"");
     let delimiter = if first_line.contains(&b'\t') && !first_line.contains(&b',') { b'\t' } else { b',' };
     // The full quote scan only where the file has a quote at all.
     let mut cuttable = true;
@@ -281,7 +292,8 @@ impl Text {
     pub fn for_each_in(&self, span: Span, mut f: impl FnMut(usize, &[&str])) -> Result<(), String> {
         let bytes = self.text.as_bytes();
         // A span starts and ends at line breaks, so it is whole characters.
-        let text = simdutf8::compat::from_utf8(&bytes[span.start..span.end]).map_err(|e| format!("is not UTF-8 text: {e}"))?;
+        let text =
+            simdutf8::compat::from_utf8(&bytes[span.start..span.end]).map_err(|e| format!("is not UTF-8 text: {e}"))?;
         let (mut at, mut line) = (0, span.line);
         let mut cells: Vec<&str> = Vec::new();
         while at < text.len() {
@@ -310,7 +322,13 @@ impl Text {
 
     /// [`Text::for_each_in`] by the CSV reader, for the records in bytes `start..end`, the first starting
     /// on physical line `line`.
-    fn for_each_csv(&self, start: usize, line: usize, end: usize, mut f: impl FnMut(usize, &[&str])) -> Result<(), String> {
+    fn for_each_csv(
+        &self,
+        start: usize,
+        line: usize,
+        end: usize,
+        mut f: impl FnMut(usize, &[&str]),
+    ) -> Result<(), String> {
         let raw = &self.text.as_bytes()[..end];
         let mut reader = reader(&raw[start..], self.delimiter);
         let mut record = csv::StringRecord::new();
@@ -346,7 +364,9 @@ pub fn read_delimited(bytes: Vec<u8>) -> Result<Parsed, String> {
     let (headers, text, encoding) = open(bytes)?;
     let mut rows = Vec::new();
     for span in text.spans() {
-        text.for_each_in(span, |line, cells| rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }))?;
+        text.for_each_in(span, |line, cells| {
+            rows.push(RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() })
+        })?;
     }
     Ok((headers, rows, encoding.to_string()))
 }
@@ -361,7 +381,8 @@ mod tests {
         let (_, text, _) = open(bytes.to_vec())?;
         let mut out = Vec::new();
         for span in text.spans() {
-            let mut push = |line: usize, cells: &[&str]| out.push((line, cells.iter().map(|c| c.to_string()).collect()));
+            let mut push =
+                |line: usize, cells: &[&str]| out.push((line, cells.iter().map(|c| c.to_string()).collect()));
             if direct {
                 text.for_each_in(span, &mut push)?;
             } else {
@@ -375,7 +396,8 @@ mod tests {
     fn direct_splitting_gives_what_the_csv_reader_gives() {
         // Files from a fixed pseudo-random stream of pieces: cells with and without quotes, delimiters,
         // blank and whitespace lines, CRLF and lone CR, Chinese text, tabs (tab-separated headers too).
-        const PIECES: [&str; 14] = ["a", "汉滨", "12.5", ",", ",", "\n", "\n", "\r\n", "\r", " ", "\"q,\"", "\"x\"\"y\"", "\t", ""];
+        const PIECES: [&str; 14] =
+            ["a", "汉滨", "12.5", ",", ",", "\n", "\n", "\r\n", "\r", " ", "\"q,\"", "\"x\"\"y\"", "\t", ""];
         let mut rng = crate::xorshift::XorShift::new(0x2545_F491_4F6C_DD1D);
         let mut next = || rng.next();
         for case in 0..3000 {
@@ -404,7 +426,11 @@ mod tests {
         cases.push([good.as_slice(), &[0xE6, 0xB1]].concat()); // truncated at the end
         for bytes in &cases {
             for piece in 1..=8 {
-                assert_eq!(utf8_in_pieces(bytes, piece), std::str::from_utf8(bytes).is_ok(), "{bytes:?} in pieces of {piece}");
+                assert_eq!(
+                    utf8_in_pieces(bytes, piece),
+                    std::str::from_utf8(bytes).is_ok(),
+                    "{bytes:?} in pieces of {piece}"
+                );
             }
         }
     }
@@ -454,7 +480,11 @@ mod tests {
             match open_content(content) {
                 Ok((headers, t)) => {
                     assert_eq!(headers, ["企业名称", "县区"], "{name}");
-                    assert_eq!(t.file_bytes().map(<[u8]>::to_vec), mapped.then(|| bytes.clone()), "{name}: hashed bytes");
+                    assert_eq!(
+                        t.file_bytes().map(<[u8]>::to_vec),
+                        mapped.then(|| bytes.clone()),
+                        "{name}: hashed bytes"
+                    );
                 }
                 Err(e) => assert!(bytes.is_empty() && e.contains("empty"), "{name}: {e}"),
             }

@@ -41,8 +41,18 @@ pub const FIELDS: &[(&str, &str)] = &[
 ];
 
 /// Period figures available for the prior year as `prior_<field>`.
-pub const PRIOR_FIELDS: &[&str] =
-    &["tax", "revenue", "value_added", "energy_tce", "emissions", "rd_expense", "employees", "electricity_10k_kwh", "tech_invest", "land"];
+pub const PRIOR_FIELDS: &[&str] = &[
+    "tax",
+    "revenue",
+    "value_added",
+    "energy_tce",
+    "emissions",
+    "rd_expense",
+    "employees",
+    "electricity_10k_kwh",
+    "tech_invest",
+    "land",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum MethodError {
@@ -81,7 +91,8 @@ impl Loaded {
     pub fn bind_fields(&mut self, slot_of: &dyn Fn(&str) -> Option<u16>) {
         for c in &mut self.tracks {
             let formulas = c.formulas.iter_mut().flat_map(|(rule, points)| [rule, points]);
-            let rest = c.scope.iter_mut().chain(c.undetermined.iter_mut()).chain(c.num.iter_mut()).chain(c.den.iter_mut());
+            let rest =
+                c.scope.iter_mut().chain(c.undetermined.iter_mut()).chain(c.num.iter_mut()).chain(c.den.iter_mut());
             formulas.chain([&mut c.select]).chain(rest).for_each(|e| e.bind(slot_of));
         }
     }
@@ -107,19 +118,28 @@ pub fn load(path: &Path) -> Result<Loaded, MethodError> {
 pub fn load_with(path: &Path, overrides: &[String]) -> Result<Loaded, MethodError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| MethodError::Unreadable { path: path.display().to_string(), reason: e.to_string() })?;
-    let text = super::overrides::apply(&text, overrides).map_err(|message| MethodError::Toml { path: path.display().to_string(), message })?;
+    let text = super::overrides::apply(&text, overrides)
+        .map_err(|message| MethodError::Toml { path: path.display().to_string(), message })?;
     load_str(&text, path)
 }
 
 pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
     let p = path.display().to_string();
-    let method: Methodology = toml::from_str(text).map_err(|e| MethodError::Toml { path: p.clone(), message: e.to_string() })?;
-    let invalid = |key: String, problem: String, fix: &str| MethodError::Invalid { path: p.clone(), key, problem, fix: fix.into() };
+    let method: Methodology =
+        toml::from_str(text).map_err(|e| MethodError::Toml { path: p.clone(), message: e.to_string() })?;
+    let invalid = |key: String, problem: String, fix: &str| MethodError::Invalid {
+        path: p.clone(),
+        key,
+        problem,
+        fix: fix.into(),
+    };
     // Every period figure also exists for the same quarters one year earlier, as prior_<field>.
     let prior: Vec<String> = PRIOR_FIELDS.iter().map(|f| format!("prior_{f}")).collect();
-    let known: Vec<&str> = FIELDS.iter().map(|f| f.0).chain(["tax_paid"]).chain(prior.iter().map(|s| s.as_str())).collect();
+    let known: Vec<&str> =
+        FIELDS.iter().map(|f| f.0).chain(["tax_paid"]).chain(prior.iter().map(|s| s.as_str())).collect();
     let compile = |key: String, src: &str| -> Result<Expr, MethodError> {
-        let e = expr::parse(src).map_err(|m| invalid(key.clone(), m, "see docs/methodology.md, section Expressions"))?;
+        let e =
+            expr::parse(src).map_err(|m| invalid(key.clone(), m, "see docs/methodology.md, section Expressions"))?;
         let mut used = Vec::new();
         e.fields(&mut used);
         if let Some(u) = used.iter().find(|u| !known.contains(&u.as_str())) {
@@ -135,14 +155,21 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
     for (t, track) in method.tracks.iter().enumerate() {
         let k = format!("tracks[{t}]");
         if !seen.insert(track.name.clone()) {
-            return Err(invalid(format!("{k}.name"), format!("track name '{}' is used twice", track.name), "give each track its own name"));
+            return Err(invalid(
+                format!("{k}.name"),
+                format!("track name '{}' is used twice", track.name),
+                "give each track its own name",
+            ));
         }
         if track.indicators.is_empty() {
             return Err(invalid(format!("{k}.indicators"), "no indicator".into(), "add [[tracks.indicators]] tables"));
         }
         let mut formulas = Vec::new();
         for (i, f) in method.adjust.formulas.iter().enumerate() {
-            formulas.push((compile(format!("adjust.formulas[{i}].rule"), &f.rule)?, compile(format!("adjust.formulas[{i}].points"), &f.points)?));
+            formulas.push((
+                compile(format!("adjust.formulas[{i}].rule"), &f.rule)?,
+                compile(format!("adjust.formulas[{i}].points"), &f.points)?,
+            ));
         }
         let mut c = Compiled {
             formulas,
@@ -162,19 +189,28 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
         for (i, ind) in track.indicators.iter().enumerate() {
             let ik = format!("{k}.indicators[{i}]");
             if !keys.insert(ind.key.clone()) {
-                return Err(invalid(format!("{ik}.key"), format!("indicator '{}' is listed twice", ind.key), "remove one"));
+                return Err(invalid(
+                    format!("{ik}.key"),
+                    format!("indicator '{}' is listed twice", ind.key),
+                    "remove one",
+                ));
             }
             c.num.push(compile(format!("{ik}.num"), &ind.num)?);
             c.den.push(compile(format!("{ik}.den"), &ind.den)?);
             check_benchmark(track, ind, &ik).map_err(|(key, problem, fix)| invalid(key, problem, &fix))?;
         }
-        check_classes(&track.classes, &format!("{k}.classes")).map_err(|(key, problem, fix)| invalid(key, problem, &fix))?;
+        check_classes(&track.classes, &format!("{k}.classes"))
+            .map_err(|(key, problem, fix)| invalid(key, problem, &fix))?;
         tracks.push(c);
     }
     let all_keys: Vec<&str> = method.tracks.iter().flat_map(|t| t.indicators.iter().map(|i| i.key.as_str())).collect();
     for (i, key) in method.ranking.tie_break.iter().enumerate() {
         if !all_keys.contains(&key.as_str()) {
-            return Err(invalid(format!("ranking.tie_break[{i}]"), format!("'{key}' is not an indicator key"), &format!("use one of: {}", all_keys.join(", "))));
+            return Err(invalid(
+                format!("ranking.tie_break[{i}]"),
+                format!("'{key}' is not an indicator key"),
+                &format!("use one of: {}", all_keys.join(", ")),
+            ));
         }
     }
     let sha256 = crate::digest::of_bytes(text.as_bytes());
@@ -209,15 +245,23 @@ fn check_benchmark(track: &Track, ind: &Indicator, k: &str) -> Result<(), Proble
 fn check_classes(c: &Classes, k: &str) -> Result<(), Problem> {
     let n = c.labels.len();
     if n < 2 {
-        return Err((format!("{k}.labels"), "fewer than two classes".into(), "e.g. labels = [\"A\", \"B\", \"C\", \"D\"]".into()));
+        return Err((
+            format!("{k}.labels"),
+            "fewer than two classes".into(),
+            "e.g. labels = [\"A\", \"B\", \"C\", \"D\"]".into(),
+        ));
     }
     let increasing = |v: &[f64]| v.windows(2).all(|w| w[0] <= w[1]) && v.iter().all(|p| (0.0..=100.0).contains(p));
     match c.method {
-        ClassMethod::CumulativeRound | ClassMethod::PositionShare if c.cum_pcts.len() != n - 1 || !increasing(&c.cum_pcts) => Err((
-            format!("{k}.cum_pcts"),
-            format!("needs {} increasing percentages for {} classes, got {:?}", n - 1, n, c.cum_pcts),
-            "e.g. cum_pcts = [20, 60, 95] for A/B/C/D".into(),
-        )),
+        ClassMethod::CumulativeRound | ClassMethod::PositionShare
+            if c.cum_pcts.len() != n - 1 || !increasing(&c.cum_pcts) =>
+        {
+            Err((
+                format!("{k}.cum_pcts"),
+                format!("needs {} increasing percentages for {} classes, got {:?}", n - 1, n, c.cum_pcts),
+                "e.g. cum_pcts = [20, 60, 95] for A/B/C/D".into(),
+            ))
+        }
         ClassMethod::Counts => {
             let rest = c.rest.as_deref().unwrap_or("");
             let mut named: Vec<&str> = c.counts.iter().map(|x| x.class.as_str()).collect();
@@ -234,11 +278,13 @@ fn check_classes(c: &Classes, k: &str) -> Result<(), Problem> {
             }
             Ok(())
         }
-        ClassMethod::Thresholds if c.thresholds.len() != n - 1 || c.thresholds.windows(2).any(|w| w[0] < w[1]) => Err((
-            format!("{k}.thresholds"),
-            format!("needs {} decreasing minimum totals for {} classes", n - 1, n),
-            "e.g. thresholds = [90, 70, 50] for A/B/C/D".into(),
-        )),
+        ClassMethod::Thresholds if c.thresholds.len() != n - 1 || c.thresholds.windows(2).any(|w| w[0] < w[1]) => {
+            Err((
+                format!("{k}.thresholds"),
+                format!("needs {} decreasing minimum totals for {} classes", n - 1, n),
+                "e.g. thresholds = [90, 70, 50] for A/B/C/D".into(),
+            ))
+        }
         _ => Ok(()),
     }
 }

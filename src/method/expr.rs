@@ -240,7 +240,8 @@ impl Parser {
                         if self.eat_sym(&[")"]).is_some() {
                             break;
                         }
-                        self.eat_sym(&[","]).ok_or_else(|| format!("expected ',' or ')' in the arguments of {name}"))?;
+                        self.eat_sym(&[","])
+                            .ok_or_else(|| format!("expected ',' or ')' in the arguments of {name}"))?;
                     }
                 }
                 let (_, lo, hi) = FUNCTIONS
@@ -362,7 +363,9 @@ fn call(f: &str, args: &[Expr], env: &dyn Env) -> Value {
     let mut rest = args.iter().skip(1).map(|a| a.eval(env));
     match f {
         "date" => match (arg(0).num(), arg(1).num(), arg(2).num()) {
-            (Some(y), Some(m), Some(d)) => crate::dates::from_parts(y as i32, m as u32, d as u32).map_or(Missing, |x| Num(x as f64)),
+            (Some(y), Some(m), Some(d)) => {
+                crate::dates::from_parts(y as i32, m as u32, d as u32).map_or(Missing, |x| Num(x as f64))
+            }
             _ => Missing,
         },
         "starts_with" => match arg(0) {

@@ -2,8 +2,8 @@
 //! against which benchmarks, with which points, adjustments and class rules. A county's rules are data,
 //! never code. docs/methodology.md is the analyst's manual for every key.
 
-pub mod expr;
 mod check;
+pub mod expr;
 pub mod overrides;
 
 pub use check::{load, load_str, load_with, Compiled, Loaded, MethodError, FIELDS, PRIOR_FIELDS};

@@ -5,7 +5,10 @@ use toml::Value;
 
 fn parse_value(text: &str) -> Value {
     let t = text.trim();
-    toml::from_str::<toml::Table>(&format!("v = {t}")).ok().and_then(|mut tb| tb.remove("v")).unwrap_or_else(|| Value::String(t.to_string()))
+    toml::from_str::<toml::Table>(&format!("v = {t}"))
+        .ok()
+        .and_then(|mut tb| tb.remove("v"))
+        .unwrap_or_else(|| Value::String(t.to_string()))
 }
 
 fn step<'a>(v: &'a mut Value, seg: &str, path: &str) -> Result<&'a mut Value, String> {
@@ -71,7 +74,8 @@ mod tests {
     fn by_name_and_index() {
         let out = apply(T, &["tracks[规上].indicators[tax_per_mu].weight=40".into()]).unwrap();
         assert!(out.contains("weight = 40"), "{out}");
-        let out = apply(T, &["tracks[0].indicators[0].weight=25.5".into(), "ranking.tie_break=['tax_per_mu']".into()]).unwrap();
+        let out = apply(T, &["tracks[0].indicators[0].weight=25.5".into(), "ranking.tie_break=['tax_per_mu']".into()])
+            .unwrap();
         assert!(out.contains("weight = 25.5") && out.contains("tie_break"), "{out}");
         assert!(apply(T, &["tracks[规下].name=x".into()]).unwrap_err().contains("no element named '规下'"));
     }

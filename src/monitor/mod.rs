@@ -55,7 +55,13 @@ pub struct Options {
 
 impl Options {
     /// Options with the default basis (rolling4), the shipped rules and no targets.
-    pub fn new(data: impl Into<PathBuf>, method: impl Into<PathBuf>, period: &str, against: &str, out: impl Into<PathBuf>) -> Options {
+    pub fn new(
+        data: impl Into<PathBuf>,
+        method: impl Into<PathBuf>,
+        period: &str,
+        against: &str,
+        out: impl Into<PathBuf>,
+    ) -> Options {
         Options {
             data: data.into(),
             method: method.into(),
@@ -72,11 +78,15 @@ impl Options {
 
 /// Runs the monitoring and writes its outputs into `opts.out`; returns the summary to print.
 pub fn run_monitor(opts: &Options) -> Result<String> {
-    let basis = Basis::parse(&opts.basis).ok_or_else(|| Error::BadInput(format!("--basis '{}': use rolling4 or ytd", opts.basis)))?;
+    let basis = Basis::parse(&opts.basis)
+        .ok_or_else(|| Error::BadInput(format!("--basis '{}': use rolling4 or ytd", opts.basis)))?;
     let period = Period::parse(&opts.period, basis).map_err(Error::BadInput)?;
     let against = Period::parse(&opts.against, basis).map_err(|e| Error::BadInput(format!("--against: {e}")))?;
     if period == against {
-        return Err(Error::BadInput(format!("--against {} is the period itself; give an earlier quarter or year", opts.against)));
+        return Err(Error::BadInput(format!(
+            "--against {} is the period itself; give an earlier quarter or year",
+            opts.against
+        )));
     }
     let rules = rules::load(opts.rules.as_deref()).map_err(Error::BadInput)?;
     let targets = match &opts.targets {
@@ -105,7 +115,8 @@ pub fn run_monitor(opts: &Options) -> Result<String> {
     let ent = tables::enterprises(&cur, &base, &keys);
     let county = tables::groups(&cur, &base, "county", "县区 county", |i| ents[i].county.to_string());
     let park = tables::groups(&cur, &base, "park", "园区 park", |i| ents[i].park.to_string());
-    let industry = tables::groups(&cur, &base, "industry", "行业 industry", |i| ents[i].industry.chars().take(digits).collect());
+    let industry =
+        tables::groups(&cur, &base, "industry", "行业 industry", |i| ents[i].industry.chars().take(digits).collect());
     let migration = tables::migration(&cur.run, &base.run);
     let warn = warnings::table(&cur.run, &warned);
     let entries = pool::build(&data, &q, last, &rules.pool, treatment, &history);
@@ -178,7 +189,13 @@ fn file_entry(p: &Path) -> std::io::Result<serde_json::Value> {
     Ok(serde_json::json!({ "file": crate::ingest::file_name(p), "sha256": crate::digest::of_file(p)? }))
 }
 
-fn manifest(opts: &Options, cur: &crate::pipeline::Run, base: &crate::pipeline::Run, f: &Facts, files: &[PathBuf]) -> std::io::Result<String> {
+fn manifest(
+    opts: &Options,
+    cur: &crate::pipeline::Run,
+    base: &crate::pipeline::Run,
+    f: &Facts,
+    files: &[PathBuf],
+) -> std::io::Result<String> {
     let outs: Vec<serde_json::Value> = files.iter().map(|p| file_entry(p)).collect::<std::io::Result<_>>()?;
     let optional = |p: &Option<PathBuf>| -> std::io::Result<serde_json::Value> {
         match p {
@@ -210,21 +227,53 @@ fn manifest(opts: &Options, cur: &crate::pipeline::Run, base: &crate::pipeline::
     Ok(serde_json::to_string_pretty(&v).unwrap_or_default())
 }
 
-fn summary(opts: &Options, cur: &crate::pipeline::Run, base: &crate::pipeline::Run, f: &Facts, targets: Option<&table::Table>) -> String {
+fn summary(
+    opts: &Options,
+    cur: &crate::pipeline::Run,
+    base: &crate::pipeline::Run,
+    f: &Facts,
+    targets: Option<&table::Table>,
+) -> String {
     let mut s = String::new();
     let m = &cur.method.method.scheme;
-    let _ = writeln!(s, "mujun {} monitor: {} against {} ({}), methodology {}, rules {}", crate::VERSION, cur.period.label, base.period.label, opts.basis, m.name, f.rules_name);
-    let _ = writeln!(s, "enterprises: {}; with missing quarters: {} now, {} then (treatment: {})", cur.scored.len(), f.missing.0, f.missing.1, f.treatment);
+    let _ = writeln!(
+        s,
+        "mujun {} monitor: {} against {} ({}), methodology {}, rules {}",
+        crate::VERSION,
+        cur.period.label,
+        base.period.label,
+        opts.basis,
+        m.name,
+        f.rules_name
+    );
+    let _ = writeln!(
+        s,
+        "enterprises: {}; with missing quarters: {} now, {} then (treatment: {})",
+        cur.scored.len(),
+        f.missing.0,
+        f.missing.1,
+        f.treatment
+    );
     let _ = writeln!(s, "class changes: {} (migration.csv)", f.changed);
     let w: Vec<String> = f.by_rule.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let _ = writeln!(s, "warnings: {} ({})", f.by_rule.values().sum::<usize>(), w.join(", "));
     let p: Vec<String> = f.by_status.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    let _ = writeln!(s, "升规 pool: {} listed ({}); return support: {}", f.by_status.values().sum::<usize>(), p.join(", "), f.returning);
+    let _ = writeln!(
+        s,
+        "升规 pool: {} listed ({}); return support: {}",
+        f.by_status.values().sum::<usize>(),
+        p.join(", "),
+        f.returning
+    );
     if let Some(t) = targets {
         let col = t.columns.iter().position(|c| c == "status").unwrap_or(0);
         let behind = t.rows.iter().filter(|r| r[col] == table::Cell::text("behind")).count();
         let _ = writeln!(s, "targets: {} rows, {} behind the elapsed share of the year", t.rows.len(), behind);
     }
-    let _ = write!(s, "results: {} (monitor_*.csv, migration.csv, warnings.csv, pool.csv, monitor.xlsx, manifest.json)", opts.out.display());
+    let _ = write!(
+        s,
+        "results: {} (monitor_*.csv, migration.csv, warnings.csv, pool.csv, monitor.xlsx, manifest.json)",
+        opts.out.display()
+    );
     s
 }

@@ -28,7 +28,13 @@ pub const UNCLASSED_RULE: &str = "quarters_output < quarters_expected or quarter
 const UNCLASSED_REASON: &str = "T: 监测规则 missing_quarters = unclassed: no rows for {missing_quarters}";
 
 /// Evaluates `period` on clones of the loaded data and methodology.
-pub fn evaluate(data: &Dataset, method: &Loaded, period: Period, data_dir: &Path, treatment: Treatment) -> Result<PeriodRun> {
+pub fn evaluate(
+    data: &Dataset,
+    method: &Loaded,
+    period: Period,
+    data_dir: &Path,
+    treatment: Treatment,
+) -> Result<PeriodRun> {
     let mut method = method.clone();
     if treatment == Treatment::Unclassed {
         let compiled = expr::parse(UNCLASSED_RULE).map_err(Error::Internal)?;
@@ -61,7 +67,8 @@ pub fn evaluate(data: &Dataset, method: &Loaded, period: Period, data_dir: &Path
             let method_dir = run.method.path.parent().map(Path::to_path_buf).unwrap_or_default();
             let dirs = [data_dir, method_dir.as_path()];
             let (mut scored, benchmarks) =
-                score::score(&run.data, &run.facts, &run.prior_facts, &run.method, &run.period, &dirs).map_err(Error::BadInput)?;
+                score::score(&run.data, &run.facts, &run.prior_facts, &run.method, &run.period, &dirs)
+                    .map_err(Error::BadInput)?;
             rank::classify_and_rank(&run.data, &run.method, &mut scored);
             run.scored = scored;
             run.benchmarks = benchmarks;

@@ -66,24 +66,34 @@ pub fn read_history(rule: &Pool, data_dir: &Path, rules_dir: Option<&Path>) -> R
                 format!("pool.scale_history '{name}' not found in the data folder or beside the rules file")
             })?)
         }
-        None => ["csv", "xlsx", "parquet"].iter().map(|x| data_dir.join(format!("scale_history.{x}"))).find(|p| p.is_file()),
+        None => {
+            ["csv", "xlsx", "parquet"].iter().map(|x| data_dir.join(format!("scale_history.{x}"))).find(|p| p.is_file())
+        }
     };
     let Some(path) = path else { return Ok(ScaleHistory::Revenue) };
     let t = crate::ingest::read(&path).map_err(|e| e.to_string())?;
     let name = t.file.clone();
-    let col = |n: &str| t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| format!("{name} needs a column '{n}'"));
+    let col =
+        |n: &str| t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| format!("{name} needs a column '{n}'"));
     let (ci, cy, cs) = (col("enterprise_id")?, col("year")?, col("scale")?);
     let mut out: HashMap<String, BTreeMap<i32, String>> = HashMap::new();
     for r in &t.rows {
         let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
-        let year: i32 = get(cy).parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
+        let year: i32 =
+            get(cy).parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
         out.entry(crate::ids::normalize(&get(ci))).or_default().insert(year, get(cs));
     }
     Ok(ScaleHistory::File(name, out))
 }
 
 /// A sum over quarters, pro-rated to all of them if the treatment says so: (sum, quarters with a value).
-fn revenue(q: &Quarterly, data: &Dataset, i: usize, quarters: &[Quarter], treatment: Treatment) -> (Option<f64>, usize) {
+fn revenue(
+    q: &Quarterly,
+    data: &Dataset,
+    i: usize,
+    quarters: &[Quarter],
+    treatment: Treatment,
+) -> (Option<f64>, usize) {
     let (s, n) = q.sum(data, i, quarters, "revenue");
     match (treatment, s) {
         (Treatment::Prorate, Some(v)) if n < quarters.len() => (Some(v * quarters.len() as f64 / n as f64), n),
@@ -107,7 +117,14 @@ pub fn quarters_to(threshold: f64, r4: f64, g: Option<f64>) -> Option<u32> {
 }
 
 /// The pool for the quarter `last`, in order: rolling-four-quarter revenue descending, then enterprise_id.
-pub fn build(data: &Dataset, q: &Quarterly, last: Quarter, rule: &Pool, treatment: Treatment, history: &ScaleHistory) -> Vec<Entry> {
+pub fn build(
+    data: &Dataset,
+    q: &Quarterly,
+    last: Quarter,
+    rule: &Pool,
+    treatment: Treatment,
+    history: &ScaleHistory,
+) -> Vec<Entry> {
     let (now4, prior4, ytd_q) = (rolling4(last), rolling4(last.minus(4)), ytd(last));
     let last_year: Vec<Quarter> = (1..=4).map(|k| Quarter { year: last.year - 1, q: k }).collect();
     let mut out = Vec::new();
@@ -127,7 +144,11 @@ pub fn build(data: &Dataset, q: &Quarterly, last: Quarter, rule: &Pool, treatmen
         let r = r4.unwrap_or(0.0);
         let in_pool = (r >= rule.lower && r < rule.threshold) || projection.is_some_and(|p| p >= rule.projection_min);
         let reached = rule.include_reached && r >= rule.threshold;
-        let return_support = if rule.return_support { returning(e, i, q, data, &last_year, last.year, r, rule, history) } else { String::new() };
+        let return_support = if rule.return_support {
+            returning(e, i, q, data, &last_year, last.year, r, rule, history)
+        } else {
+            String::new()
+        };
         let status = match (reached, in_pool, return_support.is_empty()) {
             (true, _, _) => "reached",
             (false, true, _) => "pool",
@@ -157,7 +178,17 @@ pub fn build(data: &Dataset, q: &Quarterly, last: Quarter, rule: &Pool, treatmen
 
 /// Why a 规下 firm is flagged for return support (empty: it is not).
 #[allow(clippy::too_many_arguments)]
-fn returning(e: &crate::dataset::Enterprise, i: usize, q: &Quarterly, data: &Dataset, last_year: &[Quarter], year: i32, r4: f64, rule: &Pool, h: &ScaleHistory) -> String {
+fn returning(
+    e: &crate::dataset::Enterprise,
+    i: usize,
+    q: &Quarterly,
+    data: &Dataset,
+    last_year: &[Quarter],
+    year: i32,
+    r4: f64,
+    rule: &Pool,
+    h: &ScaleHistory,
+) -> String {
     match h {
         ScaleHistory::File(name, map) => {
             let earlier = map.get(e.id.as_str()).and_then(|y| y.range(..year).next_back());
@@ -170,7 +201,15 @@ fn returning(e: &crate::dataset::Enterprise, i: usize, q: &Quarterly, data: &Dat
             let (prev, _) = q.sum(data, i, last_year, "revenue");
             match prev {
                 Some(p) if p >= rule.threshold && r4 < rule.threshold => {
-                    format!("{}年营业收入 {} ≥ {} (revenue {} in {}), now {}", year - 1, shown(p), shown(rule.threshold), shown(p), year - 1, shown(r4))
+                    format!(
+                        "{}年营业收入 {} ≥ {} (revenue {} in {}), now {}",
+                        year - 1,
+                        shown(p),
+                        shown(rule.threshold),
+                        shown(p),
+                        year - 1,
+                        shown(r4)
+                    )
                 }
                 _ => String::new(),
             }

@@ -254,7 +254,14 @@ fn t1500() -> f64 {
 
 impl Default for Pool {
     fn default() -> Self {
-        Pool { threshold: 2000.0, lower: 1000.0, projection_min: 1500.0, include_reached: true, return_support: true, scale_history: None }
+        Pool {
+            threshold: 2000.0,
+            lower: 1000.0,
+            projection_min: 1500.0,
+            include_reached: true,
+            return_support: true,
+            scale_history: None,
+        }
     }
 }
 
@@ -270,13 +277,17 @@ pub struct Targets {
 /// Reads a rules file, or the shipped defaults when `path` is `None`.
 pub fn load(path: Option<&Path>) -> Result<Rules, String> {
     let (text, name) = match path {
-        Some(p) => (std::fs::read_to_string(p).map_err(|e| format!("monitoring rules {}: {e}", p.display()))?, p.display().to_string()),
+        Some(p) => (
+            std::fs::read_to_string(p).map_err(|e| format!("monitoring rules {}: {e}", p.display()))?,
+            p.display().to_string(),
+        ),
         None => (DEFAULT_TEXT.to_string(), "monitor_default.toml (built in)".to_string()),
     };
     let mut rules: Rules = toml::from_str(&text).map_err(|e| format!("monitoring rules {name}: {e}"))?;
     check(&rules).map_err(|e| format!("monitoring rules {name}: {e}"))?;
     if rules.about.name.is_empty() {
-        rules.about.name = path.and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        rules.about.name =
+            path.and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     }
     Ok(rules)
 }
@@ -291,10 +302,15 @@ fn check(r: &Rules) -> Result<(), String> {
     }
     for f in &r.warnings.no_report.require {
         if f != "output" && f != "tax" {
-            return Err(format!("`warnings.no_report.require`: '{f}' is not a file kind; use \"output\" and/or \"tax\""));
+            return Err(format!(
+                "`warnings.no_report.require`: '{f}' is not a file kind; use \"output\" and/or \"tax\""
+            ));
         }
     }
-    for (k, v) in [("tax_per_mu_drop", r.warnings.tax_per_mu_drop.pct), ("energy_intensity_rise", r.warnings.energy_intensity_rise.pct)] {
+    for (k, v) in [
+        ("tax_per_mu_drop", r.warnings.tax_per_mu_drop.pct),
+        ("energy_intensity_rise", r.warnings.energy_intensity_rise.pct),
+    ] {
         if v.is_nan() || v < 0.0 {
             return Err(format!("`warnings.{k}.pct` must be a percentage ≥ 0, not {v}"));
         }

@@ -87,7 +87,11 @@ fn push_measure_cells(row: &mut Vec<Cell>, now: &[Option<f64>], base: &[Option<f
 }
 
 fn dash(c: &str) -> String {
-    if c.is_empty() { "—".into() } else { c.to_string() }
+    if c.is_empty() {
+        "—".into()
+    } else {
+        c.to_string()
+    }
 }
 
 /// One row per enterprise in file order. `warned[i]` lists the warning keys of enterprise `i`.
@@ -144,7 +148,11 @@ pub fn enterprises(cur: &PeriodRun, base: &PeriodRun, warned: &[Vec<&str>]) -> T
             Cell::rank(sc.rank),
             Cell::rank(sb.rank),
             tc.zip(tb).map_or(Cell::Empty, |(x, y)| Cell::Dec(crate::decimal::round_half_up_str(x - y, 2))),
-            Cell::text(if sc.class == sb.class { String::new() } else { format!("{}→{}", dash(&sb.class), dash(&sc.class)) }),
+            Cell::text(if sc.class == sb.class {
+                String::new()
+            } else {
+                format!("{}→{}", dash(&sb.class), dash(&sc.class))
+            }),
             Cell::text(warned[i].join(" ")),
         ]);
         t.rows.push(row);
@@ -177,7 +185,11 @@ pub fn groups(cur: &PeriodRun, base: &PeriodRun, dim: &str, dim_zh: &str, key: i
     let d = c.method.method.output.decimals;
     let (lc, lb) = (c.period.label.as_str(), b.period.label.as_str());
     let labels = class_labels(c);
-    let mut t = Table::new(&[(dim, dim_zh), ("enterprises", "参评企业数 enterprises"), ("missing_quarters", "缺报企业数 missing_quarters")]);
+    let mut t = Table::new(&[
+        (dim, dim_zh),
+        ("enterprises", "参评企业数 enterprises"),
+        ("missing_quarters", "缺报企业数 missing_quarters"),
+    ]);
     for l in &labels {
         t.push_column(format!("class_{l}_cur"), format!("{l}类 {lc} class_{l}_cur"));
         t.push_column(format!("class_{l}_base"), format!("{l}类 {lb} class_{l}_base"));

@@ -43,23 +43,36 @@ pub fn read(path: &std::path::Path) -> Result<Vec<Target>, String> {
     let t = crate::ingest::read(path).map_err(|e| e.to_string())?;
     let name = t.file.clone();
     let cols: Vec<Option<&str>> = t.headers.iter().map(|h| canonical(h)).collect();
-    let find = |n: &str| cols.iter().position(|c| *c == Some(n)).ok_or_else(|| format!("targets file {name} needs a column '{n}' (or 县区 / 年度)"));
+    let find = |n: &str| {
+        cols.iter()
+            .position(|c| *c == Some(n))
+            .ok_or_else(|| format!("targets file {name} needs a column '{n}' (or 县区 / 年度)"))
+    };
     let (cc, cy) = (find("county")?, find("year")?);
-    let measures: Vec<(usize, &str)> =
-        cols.iter().enumerate().filter_map(|(k, c)| c.filter(|n| *n != "county" && *n != "year").map(|n| (k, n))).collect();
+    let measures: Vec<(usize, &str)> = cols
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| c.filter(|n| *n != "county" && *n != "year").map(|n| (k, n)))
+        .collect();
     if measures.is_empty() {
-        return Err(format!("targets file {name} has no target column; use revenue, tax, value_added (营业收入, 税收, 增加值) …"));
+        return Err(format!(
+            "targets file {name} has no target column; use revenue, tax, value_added (营业收入, 税收, 增加值) …"
+        ));
     }
     let mut out = Vec::new();
     for r in &t.rows {
         let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
-        let year: i32 = get(cy).trim_end_matches('年').parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
+        let year: i32 = get(cy)
+            .trim_end_matches('年')
+            .parse()
+            .map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
         for &(k, m) in &measures {
             let cell = get(k).replace(',', "");
             if cell.is_empty() {
                 continue;
             }
-            let target: f64 = cell.parse().map_err(|_| format!("{name} line {}: {m} '{}' is not a number", r.line, get(k)))?;
+            let target: f64 =
+                cell.parse().map_err(|_| format!("{name} line {}: {m} '{}' is not a number", r.line, get(k)))?;
             out.push(Target { county: get(cc), year, measure: m.to_string(), target, line: r.line });
         }
     }
@@ -85,7 +98,9 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
     let elapsed = quarters.len() as f64 / 4.0 * 100.0;
     for x in targets.iter().filter(|x| x.year == last.year) {
         let members: Vec<usize> = (0..data.enterprises.len())
-            .filter(|&i| data.enterprises[i].county == x.county && (scale.is_empty() || data.enterprises[i].scale == scale))
+            .filter(|&i| {
+                data.enterprises[i].county == x.county && (scale.is_empty() || data.enterprises[i].scale == scale)
+            })
             .collect();
         debug_assert!(x.measure == "tax" || OUTPUT_FIELDS.contains(&x.measure.as_str()));
         let mut actual = 0.0;

@@ -55,8 +55,22 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
     let mut out = Vec::new();
     for i in 0..run.data.enterprises.len() {
         let f = &run.facts[i];
-        let mut push = |key: &'static str, words: String, before: Option<f64>, after: Option<f64>, threshold: f64, detail: String| {
-            out.push(Warning { enterprise: i, key, words, before, after, change_pct: change_pct(after, before), threshold, detail });
+        let mut push = |key: &'static str,
+                        words: String,
+                        before: Option<f64>,
+                        after: Option<f64>,
+                        threshold: f64,
+                        detail: String| {
+            out.push(Warning {
+                enterprise: i,
+                key,
+                words,
+                before,
+                after,
+                change_pct: change_pct(after, before),
+                threshold,
+                detail,
+            });
         };
         if w.tax_per_mu_drop.enabled {
             let r = &w.tax_per_mu_drop;
@@ -64,8 +78,19 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
             let (now, was) = (ratio(f, "tax", "land"), ratio(bf, "tax", "land"));
             if let (Some(p), Some(b)) = (pct2(now, was), was) {
                 if b > 0.0 && p < -r.pct {
-                    let words = format!("亩均税收下降超过{}% tax per mu down more than {}% against {bl}", shown(r.pct), shown(r.pct));
-                    push("tax_per_mu_drop", words, was, now, r.pct, format!("{bl} {} → {lc} {} 万元/亩 ({p:.2}%)", shown(b), shown(now.unwrap_or(0.0))));
+                    let words = format!(
+                        "亩均税收下降超过{}% tax per mu down more than {}% against {bl}",
+                        shown(r.pct),
+                        shown(r.pct)
+                    );
+                    push(
+                        "tax_per_mu_drop",
+                        words,
+                        was,
+                        now,
+                        r.pct,
+                        format!("{bl} {} → {lc} {} 万元/亩 ({p:.2}%)", shown(b), shown(now.unwrap_or(0.0))),
+                    );
                 }
             }
         }
@@ -75,10 +100,16 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
             let vals: Vec<Option<f64>> = qs.iter().map(|&x| q.value(&run.data, i, x, "revenue")).collect();
             if vals.iter().all(Option::is_some) {
                 let v: Vec<f64> = vals.iter().flatten().copied().collect();
-                let falls = v.windows(2).all(|p| p[1] < p[0] && pct2(Some(p[1]), Some(p[0])).is_some_and(|c| c < -r.min_drop_pct));
+                let falls = v
+                    .windows(2)
+                    .all(|p| p[1] < p[0] && pct2(Some(p[1]), Some(p[0])).is_some_and(|c| c < -r.min_drop_pct));
                 if falls {
-                    let words = format!("营业收入连续{}个季度环比下降 revenue down {} quarters running", r.quarters, r.quarters);
-                    let detail = qs.iter().zip(&v).map(|(x, y)| format!("{x} {}", shown(*y))).collect::<Vec<_>>().join(" → ");
+                    let words = format!(
+                        "营业收入连续{}个季度环比下降 revenue down {} quarters running",
+                        r.quarters, r.quarters
+                    );
+                    let detail =
+                        qs.iter().zip(&v).map(|(x, y)| format!("{x} {}", shown(*y))).collect::<Vec<_>>().join(" → ");
                     push("revenue_down", words, v.first().copied(), v.last().copied(), r.quarters as f64, detail);
                 }
             }
@@ -102,7 +133,8 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
                     r.classes.join(" or ")
                 );
                 let c = |x: &str| if x.is_empty() { "—".to_string() } else { x.to_string() };
-                let detail = format!("{lb} {} {} → {lc} {} {}", c(&sb.class), sb.total_text, c(&sc.class), sc.total_text);
+                let detail =
+                    format!("{lb} {} {} → {lc} {} {}", c(&sb.class), sb.total_text, c(&sc.class), sc.total_text);
                 push("predicted_cd", words, tb, tc, r.score_drop, detail);
             }
         }
@@ -112,8 +144,19 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
             let (now, was) = (ratio(f, "energy_tce", "value_added"), ratio(bf, "energy_tce", "value_added"));
             if let (Some(p), Some(b)) = (pct2(now, was), was) {
                 if b > 0.0 && p > r.pct {
-                    let words = format!("单位增加值能耗上升超过{}% energy per unit of value added up more than {}% against {bl}", shown(r.pct), shown(r.pct));
-                    push("energy_intensity_rise", words, was, now, r.pct, format!("{bl} {} → {lc} {} 吨标煤/万元 (+{p:.2}%)", shown(b), shown(now.unwrap_or(0.0))));
+                    let words = format!(
+                        "单位增加值能耗上升超过{}% energy per unit of value added up more than {}% against {bl}",
+                        shown(r.pct),
+                        shown(r.pct)
+                    );
+                    push(
+                        "energy_intensity_rise",
+                        words,
+                        was,
+                        now,
+                        r.pct,
+                        format!("{bl} {} → {lc} {} 吨标煤/万元 (+{p:.2}%)", shown(b), shown(now.unwrap_or(0.0))),
+                    );
                 }
             }
         }

@@ -53,7 +53,13 @@ pub fn short(v: f64, d: usize) -> String {
 
 /// Draws the title (left) and a legend row (right) across the top and returns the area below them,
 /// with a note line at the bottom when there is one.
-fn frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, f: &str, title: &str, legend: &[(String, RGBColor)], note: &str) -> Result<DrawingArea<DB, Shift>, String> {
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    f: &str,
+    title: &str,
+    legend: &[(String, RGBColor)],
+    note: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
     root.fill(&WHITE).map_err(err)?;
     let (w, h) = root.dim_in_pixel();
     root.draw(&Text::new(title.to_string(), (24, 18), (f, TITLE).into_font().color(&BLACK))).map_err(err)?;
@@ -89,7 +95,8 @@ impl Chart for StackedClasses {
         (1400, 800)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, f: &str) -> R {
-        let legend: Vec<(String, RGBColor)> = self.classes.iter().map(|c| (format!("{c}类"), class_colour(c))).collect();
+        let legend: Vec<(String, RGBColor)> =
+            self.classes.iter().map(|c| (format!("{c}类"), class_colour(c))).collect();
         let area = frame(root, f, &self.title, &legend, "")?;
         let n = self.groups.len() as u32;
         let max = self.groups.iter().map(|(_, c)| c.iter().sum::<u64>()).max().unwrap_or(1).max(1);
@@ -117,7 +124,10 @@ impl Chart for StackedClasses {
             chart
                 .draw_series(self.groups.iter().enumerate().map(|(i, (_, c))| {
                     let base: u64 = c[..k].iter().sum();
-                    let mut r = Rectangle::new([(SegmentValue::Exact(i as u32), base), (SegmentValue::Exact(i as u32 + 1), base + c[k])], colour.filled());
+                    let mut r = Rectangle::new(
+                        [(SegmentValue::Exact(i as u32), base), (SegmentValue::Exact(i as u32 + 1), base + c[k])],
+                        colour.filled(),
+                    );
                     r.set_margin(0, 0, 14, 14);
                     r
                 }))
@@ -127,7 +137,11 @@ impl Chart for StackedClasses {
         chart
             .draw_series(self.groups.iter().enumerate().map(|(i, (_, c))| {
                 let t: u64 = c.iter().sum();
-                Text::new(t.to_string(), (SegmentValue::CenterOf(i as u32), t), TextStyle::from((f, LABEL).into_font()).pos(top))
+                Text::new(
+                    t.to_string(),
+                    (SegmentValue::CenterOf(i as u32), t),
+                    TextStyle::from((f, LABEL).into_font()).pos(top),
+                )
             }))
             .map_err(err)?;
         Ok(())
@@ -189,7 +203,10 @@ impl Chart for BarsWithLine {
         chart
             .draw_series(self.bars.iter().enumerate().map(|(i, (name, v))| {
                 let colour = if self.highlight.as_deref() == Some(name.as_str()) { HIGHLIGHT } else { BAR };
-                let mut r = Rectangle::new([(SegmentValue::Exact(i as u32), 0.0), (SegmentValue::Exact(i as u32 + 1), *v)], colour.filled());
+                let mut r = Rectangle::new(
+                    [(SegmentValue::Exact(i as u32), 0.0), (SegmentValue::Exact(i as u32 + 1), *v)],
+                    colour.filled(),
+                );
                 r.set_margin(0, 0, 16, 16);
                 r
             }))
@@ -202,7 +219,8 @@ impl Chart for BarsWithLine {
                 let at = (SegmentValue::CenterOf(i as u32), *v);
                 let text = format!("{v:.2}");
                 if *v > max * 0.1 {
-                    EmptyElement::at((SegmentValue::CenterOf(i as u32), 0.0)) + Text::new(text, (0, -10), inside.clone())
+                    EmptyElement::at((SegmentValue::CenterOf(i as u32), 0.0))
+                        + Text::new(text, (0, -10), inside.clone())
                 } else {
                     EmptyElement::at(at) + Text::new(text, (0, -4), above.clone())
                 }
@@ -242,10 +260,19 @@ impl Chart for HBars {
         legend.extend(self.extra_lines.iter().map(|(l, _, c)| (l.clone(), *c)));
         let area = frame(root, f, &self.title, &legend, &self.note)?;
         let n = self.rows.len() as u32;
-        let max = self.rows.iter().flatten().map(|r| r.1).chain(self.line.iter().map(|l| l.1)).chain(self.extra_lines.iter().map(|l| l.1)).fold(0.0f64, f64::max).max(1e-9);
+        let max = self
+            .rows
+            .iter()
+            .flatten()
+            .map(|r| r.1)
+            .chain(self.line.iter().map(|l| l.1))
+            .chain(self.extra_lines.iter().map(|l| l.1))
+            .fold(0.0f64, f64::max)
+            .max(1e-9);
         let min = self.rows.iter().flatten().map(|r| r.1).fold(0.0f64, f64::min);
         // Row 0 is drawn at the top: plotters counts upwards, so rows are placed at n - 1 - i.
-        let names: Vec<String> = self.rows.iter().rev().map(|r| r.as_ref().map_or("……".to_string(), |r| r.0.clone())).collect();
+        let names: Vec<String> =
+            self.rows.iter().rev().map(|r| r.as_ref().map_or("……".to_string(), |r| r.0.clone())).collect();
         let mut chart = ChartBuilder::on(&area)
             .margin(20)
             .x_label_area_size(50)
@@ -269,7 +296,10 @@ impl Chart for HBars {
         chart
             .draw_series(self.rows.iter().enumerate().filter_map(|(i, r)| {
                 let (_, v, c, _) = r.as_ref()?;
-                let mut rect = Rectangle::new([(0.0, SegmentValue::Exact(at(i))), (*v, SegmentValue::Exact(at(i) + 1))], c.filled());
+                let mut rect = Rectangle::new(
+                    [(0.0, SegmentValue::Exact(at(i))), (*v, SegmentValue::Exact(at(i) + 1))],
+                    c.filled(),
+                );
                 rect.set_margin(4, 4, 0, 0);
                 Some(rect)
             }))
@@ -317,12 +347,17 @@ impl Chart for LogScatter {
         (1400, 900)
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, f: &str) -> R {
-        let legend: Vec<(String, RGBColor)> = self.classes.iter().map(|c| (format!("{c}类"), class_colour(c))).collect();
+        let legend: Vec<(String, RGBColor)> =
+            self.classes.iter().map(|c| (format!("{c}类"), class_colour(c))).collect();
         let area = frame(root, f, &self.title, &legend, &self.note)?;
         let bounds = |sel: fn(&(f64, f64, String)) -> f64| {
             let lo = self.points.iter().map(sel).fold(f64::INFINITY, f64::min);
             let hi = self.points.iter().map(sel).fold(0.0f64, f64::max);
-            if lo.is_finite() && hi > 0.0 { (lo / 1.3, hi * 1.3) } else { (0.1, 10.0) }
+            if lo.is_finite() && hi > 0.0 {
+                (lo / 1.3, hi * 1.3)
+            } else {
+                (0.1, 10.0)
+            }
         };
         let (x0, x1) = bounds(|p| p.0);
         let (y0, y1) = bounds(|p| p.1);
@@ -330,7 +365,10 @@ impl Chart for LogScatter {
             .margin(20)
             .x_label_area_size(60)
             .y_label_area_size(90)
-            .build_cartesian_2d((x0..x1).log_scale().with_key_points(ticks_1_2_5(x0, x1)), (y0..y1).log_scale().with_key_points(ticks_1_2_5(y0, y1)))
+            .build_cartesian_2d(
+                (x0..x1).log_scale().with_key_points(ticks_1_2_5(x0, x1)),
+                (y0..y1).log_scale().with_key_points(ticks_1_2_5(y0, y1)),
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -347,7 +385,12 @@ impl Chart for LogScatter {
         for class in self.classes.iter().rev() {
             let c = class_colour(class);
             chart
-                .draw_series(self.points.iter().filter(|p| &p.2 == class).map(|p| Circle::new((p.0, p.1), 4, c.mix(0.7).filled())))
+                .draw_series(
+                    self.points
+                        .iter()
+                        .filter(|p| &p.2 == class)
+                        .map(|p| Circle::new((p.0, p.1), 4, c.mix(0.7).filled())),
+                )
                 .map_err(err)?;
         }
         Ok(())
@@ -410,18 +453,34 @@ impl Chart for Matrix {
             .axis_desc_style((f, LABEL))
             .draw()
             .map_err(err)?;
-        let cells = self.counts.iter().enumerate().flat_map(|(r, row)| row.iter().enumerate().map(move |(c, &n)| (r as u32, c as u32, n)));
+        let cells = self
+            .counts
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, &n)| (r as u32, c as u32, n)));
         let y = |r: u32| nr - 1 - r;
         chart
             .draw_series(cells.clone().map(|(r, c, n)| {
                 let t = (n as f64 / max).sqrt();
                 let shade = RGBColor((255.0 - 200.0 * t) as u8, (255.0 - 140.0 * t) as u8, 255 - (60.0 * t) as u8);
-                Rectangle::new([(SegmentValue::Exact(c), SegmentValue::Exact(y(r))), (SegmentValue::Exact(c + 1), SegmentValue::Exact(y(r) + 1))], shade.filled())
+                Rectangle::new(
+                    [
+                        (SegmentValue::Exact(c), SegmentValue::Exact(y(r))),
+                        (SegmentValue::Exact(c + 1), SegmentValue::Exact(y(r) + 1)),
+                    ],
+                    shade.filled(),
+                )
             }))
             .map_err(err)?;
         let centre = Pos::new(HPos::Center, VPos::Center);
         chart
-            .draw_series(cells.map(|(r, c, n)| Text::new(n.to_string(), (SegmentValue::CenterOf(c), SegmentValue::CenterOf(y(r))), TextStyle::from((f, LABEL).into_font()).pos(centre))))
+            .draw_series(cells.map(|(r, c, n)| {
+                Text::new(
+                    n.to_string(),
+                    (SegmentValue::CenterOf(c), SegmentValue::CenterOf(y(r))),
+                    TextStyle::from((f, LABEL).into_font()).pos(centre),
+                )
+            }))
             .map_err(err)?;
         Ok(())
     }

@@ -8,9 +8,9 @@ use super::run_data::{Csv, Enterprise, RunData};
 use crate::error::{Error, Result};
 use plotters::prelude::*;
 use rayon::prelude::*;
-use serde::Serialize;
 use resvg::usvg::fontdb;
 use resvg::{tiny_skia, usvg};
+use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -67,14 +67,25 @@ impl Job {
             Kind::Matrix(c) => write_both(c, dir, &self.stem, family, db),
         }
         .map_err(|e| Error::Output(format!("chart {}: {e}", dir.join(&self.stem).display())))?;
-        Ok(ChartFile { stem: self.stem.clone(), title: self.title().to_string(), note: self.note().to_string(), county: self.county.clone() })
+        Ok(ChartFile {
+            stem: self.stem.clone(),
+            title: self.title().to_string(),
+            note: self.note().to_string(),
+            county: self.county.clone(),
+        })
     }
 }
 
 /// Draws the chart as SVG with plotters, then rasterizes that SVG to PNG with resvg (already part of the
 /// tree through typst-pdf): its text layout is right, where plotters' own bitmap text places CJK glyphs
 /// unevenly (it ignores each glyph's side bearing).
-fn write_both<C: Chart>(c: &C, dir: &Path, stem: &str, family: &str, fontdb: &Arc<fontdb::Database>) -> std::result::Result<(), String> {
+fn write_both<C: Chart>(
+    c: &C,
+    dir: &Path,
+    stem: &str,
+    family: &str,
+    fontdb: &Arc<fontdb::Database>,
+) -> std::result::Result<(), String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, c.size()).into_drawing_area();
@@ -101,7 +112,13 @@ fn chart_fontdb(family: &str, face: &'static [u8]) -> Arc<fontdb::Database> {
 
 /// Draws every chart of the run (city charts, and per county those of `counties`) in parallel.
 /// Returns the charts written and a note for each chart that was skipped for lack of data.
-pub fn draw_all(run: &RunData, counties: &[String], dir: &Path, family: &str, face: &'static [u8]) -> Result<(Vec<ChartFile>, Vec<String>)> {
+pub fn draw_all(
+    run: &RunData,
+    counties: &[String],
+    dir: &Path,
+    family: &str,
+    face: &'static [u8],
+) -> Result<(Vec<ChartFile>, Vec<String>)> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Output(format!("{}: {e}", dir.display())))?;
     let mut skipped = Vec::new();
     let mut jobs = vec![class_by_county(run), county_tax(run, None), industry(run)];
@@ -135,27 +152,60 @@ fn suffix(county: Option<&str>) -> String {
 
 fn class_by_county(run: &RunData) -> Job {
     let classes = run.counties.classes.clone();
-    let groups = run.counties.rows.iter().map(|g| (g.name.clone(), classes.iter().map(|c| g.num(&format!("class_{c}")).unwrap_or(0.0) as u64).collect())).collect();
-    Job { stem: "class_by_county".into(), county: String::new(), chart: Kind::Stacked(StackedClasses { title: "各县区企业等级分布 (家)".into(), groups, classes }) }
+    let groups = run
+        .counties
+        .rows
+        .iter()
+        .map(|g| (g.name.clone(), classes.iter().map(|c| g.num(&format!("class_{c}")).unwrap_or(0.0) as u64).collect()))
+        .collect();
+    Job {
+        stem: "class_by_county".into(),
+        county: String::new(),
+        chart: Kind::Stacked(StackedClasses { title: "各县区企业等级分布 (家)".into(), groups, classes }),
+    }
 }
 
 fn county_tax(run: &RunData, highlight: Option<&str>) -> Job {
-    let mut bars: Vec<(String, f64)> = run.counties.rows.iter().filter_map(|g| Some((g.name.clone(), g.num("tax_per_mu")?))).collect();
+    let mut bars: Vec<(String, f64)> =
+        run.counties.rows.iter().filter_map(|g| Some((g.name.clone(), g.num("tax_per_mu")?))).collect();
     bars.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let line = run.counties.city.as_ref().and_then(|c| c.num("tax_per_mu")).map(|v| (format!("全市 {}", short(v, 2)), v));
+    let line =
+        run.counties.city.as_ref().and_then(|c| c.num("tax_per_mu")).map(|v| (format!("全市 {}", short(v, 2)), v));
     let note = "县区值 = 县区实缴税金合计 ÷ 用地面积合计 (by_county.csv)".to_string();
-    let chart = BarsWithLine { title: "各县区亩均税收 (万元/亩)".into(), y_desc: "亩均税收 (万元/亩)".into(), bars, line, highlight: highlight.map(str::to_string), note };
-    Job { stem: format!("county_tax_per_mu{}", suffix(highlight)), county: highlight.unwrap_or("").into(), chart: Kind::Bars(chart) }
+    let chart = BarsWithLine {
+        title: "各县区亩均税收 (万元/亩)".into(),
+        y_desc: "亩均税收 (万元/亩)".into(),
+        bars,
+        line,
+        highlight: highlight.map(str::to_string),
+        note,
+    };
+    Job {
+        stem: format!("county_tax_per_mu{}", suffix(highlight)),
+        county: highlight.unwrap_or("").into(),
+        chart: Kind::Bars(chart),
+    }
 }
 
 fn industry(run: &RunData) -> Job {
-    let mut rows: Vec<(String, f64, u64)> = run.industries.rows.iter().filter_map(|g| Some((labels::industry(&g.name), g.num("tax_per_mu")?, g.num("enterprises").unwrap_or(0.0) as u64))).collect();
+    let mut rows: Vec<(String, f64, u64)> = run
+        .industries
+        .rows
+        .iter()
+        .filter_map(|g| {
+            Some((labels::industry(&g.name), g.num("tax_per_mu")?, g.num("enterprises").unwrap_or(0.0) as u64))
+        })
+        .collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let line = run.industries.city.as_ref().and_then(|c| c.num("tax_per_mu")).map(|v| (format!("全市 {}", short(v, 2)), v));
+    let line =
+        run.industries.city.as_ref().and_then(|c| c.num("tax_per_mu")).map(|v| (format!("全市 {}", short(v, 2)), v));
     let chart = HBars {
         title: "各行业亩均税收 (万元/亩)".into(),
         x_desc: "亩均税收 (万元/亩)".into(),
-        rows: rows.into_iter().map(|(n, v, k)| Some((n, v, RGBColor(70, 110, 160), format!("{v:.2} ({k}家)")))).collect(),
+        rows: rows
+            .into_iter()
+            .map(|(n, v, k)| Some((n, v, RGBColor(70, 110, 160), format!("{v:.2} ({k}家)"))))
+            .collect(),
         legend: Vec::new(),
         line,
         extra_lines: Vec::new(),
@@ -178,29 +228,56 @@ fn scatter(run: &RunData, county: Option<&str>, skipped: &mut Vec<String>) -> Op
     let (mut points, mut nonpos, mut missing) = (Vec::new(), 0usize, 0usize);
     for e in in_scope(run, county) {
         match (super::run_data::num(&e.va_per_mu), super::run_data::num(&e.tax_per_mu)) {
-            (Some(x), Some(y)) if x > 0.0 && y > 0.0 => points.push((x, y, if e.class.is_empty() { "-".to_string() } else { e.class.clone() })),
+            (Some(x), Some(y)) if x > 0.0 && y > 0.0 => {
+                points.push((x, y, if e.class.is_empty() { "-".to_string() } else { e.class.clone() }))
+            }
             (Some(_), Some(_)) => nonpos += 1,
             _ => missing += 1,
         }
     }
     if points.is_empty() {
-        skipped.push(format!("亩均税收与亩均增加值散点图{}: 没有两项均为正值的企业, 未绘制", county.map(|c| format!(" ({c})")).unwrap_or_default()));
+        skipped.push(format!(
+            "亩均税收与亩均增加值散点图{}: 没有两项均为正值的企业, 未绘制",
+            county.map(|c| format!(" ({c})")).unwrap_or_default()
+        ));
         return None;
     }
-    let mut classes: Vec<String> = run.counties.classes.iter().filter(|c| points.iter().any(|p| &p.2 == *c)).cloned().collect();
+    let mut classes: Vec<String> =
+        run.counties.classes.iter().filter(|c| points.iter().any(|p| &p.2 == *c)).cloned().collect();
     if points.iter().any(|p| p.2 == "-") {
         classes.push("-".into());
     }
-    let note = format!("绘制 {} 家; 跳过 {nonpos} 家 (数值 ≤ 0, 对数坐标无法显示); {missing} 家无此两项指标 (如规下企业)", points.len());
+    let note = format!(
+        "绘制 {} 家; 跳过 {nonpos} 家 (数值 ≤ 0, 对数坐标无法显示); {missing} 家无此两项指标 (如规下企业)",
+        points.len()
+    );
     let title = format!("亩均税收与亩均增加值 ({}, 对数坐标)", county.unwrap_or("全市"));
-    let chart = LogScatter { title, x_desc: "亩均增加值 (万元/亩)".into(), y_desc: "亩均税收 (万元/亩)".into(), points, classes, note };
-    Some(Job { stem: format!("tax_vs_va{}", suffix(county)), county: county.unwrap_or("").into(), chart: Kind::Scatter(chart) })
+    let chart = LogScatter {
+        title,
+        x_desc: "亩均增加值 (万元/亩)".into(),
+        y_desc: "亩均税收 (万元/亩)".into(),
+        points,
+        classes,
+        note,
+    };
+    Some(Job {
+        stem: format!("tax_vs_va{}", suffix(county)),
+        county: county.unwrap_or("").into(),
+        chart: Kind::Scatter(chart),
+    })
 }
 
 /// The first and last 20 graded enterprises of a track by total (all of them when there are 40 or fewer).
-pub fn top_bottom_of<'a>(run: &'a RunData, track: &str, county: Option<&str>, k: usize) -> (Vec<&'a Enterprise>, Vec<&'a Enterprise>) {
+pub fn top_bottom_of<'a>(
+    run: &'a RunData,
+    track: &str,
+    county: Option<&str>,
+    k: usize,
+) -> (Vec<&'a Enterprise>, Vec<&'a Enterprise>) {
     let mut graded: Vec<&Enterprise> = in_scope(run, county).filter(|e| e.track == track && e.is_graded()).collect();
-    graded.sort_by(|a, b| b.total_value().unwrap_or(f64::MIN).total_cmp(&a.total_value().unwrap_or(f64::MIN)).then(a.id.cmp(&b.id)));
+    graded.sort_by(|a, b| {
+        b.total_value().unwrap_or(f64::MIN).total_cmp(&a.total_value().unwrap_or(f64::MIN)).then(a.id.cmp(&b.id))
+    });
     let top_n = graded.len().min(k);
     let bottom_n = (graded.len() - top_n).min(k);
     let bottom = graded[graded.len() - bottom_n..].to_vec();
@@ -225,12 +302,26 @@ fn top_bottom(run: &RunData, track: &str, county: Option<&str>) -> Option<Job> {
         }
         rows.extend(bottom.iter().map(|e| row(e)));
     }
-    let mut legend: Vec<(String, RGBColor)> = run.counties.classes.iter().filter(|c| *c != "T").map(|c| (format!("{c}类"), class_colour(c))).collect();
+    let mut legend: Vec<(String, RGBColor)> =
+        run.counties.classes.iter().filter(|c| *c != "T").map(|c| (format!("{c}类"), class_colour(c))).collect();
     legend.retain(|(l, _)| top.iter().chain(&bottom).any(|e| format!("{}类", e.class) == *l));
     let title = format!("{} {}企业总分前 {} 名与后 {} 名", county.unwrap_or("全市"), track, top.len(), bottom.len());
     let note = format!("参评定级企业 {graded} 家, 按总分排序; 标注为总分与等级");
-    let chart = HBars { title, x_desc: "总分".into(), rows, legend, line: None, extra_lines: Vec::new(), label_width: if county.is_some() { 380 } else { 470 }, note };
-    Some(Job { stem: format!("top_bottom_{}{}", file_part(track), suffix(county)), county: county.unwrap_or("").into(), chart: Kind::HBars(chart) })
+    let chart = HBars {
+        title,
+        x_desc: "总分".into(),
+        rows,
+        legend,
+        line: None,
+        extra_lines: Vec::new(),
+        label_width: if county.is_some() { 380 } else { 470 },
+        note,
+    };
+    Some(Job {
+        stem: format!("top_bottom_{}{}", file_part(track), suffix(county)),
+        county: county.unwrap_or("").into(),
+        chart: Kind::HBars(chart),
+    })
 }
 
 /// A class migration matrix when the run folder holds one (migration.csv from monitoring or compare).
@@ -244,13 +335,28 @@ fn migration(run: &RunData, skipped: &mut Vec<String>) -> Result<Option<Job>> {
         return Ok(None);
     }
     let csv = Csv::read(&path)?;
-    Ok(Some(Job { stem: "migration".into(), county: String::new(), chart: Kind::Matrix(migration_matrix(&csv, "行: 上期 (或方案A) 等级; 列: 本期 (或方案B) 等级 (migration.csv)")) }))
+    Ok(Some(Job {
+        stem: "migration".into(),
+        county: String::new(),
+        chart: Kind::Matrix(migration_matrix(&csv, "行: 上期 (或方案A) 等级; 列: 本期 (或方案B) 等级 (migration.csv)")),
+    }))
 }
 
 /// The class migration matrix of a migration.csv (rows class_base, columns to_<class>).
 pub(super) fn migration_matrix(csv: &Csv, note: &str) -> Matrix {
-    let cols: Vec<(usize, String)> = csv.headers.iter().enumerate().filter_map(|(i, h)| h.strip_prefix("to_").map(|c| (i, c.to_string()))).collect();
+    let cols: Vec<(usize, String)> =
+        csv.headers.iter().enumerate().filter_map(|(i, h)| h.strip_prefix("to_").map(|c| (i, c.to_string()))).collect();
     let rows: Vec<String> = csv.rows.iter().map(|r| r.first().cloned().unwrap_or_default()).collect();
-    let counts = csv.rows.iter().map(|r| cols.iter().map(|(i, _)| r.get(*i).and_then(|v| v.parse().ok()).unwrap_or(0)).collect()).collect();
-    Matrix { title: "等级迁移矩阵 (家)".into(), rows, cols: cols.into_iter().map(|c| c.1).collect(), counts, note: note.into() }
+    let counts = csv
+        .rows
+        .iter()
+        .map(|r| cols.iter().map(|(i, _)| r.get(*i).and_then(|v| v.parse().ok()).unwrap_or(0)).collect())
+        .collect();
+    Matrix {
+        title: "等级迁移矩阵 (家)".into(),
+        rows,
+        cols: cols.into_iter().map(|c| c.1).collect(),
+        counts,
+        note: note.into(),
+    }
 }

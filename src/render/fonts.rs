@@ -47,7 +47,10 @@ impl Fonts {
             let data = std::fs::read(path).map_err(|e| Error::BadInput(format!("--font {}: {e}", path.display())))?;
             let faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
             if faces.is_empty() {
-                return Err(Error::BadInput(format!("--font {}: not a font file (.ttf, .otf or .ttc)", path.display())));
+                return Err(Error::BadInput(format!(
+                    "--font {}: not a font file (.ttf, .otf or .ttc)",
+                    path.display()
+                )));
             }
             for f in faces {
                 if covers(f.info()) {
@@ -57,7 +60,10 @@ impl Fonts {
                 store.push((f, info));
             }
             if user.is_empty() {
-                return Err(Error::BadInput(format!("--font {}: the font has no Chinese glyphs (it lacks some of {PROBE}); {FIX}", path.display())));
+                return Err(Error::BadInput(format!(
+                    "--font {}: the font has no Chinese glyphs (it lacks some of {PROBE}); {FIX}",
+                    path.display()
+                )));
             }
         }
         let mut system: Vec<Candidate> = Vec::new();
@@ -69,11 +75,17 @@ impl Fonts {
         }
         let chosen = match user.iter().min_by_key(|c| preference(&c.info)) {
             Some(c) => c,
-            None => system.iter().min_by_key(|c| preference(&c.info)).ok_or_else(|| Error::BadInput(format!("no font with Chinese glyphs found on this system: {FIX}")))?,
+            None => system
+                .iter()
+                .min_by_key(|c| preference(&c.info))
+                .ok_or_else(|| Error::BadInput(format!("no font with Chinese glyphs found on this system: {FIX}")))?,
         };
         let sans_family = chosen.info.family.clone();
         // Body text in a serif (宋体-like) face when the user gave no font and one is installed.
-        let serif = system.iter().filter(|c| c.info.family.contains("Serif") || c.info.family.contains("Song")).min_by_key(|c| preference(&c.info));
+        let serif = system
+            .iter()
+            .filter(|c| c.info.family.contains("Serif") || c.info.family.contains("Song"))
+            .min_by_key(|c| preference(&c.info));
         let body_family = match (user.is_empty(), serif) {
             (true, Some(s)) => s.info.family.clone(),
             _ => sans_family.clone(),
@@ -127,7 +139,12 @@ fn preference(info: &FontInfo) -> (u8, u16, u8) {
 
 fn family_rank(family: &str) -> u8 {
     let f = family.to_ascii_lowercase();
-    let simplified = f.ends_with(" sc") || f.contains(" sc ") || f.ends_with(" cn") || f.contains("hans") || f.contains("wenquanyi") || f.contains("song");
+    let simplified = f.ends_with(" sc")
+        || f.contains(" sc ")
+        || f.ends_with(" cn")
+        || f.contains("hans")
+        || f.contains("wenquanyi")
+        || f.contains("song");
     match () {
         _ if f == "noto sans cjk sc" => 0,
         _ if f == "source han sans sc" || f == "source han sans cn" => 1,
@@ -138,18 +155,24 @@ fn family_rank(family: &str) -> u8 {
     }
 }
 
+/// Faces loaded for the charts, by file and face number.
+type FaceCache = Mutex<HashMap<(PathBuf, u32), &'static [u8]>>;
+
 /// The bytes of one face for plotters, which always reads face 0 of what it is given. For face `i` of a
 /// collection (.ttc), the header is rewritten to list only that face: table offsets in a collection count
 /// from the start of the file, so nothing else moves. Loaded once per face per process.
 fn chart_bytes(path: &Path, index: u32) -> Result<&'static [u8]> {
-    static CACHE: OnceLock<Mutex<HashMap<(PathBuf, u32), &'static [u8]>>> = OnceLock::new();
-    let mut cache = CACHE.get_or_init(Default::default).lock().map_err(|_| Error::Internal("font cache poisoned".into()))?;
+    static CACHE: OnceLock<FaceCache> = OnceLock::new();
+    let mut cache =
+        CACHE.get_or_init(Default::default).lock().map_err(|_| Error::Internal("font cache poisoned".into()))?;
     if let Some(b) = cache.get(&(path.to_path_buf(), index)) {
         return Ok(b);
     }
     let mut data = std::fs::read(path).map_err(|e| Error::BadInput(format!("font {}: {e}", path.display())))?;
     if index > 0 {
-        select_face(&mut data, index).ok_or_else(|| Error::BadInput(format!("font {}: face {index} not found in the collection", path.display())))?;
+        select_face(&mut data, index).ok_or_else(|| {
+            Error::BadInput(format!("font {}: face {index} not found in the collection", path.display()))
+        })?;
     }
     let bytes: &'static [u8] = Box::leak(data.into_boxed_slice());
     cache.insert((path.to_path_buf(), index), bytes);
@@ -189,7 +212,8 @@ mod tests {
 
     #[test]
     fn selecting_a_face_rewrites_only_the_collection_header() {
-        let mut d = b"ttcf\x00\x01\x00\x00\x00\x00\x00\x03\x00\x00\x00\x18\x00\x00\x01\x00\x00\x00\x02\x00rest".to_vec();
+        let mut d =
+            b"ttcf\x00\x01\x00\x00\x00\x00\x00\x03\x00\x00\x00\x18\x00\x00\x01\x00\x00\x00\x02\x00rest".to_vec();
         let tail = d[24..].to_vec();
         select_face(&mut d, 2).unwrap();
         assert_eq!(&d[8..16], b"\x00\x00\x00\x01\x00\x00\x02\x00");

@@ -63,7 +63,10 @@ fn load(run: &RunData) -> Result<(PathBuf, Value), String> {
     let m = &run.manifest;
     let file = m.method_file.as_ref().ok_or("the manifest names no methodology file")?;
     let candidates = [file.clone(), run.dir.join(file), run.dir.join(file.file_name().unwrap_or_default())];
-    let path = candidates.iter().find(|p| p.is_file()).ok_or_else(|| format!("the methodology file {} is not found", file.display()))?;
+    let path = candidates
+        .iter()
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("the methodology file {} is not found", file.display()))?;
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(want) = &m.method_sha256 {
         let got = crate::digest::of_bytes(&bytes);
@@ -120,7 +123,11 @@ fn reason_text(rule: &Value) -> String {
     out.push_str(&group);
     // A placeholder outside brackets: keep the label before the last colon ("T: 数据不全 data incomplete").
     let out = match out.split_once('{') {
-        Some((head, _)) => head.rsplit_once(':').filter(|(h, _)| !h.trim().is_empty() && h.trim() != "T").map_or(head, |(h, _)| h).to_string(),
+        Some((head, _)) => head
+            .rsplit_once(':')
+            .filter(|(h, _)| !h.trim().is_empty() && h.trim() != "T")
+            .map_or(head, |(h, _)| h)
+            .to_string(),
         None => out,
     };
     let out = out.trim().trim_end_matches([':', ',']).trim().to_string();
@@ -176,11 +183,19 @@ fn points(p: Option<&Value>) -> String {
         if !floor.is_empty() {
             b.push(format!("下限 {floor}"));
         }
-        if b.is_empty() { String::new() } else { format!(", {}", b.join(", ")) }
+        if b.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", b.join(", "))
+        }
     };
     match get("method").as_str() {
         "" | "ratio" => format!("基准值法: 得分 = 指标值 ÷ 基准值 × 权重{bounds}"),
-        "minmax" => format!("极差法: 得分 = 权重 × [{}% + {}% × (x − 最小值) ÷ (最大值 − 最小值)]{bounds}", get("base_pct"), get("span_pct")),
+        "minmax" => format!(
+            "极差法: 得分 = 权重 × [{}% + {}% × (x − 最小值) ÷ (最大值 − 最小值)]{bounds}",
+            get("base_pct"),
+            get("span_pct")
+        ),
         "value" => format!("得分 = 指标值 × 权重{bounds}"),
         other => format!("{other}{bounds}"),
     }
@@ -217,7 +232,10 @@ fn classes(c: Option<&Value>) -> String {
             parts.join(", ")
         }
         "counts" => {
-            let parts: Vec<String> = arr(c.get("counts")).iter().map(|x| format!("{} {}% ({})", s(x.get("class")), s(x.get("pct")), s(x.get("round")))).collect();
+            let parts: Vec<String> = arr(c.get("counts"))
+                .iter()
+                .map(|x| format!("{} {}% ({})", s(x.get("class")), s(x.get("pct")), s(x.get("round"))))
+                .collect();
             format!("按{group}名额: {}, 其余 {}", parts.join(", "), s(c.get("rest")))
         }
         other => other.to_string(),
@@ -227,13 +245,30 @@ fn classes(c: Option<&Value>) -> String {
 fn adjust(a: Option<&Value>) -> Vec<String> {
     let Some(a) = a else { return Vec::new() };
     let table = |k: &str, sign: bool| -> Vec<String> {
-        a.get(k).and_then(Value::as_table).map(|t| t.iter().map(|(n, v)| if sign && !s(Some(v)).starts_with('-') { format!("{n} +{}", s(Some(v))) } else { format!("{n} {}", s(Some(v))) }).collect()).unwrap_or_default()
+        a.get(k)
+            .and_then(Value::as_table)
+            .map(|t| {
+                t.iter()
+                    .map(|(n, v)| {
+                        if sign && !s(Some(v)).starts_with('-') {
+                            format!("{n} +{}", s(Some(v)))
+                        } else {
+                            format!("{n} {}", s(Some(v)))
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let mut out = Vec::new();
     let bonus = table("bonus_tags", true);
     if !bonus.is_empty() {
         let cap = s(a.get("bonus_cap"));
-        out.push(format!("加分: {}{}", bonus.join(", "), if cap.is_empty() { String::new() } else { format!(" (合计不超过 {cap} 分)") }));
+        out.push(format!(
+            "加分: {}{}",
+            bonus.join(", "),
+            if cap.is_empty() { String::new() } else { format!(" (合计不超过 {cap} 分)") }
+        ));
     }
     let pen = table("penalty_events", false);
     if !pen.is_empty() {
@@ -247,7 +282,8 @@ fn adjust(a: Option<&Value>) -> Vec<String> {
 }
 
 fn benchmark_of(run: &RunData, track: &str, key: &str) -> String {
-    let found: Vec<&str> = run.benchmarks.iter().filter(|b| b.track == track && b.indicator == key).map(|b| b.value.as_str()).collect();
+    let found: Vec<&str> =
+        run.benchmarks.iter().filter(|b| b.track == track && b.indicator == key).map(|b| b.value.as_str()).collect();
     match found.as_slice() {
         [] => "—".into(),
         [one] => short(one),
@@ -322,7 +358,9 @@ fn from_benchmarks(run: &RunData, why: String) -> Summary {
             ..Track::default()
         })
         .collect();
-    Summary { source: format!("{why}; 以下据 benchmarks.csv (权重与定级规则见方法文件)"), tracks, ..Summary::default() }
+    Summary {
+        source: format!("{why}; 以下据 benchmarks.csv (权重与定级规则见方法文件)"), tracks, ..Summary::default()
+    }
 }
 
 #[cfg(test)]
@@ -331,13 +369,18 @@ mod tests {
 
     #[test]
     fn rules_in_words() {
-        let v: Value = toml::from_str("reason = \"T: 投产不满2年 in production < 2 years (established {established}, production {p})\"").unwrap();
+        let v: Value = toml::from_str(
+            "reason = \"T: 投产不满2年 in production < 2 years (established {established}, production {p})\"",
+        )
+        .unwrap();
         assert_eq!(reason_text(&v), "T: 投产不满2年 in production < 2 years");
-        let v: Value = toml::from_str("reason = \"T: 数据不全 data incomplete: no rows for {missing_quarters}\"").unwrap();
+        let v: Value =
+            toml::from_str("reason = \"T: 数据不全 data incomplete: no rows for {missing_quarters}\"").unwrap();
         assert_eq!(reason_text(&v), "T: 数据不全 data incomplete");
         let v: Value = toml::from_str("reason = \"不在评价范围 out of scope: 规下 land {land} 亩 < 3 亩\"").unwrap();
         assert_eq!(reason_text(&v), "不在评价范围 out of scope");
-        let c: Value = toml::from_str("method = \"position_share\"\ncum_pcts = [20, 60, 95]\ngroup = \"county\"").unwrap();
+        let c: Value =
+            toml::from_str("method = \"position_share\"\ncum_pcts = [20, 60, 95]\ngroup = \"county\"").unwrap();
         assert_eq!(classes(Some(&c)), "按县区内总分位次 (position_share): 前 20% A, 20%–60% B, 60%–95% C, 其余 D");
         let c: Value = toml::from_str("method = \"thresholds\"\nthresholds = [90, 70, 50]").unwrap();
         assert_eq!(classes(Some(&c)), "总分 ≥ 90 A, 总分 ≥ 70 B, 总分 ≥ 50 C, 其余 D");

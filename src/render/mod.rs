@@ -51,7 +51,14 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { font: None, counties: Counties::All, progress: true, template: None, date: None, appendix_limit: 5000 }
+        RenderOptions {
+            font: None,
+            counties: Counties::All,
+            progress: true,
+            template: None,
+            date: None,
+            appendix_limit: 5000,
+        }
     }
 }
 
@@ -73,7 +80,13 @@ pub struct RenderSummary {
 impl RenderSummary {
     /// The lines `mujun report` prints.
     pub fn describe(&self) -> String {
-        let mut s = format!("wrote {} PDF reports and {} chart files in {:.1} s (chart font: {})", self.pdfs.len(), self.charts.len(), self.seconds, self.chart_font);
+        let mut s = format!(
+            "wrote {} PDF reports and {} chart files in {:.1} s (chart font: {})",
+            self.pdfs.len(),
+            self.charts.len(),
+            self.seconds,
+            self.chart_font
+        );
         if let Some(first) = self.pdfs.first() {
             s.push_str(&format!("\nreports: {}", first.parent().unwrap_or(Path::new(".")).display()));
         }
@@ -106,10 +119,18 @@ pub fn render_run(run_dir: &Path, opts: &RenderOptions) -> Result<RenderSummary>
     let (charts, skipped) = charts::draw_all(&run, &counties, &chart_dir, &fonts.chart_family, fonts.chart_face)?;
 
     let mut warnings = Vec::new();
-    let names: String = run.enterprises.iter().map(|e| e.name.as_str()).chain(run.enterprises.iter().map(|e| e.county.as_str())).collect();
+    let names: String = run
+        .enterprises
+        .iter()
+        .map(|e| e.name.as_str())
+        .chain(run.enterprises.iter().map(|e| e.county.as_str()))
+        .collect();
     let missing = fonts.missing_glyphs(&names);
     if !missing.is_empty() {
-        warnings.push(format!("no installed font has these characters, they print as boxes: {}", missing.iter().collect::<String>()));
+        warnings.push(format!(
+            "no installed font has these characters, they print as boxes: {}",
+            missing.iter().collect::<String>()
+        ));
     }
     let method = methodology::summarize(&run);
     let today = pdf::today_cst();
@@ -134,7 +155,8 @@ pub fn render_run(run_dir: &Path, opts: &RenderOptions) -> Result<RenderSummary>
             bar.set_message(county.unwrap_or("全市").to_string());
             let data = report_data::build(&run, *county, &cx);
             let (bytes, warned) = pdf::compile(&template, &data, &fonts, chart_dir.clone(), today)?;
-            crate::report::table::write_atomic(path, &bytes).map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+            crate::report::table::write_atomic(path, &bytes)
+                .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
             bar.inc(1);
             Ok(warned)
         })
@@ -147,7 +169,8 @@ pub fn render_run(run_dir: &Path, opts: &RenderOptions) -> Result<RenderSummary>
             }
         }
     }
-    let chart_files = charts.iter().flat_map(|c| ["png", "svg"].map(|ext| chart_dir.join(format!("{}.{ext}", c.stem)))).collect();
+    let chart_files =
+        charts.iter().flat_map(|c| ["png", "svg"].map(|ext| chart_dir.join(format!("{}.{ext}", c.stem)))).collect();
     Ok(RenderSummary {
         pdfs: jobs.into_iter().map(|j| j.1).collect(),
         charts: chart_files,
@@ -166,7 +189,11 @@ fn select_counties(run: &run_data::RunData, which: &Counties) -> Result<Vec<Stri
         Counties::Only(names) => {
             for n in names {
                 if !all.contains(n) {
-                    return Err(Error::BadInput(format!("county '{n}' is not in {}/by_county.csv (counties: {})", run.dir.display(), all.join(", "))));
+                    return Err(Error::BadInput(format!(
+                        "county '{n}' is not in {}/by_county.csv (counties: {})",
+                        run.dir.display(),
+                        all.join(", ")
+                    )));
                 }
             }
             Ok(names.clone())

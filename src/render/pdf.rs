@@ -71,7 +71,13 @@ impl World for ReportWorld<'_> {
 
 /// Compiles the template with `data` as /data.json and returns the PDF bytes and the warnings that
 /// are not about fonts. Font warnings (an unknown family, which typst prints as boxes) are errors.
-pub fn compile(template: &str, data: &serde_json::Value, fonts: &Fonts, charts: PathBuf, today: (i32, u8, u8)) -> Result<(Vec<u8>, Vec<String>)> {
+pub fn compile(
+    template: &str,
+    data: &serde_json::Value,
+    fonts: &Fonts,
+    charts: PathBuf,
+    today: (i32, u8, u8),
+) -> Result<(Vec<u8>, Vec<String>)> {
     let main = Source::new(id("/report.typ")?, template.to_string());
     let json = serde_json::to_vec(data).map_err(|e| Error::Internal(e.to_string()))?;
     let files = HashMap::from([(id("/data.json")?, Bytes::new(json))]);
@@ -85,17 +91,32 @@ pub fn compile(template: &str, data: &serde_json::Value, fonts: &Fonts, charts: 
         }
         warnings.push(text);
     }
-    let doc = warned.output.map_err(|errs| Error::Output(format!("typesetting the report: {}", errs.iter().map(|e| describe(&world, e)).collect::<Vec<_>>().join("; "))))?;
+    let doc = warned.output.map_err(|errs| {
+        Error::Output(format!(
+            "typesetting the report: {}",
+            errs.iter().map(|e| describe(&world, e)).collect::<Vec<_>>().join("; ")
+        ))
+    })?;
     // Untagged: the structure tags of a 3,000-row appendix made the city report 8.6 MB instead of 1.5 MB.
-    let options = typst_pdf::PdfOptions { creator: typst::foundations::Smart::Custom(Some(format!("mujun {}", crate::VERSION))), tagged: false, ..Default::default() };
-    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errs| Error::Output(format!("writing the PDF: {}", errs.iter().map(|e| describe(&world, e)).collect::<Vec<_>>().join("; "))))?;
+    let options = typst_pdf::PdfOptions {
+        creator: typst::foundations::Smart::Custom(Some(format!("mujun {}", crate::VERSION))),
+        tagged: false,
+        ..Default::default()
+    };
+    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errs| {
+        Error::Output(format!(
+            "writing the PDF: {}",
+            errs.iter().map(|e| describe(&world, e)).collect::<Vec<_>>().join("; ")
+        ))
+    })?;
     Ok((pdf, warnings))
 }
 
 /// "report.typ line 12: message (hint: …)" for a diagnostic, so a restyled template's mistakes are found.
 fn describe(world: &ReportWorld, d: &SourceDiagnostic) -> String {
     let kind = if d.severity == Severity::Error { "error" } else { "warning" };
-    let line = world.range(d.span).map(|r| world.main.text()[..r.start.min(world.main.text().len())].lines().count().max(1));
+    let line =
+        world.range(d.span).map(|r| world.main.text()[..r.start.min(world.main.text().len())].lines().count().max(1));
     let mut s = match line {
         Some(l) => format!("template line {l}: {kind}: {}", d.message),
         None => format!("{kind}: {}", d.message),
@@ -108,7 +129,8 @@ fn describe(world: &ReportWorld, d: &SourceDiagnostic) -> String {
 
 /// Today's date in China Standard Time (UTC+8, no daylight saving), for the cover.
 pub fn today_cst() -> (i32, u8, u8) {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let (y, m, d) = crate::dates::civil_from_days((secs + 8 * 3600).div_euclid(86_400));
     (y, m as u8, d as u8)
 }

@@ -117,7 +117,8 @@ fn county_table(run: &RunData, county: Option<&str>) -> Value {
         r
     };
     let mut rows: Vec<Vec<String>> = run.counties.rows.iter().map(|g| row(g, &g.name)).collect();
-    let mut marked: Vec<usize> = county.and_then(|c| run.counties.rows.iter().position(|g| g.name == c)).into_iter().collect();
+    let mut marked: Vec<usize> =
+        county.and_then(|c| run.counties.rows.iter().position(|g| g.name == c)).into_iter().collect();
     if let Some(c) = &run.counties.city {
         rows.push(row(c, "全市"));
         marked.push(rows.len() - 1);
@@ -164,12 +165,14 @@ fn rankings(run: &RunData, county: Option<&str>) -> Value {
 
 fn charts(cx: &Context, county: Option<&str>) -> Vec<Value> {
     let file = |c: &ChartFile| json!({ "path": format!("/charts/{}.{}", c.stem, cx.chart_ext), "title": c.title, "note": c.note });
-    let city: Vec<&ChartFile> = cx.charts.iter().filter(|c| c.county.is_empty() && !super::sections::is_section_chart(&c.stem)).collect();
+    let city: Vec<&ChartFile> =
+        cx.charts.iter().filter(|c| c.county.is_empty() && !super::sections::is_section_chart(&c.stem)).collect();
     match county {
         None => city.iter().filter(|c| !c.stem.starts_with("county_tax_per_mu_")).map(|c| file(c)).collect(),
         Some(name) => {
             // The county's own charts, with the city-wide comparisons it is part of.
-            let own: Vec<&ChartFile> = cx.charts.iter().filter(|c| c.county == name && !super::sections::is_section_chart(&c.stem)).collect();
+            let own: Vec<&ChartFile> =
+                cx.charts.iter().filter(|c| c.county == name && !super::sections::is_section_chart(&c.stem)).collect();
             let shared = city.iter().filter(|c| c.stem == "class_by_county" || c.stem == "industry_tax_per_mu");
             own.iter().copied().chain(shared.copied()).map(file).collect()
         }
@@ -177,8 +180,17 @@ fn charts(cx: &Context, county: Option<&str>) -> Vec<Value> {
 }
 
 fn exceptions(run: &RunData) -> Value {
-    let rows: Vec<Vec<String>> = run.exceptions.iter().map(|x| vec![x.file.clone(), x.kind.clone(), x.action.clone(), thousands(x.count as u64)]).collect();
-    let inputs: Vec<Vec<String>> = run.manifest.inputs.iter().map(|i| vec![i.file.clone(), thousands(i.read), thousands(i.used), thousands(i.excepted)]).collect();
+    let rows: Vec<Vec<String>> = run
+        .exceptions
+        .iter()
+        .map(|x| vec![x.file.clone(), x.kind.clone(), x.action.clone(), thousands(x.count as u64)])
+        .collect();
+    let inputs: Vec<Vec<String>> = run
+        .manifest
+        .inputs
+        .iter()
+        .map(|i| vec![i.file.clone(), thousands(i.read), thousands(i.used), thousands(i.excepted)])
+        .collect();
     json!({ "total": thousands(run.exceptions_total as u64), "rows": rows, "inputs": inputs })
 }
 
@@ -220,10 +232,27 @@ fn appendix(run: &RunData, county: Option<&str>, limit: usize) -> Value {
             if county.is_none() {
                 r.push(e.county.clone());
             }
-            r.extend([e.industry.clone(), e.track.clone(), labels::status(&e.status), e.land_mu.clone(), e.tax_per_mu.clone(), e.total.clone(), e.class.clone(), e.county_rank.clone()]);
+            r.extend([
+                e.industry.clone(),
+                e.track.clone(),
+                labels::status(&e.status),
+                e.land_mu.clone(),
+                e.tax_per_mu.clone(),
+                e.total.clone(),
+                e.class.clone(),
+                e.county_rank.clone(),
+            ]);
             r
         })
         .collect();
-    let note = if rows.len() < total { format!("仅列出前 {} 家 (共 {} 家); 完整名单见 enterprises.csv", thousands(rows.len() as u64), thousands(total as u64)) } else { String::new() };
+    let note = if rows.len() < total {
+        format!(
+            "仅列出前 {} 家 (共 {} 家); 完整名单见 enterprises.csv",
+            thousands(rows.len() as u64),
+            thousands(total as u64)
+        )
+    } else {
+        String::new()
+    };
     json!({ "header": header, "rows": rows, "total": thousands(total as u64), "note": note })
 }

@@ -16,7 +16,8 @@ pub struct Csv {
 
 impl Csv {
     pub fn read(path: &Path) -> Result<Csv> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput(format!("{}: {e} (is this a mujun run folder?)", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::BadInput(format!("{}: {e} (is this a mujun run folder?)", path.display())))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
         let bad = |e: csv::Error| Error::BadInput(format!("{}: {e}", path.display()));
@@ -34,7 +35,12 @@ impl Csv {
 
     /// The index of a column the report cannot do without; the error names file and column.
     pub fn need(&self, name: &str) -> Result<usize> {
-        self.col(name).ok_or_else(|| Error::BadInput(format!("{}: no column '{name}' (is this a mujun run folder of this version?)", self.path.display())))
+        self.col(name).ok_or_else(|| {
+            Error::BadInput(format!(
+                "{}: no column '{name}' (is this a mujun run folder of this version?)",
+                self.path.display()
+            ))
+        })
     }
 }
 
@@ -148,11 +154,16 @@ pub struct Manifest {
 
 impl Manifest {
     fn read(path: &Path) -> Result<Manifest> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput(format!("{}: {e} (is this a mujun run folder?)", path.display())))?;
-        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::BadInput(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::BadInput(format!("{}: {e} (is this a mujun run folder?)", path.display())))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| Error::BadInput(format!("{}: {e}", path.display())))?;
         let s = |p: &str| v.pointer(p).and_then(|x| x.as_str()).unwrap_or("").to_string();
         let counts = |p: &str| -> Vec<(String, u64)> {
-            v.pointer(p).and_then(|x| x.as_object()).map(|o| o.iter().map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0))).collect()).unwrap_or_default()
+            v.pointer(p)
+                .and_then(|x| x.as_object())
+                .map(|o| o.iter().map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0))).collect())
+                .unwrap_or_default()
         };
         let inputs = v
             .pointer("/inputs")
@@ -173,7 +184,11 @@ impl Manifest {
             title: s("/methodology/title"),
             scheme: s("/methodology/scheme"),
             period: s("/period"),
-            quarters: v.pointer("/quarters").and_then(|x| x.as_array()).map(|a| a.iter().filter_map(|q| q.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+            quarters: v
+                .pointer("/quarters")
+                .and_then(|x| x.as_array())
+                .map(|a| a.iter().filter_map(|q| q.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
             version: s("/mujun_version"),
             method_file,
             method_sha256: Some(s("/methodology/sha256")).filter(|h| !h.is_empty()),
@@ -244,7 +259,10 @@ impl Projects {
         if !dir.join("projects.csv").is_file() {
             return Ok(None);
         }
-        Ok(Some(Projects { projects: Csv::read(&dir.join("projects.csv"))?, checks: Csv::read(&dir.join("project_checks.csv"))? }))
+        Ok(Some(Projects {
+            projects: Csv::read(&dir.join("projects.csv"))?,
+            checks: Csv::read(&dir.join("project_checks.csv"))?,
+        }))
     }
 }
 
@@ -253,10 +271,22 @@ impl Monitor {
         if !dir.is_dir() || !dir.join("monitor_county.csv").is_file() {
             return Ok(None);
         }
-        let opt = |f: &str| -> Result<Option<Csv>> { if dir.join(f).is_file() { Csv::read(&dir.join(f)).map(Some) } else { Ok(None) } };
-        let manifest: serde_json::Value = std::fs::read_to_string(dir.join("manifest.json")).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        let opt = |f: &str| -> Result<Option<Csv>> {
+            if dir.join(f).is_file() {
+                Csv::read(&dir.join(f)).map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let manifest: serde_json::Value = std::fs::read_to_string(dir.join("manifest.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
         let label = |k: &str| manifest[k]["label"].as_str().unwrap_or("").to_string();
-        let rule_counts = manifest["warnings"].as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect()).unwrap_or_default();
+        let rule_counts = manifest["warnings"]
+            .as_object()
+            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect())
+            .unwrap_or_default();
         Ok(Some(Monitor {
             migration: opt("migration.csv")?,
             warnings: opt("warnings.csv")?,
@@ -279,7 +309,10 @@ impl Csv {
 impl RunData {
     pub fn read(dir: &Path) -> Result<RunData> {
         if !dir.is_dir() {
-            return Err(Error::BadInput(format!("--run {}: not a folder (give the --out folder of mujun evaluate)", dir.display())));
+            return Err(Error::BadInput(format!(
+                "--run {}: not a folder (give the --out folder of mujun evaluate)",
+                dir.display()
+            )));
         }
         let manifest = Manifest::read(&dir.join("manifest.json"))?;
         let counties = Groups::read(&dir.join("by_county.csv"), "county")?;
@@ -288,8 +321,17 @@ impl RunData {
         let required = ["enterprise_id", "name", "county", "track", "status", "total", "class"];
         let idx: Vec<usize> = required.iter().map(|c| ent.need(c)).collect::<Result<_>>()?;
         let opt = |c: &str| ent.col(c);
-        let (ind, land, tax, va, rank, crank, reason) = (opt("industry"), opt("land_mu"), opt("tax_per_mu"), opt("va_per_mu"), opt("rank"), opt("county_rank"), opt("reason"));
-        let cell = |r: &Vec<String>, i: Option<usize>| i.and_then(|i| r.get(i)).map(|s| unneutralize(s)).unwrap_or_default();
+        let (ind, land, tax, va, rank, crank, reason) = (
+            opt("industry"),
+            opt("land_mu"),
+            opt("tax_per_mu"),
+            opt("va_per_mu"),
+            opt("rank"),
+            opt("county_rank"),
+            opt("reason"),
+        );
+        let cell =
+            |r: &Vec<String>, i: Option<usize>| i.and_then(|i| r.get(i)).map(|s| unneutralize(s)).unwrap_or_default();
         let mut tracks: Vec<String> = Vec::new();
         let enterprises: Vec<Enterprise> = ent
             .rows
@@ -320,12 +362,34 @@ impl RunData {
         let benchmarks = match Csv::read(&dir.join("benchmarks.csv")) {
             Ok(b) => {
                 let c = |r: &Vec<String>, n: &str| b.col(n).and_then(|i| r.get(i)).cloned().unwrap_or_default();
-                b.rows.iter().map(|r| Benchmark { track: c(r, "track"), indicator: c(r, "indicator"), group: c(r, "group"), value: c(r, "benchmark"), how: c(r, "how") }).collect()
+                b.rows
+                    .iter()
+                    .map(|r| Benchmark {
+                        track: c(r, "track"),
+                        indicator: c(r, "indicator"),
+                        group: c(r, "group"),
+                        value: c(r, "benchmark"),
+                        how: c(r, "how"),
+                    })
+                    .collect()
             }
             Err(_) => Vec::new(),
         };
         let (exceptions, exceptions_total) = read_exceptions(&dir.join("exceptions.csv"))?;
-        Ok(RunData { dir: dir.to_path_buf(), manifest, counties, industries, has_va_per_mu: va.is_some(), enterprises, benchmarks, exceptions, exceptions_total, tracks, projects: Projects::read(&dir.join("projects"))?, monitor: Monitor::read(&dir.join("monitor"))? })
+        Ok(RunData {
+            dir: dir.to_path_buf(),
+            manifest,
+            counties,
+            industries,
+            has_va_per_mu: va.is_some(),
+            enterprises,
+            benchmarks,
+            exceptions,
+            exceptions_total,
+            tracks,
+            projects: Projects::read(&dir.join("projects"))?,
+            monitor: Monitor::read(&dir.join("monitor"))?,
+        })
     }
 
     /// The county names in by_county.csv order (no city row).
@@ -346,7 +410,8 @@ fn read_exceptions(path: &Path) -> Result<(Vec<ExceptionCount>, usize)> {
         *counts.entry((get(row, f), reason_kind(&get(row, r)), get(row, a))).or_default() += 1;
     }
     let total = csv.rows.len();
-    let mut list: Vec<ExceptionCount> = counts.into_iter().map(|((file, kind, action), count)| ExceptionCount { file, kind, action, count }).collect();
+    let mut list: Vec<ExceptionCount> =
+        counts.into_iter().map(|((file, kind, action), count)| ExceptionCount { file, kind, action, count }).collect();
     list.sort_by(|x, y| x.file.cmp(&y.file).then(y.count.cmp(&x.count)).then(x.kind.cmp(&y.kind)));
     Ok((list, total))
 }
@@ -395,7 +460,10 @@ mod tests {
 
     #[test]
     fn reason_kinds_group_rows_of_one_kind() {
-        assert_eq!(reason_kind("'9161X' fails the GB 32100 check digit (last character should be 'A')"), "统一社会信用代码校验位错误 bad check digit");
+        assert_eq!(
+            reason_kind("'9161X' fails the GB 32100 check digit (last character should be 'A')"),
+            "统一社会信用代码校验位错误 bad check digit"
+        );
         assert_eq!(reason_kind("value 'abc' at 12 is odd"), reason_kind("value 'x' at 345 is odd"));
         assert_eq!(reason_kind("value 'abc' at 12 is odd"), "value … at N is odd");
     }

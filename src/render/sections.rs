@@ -65,7 +65,10 @@ fn flags_zh(flags: &str) -> String {
         .map(|f| {
             if let Some(rest) = f.strip_prefix("cap ") {
                 if let Some((share, tail)) = rest.split_once(" of land price hit ") {
-                    return format!("违约金达上限 (土地价款的 {share}): {}", tail.trim_start_matches('(').trim_end_matches(')'));
+                    return format!(
+                        "违约金达上限 (土地价款的 {share}): {}",
+                        tail.trim_start_matches('(').trim_end_matches(')')
+                    );
                 }
             }
             if f.starts_with("breach at both stages") {
@@ -95,13 +98,22 @@ fn sl_stem(county: Option<&str>) -> String {
 /// 100% and 85% lines. The city chart shows the projects needing action; a county's chart all its projects.
 pub(super) fn standard_land_chart(run: &RunData, county: Option<&str>) -> Option<Job> {
     let p = run.projects.as_ref()?;
-    let overall: Vec<(String, String)> = p.projects.rows.iter().map(|r| (p.projects.cell(r, "project_id").to_string(), p.projects.cell(r, "overall").to_string())).collect();
+    let overall: Vec<(String, String)> = p
+        .projects
+        .rows
+        .iter()
+        .map(|r| (p.projects.cell(r, "project_id").to_string(), p.projects.cell(r, "overall").to_string()))
+        .collect();
     let wanted = |id: &str| county.is_some() || overall.iter().any(|(i, o)| i == id && needs_action(o));
     let c = &p.checks;
     let rows: Vec<_> = c
         .rows
         .iter()
-        .filter(|r| in_county(c, r, county) && wanted(c.cell(r, "project_id")) && (county.is_some() || c.cell(r, "band") != "pass"))
+        .filter(|r| {
+            in_county(c, r, county)
+                && wanted(c.cell(r, "project_id"))
+                && (county.is_some() || c.cell(r, "band") != "pass")
+        })
         .filter_map(|r| {
             let att = num(c.cell(r, "attainment"))? * 100.0;
             let indicator = short_indicator(c.cell(r, "indicator_key"), c.cell(r, "indicator"));
@@ -111,13 +123,22 @@ pub(super) fn standard_land_chart(run: &RunData, county: Option<&str>) -> Option
                 _ => BREACH,
             };
             let actual = num(c.cell(r, "actual")).map(|v| super::chart_kinds::short(v, 2)).unwrap_or_default();
-            Some(Some((format!("{} {}", c.cell(r, "project_id"), indicator), att, colour, format!("{att:.0}% ({actual} / {})", c.cell(r, "agreed_value")))))
+            Some(Some((
+                format!("{} {}", c.cell(r, "project_id"), indicator),
+                att,
+                colour,
+                format!("{att:.0}% ({actual} / {})", c.cell(r, "agreed_value")),
+            )))
         })
         .collect();
     if rows.is_empty() {
         return None;
     }
-    let scope = if county.is_some() { "本县区全部项目的全部指标" } else { "需处置项目中未达标的指标 (各县区报告列出全部指标)" };
+    let scope = if county.is_some() {
+        "本县区全部项目的全部指标"
+    } else {
+        "需处置项目中未达标的指标 (各县区报告列出全部指标)"
+    };
     let chart = HBars {
         title: format!("标准地约定指标达成率 ({}, %)", county.unwrap_or("全市")),
         x_desc: "达成率 = 实际值 ÷ 约定值 (%, \"≤\" 类指标取约定值 ÷ 实际值)".into(),
@@ -139,7 +160,8 @@ pub(super) fn monitor_charts(run: &RunData, skipped: &mut Vec<String>) -> Vec<Jo
     };
     let mut jobs = Vec::new();
     if let Some(csv) = &m.migration {
-        let mut matrix: Matrix = migration_matrix(csv, &format!("行: {} 等级; 列: {} 等级 (monitor/migration.csv)", m.against, m.period));
+        let mut matrix: Matrix =
+            migration_matrix(csv, &format!("行: {} 等级; 列: {} 等级 (monitor/migration.csv)", m.against, m.period));
         matrix.title = format!("等级迁移矩阵 ({} → {}, 家)", m.against, m.period);
         jobs.push(Job { stem: "monitor_migration".into(), county: String::new(), chart: Kind::Matrix(matrix) });
     }
@@ -147,7 +169,10 @@ pub(super) fn monitor_charts(run: &RunData, skipped: &mut Vec<String>) -> Vec<Jo
         let mut rows = Vec::new();
         for r in &csv.rows {
             let name = csv.cell(r, "county").trim_end_matches(" city").to_string();
-            let (Some(cur), Some(base)) = (num(csv.cell(r, "tax_per_mu_cur")), num(csv.cell(r, "tax_per_mu_base"))) else { continue };
+            let (Some(cur), Some(base)) = (num(csv.cell(r, "tax_per_mu_cur")), num(csv.cell(r, "tax_per_mu_base")))
+            else {
+                continue;
+            };
             let change = csv.cell(r, "tax_per_mu_change_pct");
             rows.push(Some((format!("{name} {}", m.period), cur, CURRENT, format!("{cur:.2} ({change}%)"))));
             rows.push(Some((format!("{name} {}", m.against), base, BASE, format!("{base:.2}"))));
@@ -170,7 +195,11 @@ pub(super) fn monitor_charts(run: &RunData, skipped: &mut Vec<String>) -> Vec<Jo
 }
 
 fn chart_path(charts: &[ChartFile], stem: &str, ext: &str) -> Value {
-    charts.iter().find(|c| c.stem == stem).map(|c| Value::String(format!("/charts/{}.{ext}", c.stem))).unwrap_or(Value::Null)
+    charts
+        .iter()
+        .find(|c| c.stem == stem)
+        .map(|c| Value::String(format!("/charts/{}.{ext}", c.stem)))
+        .unwrap_or(Value::Null)
 }
 
 /// Whether a chart belongs to one of these sections (and not to the general 图表 section).
@@ -242,7 +271,16 @@ pub fn monitor(run: &RunData, county: Option<&str>, charts: &[ChartFile], ext: &
             None if h == "total" => "合计".to_string(),
             None => h.clone(),
         }));
-        let rows: Vec<Vec<String>> = csv.rows.iter().map(|r| r.iter().enumerate().map(|(i, v)| if i == 0 && v != "—" { format!("{v}类") } else { v.clone() }).collect()).collect();
+        let rows: Vec<Vec<String>> = csv
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, v)| if i == 0 && v != "—" { format!("{v}类") } else { v.clone() })
+                    .collect()
+            })
+            .collect();
         json!({ "header": header, "rows": rows })
     });
     // Warnings by rule: every rule the manifest lists, counted in this report's scope.

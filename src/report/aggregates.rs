@@ -6,8 +6,8 @@
 
 use super::table::{Cell, Table};
 use crate::dataset::OUTPUT_FIELDS;
-use crate::pipeline::Run;
 use crate::method::Group;
+use crate::pipeline::Run;
 use crate::score::{Groups, Status};
 
 /// (key, Chinese name, numerator field, denominator field)
@@ -44,7 +44,8 @@ impl Sum {
 }
 
 /// The figures the aggregates use, by name.
-const FIELDS: [&str; 8] = ["land", "tax", "revenue", "value_added", "energy_tce", "emissions", "employees", "rd_expense"];
+const FIELDS: [&str; 8] =
+    ["land", "tax", "revenue", "value_added", "energy_tce", "emissions", "employees", "rd_expense"];
 
 fn slot(name: &str) -> usize {
     FIELDS.iter().position(|f| *f == name).expect("an aggregate field")
@@ -118,7 +119,13 @@ struct Acc {
 
 impl Acc {
     fn new(classes: usize) -> Acc {
-        Acc { enterprises: 0, evaluated: 0, counts: vec![0; classes], sums: [Sum::default(); TOTALS.len()], pairs: [(Sum::default(), Sum::default()); RATIOS.len()] }
+        Acc {
+            enterprises: 0,
+            evaluated: 0,
+            counts: vec![0; classes],
+            sums: [Sum::default(); TOTALS.len()],
+            pairs: [(Sum::default(), Sum::default()); RATIOS.len()],
+        }
     }
 
     /// Adds firm `i`: counted in the group, and in its evaluated figures when graded, vetoed or

@@ -38,10 +38,14 @@ pub fn row_order(run: &Run) -> Vec<usize> {
         .scored
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.track.unwrap_or(usize::MAX), s.status.max(Status::Vetoed), s.rank.unwrap_or(usize::MAX), s.status, i))
+        .map(|(i, s)| {
+            (s.track.unwrap_or(usize::MAX), s.status.max(Status::Vetoed), s.rank.unwrap_or(usize::MAX), s.status, i)
+        })
         .collect();
     keys.par_sort_unstable_by(|a, b| {
-        (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)).then_with(|| run.data.enterprises[a.4].id.cmp(&run.data.enterprises[b.4].id))
+        (a.0, a.1, a.2, a.3)
+            .cmp(&(b.0, b.1, b.2, b.3))
+            .then_with(|| run.data.enterprises[a.4].id.cmp(&run.data.enterprises[b.4].id))
     });
     keys.into_iter().map(|k| k.4).collect()
 }
@@ -115,10 +119,25 @@ impl<'a> RowContext<'a> {
         let inds = indicator_columns(run);
         let names = block_names(run);
         let tracks = &run.method.method.tracks;
-        let positions = tracks.iter().map(|t| inds.iter().map(|(k, _)| t.indicators.iter().position(|i| i.key == *k)).collect()).collect();
+        let positions = tracks
+            .iter()
+            .map(|t| inds.iter().map(|(k, _)| t.indicators.iter().position(|i| i.key == *k)).collect())
+            .collect();
         let blocks = tracks
             .iter()
-            .map(|t| names.iter().map(|b| t.indicators.iter().enumerate().filter(|(_, i)| i.block.as_deref() == Some(b.as_str())).map(|(k, _)| k).collect()).collect())
+            .map(|t| {
+                names
+                    .iter()
+                    .map(|b| {
+                        t.indicators
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, i)| i.block.as_deref() == Some(b.as_str()))
+                            .map(|(k, _)| k)
+                            .collect()
+                    })
+                    .collect()
+            })
             .collect();
         RowContext { run, decimals: run.method.method.output.decimals, positions, blocks }
     }
@@ -139,7 +158,7 @@ impl<'a> RowContext<'a> {
         #[cfg(target_arch = "x86_64")]
         {
             fn lines<T: ?Sized>(x: &T) {
-                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
                 let p = (x as *const T).cast::<i8>();
                 for offset in (0..std::mem::size_of_val(x)).step_by(64) {
                     // SAFETY: a prefetch is a hint that never faults, whatever the address; this one is
@@ -148,7 +167,9 @@ impl<'a> RowContext<'a> {
                 }
             }
             let run = self.run;
-            let (Some(e), Some(f), Some(s)) = (run.data.enterprises.get(i), run.facts.get(i), run.scored.get(i)) else { return };
+            let (Some(e), Some(f), Some(s)) = (run.data.enterprises.get(i), run.facts.get(i), run.scored.get(i)) else {
+                return;
+            };
             if stage == 0 {
                 lines(e);
                 lines(f);

@@ -64,7 +64,11 @@ impl<'a> Explainer<'a> {
     pub fn new(run: &'a Run) -> Explainer<'a> {
         let m = &run.method.method;
         let digits = m.ranking.industry_digits;
-        let how = run.benchmarks.iter().map(|b| ((b.track.as_str(), b.indicator.as_str(), b.group.as_str()), b.how.as_str())).collect();
+        let how = run
+            .benchmarks
+            .iter()
+            .map(|b| ((b.track.as_str(), b.indicator.as_str(), b.group.as_str()), b.how.as_str()))
+            .collect();
         let mut n_graded: BTreeMap<(usize, &str), usize> = BTreeMap::new();
         for (i, s) in run.scored.iter().enumerate() {
             if let (Some(tr), Status::Graded) = (s.track, s.status) {
@@ -84,14 +88,37 @@ impl<'a> Explainer<'a> {
         let (en, f, s) = (&run.data.enterprises[i], &run.facts[i], &run.scored[i]);
         let (id, name) = (en.id.as_str(), en.name.as_str());
         let track = s.track.map(|x| &m.tracks[x]);
-        let status = format!("{} {}{}", s.status.zh(), s.status.label(), track.map(|t| format!(" (track {})", t.name)).unwrap_or_default());
-        t.rows.push(row(id, name, "status", status, [e(), e(), e(), e(), e(), e(), e(), e(), e()], s.reasons.join("; ")));
+        let status = format!(
+            "{} {}{}",
+            s.status.zh(),
+            s.status.label(),
+            track.map(|t| format!(" (track {})", t.name)).unwrap_or_default()
+        );
+        t.rows.push(row(
+            id,
+            name,
+            "status",
+            status,
+            [e(), e(), e(), e(), e(), e(), e(), e(), e()],
+            s.reasons.join("; "),
+        ));
         let parts = match m.land.basis {
-            LandBasis::OwnedPlusRentedInMinusRentedOut => format!("自有 {} + 租入 {} − 租出 {}", f.land_owned, f.land_rented_in, f.land_rented_out),
-            LandBasis::OwnedPlusRentedIn => format!("自有 {} + 租入 {} (租出 {} not subtracted)", f.land_owned, f.land_rented_in, f.land_rented_out),
+            LandBasis::OwnedPlusRentedInMinusRentedOut => {
+                format!("自有 {} + 租入 {} − 租出 {}", f.land_owned, f.land_rented_in, f.land_rented_out)
+            }
+            LandBasis::OwnedPlusRentedIn => {
+                format!("自有 {} + 租入 {} (租出 {} not subtracted)", f.land_owned, f.land_rented_in, f.land_rented_out)
+            }
             LandBasis::OwnedOnly => format!("自有 {} only", f.land_owned),
         };
-        t.rows.push(row(id, name, "land", "用地面积 land basis (亩)".into(), [e(), e(), full(Some(f.land)), e(), e(), e(), e(), e(), e()], parts));
+        t.rows.push(row(
+            id,
+            name,
+            "land",
+            "用地面积 land basis (亩)".into(),
+            [e(), e(), full(Some(f.land)), e(), e(), e(), e(), e(), e()],
+            parts,
+        ));
         let Some(track) = track else { return t.rows };
         if s.total.is_none() {
             return t.rows;
@@ -102,7 +129,11 @@ impl<'a> Explainer<'a> {
                 _ => "",
             };
             let source = how.get(&(track.name.as_str(), ind.key.as_str(), group)).map(|h| {
-                if group.is_empty() { h.to_string() } else { format!("{h} ({group})") }
+                if group.is_empty() {
+                    h.to_string()
+                } else {
+                    format!("{h} ({group})")
+                }
             });
             let ratio = match (track.points.method, s.figures.get(Fig::Value, k), s.figures.get(Fig::Benchmark, k)) {
                 (PointsMethod::Ratio, Some(v), Some(b)) => Some(v / b),
@@ -131,39 +162,79 @@ impl<'a> Explainer<'a> {
         }
         for (what, pts) in &s.items {
             let step = if *pts < 0.0 { "penalty" } else { "bonus" };
-            t.rows.push(row(id, name, step, what.clone(), [e(), e(), e(), e(), e(), e(), e(), e(), full(Some(*pts))], String::new()));
+            t.rows.push(row(
+                id,
+                name,
+                step,
+                what.clone(),
+                [e(), e(), e(), e(), e(), e(), e(), e(), full(Some(*pts))],
+                String::new(),
+            ));
         }
-        let caps: Vec<&str> = s.reasons.iter().filter(|r| r.starts_with("bonus capped") || r.starts_with("penalty capped")).map(|r| r.as_str()).collect();
+        let caps: Vec<&str> = s
+            .reasons
+            .iter()
+            .filter(|r| r.starts_with("bonus capped") || r.starts_with("penalty capped"))
+            .map(|r| r.as_str())
+            .collect();
         t.rows.push(row(
             id,
             name,
             "total",
             "总分 total = Σ points + bonus + penalty".into(),
             [e(), e(), full(s.total), e(), e(), e(), e(), e(), Cell::Dec(s.total_text.to_string())],
-            format!("bonus {} penalty {}; rounded half up to 2 decimals{}", s.bonus, s.penalty, if caps.is_empty() { String::new() } else { format!("; {}", caps.join("; ")) }),
+            format!(
+                "bonus {} penalty {}; rounded half up to 2 decimals{}",
+                s.bonus,
+                s.penalty,
+                if caps.is_empty() { String::new() } else { format!("; {}", caps.join("; ")) }
+            ),
         ));
         let c = &track.classes;
         let g = benchmark_group(en, c.group, digits);
         let n = n_graded.get(&(s.track.unwrap_or(0), g)).copied().unwrap_or(0);
         let rule = match c.method {
-            ClassMethod::PositionShare => format!("position share {:?}: position p is in a class while 100·p ≤ pct·N", c.cum_pcts),
-            ClassMethod::CumulativeRound => format!("cumulative round {:?}: cut positions ⌊(N × pct + 50) / 100⌋", c.cum_pcts),
+            ClassMethod::PositionShare => {
+                format!("position share {:?}: position p is in a class while 100·p ≤ pct·N", c.cum_pcts)
+            }
+            ClassMethod::CumulativeRound => {
+                format!("cumulative round {:?}: cut positions ⌊(N × pct + 50) / 100⌋", c.cum_pcts)
+            }
             ClassMethod::Counts => "counts per class (see the methodology file)".to_string(),
             ClassMethod::Thresholds => format!("thresholds {:?} on the rounded total", c.thresholds),
         };
         let note = match s.status {
-            Status::Graded => format!("{rule}; group {:?} {}, N = {n}, position {}", c.group, if g.is_empty() { "(city)" } else { &g }, s.rank.unwrap_or(0)),
+            Status::Graded => format!(
+                "{rule}; group {:?} {}, N = {n}, position {}",
+                c.group,
+                if g.is_empty() { "(city)" } else { &g },
+                s.rank.unwrap_or(0)
+            ),
             Status::Vetoed => format!("veto → {} (outside the quota base)", s.class),
             _ => "not in the quota base".to_string(),
         };
-        t.rows.push(row(id, name, "class", format!("等级 class {}", s.class), [e(), e(), e(), e(), e(), e(), e(), e(), e()], note));
+        t.rows.push(row(
+            id,
+            name,
+            "class",
+            format!("等级 class {}", s.class),
+            [e(), e(), e(), e(), e(), e(), e(), e(), e()],
+            note,
+        ));
         let ranks = format!(
             "rank {} · county rank {} · industry rank {}",
             s.rank.map_or("—".into(), |r| r.to_string()),
             s.county_rank.map_or("—".into(), |r| r.to_string()),
             s.industry_rank.map_or("—".into(), |r| r.to_string())
         );
-        t.rows.push(row(id, name, "rank", ranks, [e(), e(), e(), e(), e(), e(), e(), e(), e()], "order: rounded total desc, tie-break indicators desc, enterprise_id asc".into()));
+        t.rows.push(row(
+            id,
+            name,
+            "rank",
+            ranks,
+            [e(), e(), e(), e(), e(), e(), e(), e(), e()],
+            "order: rounded total desc, tie-break indicators desc, enterprise_id asc".into(),
+        ));
         t.rows
     }
 }
@@ -177,10 +248,12 @@ pub fn print(run_dir: &Path, enterprise_id: &str) -> Result<String, String> {
             run_dir.display()
         ));
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e} (is this a mujun run folder?)", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e} (is this a mujun run folder?)", path.display()))?;
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let id = crate::ids::normalize(enterprise_id);
-    let rows: Vec<csv::StringRecord> = r.records().filter_map(|x| x.ok()).filter(|x| x.get(0) == Some(id.as_str())).collect();
+    let rows: Vec<csv::StringRecord> =
+        r.records().filter_map(|x| x.ok()).filter(|x| x.get(0) == Some(id.as_str())).collect();
     if rows.is_empty() {
         return Err(format!("enterprise {id} is not in {}", path.display()));
     }

@@ -49,7 +49,13 @@ fn benchmarks_table(run: &Run) -> Table {
         ("how", "来源 how"),
     ]);
     for b in &run.benchmarks {
-        t.rows.push(vec![Cell::text(&b.track), Cell::text(&b.indicator), Cell::text(&b.group), Cell::Dec(format!("{}", b.value)), Cell::text(&b.how)]);
+        t.rows.push(vec![
+            Cell::text(&b.track),
+            Cell::text(&b.indicator),
+            Cell::text(&b.group),
+            Cell::Dec(format!("{}", b.value)),
+            Cell::text(&b.how),
+        ]);
     }
     t
 }
@@ -57,12 +63,22 @@ fn benchmarks_table(run: &Run) -> Table {
 /// A name usable as (part of) a file name on every system: path separators, reserved characters and
 /// control characters become `_`; leading dots are dropped.
 pub fn safe_file_name(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
-        .collect();
+    let s: String =
+        name.chars()
+            .map(|c| {
+                if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
     let s = s.trim().trim_start_matches('.').to_string();
-    if s.is_empty() { "_".into() } else { s.chars().take(80).collect() }
+    if s.is_empty() {
+        "_".into()
+    } else {
+        s.chars().take(80).collect()
+    }
 }
 
 /// Checks that `out` may receive a run: not the data folder, and either new, empty, or an earlier run
@@ -70,7 +86,10 @@ pub fn safe_file_name(name: &str) -> String {
 pub fn prepare_out_dir(out: &Path, data_dir: &Path, force: bool) -> Result<()> {
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     if out.exists() && canon(out) == canon(data_dir) {
-        return Err(Error::Output(format!("refusing to write results into the data folder {}; choose another --out", out.display())));
+        return Err(Error::Output(format!(
+            "refusing to write results into the data folder {}; choose another --out",
+            out.display()
+        )));
     }
     if out.is_dir() && !force {
         let non_empty = std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false);
@@ -115,7 +134,8 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     let (ent_hashes, (county, (park, industry))) = rayon::join(
         || {
             let cx = enterprises::RowContext::new(run);
-            let targets: Vec<(&Path, std::ops::Range<usize>)> = ent_files.iter().map(|(p, r)| (p.as_path(), r.clone())).collect();
+            let targets: Vec<(&Path, std::ops::Range<usize>)> =
+                ent_files.iter().map(|(p, r)| (p.as_path(), r.clone())).collect();
             table::stream_csv_groups(
                 order.len(),
                 |k, emit| {
@@ -170,7 +190,12 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
         let ex = explain::Explainer::new(run);
         let p = out.join("explain.csv");
         let head = table::csv_head(&explain::columns().columns);
-        let hash = table::stream_csv_groups(order.len(), |k, emit| ex.rows(order[k]).iter().for_each(|r| emit(r)), &head, &[(&p, 0..order.len())]);
+        let hash = table::stream_csv_groups(
+            order.len(),
+            |k, emit| ex.rows(order[k]).iter().for_each(|r| emit(r)),
+            &head,
+            &[(&p, 0..order.len())],
+        );
         files.push((p.clone(), hash.map_err(io)?.remove(0)));
     }
     files.extend(ent_files);
@@ -180,7 +205,12 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     }
     let xlsx = out.join("results.xlsx");
     let ent = if detailed { enterprises::table(run) } else { Table::default() };
-    let mut sheets: Vec<(&str, &Table)> = vec![("县区 county", &county), ("园区 park", &park), ("行业 industry", &industry), ("基准值 benchmarks", &bench)];
+    let mut sheets: Vec<(&str, &Table)> = vec![
+        ("县区 county", &county),
+        ("园区 park", &park),
+        ("行业 industry", &industry),
+        ("基准值 benchmarks", &bench),
+    ];
     if detailed {
         sheets.insert(0, ("企业 enterprises", &ent));
         sheets.push(("政策 policies", &pol));

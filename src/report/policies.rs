@@ -11,16 +11,17 @@ pub fn read_history(run: &Run) -> Result<HashMap<String, BTreeMap<i32, String>>,
     let mut out: HashMap<String, BTreeMap<i32, String>> = HashMap::new();
     let Some(name) = &run.method.method.policies.history_file else { return Ok(out) };
     let method_dir = run.method.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    let path = [run.data_dir.join(name), method_dir.join(name)]
-        .into_iter()
-        .find(|p| p.is_file())
-        .ok_or_else(|| format!("policies.history_file '{name}' not found in the data folder or beside the methodology file"))?;
+    let path = [run.data_dir.join(name), method_dir.join(name)].into_iter().find(|p| p.is_file()).ok_or_else(|| {
+        format!("policies.history_file '{name}' not found in the data folder or beside the methodology file")
+    })?;
     let t = crate::ingest::read(&path).map_err(|e| e.to_string())?;
-    let col = |n: &str| t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| format!("{name} needs a column '{n}'"));
+    let col =
+        |n: &str| t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| format!("{name} needs a column '{n}'"));
     let (ci, cy, cc) = (col("enterprise_id")?, col("year")?, col("class")?);
     for r in &t.rows {
         let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
-        let year: i32 = get(cy).parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
+        let year: i32 =
+            get(cy).parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
         out.entry(crate::ids::normalize(&get(ci))).or_default().insert(year, get(cc));
     }
     Ok(out)
@@ -65,7 +66,8 @@ pub fn table(run: &Run) -> Result<Table, String> {
         // Other surcharges apply to enterprises carrying the tag of the same name (e.g. 惩罚性电价).
         options.extend(p.other_surcharges.iter().filter(|(k, _)| e.tags.contains(k)).map(|(k, v)| (k.clone(), *v)));
         // Only the highest surcharge applies; ties keep the first listed.
-        let best = options.iter().fold(None::<&(String, f64)>, |b, o| if b.is_none_or(|b| o.1 > b.1) { Some(o) } else { b });
+        let best =
+            options.iter().fold(None::<&(String, f64)>, |b, o| if b.is_none_or(|b| o.1 > b.1) { Some(o) } else { b });
         let kwh = run.facts[i].sum(6);
         let amount = match (best, kwh) {
             (Some((_, r)), Some(k)) => Some(r * k),

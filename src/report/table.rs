@@ -220,7 +220,11 @@ const CHUNK: usize = 8192;
 const BATCH: usize = 16;
 
 /// Rendered chunk `c` of items `0..n`: its bytes and the offset where each item's rows start, then the end.
-fn csv_chunk<C: Render>(c: usize, n: usize, group: &(impl Fn(usize, &mut dyn FnMut(&[C])) + Sync)) -> (Vec<u8>, Vec<usize>) {
+fn csv_chunk<C: Render>(
+    c: usize,
+    n: usize,
+    group: &(impl Fn(usize, &mut dyn FnMut(&[C])) + Sync),
+) -> (Vec<u8>, Vec<usize>) {
     let mut out = String::new();
     let mut starts = Vec::with_capacity(CHUNK + 1);
     for k in c * CHUNK..((c + 1) * CHUNK).min(n) {
@@ -255,11 +259,14 @@ fn push_record<C: Render>(out: &mut String, cells: &[C]) {
     out.push('\n');
 }
 
+/// One chunk rendered: its CSV bytes and where each item's rows start in them.
+type RenderedChunk = (Vec<u8>, Vec<usize>);
+
 /// [`csv_rows`] where item `k` gives any number of rows (`group(k, emit)` calls `emit` for each): the
 /// offsets are where each item's rows start. Only a chunk's rows are ever held as cells.
 pub fn csv_groups<C: Render>(n: usize, group: impl Fn(usize, &mut dyn FnMut(&[C])) + Sync) -> (Vec<u8>, Vec<usize>) {
     use rayon::prelude::*;
-    let chunks: Vec<(Vec<u8>, Vec<usize>)> = (0..n.div_ceil(CHUNK)).into_par_iter().map(|c| csv_chunk(c, n, &group)).collect();
+    let chunks: Vec<RenderedChunk> = (0..n.div_ceil(CHUNK)).into_par_iter().map(|c| csv_chunk(c, n, &group)).collect();
     let mut bytes = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
     let mut starts = Vec::with_capacity(n + 1);
     for (b, st) in chunks {
@@ -287,11 +294,11 @@ pub fn stream_csv_groups<C: Render>(
         f.write(head)?;
     }
     let chunks = n.div_ceil(CHUNK);
-    let render = |batch: usize| -> Vec<(Vec<u8>, Vec<usize>)> {
+    let render = |batch: usize| -> Vec<RenderedChunk> {
         (batch..(batch + BATCH).min(chunks)).into_par_iter().map(|c| csv_chunk(c, n, &group)).collect()
     };
     // Chunks from `batch` on, each to the files whose range it meets.
-    let write = |out: &mut [AtomicFile], batch: usize, rendered: Vec<(Vec<u8>, Vec<usize>)>| -> std::io::Result<()> {
+    let write = |out: &mut [AtomicFile], batch: usize, rendered: Vec<RenderedChunk>| -> std::io::Result<()> {
         for (c, (bytes, starts)) in (batch..).zip(&rendered) {
             let first = c * CHUNK;
             let end = first + starts.len() - 1;
@@ -304,10 +311,11 @@ pub fn stream_csv_groups<C: Render>(
         }
         Ok(())
     };
-    let mut pending: Option<(usize, Vec<(Vec<u8>, Vec<usize>)>)> = None;
+    let mut pending: Option<(usize, Vec<RenderedChunk>)> = None;
     for batch in (0..chunks).step_by(BATCH) {
         let previous = pending.take();
-        let (written, rendered) = rayon::join(|| previous.map_or(Ok(()), |(b, r)| write(&mut out, b, r)), || render(batch));
+        let (written, rendered) =
+            rayon::join(|| previous.map_or(Ok(()), |(b, r)| write(&mut out, b, r)), || render(batch));
         written?;
         pending = Some((batch, rendered));
     }
@@ -392,11 +400,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // Item k gives k % 3 rows (some none), so item and row offsets differ.
         let n = CHUNK * BATCH + CHUNK + 5;
-        let group = |k: usize, emit: &mut dyn FnMut(&[Cell])| (0..k % 3).for_each(|j| emit(&[Cell::Int(k as i64), Cell::Int(j as i64)]));
+        let group = |k: usize, emit: &mut dyn FnMut(&[Cell])| {
+            (0..k % 3).for_each(|j| emit(&[Cell::Int(k as i64), Cell::Int(j as i64)]))
+        };
         let (whole, starts) = csv_groups(n, group);
         let ranges = [0..n, 5..CHUNK + 1, CHUNK * BATCH - 1..n, 7..7];
         let paths: Vec<PathBuf> = (0..ranges.len()).map(|i| dir.path().join(format!("{i}.csv"))).collect();
-        let files: Vec<(&Path, std::ops::Range<usize>)> = paths.iter().map(|p| p.as_path()).zip(ranges.iter().cloned()).collect();
+        let files: Vec<(&Path, std::ops::Range<usize>)> =
+            paths.iter().map(|p| p.as_path()).zip(ranges.iter().cloned()).collect();
         let hashes = stream_csv_groups(n, group, b"h\n", &files).unwrap();
         for ((p, r), hash) in files.iter().zip(&hashes) {
             let expected = [b"h\n".as_slice(), &whole[starts[r.start]..starts[r.end]]].concat();
@@ -427,7 +438,10 @@ mod tests {
     fn quoted_fields_and_an_empty_record() {
         // A comma, a quote (doubled), a line break, a carriage return; a lone empty field is written "".
         let mut out = String::new();
-        push_record(&mut out, &[Cell::text("a,b"), Cell::text("say \"hi\""), Cell::text("x\ny"), Cell::text("r\r"), Cell::Int(3)]);
+        push_record(
+            &mut out,
+            &[Cell::text("a,b"), Cell::text("say \"hi\""), Cell::text("x\ny"), Cell::text("r\r"), Cell::Int(3)],
+        );
         push_record(&mut out, &[Cell::Empty]);
         push_record(&mut out, &[Cell::Empty, Cell::Empty]);
         assert_eq!(out, "\"a,b\",\"say \"\"hi\"\"\",\"x\ny\",\"r\r\",3\n\"\"\n,\n");

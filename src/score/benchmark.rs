@@ -67,7 +67,13 @@ pub fn group_key(e: &Enterprise, g: Group, industry_digits: usize) -> &str {
     }
 }
 
-pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scored], dirs: &[&Path]) -> Result<Computed, String> {
+pub(super) fn compute(
+    ctx: &super::Ctx,
+    t: usize,
+    members: &[usize],
+    out: &[Scored],
+    dirs: &[&Path],
+) -> Result<Computed, String> {
     let (data, loaded) = (ctx.data, ctx.loaded);
     let track = &loaded.method.tracks[t];
     let digits = loaded.method.ranking.industry_digits;
@@ -103,8 +109,19 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
             let key = format!("tracks[{t}].indicators[{k}].benchmark");
             let by_group = read_file(d, dirs).map_err(|e| format!("{key}: {e}"))?;
             for (g, v) in &by_group {
-                let how = format!("{} × {} from {}", crate::indicators::trim_number(*v / d.factor), d.factor, d.file.as_deref().unwrap_or(""));
-                sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: g.clone(), value: *v, how });
+                let how = format!(
+                    "{} × {} from {}",
+                    crate::indicators::trim_number(*v / d.factor),
+                    d.factor,
+                    d.file.as_deref().unwrap_or("")
+                );
+                sources.push(BenchmarkSource {
+                    track: track.name.clone(),
+                    indicator: ind.key.clone(),
+                    group: g.clone(),
+                    value: *v,
+                    how,
+                });
             }
             for (x, name) in of_group.iter_mut().zip(&groups.names) {
                 *x = by_group.get(*name).copied();
@@ -126,7 +143,13 @@ pub(super) fn compute(ctx: &super::Ctx, t: usize, members: &[usize], out: &[Scor
             }
             for (g, p) in pairs.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
                 if let Some((v, how)) = derive(d, p) {
-                    sources.push(BenchmarkSource { track: track.name.clone(), indicator: ind.key.clone(), group: groups.names[g].to_string(), value: v, how });
+                    sources.push(BenchmarkSource {
+                        track: track.name.clone(),
+                        indicator: ind.key.clone(),
+                        group: groups.names[g].to_string(),
+                        value: v,
+                        how,
+                    });
                     of_group[g] = Some(v);
                 }
             }
@@ -162,7 +185,9 @@ fn derive(d: &Derived, pairs: &[(f64, f64)]) -> Option<(f64, String)> {
             }
             (s / n as f64, format!("mean of {n} firms' values"))
         }
-        DerivedKind::Max => (pairs.iter().map(|(x, y)| x / y).fold(f64::NEG_INFINITY, f64::max), format!("best of {n} firms")),
+        DerivedKind::Max => {
+            (pairs.iter().map(|(x, y)| x / y).fold(f64::NEG_INFINITY, f64::max), format!("best of {n} firms"))
+        }
         DerivedKind::Percentile => {
             let mut v: Vec<f64> = pairs.iter().map(|(x, y)| x / y).collect();
             v.sort_by(|a, b| a.total_cmp(b));
@@ -183,7 +208,10 @@ fn derive(d: &Derived, pairs: &[(f64, f64)]) -> Option<(f64, String)> {
 fn read_file(d: &Derived, dirs: &[&Path]) -> Result<BTreeMap<String, f64>, String> {
     let name = d.file.as_deref().unwrap_or_default();
     let path = dirs.iter().map(|dir| dir.join(name)).find(|p| p.is_file()).ok_or_else(|| {
-        format!("benchmark file '{name}' not found in {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(" or "))
+        format!(
+            "benchmark file '{name}' not found in {}",
+            dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(" or ")
+        )
     })?;
     let table = crate::ingest::read(&path).map_err(|e| e.to_string())?;
     let col = |want: &str| {

@@ -6,8 +6,8 @@ mod adjust;
 mod benchmark;
 mod figures;
 
-pub use benchmark::{group_key as benchmark_group, BenchmarkSource};
 pub(crate) use benchmark::Groups;
+pub use benchmark::{group_key as benchmark_group, BenchmarkSource};
 pub use figures::{Fig, Figures};
 
 use crate::dataset::{CompactString, Dataset};
@@ -134,11 +134,15 @@ pub fn score(
     let ctx = Ctx { data, facts, prior, loaded, period };
     let events = adjust::by_enterprise(data);
     // Per enterprise, independent of the others: in parallel, collected in enterprise order.
-    let mut out: Vec<Scored> = (0..data.enterprises.len()).into_par_iter().map(|i| status(&ctx.env(i), loaded, &events[i])).collect();
+    let mut out: Vec<Scored> =
+        (0..data.enterprises.len()).into_par_iter().map(|i| status(&ctx.env(i), loaded, &events[i])).collect();
     for (i, f) in facts.iter().enumerate() {
         if let Some(l) = f.merged_into() {
             let landlord = &data.enterprises[l];
-            out[i].reasons = vec![format!("merged with its landlord {} {}: shares the landlord's result", landlord.id, landlord.name)];
+            out[i].reasons = vec![format!(
+                "merged with its landlord {} {}: shares the landlord's result",
+                landlord.id, landlord.name
+            )];
         }
     }
     let mut sources = Vec::new();
@@ -152,7 +156,8 @@ pub fn score(
     out.par_iter_mut().enumerate().filter(|(_, s)| s.scored).for_each(|(i, s)| {
         let env = ctx.env(i);
         let formulas = s.track.map(|t| loaded.tracks[t].formulas.as_slice()).unwrap_or(&[]);
-        let (bonus, penalty, notes, items) = adjust::bonus_penalty(&m.adjust, data, i, &events[i], period, formulas, &env);
+        let (bonus, penalty, notes, items) =
+            adjust::bonus_penalty(&m.adjust, data, i, &events[i], period, formulas, &env);
         s.bonus = bonus;
         s.penalty = penalty;
         s.reasons.extend(notes);
@@ -268,7 +273,7 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
             s.figures.set(Fig::Num, k, num.num());
             s.figures.set(Fig::Den, k, den.num());
             let raw = match (num, den) {
-                (_, Value::Num(d)) if d == 0.0 => Raw::ZeroDen,
+                (_, Value::Num(0.0)) => Raw::ZeroDen,
                 (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
                 _ => Raw::Missing,
             };
@@ -380,7 +385,15 @@ fn apply_value_points(track: &Track, k: usize, bench: Option<f64>, vp: ValuePoin
 /// Firms are scored side by side. A firm's notes come indicator by indicator, as if the indicators were
 /// scored one after the other for the whole track: the points a missing value gets may be the track's
 /// mean, known only once every value is scored, so firms with a missing value get their notes last.
-fn points(track: &Track, members: &[usize], raws: &[Raw], bench: &[Option<f64>], data: &Dataset, industry_digits: usize, out: &mut [Scored]) {
+fn points(
+    track: &Track,
+    members: &[usize],
+    raws: &[Raw],
+    bench: &[Option<f64>],
+    data: &Dataset,
+    industry_digits: usize,
+    out: &mut [Scored],
+) {
     let pr = &track.points;
     let n = track.indicators.len();
     // Min-max bounds per indicator and group over the scored members with a value.
@@ -425,32 +438,47 @@ fn points(track: &Track, members: &[usize], raws: &[Raw], bench: &[Option<f64>],
     // The mean points of each indicator over the scored firms with a value, in member order.
     let means: Vec<f64> = (0..n)
         .map(|k| {
-            let have: Vec<f64> = members.iter().filter(|&&i| out[i].scored).filter_map(|&i| out[i].figures.get(Fig::Points, k)).collect();
-            if have.is_empty() { 0.0 } else { have.iter().sum::<f64>() / have.len() as f64 }
+            let have: Vec<f64> = members
+                .iter()
+                .filter(|&&i| out[i].scored)
+                .filter_map(|&i| out[i].figures.get(Fig::Points, k))
+                .collect();
+            if have.is_empty() {
+                0.0
+            } else {
+                have.iter().sum::<f64>() / have.len() as f64
+            }
         })
         .collect();
     // Firms with a missing value: notes and points indicator by indicator.
-    out.par_iter_mut().enumerate().filter(|(i, s)| member[*i] != u32::MAX && s.scored && has_missing(member[*i] as usize)).for_each(|(i, s)| {
-        let m = member[i] as usize;
-        for (k, ind) in track.indicators.iter().enumerate() {
-            let raw = &raws[m * n + k];
-            if let Raw::Value(v) = raw {
-                let (b, vp) = score_value(i, m, k, *v);
-                apply_value_points(track, k, b, vp, s);
-                continue;
+    out.par_iter_mut()
+        .enumerate()
+        .filter(|(i, s)| member[*i] != u32::MAX && s.scored && has_missing(member[*i] as usize))
+        .for_each(|(i, s)| {
+            let m = member[i] as usize;
+            for (k, ind) in track.indicators.iter().enumerate() {
+                let raw = &raws[m * n + k];
+                if let Raw::Value(v) = raw {
+                    let (b, vp) = score_value(i, m, k, *v);
+                    apply_value_points(track, k, b, vp, s);
+                    continue;
+                }
+                let rule = if matches!(raw, Raw::ZeroDen) {
+                    ind.on_zero_denominator.unwrap_or(ind.on_missing)
+                } else {
+                    ind.on_missing
+                };
+                let p = match rule {
+                    MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
+                    MissingRule::FullWeight => ind.weight,
+                    MissingRule::TrackMeanPoints => means[k],
+                    MissingRule::FixedPoints => ind.missing_points,
+                };
+                s.figures.set(Fig::Benchmark, k, bench[m * n + k]);
+                s.figures.set(Fig::Points, k, Some(p));
+                s.reasons.push(missing_note(ind, raw, rule));
             }
-            let rule = if matches!(raw, Raw::ZeroDen) { ind.on_zero_denominator.unwrap_or(ind.on_missing) } else { ind.on_missing };
-            let p = match rule {
-                MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
-                MissingRule::FullWeight => ind.weight,
-                MissingRule::TrackMeanPoints => means[k],
-                MissingRule::FixedPoints => ind.missing_points,
-            };
-            s.figures.set(Fig::Benchmark, k, bench[m * n + k]);
-            s.figures.set(Fig::Points, k, Some(p));
-            s.reasons.push(missing_note(ind, raw, rule));
-        }
-    });
+        });
 }
 
 fn shown(x: f64) -> String {

@@ -40,7 +40,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [Status::Overdue, Status::Breach, Status::Rectify, Status::Incomplete, Status::Pending, Status::Pass];
+    pub const ALL: [Status; 6] =
+        [Status::Overdue, Status::Breach, Status::Rectify, Status::Incomplete, Status::Pending, Status::Pass];
     pub fn label(self) -> &'static str {
         match self {
             Status::Overdue => "overdue",
@@ -140,7 +141,16 @@ pub fn stages(p: usize, inputs: &Inputs, rules: &Loaded, as_of: i64) -> Vec<Stag
     let mut out = Vec::new();
     for (s, stage) in rules.rules.stages.iter().enumerate() {
         let due = project.due(&stage.due);
-        let mut r = StageResult { stage: s, status: Status::Pending, due, check: None, days_late: None, rectify_by: None, indicators: Vec::new(), note: String::new() };
+        let mut r = StageResult {
+            stage: s,
+            status: Status::Pending,
+            due,
+            check: None,
+            days_late: None,
+            rectify_by: None,
+            indicators: Vec::new(),
+            note: String::new(),
+        };
         match inputs.checks.get(&(p, s)) {
             None => match due {
                 Some(d) if d < as_of => {
@@ -230,7 +240,16 @@ mod tests {
 
     #[test]
     fn overall_takes_the_first_status_present() {
-        let st = |status| StageResult { stage: 0, status, due: None, check: None, days_late: None, rectify_by: None, indicators: vec![], note: String::new() };
+        let st = |status| StageResult {
+            stage: 0,
+            status,
+            due: None,
+            check: None,
+            days_late: None,
+            rectify_by: None,
+            indicators: vec![],
+            note: String::new(),
+        };
         assert_eq!(overall(&[st(Status::Pass), st(Status::Pending)]), Status::Pending);
         assert_eq!(overall(&[st(Status::Rectify), st(Status::Overdue)]), Status::Overdue);
         assert_eq!(overall(&[st(Status::Breach), st(Status::Rectify)]), Status::Breach);

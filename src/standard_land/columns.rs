@@ -28,7 +28,8 @@ pub const PROJECT_ID_ALIASES: &[&str] = &["项目编号", "项目代码", "项�
 
 /// The fixed columns of the projects file; `due_required` are the due-date columns the stages use.
 pub fn project_cols(due_required: &[&str]) -> Vec<Col> {
-    let mut id_aliases: Vec<&str> = crate::validate::columns::defs(crate::ingest::Kind::Enterprises)[0].aliases.to_vec();
+    let mut id_aliases: Vec<&str> =
+        crate::validate::columns::defs(crate::ingest::Kind::Enterprises)[0].aliases.to_vec();
     id_aliases.extend(["竞得人统一社会信用代码", "用地单位统一社会信用代码", "受让人统一社会信用代码"]);
     vec![
         col("project_id", true, PROJECT_ID_ALIASES),
@@ -55,7 +56,11 @@ pub fn check_cols() -> Vec<Col> {
         col("stage", true, &["阶段", "验收阶段", "核查阶段", "环节", "类型"]),
         col("check_date", true, &["验收日期", "核查日期", "复核日期", "检查日期", "日期"]),
         col("review_year", false, &["复核年度", "考核年度", "年度"]),
-        col("fixed_asset_investment", false, &["固定资产投资", "固定资产投资额", "累计固定资产投资", "实际投资", "固定资产投资总额"]),
+        col(
+            "fixed_asset_investment",
+            false,
+            &["固定资产投资", "固定资产投资额", "累计固定资产投资", "实际投资", "固定资产投资总额"],
+        ),
         col("floor_area_m2", false, &["总建筑面积", "建筑面积"]),
         col("footprint_m2", false, &["建筑基底面积", "建构筑物占地面积", "基底面积", "建筑占地面积"]),
         col("office_land_m2", false, &["行政办公及生活服务设施用地面积", "办公生活用地面积", "行政办公用地面积"]),
@@ -101,7 +106,10 @@ pub fn map(file: &str, cols: &[Col], headers: &[String]) -> Result<Mapped> {
         match hit {
             Some(i) if m.index[i].is_some() => {
                 let first = &headers[m.index[i].unwrap_or(0)];
-                return Err(Error::BadInput(format!("{file}: columns '{first}' and '{raw}' both mean '{}'; keep one", cols[i].name)));
+                return Err(Error::BadInput(format!(
+                    "{file}: columns '{first}' and '{raw}' both mean '{}'; keep one",
+                    cols[i].name
+                )));
             }
             Some(i) => {
                 m.index[i] = Some(pos);
@@ -189,7 +197,12 @@ mod tests {
     #[test]
     fn chinese_headers_with_units_map() {
         let cols = project_cols(&["completion_due"]);
-        let m = map("项目.csv", &cols, &h(&["项目编号", "统一社会信用代码", "用地面积（平方米）", "土地出让价款(万元)", "约定竣工日期", "备注"])).unwrap();
+        let m = map(
+            "项目.csv",
+            &cols,
+            &h(&["项目编号", "统一社会信用代码", "用地面积（平方米）", "土地出让价款(万元)", "约定竣工日期", "备注"]),
+        )
+        .unwrap();
         assert_eq!(m.index[0], Some(0));
         assert_eq!(m.index[8], Some(2));
         assert_eq!(m.unit_hint[8].as_deref(), Some("平方米"));
@@ -200,7 +213,9 @@ mod tests {
     fn missing_and_duplicate_columns_are_named() {
         let e = map("checks.csv", &check_cols(), &h(&["project_id", "stage"])).unwrap_err().to_string();
         assert!(e.contains("'check_date'") && e.contains("验收日期"), "{e}");
-        let e = map("checks.csv", &check_cols(), &h(&["project_id", "阶段", "stage", "check_date"])).unwrap_err().to_string();
+        let e = map("checks.csv", &check_cols(), &h(&["project_id", "阶段", "stage", "check_date"]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("both mean 'stage'"), "{e}");
     }
 }

@@ -17,7 +17,11 @@ use std::path::Path;
 /// The review year for a due date.
 pub fn review_year(due: i64) -> i32 {
     let (y, m, d) = dates::civil_from_days(due);
-    if m == 12 && d == 31 { y } else { y - 1 }
+    if m == 12 && d == 31 {
+        y
+    } else {
+        y - 1
+    }
 }
 
 /// Adds derived checks for the derive stage of projects that lack one; returns how many were added.
@@ -32,7 +36,10 @@ pub fn fill(dir: &Path, inputs: &mut Inputs, rules: &Loaded, as_of: i64) -> usiz
                 line: 0,
                 column: String::new(),
                 enterprise_id: String::new(),
-                reason: format!("[derive] from_evaluation is on, but the evaluation data of {} cannot be read: {e}", dir.display()),
+                reason: format!(
+                    "[derive] from_evaluation is on, but the evaluation data of {} cannot be read: {e}",
+                    dir.display()
+                ),
                 action: "no figures derived; stages without a check row stay overdue or pending".into(),
             });
             return 0;
@@ -54,7 +61,16 @@ pub fn fill(dir: &Path, inputs: &mut Inputs, rules: &Loaded, as_of: i64) -> usiz
         let mut values = values;
         values.insert("review_year".into(), Value::Num(year as f64));
         values.insert("check_date".into(), Value::Num(as_of as f64));
-        let check = Check { project: p, stage, date: as_of, review_year: Some(year as i64), values, extra: Vec::new(), line: 0, derived_note: Some(note) };
+        let check = Check {
+            project: p,
+            stage,
+            date: as_of,
+            review_year: Some(year as i64),
+            values,
+            extra: Vec::new(),
+            line: 0,
+            derived_note: Some(note),
+        };
         inputs.checks.insert((p, stage), check);
         added += 1;
     }
@@ -63,9 +79,12 @@ pub fn fill(dir: &Path, inputs: &mut Inputs, rules: &Loaded, as_of: i64) -> usiz
 
 /// The year's tax, value added and energy of one enterprise, and the note saying where they come from.
 fn figures(data: &Dataset, e: usize, year: i32) -> (BTreeMap<String, Value>, String) {
-    let file = |kind: &str| data.accounts.iter().find(|a| a.kind == kind).map(|a| a.file.clone()).unwrap_or_else(|| kind.to_string());
+    let file = |kind: &str| {
+        data.accounts.iter().find(|a| a.kind == kind).map(|a| a.file.clone()).unwrap_or_else(|| kind.to_string())
+    };
     let mut values = BTreeMap::new();
-    let tax: Vec<f64> = data.tax.iter().filter(|t| t.enterprise() == e && t.quarter.year == year).map(|t| t.tax_paid).collect();
+    let tax: Vec<f64> =
+        data.tax.iter().filter(|t| t.enterprise() == e && t.quarter.year == year).map(|t| t.tax_paid).collect();
     let tax_v = if tax.len() == 4 { Value::Num(tax.iter().sum()) } else { Value::Missing };
     values.insert("tax".to_string(), tax_v);
     let out: Vec<_> = data.output.iter().filter(|o| o.enterprise() == e && o.quarter.year == year).collect();

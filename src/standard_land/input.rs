@@ -3,12 +3,12 @@
 //! a reason; a bad cell that does not stop the row is kept as missing and listed too.
 
 use super::columns::{self, Col, Mapped};
+use super::columns::{area_factor, land_both};
 use super::rules::{check_agreed, Agreed, Direction, Loaded};
 use crate::dataset::{Exception, FileAccount, ROW_EXCLUDED};
 use crate::error::{Error, Result};
 use crate::ingest::{self, RawRow, RawTable};
 use crate::method::expr::Value;
-use super::columns::{area_factor, land_both};
 use crate::validate::numbers::{self, AREA_UNITS, MONEY_UNITS, NO_UNITS};
 use crate::{dates, ids};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -148,7 +148,8 @@ fn account(t: &RawTable, kind: &str, excluded: &HashSet<usize>) -> FileAccount {
 pub fn read(dir: &Path, rules: &Loaded, as_of: i64) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     let known = enterprise_ids(dir, &mut inputs)?;
-    let pt = ingest::read(&columns::require(dir, columns::PROJECT_STEMS)?).map_err(|e| Error::BadInput(e.to_string()))?;
+    let pt =
+        ingest::read(&columns::require(dir, columns::PROJECT_STEMS)?).map_err(|e| Error::BadInput(e.to_string()))?;
     let excluded = read_projects(&pt, rules, known.as_ref(), &mut inputs)?;
     let ct = ingest::read(&columns::require(dir, columns::CHECK_STEMS)?).map_err(|e| Error::BadInput(e.to_string()))?;
     read_checks(&ct, rules, as_of, &pt.file, &excluded, &mut inputs)?;
@@ -168,21 +169,35 @@ fn enterprise_ids(dir: &Path, inputs: &mut Inputs) -> Result<Option<(String, Has
     let Some(pos) = m.index[0] else {
         return Err(Error::BadInput(format!("{}: no enterprise_id column (统一社会信用代码)", t.file)));
     };
-    let set = t.rows.iter().filter_map(|r| r.cells.get(pos)).map(|c| ids::normalize(c)).filter(|c| !c.is_empty()).collect();
+    let set =
+        t.rows.iter().filter_map(|r| r.cells.get(pos)).map(|c| ids::normalize(c)).filter(|c| !c.is_empty()).collect();
     inputs.accounts.push(account(&t, "enterprises (ids only)", &HashSet::new()));
     Ok(Some((t.file.clone(), set)))
 }
 
 /// Reads the projects; returns the ids of excluded project rows (id → line) to explain their checks.
-fn read_projects(t: &RawTable, rules: &Loaded, known: Option<&(String, HashSet<String>)>, inputs: &mut Inputs) -> Result<HashMap<String, usize>> {
+fn read_projects(
+    t: &RawTable,
+    rules: &Loaded,
+    known: Option<&(String, HashSet<String>)>,
+    inputs: &mut Inputs,
+) -> Result<HashMap<String, usize>> {
     let due: Vec<&str> = rules.rules.stages.iter().map(|s| s.due.as_str()).collect();
     let mut cols = columns::project_cols(&due);
     for ind in &rules.rules.indicators {
         let mut aliases = vec![format!("约定{}", ind.zh), ind.zh.clone(), format!("{}约定值", ind.zh)];
         aliases.extend(ind.agreed_aliases.iter().cloned());
         cols.push(Col { name: format!("agreed_{}", ind.key), required: false, aliases: aliases.clone() });
-        cols.push(Col { name: format!("agreed_{}_min", ind.key), required: false, aliases: aliases.iter().map(|a| format!("{a}下限")).collect() });
-        cols.push(Col { name: format!("agreed_{}_max", ind.key), required: false, aliases: aliases.iter().map(|a| format!("{a}上限")).collect() });
+        cols.push(Col {
+            name: format!("agreed_{}_min", ind.key),
+            required: false,
+            aliases: aliases.iter().map(|a| format!("{a}下限")).collect(),
+        });
+        cols.push(Col {
+            name: format!("agreed_{}_max", ind.key),
+            required: false,
+            aliases: aliases.iter().map(|a| format!("{a}上限")).collect(),
+        });
     }
     let map = columns::map(&t.file, &cols, &t.headers)?;
     inputs.project_extra = map.extra.iter().map(|(_, n)| n.clone()).collect();
@@ -190,7 +205,8 @@ fn read_projects(t: &RawTable, rules: &Loaded, known: Option<&(String, HashSet<S
     let mut excluded = HashSet::new();
     let mut excluded_ids = HashMap::new();
     for raw in &t.rows {
-        let mut c = Ctx { file: &t.file, map: &map, cols: &cols, raw, who: String::new(), enterprise_id: String::new() };
+        let mut c =
+            Ctx { file: &t.file, map: &map, cols: &cols, raw, who: String::new(), enterprise_id: String::new() };
         c.enterprise_id = ids::normalize(c.cell("enterprise_id"));
         let id = c.cell("project_id").to_string();
         c.who = if id.is_empty() { String::new() } else { format!("project {id}: ") };
@@ -220,7 +236,9 @@ fn date_cell(c: &Ctx, name: &str, required: bool) -> RowResult<Option<i64>> {
     if text.is_empty() {
         return if required { Err((name.into(), format!("{name} is empty"))) } else { Ok(None) };
     }
-    dates::parse(text).map(Some).ok_or_else(|| (name.to_string(), format!("{name} '{text}' is not a date such as 2025-06-30")))
+    dates::parse(text)
+        .map(Some)
+        .ok_or_else(|| (name.to_string(), format!("{name} '{text}' is not a date such as 2025-06-30")))
 }
 
 fn project_row(
@@ -242,9 +260,17 @@ fn project_row(
     let unit = c.cell("land_unit");
     let factor = match (cell_factor, unit, c.hint("land_area")) {
         (Some(f), _, _) => f,
-        (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| ("land_unit".to_string(), format!("land_unit '{u}' is not 亩, 平方米 or 公顷")))?,
-        (None, _, Some(h)) => area_factor(h).ok_or_else(|| ("land_area".to_string(), format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
-        _ => return Err(("land_unit".into(), "no unit for land_area: fill land_unit (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)".into())),
+        (None, u, _) if !u.is_empty() => area_factor(u)
+            .ok_or_else(|| ("land_unit".to_string(), format!("land_unit '{u}' is not 亩, 平方米 or 公顷")))?,
+        (None, _, Some(h)) => area_factor(h)
+            .ok_or_else(|| ("land_area".to_string(), format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
+        _ => {
+            return Err((
+                "land_unit".into(),
+                "no unit for land_area: fill land_unit (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)"
+                    .into(),
+            ))
+        }
     };
     if value <= 0.0 {
         return Err(("land_area".into(), format!("land_area {value} is not positive")));
@@ -270,7 +296,11 @@ fn project_row(
     });
     let eid = &c.enterprise_id;
     if eid.is_empty() {
-        warnings.push(c.ex("enterprise_id", "enterprise_id is empty; the project cannot be linked to an enterprise".into(), "row kept; project checked"));
+        warnings.push(c.ex(
+            "enterprise_id",
+            "enterprise_id is empty; the project cannot be linked to an enterprise".into(),
+            "row kept; project checked",
+        ));
     } else if let Some(p) = ids::id_problem(eid) {
         warnings.push(c.ex("enterprise_id", p, "row kept; project checked"));
     } else if let Some((file, set)) = known {
@@ -302,7 +332,11 @@ fn project_row(
                 } else {
                     format!("park tier '{tier}' is not in the rules file's [tiers]")
                 };
-                warnings.push(c.ex(&col, format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh), "row kept; indicator not assessed (no data)"));
+                warnings.push(c.ex(
+                    &col,
+                    format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh),
+                    "row kept; indicator not assessed (no data)",
+                ));
                 None
             }
         });
@@ -365,7 +399,14 @@ fn agreed_cell(c: &Ctx, col: &str, dir: Direction, unit: &str) -> std::result::R
     }
 }
 
-fn read_checks(t: &RawTable, rules: &Loaded, as_of: i64, projects_file: &str, excluded_projects: &HashMap<String, usize>, inputs: &mut Inputs) -> Result<()> {
+fn read_checks(
+    t: &RawTable,
+    rules: &Loaded,
+    as_of: i64,
+    projects_file: &str,
+    excluded_projects: &HashMap<String, usize>,
+    inputs: &mut Inputs,
+) -> Result<()> {
     let cols = columns::check_cols();
     let map = columns::map(&t.file, &cols, &t.headers)?;
     for (i, c) in cols.iter().enumerate() {
@@ -373,7 +414,12 @@ fn read_checks(t: &RawTable, rules: &Loaded, as_of: i64, projects_file: &str, ex
             let units = columns::check_units(&c.name);
             if !units.is_empty() && !units.iter().any(|(u, f)| u == h && *f == 1.0) {
                 let ok: Vec<&str> = units.iter().filter(|(_, f)| *f == 1.0).map(|(u, _)| *u).collect();
-                return Err(Error::BadInput(format!("{}: header unit '{h}' of {}: use {}", t.file, c.name, ok.join(" or "))));
+                return Err(Error::BadInput(format!(
+                    "{}: header unit '{h}' of {}: use {}",
+                    t.file,
+                    c.name,
+                    ok.join(" or ")
+                )));
             }
         }
     }
@@ -382,7 +428,8 @@ fn read_checks(t: &RawTable, rules: &Loaded, as_of: i64, projects_file: &str, ex
     let mut excluded = HashSet::new();
     let mut used: HashMap<(usize, usize), Check> = HashMap::new();
     for raw in &t.rows {
-        let mut c = Ctx { file: &t.file, map: &map, cols: &cols, raw, who: String::new(), enterprise_id: String::new() };
+        let mut c =
+            Ctx { file: &t.file, map: &map, cols: &cols, raw, who: String::new(), enterprise_id: String::new() };
         let id = c.cell("project_id").to_string();
         let project = index.get(id.as_str()).copied();
         if let Some(p) = project {
@@ -406,7 +453,11 @@ fn read_checks(t: &RawTable, rules: &Loaded, as_of: i64, projects_file: &str, ex
                         let reason = if keep.date == drop.date {
                             format!("duplicate: a check of the same stage on the same date is at line {}", keep.line)
                         } else {
-                            format!("superseded by the later check of {} at line {}", dates::format(keep.date), keep.line)
+                            format!(
+                                "superseded by the later check of {} at line {}",
+                                dates::format(keep.date),
+                                keep.line
+                            )
                         };
                         excluded.insert(drop.line);
                         let mut e = c.ex("check_date", reason, ROW_EXCLUDED);
@@ -443,7 +494,9 @@ fn check_row(
     }
     let Some(project) = project else {
         return Err(match excluded_projects.get(id) {
-            Some(line) => ("project_id".into(), format!("the project's row in {projects_file} (line {line}) was excluded")),
+            Some(line) => {
+                ("project_id".into(), format!("the project's row in {projects_file} (line {line}) was excluded"))
+            }
             None => ("project_id".into(), format!("project_id '{id}' is not in {projects_file}")),
         });
     };
@@ -454,7 +507,14 @@ fn check_row(
     })?;
     let date = date_cell(c, "check_date", true)?.unwrap_or_default();
     if date > as_of {
-        return Err(("check_date".into(), format!("dated {} after --as-of {}; not used for this as-of date", dates::format(date), dates::format(as_of))));
+        return Err((
+            "check_date".into(),
+            format!(
+                "dated {} after --as-of {}; not used for this as-of date",
+                dates::format(date),
+                dates::format(as_of)
+            ),
+        ));
     }
     let mut values = BTreeMap::new();
     values.insert("check_date".to_string(), Value::Num(date as f64));
@@ -463,7 +523,11 @@ fn check_row(
         y => match y.trim_end_matches('年').parse::<i64>() {
             Ok(v) if (1900..=2200).contains(&v) => Some(v),
             _ => {
-                warnings.push(c.ex("review_year", format!("review_year '{y}' is not a year such as 2024"), KEPT_MISSING));
+                warnings.push(c.ex(
+                    "review_year",
+                    format!("review_year '{y}' is not a year such as 2024"),
+                    KEPT_MISSING,
+                ));
                 None
             }
         },

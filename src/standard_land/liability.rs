@@ -15,7 +15,11 @@ pub fn short(x: f64) -> String {
     }
     let s = round_half_up_str(x, 10);
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Four decimals, half up (how actual values and amounts are shown).
@@ -102,7 +106,11 @@ pub fn assess(project: &Project, stages: &[StageResult], rules: &Loaded) -> Liab
         if let Some(late) = &stage.late {
             let days = match (st.status, &st.check, st.due) {
                 (Status::Overdue, _, _) => st.days_late,
-                (_, Some(c), Some(due)) if late.count == "also_late_check" && c.derived_note.is_none() && c.date > due => Some(c.date - due),
+                (_, Some(c), Some(due))
+                    if late.count == "also_late_check" && c.derived_note.is_none() && c.date > due =>
+                {
+                    Some(c.date - due)
+                }
                 _ => None,
             };
             if let Some(days) = days {
@@ -123,7 +131,12 @@ pub fn assess(project: &Project, stages: &[StageResult], rules: &Loaded) -> Liab
             let label = r.indicators[x.indicator].zh.clone();
             let (bound, gap, gap_text) = shortfall(actual, agreed, c.direction);
             let (kind, amount, formula, action) = match &c.kind {
-                Kind::ShortfallShare => (ItemKind::ShortfallShare, price * gap / bound, format!("{} × {gap_text} / {}", short(price), short(bound)), String::new()),
+                Kind::ShortfallShare => (
+                    ItemKind::ShortfallShare,
+                    price * gap / bound,
+                    format!("{} × {gap_text} / {}", short(price), short(bound)),
+                    String::new(),
+                ),
                 Kind::ShortfallAreaYears(y) => {
                     let unit = if *y == 1.0 { "year" } else { "years" };
                     let f = format!("{gap_text} × {} 亩 × {} {unit}", short(project.land_mu), short(*y));
@@ -160,7 +173,10 @@ pub fn assess(project: &Project, stages: &[StageResult], rules: &Loaded) -> Liab
         for st in stages.iter().filter(|s| s.days_late.is_some_and(|d| d > limit)) {
             take_back = true;
             let name = &r.stages[st.stage].name;
-            flags.push(format!("{name} overdue {} days (> {limit}) → recommend land take-back review (收回评估)", st.days_late.unwrap_or(0)));
+            flags.push(format!(
+                "{name} overdue {} days (> {limit}) → recommend land take-back review (收回评估)",
+                st.days_late.unwrap_or(0)
+            ));
         }
     }
     let rounded = round_half_up_str(capped, r.liability.decimals);

@@ -51,7 +51,8 @@ pub struct Assessment {
 
 /// Parses the `--as-of` date.
 pub fn parse_as_of(text: &str) -> Result<i64> {
-    crate::dates::parse(text).ok_or_else(|| Error::BadInput(format!("--as-of '{text}' is not a date such as 2025-06-30")))
+    crate::dates::parse(text)
+        .ok_or_else(|| Error::BadInput(format!("--as-of '{text}' is not a date such as 2025-06-30")))
 }
 
 /// Fields the `actual` expressions may read besides the checks columns.
@@ -188,11 +189,21 @@ fn manifest(a: &Assessment, outputs: &[PathBuf], command: &str) -> std::io::Resu
 pub fn summary(a: &Assessment, out: &Path) -> String {
     let mut s = String::new();
     let r = &a.rules.rules;
-    let _ = writeln!(s, "mujun {}: 标准地 projects ({}) as of {}", crate::VERSION, r.scheme.name, crate::dates::format(a.as_of));
+    let _ = writeln!(
+        s,
+        "mujun {}: 标准地 projects ({}) as of {}",
+        crate::VERSION,
+        r.scheme.name,
+        crate::dates::format(a.as_of)
+    );
     let counts: Vec<String> = status_counts(a).iter().map(|(k, v)| format!("{} {v}", k.label())).collect();
     let _ = writeln!(s, "projects: {} ({})", a.results.len(), counts.join(", "));
     let flagged = a.results.iter().filter(|x| x.liability.take_back).count();
-    let _ = writeln!(s, "liability: {} 万元 in total; {flagged} flagged for land take-back review", tables::total_liability(a));
+    let _ = writeln!(
+        s,
+        "liability: {} 万元 in total; {flagged} flagged for land take-back review",
+        tables::total_liability(a)
+    );
     for x in a.results.iter().filter(|x| matches!(x.overall, Status::Overdue | Status::Breach | Status::Rectify)) {
         let _ = writeln!(s, "  {}", tables::line(a, x));
     }
@@ -201,7 +212,12 @@ pub fn summary(a: &Assessment, out: &Path) -> String {
     }
     let read: usize = a.inputs.accounts.iter().map(|x| x.read).sum();
     let excepted: usize = a.inputs.accounts.iter().map(|x| x.excepted).sum();
-    let _ = writeln!(s, "input rows: {read} read, {} used, {excepted} excluded; {} exception lines", read - excepted, a.inputs.exceptions.len());
+    let _ = writeln!(
+        s,
+        "input rows: {read} read, {} used, {excepted} excluded; {} exception lines",
+        read - excepted,
+        a.inputs.exceptions.len()
+    );
     let _ = write!(s, "results: {} (projects.csv, project_checks.csv, overdue.csv, liabilities.csv, projects.xlsx, exceptions.csv, manifest.json)", out.display());
     s
 }

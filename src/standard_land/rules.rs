@@ -280,7 +280,8 @@ fn bad(path: &Path, key: &str, problem: String) -> Error {
 
 /// Reads and checks a rules file.
 pub fn load(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput(format!("rules file {}: cannot read: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::BadInput(format!("rules file {}: cannot read: {e}", path.display())))?;
     let mut l = load_str(&text, path)?;
     l.sha256 = crate::digest::of_file(path).unwrap_or_default();
     Ok(l)
@@ -288,10 +289,15 @@ pub fn load(path: &Path) -> Result<Loaded> {
 
 /// Checks rules given as text (`path` only names the file in errors).
 pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
-    let rules: Rules = toml::from_str(text).map_err(|e| Error::BadInput(format!("rules file {}: {e}", path.display())))?;
+    let rules: Rules =
+        toml::from_str(text).map_err(|e| Error::BadInput(format!("rules file {}: {e}", path.display())))?;
     let b = &rules.bands;
     if !(b.pass > 0.0 && b.rectify > 0.0 && b.rectify <= b.pass) {
-        return Err(bad(path, "bands", format!("need 0 < rectify ≤ pass; found pass {} and rectify {}", b.pass, b.rectify)));
+        return Err(bad(
+            path,
+            "bands",
+            format!("need 0 < rectify ≤ pass; found pass {} and rectify {}", b.pass, b.rectify),
+        ));
     }
     if rules.rectify.days < 0 {
         return Err(bad(path, "rectify.days", format!("{} is negative", rules.rectify.days)));
@@ -303,11 +309,19 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
     }
     for a in &rules.liability.applies_to {
         if a != "breach" && a != "rectify" {
-            return Err(bad(path, "liability.applies_to", format!("'{a}' is not a band; use \"breach\" and/or \"rectify\"")));
+            return Err(bad(
+                path,
+                "liability.applies_to",
+                format!("'{a}' is not a band; use \"breach\" and/or \"rectify\""),
+            ));
         }
     }
     if !["breach_at_all_stages", "breach_at_any_stage", "never"].contains(&rules.take_back.when.as_str()) {
-        return Err(bad(path, "take_back.when", format!("'{}': use breach_at_all_stages, breach_at_any_stage or never", rules.take_back.when)));
+        return Err(bad(
+            path,
+            "take_back.when",
+            format!("'{}': use breach_at_all_stages, breach_at_any_stage or never", rules.take_back.when),
+        ));
     }
     if rules.stages.is_empty() {
         return Err(bad(path, "stages", "at least one [[stages]] is needed".into()));
@@ -321,8 +335,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
             return Err(bad(path, &format!("{key}.due"), format!("'{}': use completion_due or production_due", s.due)));
         }
         if let Some(l) = &s.late {
-            if !(l.rate >= 0.0 && l.rate.is_finite()) || !["overdue_only", "also_late_check"].contains(&l.count.as_str()) {
-                return Err(bad(path, &format!("{key}.late"), "rate must be ≥ 0 and count overdue_only or also_late_check".into()));
+            if !l.rate.is_finite() || l.rate < 0.0 || !["overdue_only", "also_late_check"].contains(&l.count.as_str()) {
+                return Err(bad(
+                    path,
+                    &format!("{key}.late"),
+                    "rate must be ≥ 0 and count overdue_only or also_late_check".into(),
+                ));
             }
         }
     }
@@ -332,16 +350,16 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
         if rules.indicators[..i].iter().any(|o| o.key == ind.key) {
             return Err(bad(path, &key, "the key is listed twice".into()));
         }
-        let stage = rules
-            .stages
-            .iter()
-            .position(|s| s.key == ind.stage || s.name == ind.stage)
-            .ok_or_else(|| bad(path, &format!("{key}.stage"), format!("'{}' is not a stage key or name of [[stages]]", ind.stage)))?;
+        let stage = rules.stages.iter().position(|s| s.key == ind.stage || s.name == ind.stage).ok_or_else(|| {
+            bad(path, &format!("{key}.stage"), format!("'{}' is not a stage key or name of [[stages]]", ind.stage))
+        })?;
         let direction = match ind.direction.as_str() {
             ">=" | "≥" => Direction::AtLeast,
             "<=" | "≤" => Direction::AtMost,
             "between" => Direction::Between,
-            d => return Err(bad(path, &format!("{key}.direction"), format!("'{d}': use \">=\", \"<=\" or \"between\""))),
+            d => {
+                return Err(bad(path, &format!("{key}.direction"), format!("'{d}': use \">=\", \"<=\" or \"between\"")))
+            }
         };
         let actual = expr::parse(&ind.actual).map_err(|e| bad(path, &format!("{key}.actual"), e))?;
         let mut fields = Vec::new();
@@ -400,6 +418,6 @@ impl Loaded {
     /// Finds the stage index of a stage cell (name, key or alias; spaces ignored).
     pub fn stage_of(&self, cell: &str) -> Option<usize> {
         let t: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
-        self.rules.stages.iter().position(|s| s.name == t || s.key.eq_ignore_ascii_case(&t) || s.aliases.iter().any(|a| *a == t))
+        self.rules.stages.iter().position(|s| s.name == t || s.key.eq_ignore_ascii_case(&t) || s.aliases.contains(&t))
     }
 }

@@ -12,7 +12,11 @@ use crate::report::table::{Cell, Table};
 use std::collections::BTreeMap;
 
 fn text(s: &str) -> Cell {
-    if s.is_empty() { Cell::Empty } else { Cell::text(s) }
+    if s.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::text(s)
+    }
 }
 
 fn date(d: Option<i64>) -> Cell {
@@ -32,7 +36,12 @@ fn who(a: &Assessment, r: &ProjectResult) -> Vec<Cell> {
     vec![text(&p.id), text(&p.name), text(&p.county), text(&p.park)]
 }
 
-const WHO: [(&str, &str); 4] = [("project_id", "项目编号 project_id"), ("name", "项目名称 name"), ("county", "县区 county"), ("park", "园区 park")];
+const WHO: [(&str, &str); 4] = [
+    ("project_id", "项目编号 project_id"),
+    ("name", "项目名称 name"),
+    ("county", "县区 county"),
+    ("park", "园区 park"),
+];
 
 /// One row per project: statuses, land, price, liability items and total, flags.
 pub fn projects(a: &Assessment) -> Table {
@@ -204,7 +213,9 @@ pub fn overdue(a: &Assessment) -> Table {
             let late = r.liability.items.iter().find(|i| i.stage == s.stage && i.kind == ItemKind::LatePerDay);
             let (kind, due, days) = match (s.status, s.rectify_by) {
                 (Status::Overdue, _) => ("stage overdue (no check row)", s.due, s.days_late),
-                (Status::Rectify, Some(by)) if by < a.as_of => ("rectification overdue (no later check)", Some(by), Some(a.as_of - by)),
+                (Status::Rectify, Some(by)) if by < a.as_of => {
+                    ("rectification overdue (no later check)", Some(by), Some(a.as_of - by))
+                }
                 _ => continue,
             };
             let mut row = who(a, r);
@@ -268,8 +279,14 @@ struct Group {
 
 /// Counts by overall status and liability totals per group (`park` or `county`), with a total row.
 pub fn by_group(a: &Assessment, column: &str, label: &str) -> Table {
-    let mut cols = vec![(column, label), ("projects", "项目数 projects"), ("land_mu", "用地面积(亩) land_mu"), ("land_price", "土地出让价款(万元) land_price")];
-    let status_cols: Vec<(String, String)> = Status::ALL.iter().map(|s| (s.label().replace(' ', "_"), format!("{} {}", s.zh(), s.label()))).collect();
+    let mut cols = vec![
+        (column, label),
+        ("projects", "项目数 projects"),
+        ("land_mu", "用地面积(亩) land_mu"),
+        ("land_price", "土地出让价款(万元) land_price"),
+    ];
+    let status_cols: Vec<(String, String)> =
+        Status::ALL.iter().map(|s| (s.label().replace(' ', "_"), format!("{} {}", s.zh(), s.label()))).collect();
     cols.extend(status_cols.iter().map(|(c, l)| (c.as_str(), l.as_str())));
     cols.extend([
         ("breach_indicators", "违约指标数 breach_indicators"),
@@ -292,12 +309,18 @@ pub fn by_group(a: &Assessment, column: &str, label: &str) -> Table {
             g.liability += r.liability.rounded.parse::<f64>().unwrap_or(0.0);
             g.capped += usize::from(r.liability.cap.is_some_and(|c| r.liability.sum > c));
             g.take_back += usize::from(r.liability.take_back);
-            g.breach_indicators += r.stages.iter().flat_map(|s| &s.indicators).filter(|x| x.band == Band::Breach).count();
+            g.breach_indicators +=
+                r.stages.iter().flat_map(|s| &s.indicators).filter(|x| x.band == Band::Breach).count();
         }
     }
     let decimals = a.rules.rules.liability.decimals;
     for (name, g) in groups.iter().chain(std::iter::once((&"合计 total".to_string(), &total))) {
-        let mut row = vec![Cell::text(name), Cell::Int(g.projects as i64), Cell::Num(g.land_mu, 4), Cell::Dec(short(g.land_price))];
+        let mut row = vec![
+            Cell::text(name),
+            Cell::Int(g.projects as i64),
+            Cell::Num(g.land_mu, 4),
+            Cell::Dec(short(g.land_price)),
+        ];
         row.extend(Status::ALL.iter().map(|s| Cell::Int(*g.status.get(s).unwrap_or(&0) as i64)));
         row.extend([
             Cell::Int(g.breach_indicators as i64),
@@ -313,7 +336,14 @@ pub fn by_group(a: &Assessment, column: &str, label: &str) -> Table {
 /// A project's status text for the printed summary, e.g. `P3 breach 180.00`.
 pub fn line(a: &Assessment, r: &ProjectResult) -> String {
     let p = &a.inputs.projects[r.project];
-    format!("{} {} {} {} 万元{}", p.id, p.county, r.overall.label(), r.liability.rounded, if r.liability.take_back { " (收回评估)" } else { "" })
+    format!(
+        "{} {} {} {} 万元{}",
+        p.id,
+        p.county,
+        r.overall.label(),
+        r.liability.rounded,
+        if r.liability.take_back { " (收回评估)" } else { "" }
+    )
 }
 
 /// Sum of the project liabilities shown (rounded values), rounded again to drop binary noise.

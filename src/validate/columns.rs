@@ -15,7 +15,8 @@ const fn col(name: &'static str, required: bool, aliases: &'static [&'static str
     ColumnDef { name, required, aliases }
 }
 
-const ID_ALIASES: &[&str] = &["统一社会信用代码", "社会信用代码", "信用代码", "企业代码", "纳税人识别号", "credit_code", "uscc"];
+const ID_ALIASES: &[&str] =
+    &["统一社会信用代码", "社会信用代码", "信用代码", "企业代码", "纳税人识别号", "credit_code", "uscc"];
 const PERIOD_ALIASES: &[&str] = &["期间", "季度", "报告期", "所属期", "统计期"];
 
 const ENTERPRISES: &[ColumnDef] = &[
@@ -157,7 +158,8 @@ mod tests {
 
     #[test]
     fn chinese_headers_with_units_map() {
-        let m = map_headers(Kind::Land, &h(&["统一社会信用代码", "宗地编号", "用地面积（平方米）", "权属", "备注"])).unwrap();
+        let m = map_headers(Kind::Land, &h(&["统一社会信用代码", "宗地编号", "用地面积（平方米）", "权属", "备注"]))
+            .unwrap();
         assert_eq!(m.index, vec![Some(0), Some(1), Some(2), None, Some(3)]);
         assert_eq!(m.unit_hint[2].as_deref(), Some("平方米"));
         assert_eq!(m.extra, vec![(4, "备注".to_string())]);

@@ -65,7 +65,8 @@ pub fn apply(tables: &mut [(Kind, RawTable)], dir: &Path) -> Result<Vec<Change>,
         let corr = ingest::read(&path)?;
         let bad = |problems| super::InputError::Header { file: format!("corrections/{}", corr.file), problems };
         let cmap = columns::map_headers(*kind, &corr.headers).map_err(|p| bad(super::describe(&p)))?;
-        let mut dmap = columns::map_headers(*kind, &table.headers).map_err(|p| super::InputError::Header { file: table.file.clone(), problems: super::describe(&p) })?;
+        let mut dmap = columns::map_headers(*kind, &table.headers)
+            .map_err(|p| super::InputError::Header { file: table.file.clone(), problems: super::describe(&p) })?;
         let d = defs(*kind);
         let pos = |name: &str| d.iter().position(|c| c.name == name).expect("key column");
         let keys = key_columns(*kind);
@@ -75,7 +76,8 @@ pub fn apply(tables: &mut [(Kind, RawTable)], dir: &Path) -> Result<Vec<Change>,
                 .collect::<Vec<_>>()
                 .join(" | ")
         };
-        let mut index: HashMap<String, usize> = table.rows.iter().enumerate().map(|(i, r)| (key_of(&dmap, r), i)).collect();
+        let mut index: HashMap<String, usize> =
+            table.rows.iter().enumerate().map(|(i, r)| (key_of(&dmap, r), i)).collect();
         let mut deleted = Vec::new();
         for crow in &corr.rows {
             let key = key_of(&cmap, crow);
@@ -104,7 +106,10 @@ pub fn apply(tables: &mut [(Kind, RawTable)], dir: &Path) -> Result<Vec<Change>,
                 }
                 Some(i) => {
                     for (c, def) in d.iter().enumerate() {
-                        let Some(v) = cmap.index[c].and_then(|p| crow.cells.get(p)).filter(|v| !v.trim().is_empty()) else { continue };
+                        let Some(v) = cmap.index[c].and_then(|p| crow.cells.get(p)).filter(|v| !v.trim().is_empty())
+                        else {
+                            continue;
+                        };
                         if keys.contains(&def.name) {
                             continue;
                         }
@@ -113,7 +118,10 @@ pub fn apply(tables: &mut [(Kind, RawTable)], dir: &Path) -> Result<Vec<Change>,
                             None => {
                                 // The input lacks this optional column: add it, empty for every row.
                                 table.headers.push(def.name.to_string());
-                                table.rows.iter_mut().for_each(|r| r.cells.resize(table.headers.len() - 1, String::new()));
+                                table
+                                    .rows
+                                    .iter_mut()
+                                    .for_each(|r| r.cells.resize(table.headers.len() - 1, String::new()));
                                 dmap.index[c] = Some(table.headers.len() - 1);
                                 table.headers.len() - 1
                             }

@@ -41,12 +41,26 @@ impl Merger {
     /// The file's rows with the checks across rows made; for the enterprises file, `links` is filled
     /// (every other file links to it). `enterprises` are those of the enterprises file (for the ids in
     /// exceptions of other files); `links` is given with the enterprises file only.
-    pub fn finish(self, kind: Kind, file: &str, width: usize, links: Option<&mut Links>, enterprises: &[Enterprise]) -> Part {
+    pub fn finish(
+        self,
+        kind: Kind,
+        file: &str,
+        width: usize,
+        links: Option<&mut Links>,
+        enterprises: &[Enterprise],
+    ) -> Part {
         checked(self.all, kind, file, width, links, enterprises)
     }
 }
 
-fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&mut Links>, enterprises: &[Enterprise]) -> Part {
+fn checked(
+    mut all: Part,
+    kind: Kind,
+    file: &str,
+    width: usize,
+    links: Option<&mut Links>,
+    enterprises: &[Enterprise],
+) -> Part {
     // Rows are in file order: by line, rows added by a correction (line 0) last.
     let order = |line: usize| (line == 0, line);
     let note = |line: usize, reason: String| {
@@ -74,7 +88,10 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
                 match links.index.get(e.id.as_str()) {
                     Some(&first) => {
                         keep[k] = false;
-                        let reason = format!("duplicate enterprise_id; the row at line {} is used", all.data.enterprises[first].line);
+                        let reason = format!(
+                            "duplicate enterprise_id; the row at line {} is used",
+                            all.data.enterprises[first].line
+                        );
                         late.push(excluded(e.line, "enterprise_id", &e.id, reason));
                     }
                     None => {
@@ -124,7 +141,11 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
             for (k, first) in repeated_land_rows(rows) {
                 let r = &rows[k];
                 keep[k] = false;
-                let reason = format!("duplicate: the same row (parcel {}, {}, same area) is at line {first}", r.parcel_id, r.tenure.zh());
+                let reason = format!(
+                    "duplicate: the same row (parcel {}, {}, same area) is at line {first}",
+                    r.parcel_id,
+                    r.tenure.zh()
+                );
                 found.push((k, excluded(r.line(), "parcel_id", &enterprises[r.enterprise()].id, reason)));
             }
             // In row order, as a row-by-row reading finds them.
@@ -134,11 +155,15 @@ fn checked(mut all: Part, kind: Kind, file: &str, width: usize, links: Option<&m
         }
         Kind::Output => {
             let key = |r: &OutputRow| (r.enterprise(), r.quarter, r.line());
-            late.extend(drop_repeated_quarters(&mut all.data.output, key, |line, e, reason| excluded(line, "period", &enterprises[e].id, reason)));
+            late.extend(drop_repeated_quarters(&mut all.data.output, key, |line, e, reason| {
+                excluded(line, "period", &enterprises[e].id, reason)
+            }));
         }
         Kind::Tax => {
             let key = |r: &TaxRow| (r.enterprise(), r.quarter, r.line());
-            late.extend(drop_repeated_quarters(&mut all.data.tax, key, |line, e, reason| excluded(line, "period", &enterprises[e].id, reason)));
+            late.extend(drop_repeated_quarters(&mut all.data.tax, key, |line, e, reason| {
+                excluded(line, "period", &enterprises[e].id, reason)
+            }));
         }
         Kind::Events => {}
     }
@@ -326,7 +351,13 @@ mod tests {
     #[test]
     fn a_repeated_quarter_names_the_first_line() {
         // Rows 2 and 3 repeat (enterprise 0, 2025Q1) first reported at line 10; row 1 is another firm.
-        let rows = [(0, q("2025Q1"), 10), (1, q("2025Q1"), 11), (0, q("2025Q1"), 12), (0, q("2025Q1"), 13), (0, q("2025Q2"), 14)];
+        let rows = [
+            (0, q("2025Q1"), 10),
+            (1, q("2025Q1"), 11),
+            (0, q("2025Q1"), 12),
+            (0, q("2025Q1"), 13),
+            (0, q("2025Q2"), 14),
+        ];
         assert_eq!(dups(&rows), vec![(2, 10), (3, 10)]);
     }
 

@@ -1,9 +1,9 @@
 //! Validate: turn raw text tables into the typed [`Dataset`]. Every row is either used or listed in the
 //! exceptions with file, line, column and a reason an analyst can act on; nothing is dropped silently.
 
+mod checks;
 pub mod columns;
 pub mod corrections;
-mod checks;
 mod merge;
 pub mod numbers;
 mod rows;
@@ -43,7 +43,8 @@ pub(crate) fn describe(problems: &[HeaderProblem]) -> String {
 /// by semicolons (one header cell with `;`).
 fn header_hint(headers: &[String]) -> String {
     if headers.iter().any(|h| !h.trim().is_empty() && crate::ids::id_problem(&crate::ids::normalize(h)).is_none()) {
-        return ". The first row looks like data (it holds an enterprise id), not a header: add a header row".to_string();
+        return ". The first row looks like data (it holds an enterprise id), not a header: add a header row"
+            .to_string();
     }
     if headers.len() == 1 && headers[0].contains(';') {
         return ". The header is one cell with ';': the file seems separated by ';'; save it as CSV (comma-separated) or XLSX"
@@ -51,7 +52,6 @@ fn header_hint(headers: &[String]) -> String {
     }
     String::new()
 }
-
 
 /// Reads and validates every input of a dataset folder.
 pub fn load(dir: &Path) -> Result<Dataset, InputError> {
@@ -63,7 +63,10 @@ pub fn load(dir: &Path) -> Result<Dataset, InputError> {
 /// The enterprises file is read first (every other file links to it); land, output, tax and events are
 /// then read side by side, each file in its own order, and merged in the order of [`Kind::ALL`], so the
 /// dataset and the exceptions are the same whatever the number of threads.
-pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dataset, Vec<corrections::Change>), InputError> {
+pub fn load_corrected(
+    dir: &Path,
+    corrections_dir: Option<&Path>,
+) -> Result<(Dataset, Vec<corrections::Change>), InputError> {
     // Find every file first, so a missing one is reported before any work.
     let mut paths = Vec::new();
     for kind in Kind::ALL {
@@ -80,7 +83,11 @@ pub fn load_corrected(dir: &Path, corrections_dir: Option<&Path>) -> Result<(Dat
     // The other files are read while the enterprises are checked for names listed under two ids.
     let ent_file = results[0].2.file.as_str();
     let (others, same_names): (Vec<Result<FileResult, InputError>>, _) = rayon::join(
-        || rest.par_iter().map(|(kind, path)| read_one(*kind, path, corrections_dir, LinksFor::Read(links), enterprises, &bar)).collect(),
+        || {
+            rest.par_iter()
+                .map(|(kind, path)| read_one(*kind, path, corrections_dir, LinksFor::Read(links), enterprises, &bar))
+                .collect()
+        },
         || checks::duplicate_names(enterprises, ent_file),
     );
     for r in others {
@@ -154,8 +161,10 @@ fn read_one(
         src = ingest::Source::from_table(table);
         src.sha256 = Some(sha);
     }
-    let map = columns::map_headers(kind, &src.headers)
-        .map_err(|p| InputError::Header { file: src.file.clone(), problems: describe(&p) + &header_hint(&src.headers) })?;
+    let map = columns::map_headers(kind, &src.headers).map_err(|p| InputError::Header {
+        file: src.file.clone(),
+        problems: describe(&p) + &header_hint(&src.headers),
+    })?;
     let piece = rows::Piece::new(&src.file, &src.headers, &map, enterprises);
     let numbers_only = rows::numbers_only(kind, &map);
     let empty = rows::Links::default();
@@ -179,7 +188,9 @@ fn read_one(
                     .par_iter()
                     .map(|span| {
                         let mut part = rows::Part::reserved(kind, span.rows_bound());
-                        span.for_each_with(&numbers_only, |line, cells, typed| part.add_row(kind, &piece, line, cells, typed, reading))?;
+                        span.for_each_with(&numbers_only, |line, cells, typed| {
+                            part.add_row(kind, &piece, line, cells, typed, reading)
+                        })?;
                         bar.inc(part.read as u64);
                         Ok(part)
                     })
@@ -194,9 +205,28 @@ fn read_one(
     if kind == Kind::Enterprises {
         part.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
     }
-    let used = part.data.enterprises.len() + part.data.land.len() + part.data.output.len() + part.data.tax.len() + part.data.events.len();
-    let excepted = part.exceptions.iter().filter(|e| e.excludes_row()).map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len();
-    let account = FileAccount { file: src.file.clone(), kind: kind.stem().to_string(), encoding: src.encoding.clone(), sha256, read: part.read, used, excepted, in_period: None };
+    let used = part.data.enterprises.len()
+        + part.data.land.len()
+        + part.data.output.len()
+        + part.data.tax.len()
+        + part.data.events.len();
+    let excepted = part
+        .exceptions
+        .iter()
+        .filter(|e| e.excludes_row())
+        .map(|e| e.line)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let account = FileAccount {
+        file: src.file.clone(),
+        kind: kind.stem().to_string(),
+        encoding: src.encoding.clone(),
+        sha256,
+        read: part.read,
+        used,
+        excepted,
+        in_period: None,
+    };
     Ok((kind, part, account, changes))
 }
 

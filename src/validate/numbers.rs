@@ -7,14 +7,8 @@
 pub type Unit = (&'static str, f64);
 
 pub const MU_PER_M2: f64 = 15.0 / 10000.0;
-pub const AREA_UNITS: &[Unit] = &[
-    ("亩", 1.0),
-    ("平方米", MU_PER_M2),
-    ("㎡", MU_PER_M2),
-    ("m2", MU_PER_M2),
-    ("m²", MU_PER_M2),
-    ("公顷", 15.0),
-];
+pub const AREA_UNITS: &[Unit] =
+    &[("亩", 1.0), ("平方米", MU_PER_M2), ("㎡", MU_PER_M2), ("m2", MU_PER_M2), ("m²", MU_PER_M2), ("公顷", 15.0)];
 pub const MONEY_UNITS: &[Unit] = &[("万元", 1.0)];
 pub const ENERGY_UNITS: &[Unit] = &[("吨标准煤", 1.0), ("吨标煤", 1.0), ("tce", 1.0)];
 pub const PEOPLE_UNITS: &[Unit] = &[("人", 1.0)];
@@ -88,10 +82,21 @@ pub fn parse_with_unit(text: &str, units: &[Unit]) -> Result<Option<(f64, Option
         // A number followed by a unit this column does not take (35000元 in a 万元 column) says so.
         let num_end = t.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))).unwrap_or(t.len());
         let unit = t[num_end..].trim();
-        if num_end > 0 && t[..num_end].parse::<f64>().is_ok() && !unit.is_empty() && !unit.contains(|c: char| c.is_ascii_digit()) {
+        if num_end > 0
+            && t[..num_end].parse::<f64>().is_ok()
+            && !unit.is_empty()
+            && !unit.contains(|c: char| c.is_ascii_digit())
+        {
             let accepted: Vec<&str> = units.iter().map(|(u, _)| *u).collect();
-            let hint = if accepted.is_empty() { "a plain number".to_string() } else { format!("a plain number or {}", accepted.join(", ")) };
-            return Err(format!("'{}' is not a number: unit '{unit}' is not accepted here (write {hint})", text.trim()));
+            let hint = if accepted.is_empty() {
+                "a plain number".to_string()
+            } else {
+                format!("a plain number or {}", accepted.join(", "))
+            };
+            return Err(format!(
+                "'{}' is not a number: unit '{unit}' is not accepted here (write {hint})",
+                text.trim()
+            ));
         }
         return Err(format!("'{}' is not a number", text.trim()));
     }
@@ -130,8 +135,10 @@ fn plain_decimal(b: &[u8]) -> Option<f64> {
     if int_digits == 0 || (point && frac_digits == 0) {
         return None;
     }
-    const POW10: [f64; 23] =
-        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
     let v = if int_digits + frac_digits <= 15 && frac_digits < POW10.len() {
         mantissa as f64 / POW10[frac_digits]
     } else {
@@ -147,7 +154,11 @@ pub fn in_range(v: f64, text: &str) -> Result<f64, String> {
         return Err(format!("'{}' is out of range (more than {:e} in magnitude)", text.trim(), MAX_ABS));
     }
     if v != 0.0 && v.abs() < MIN_ABS {
-        return Err(format!("'{}' is too small to be a real amount (below {:e} in magnitude); check the unit", text.trim(), MIN_ABS));
+        return Err(format!(
+            "'{}' is too small to be a real amount (below {:e} in magnitude); check the unit",
+            text.trim(),
+            MIN_ABS
+        ));
     }
     Ok(v)
 }
@@ -209,14 +220,24 @@ mod tests {
                     t.push('.');
                 }
                 t.push(char::from(b'0' + (y % 10) as u8));
-                y = y / 10 ^ (y << 29);
+                y = (y / 10) ^ (y << 29);
             }
             let want: f64 = t.parse().unwrap();
             let got = plain_decimal(t.as_bytes()).unwrap();
             assert_eq!(got.to_bits(), want.to_bits(), "{t}");
         }
         // Edge spellings: zeros, the largest 15-digit mantissa, the first spellings past the short path.
-        for t in ["0", "-0", "0.0", "-0.000", "000123.4500", "999999999999999", "99999999999999.9", "9999999999999999", "0.1234567890123456789012"] {
+        for t in [
+            "0",
+            "-0",
+            "0.0",
+            "-0.000",
+            "000123.4500",
+            "999999999999999",
+            "99999999999999.9",
+            "9999999999999999",
+            "0.1234567890123456789012",
+        ] {
             assert_eq!(plain_decimal(t.as_bytes()).unwrap().to_bits(), t.parse::<f64>().unwrap().to_bits(), "{t}");
         }
     }

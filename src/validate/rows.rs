@@ -61,7 +61,9 @@ impl Row<'_> {
     fn number_with_unit(&self, i: usize, units: &[Unit]) -> Result<Option<(f64, Option<f64>)>, String> {
         match self.map.index[i].and_then(|p| self.typed.get(p)) {
             // Typed cells may be unspelled (see `numbers_only`): spell the number for a message.
-            Some(Typed::Num(v)) => numbers::in_range(*v, "").or_else(|_| numbers::in_range(*v, &v.to_string())).map(|v| Some((v, None))),
+            Some(Typed::Num(v)) => {
+                numbers::in_range(*v, "").or_else(|_| numbers::in_range(*v, &v.to_string())).map(|v| Some((v, None)))
+            }
             Some(Typed::Null) => Ok(None),
             _ => numbers::parse_with_unit(self.at(i), units),
         }
@@ -97,13 +99,18 @@ const KEPT_MISSING: &str = "row kept; value treated as missing";
 fn shape(headers: &[String], cells: &[&str]) -> Result<(), (String, String)> {
     let width = headers.len();
     if cells.len() > width && cells[width..].iter().any(|c| !c.trim().is_empty()) {
-        return Err((String::new(), format!("row has {} cells but the header has {width} (an unquoted comma in a name?)", cells.len())));
+        return Err((
+            String::new(),
+            format!("row has {} cells but the header has {width} (an unquoted comma in a name?)", cells.len()),
+        ));
     }
     // A quoted cell holding whole rows (line breaks and a header's worth of commas): a stray quote
     // swallowed the rows between it and the next quote, which were never read as rows.
     // Such a cell has a line with at least width − 1 delimiters after a line break, so it is at least
     // `width` bytes long: shorter cells (most numbers) are not searched.
-    let swallowed = |c: &&str| c.len() >= width && c.contains('\n') && c.lines().skip(1).any(|l| l.matches([',', '\t']).count() + 1 >= width);
+    let swallowed = |c: &&str| {
+        c.len() >= width && c.contains('\n') && c.lines().skip(1).any(|l| l.matches([',', '\t']).count() + 1 >= width)
+    };
     if let Some(c) = cells.iter().position(|c| width > 2 && swallowed(c)) {
         let column = headers_name(headers, c);
         let reason = format!(
@@ -118,7 +125,9 @@ fn shape(headers: &[String], cells: &[&str]) -> Result<(), (String, String)> {
 /// A reason, with a note when the row has more (empty) cells than the header.
 pub(super) fn noted(mut reason: String, width: usize, cells: usize) -> String {
     if cells > width {
-        reason.push_str(&format!(" (the row has {cells} cells but the header has {width}: an unquoted comma in a name?)"));
+        reason.push_str(&format!(
+            " (the row has {cells} cells but the header has {width}: an unquoted comma in a name?)"
+        ));
     }
     reason
 }
@@ -148,7 +157,9 @@ fn id_of<'a>(map: &HeaderMap, cells: &[&'a str]) -> Cow<'a, str> {
         None => Cow::Borrowed(""),
         // Every byte a digit or a capital, checked without an early exit (the loop vectorizes; this runs
         // for every row of every file).
-        Some(c) if c.bytes().fold(true, |ok, b| ok & ((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'A') < 26))) => Cow::Borrowed(c),
+        Some(c) if c.bytes().fold(true, |ok, b| ok & ((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'A') < 26))) => {
+            Cow::Borrowed(c)
+        }
         Some(c) => Cow::Owned(ids::normalize(c)),
     }
 }
@@ -183,7 +194,9 @@ impl Part {
         let result = match kind {
             Kind::Enterprises => self.enterprise(&row),
             Kind::Land => self.link(&row, links, src.enterprises).and_then(|e| self.land(&row, e)),
-            Kind::Output => self.link(&row, links, src.enterprises).and_then(|e| self.output(&row, e, &src.output_cols)),
+            Kind::Output => {
+                self.link(&row, links, src.enterprises).and_then(|e| self.output(&row, e, &src.output_cols))
+            }
             Kind::Tax => self.link(&row, links, src.enterprises).and_then(|e| self.tax(&row, e)),
             Kind::Events => self.link(&row, links, src.enterprises).and_then(|e| self.event(&row, e)),
         };
@@ -238,7 +251,9 @@ impl Part {
         }
         let scale = match normalize_scale(row.cell("scale")) {
             Some(s) => s,
-            None => return Err(later("scale", format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim()))),
+            None => {
+                return Err(later("scale", format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim())))
+            }
         };
         let industry = match normalize_industry(row.cell("industry")) {
             Some(s) => s,
@@ -262,7 +277,11 @@ impl Part {
             }
             let d = dates::parse(t);
             if d.is_none() {
-                this.exceptions.push(row.exception(col, format!("'{t}' is not a date (write YYYY-MM-DD)"), KEPT_MISSING));
+                this.exceptions.push(row.exception(
+                    col,
+                    format!("'{t}' is not a date (write YYYY-MM-DD)"),
+                    KEPT_MISSING,
+                ));
             }
             d
         };
@@ -285,7 +304,8 @@ impl Part {
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect();
-        let extra = row.map.extra.iter().map(|(p, _)| row.cells.get(*p).map(|c| c.to_string()).unwrap_or_default()).collect();
+        let extra =
+            row.map.extra.iter().map(|(p, _)| row.cells.get(*p).map(|c| c.to_string()).unwrap_or_default()).collect();
         self.data.enterprises.push(Enterprise {
             id: CompactString::from(row.id.as_ref()),
             name,
@@ -310,8 +330,9 @@ impl Part {
         if parcel_id.is_empty() {
             return Err(fail("parcel_id", "parcel_id is empty".into()));
         }
-        let tenure = normalize_tenure(row.cell("tenure"))
-            .ok_or_else(|| fail("tenure", format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim())))?;
+        let tenure = normalize_tenure(row.cell("tenure")).ok_or_else(|| {
+            fail("tenure", format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim()))
+        })?;
         let (value, cell_factor) = row
             .number_with_unit(row.def("area"), numbers::AREA_UNITS)
             .map_err(|r| fail("area", r))?
@@ -324,15 +345,23 @@ impl Part {
             _ => return Err(fail("unit", "no unit for the area: fill the unit column (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)".into())),
         };
         if value <= 0.0 {
-            return Err(fail("area", format!("area {value} is not positive; rented-out land is a positive area with tenure 租出")));
+            return Err(fail(
+                "area",
+                format!("area {value} is not positive; rented-out land is a positive area with tenure 租出"),
+            ));
         }
         self.data.land.push(LandRow::new(e, parcel_id, value * factor, tenure, row.line));
         Ok(())
     }
 
     fn quarter(row: &Row) -> Result<Quarter, Failure> {
-        Quarter::parse(row.cell("period"))
-            .ok_or_else(|| ("period".to_string(), format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim()), false))
+        Quarter::parse(row.cell("period")).ok_or_else(|| {
+            (
+                "period".to_string(),
+                format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim()),
+                false,
+            )
+        })
     }
 
     /// An output row; a quarter reported twice is found when the pieces are merged.
@@ -373,7 +402,8 @@ impl Part {
 
     fn event(&mut self, row: &Row, e: usize) -> Result<(), Failure> {
         let t = row.cell("date").trim();
-        let date = dates::parse(t).ok_or_else(|| ("date".to_string(), format!("'{t}' is not a date (write YYYY-MM-DD)"), false))?;
+        let date = dates::parse(t)
+            .ok_or_else(|| ("date".to_string(), format!("'{t}' is not a date (write YYYY-MM-DD)"), false))?;
         let kind = row.cell("kind").trim().to_string();
         if kind.is_empty() {
             return Err(("kind".into(), "kind is empty".into(), false));
@@ -400,7 +430,8 @@ pub(super) struct Piece<'a> {
 
 impl<'a> Piece<'a> {
     pub fn new(file: &'a str, headers: &'a [String], map: &'a HeaderMap, enterprises: &'a [Enterprise]) -> Piece<'a> {
-        let output_cols = OUTPUT_FIELDS.iter().map(|f| defs(Kind::Output).iter().position(|d| d.name == *f).unwrap_or(0)).collect();
+        let output_cols =
+            OUTPUT_FIELDS.iter().map(|f| defs(Kind::Output).iter().position(|d| d.name == *f).unwrap_or(0)).collect();
         Piece { file, headers, map, output_cols, enterprises }
     }
 }

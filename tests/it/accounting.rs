@@ -26,11 +26,11 @@ fn write_defective(dir: &Path) {
     add(
         "land.csv",
         concat!(
-            "91610902MA0009999X,P9,5,亩,自有\n",   // line 16: unknown id
-            "91610902MA0009001J,P7,-3,亩,自有\n",  // line 17: negative area
-            "91610902MA0009001J,P8,0,亩,自有\n",   // line 18: zero area
+            "91610902MA0009999X,P9,5,亩,自有\n",    // line 16: unknown id
+            "91610902MA0009001J,P7,-3,亩,自有\n",   // line 17: negative area
+            "91610902MA0009001J,P8,0,亩,自有\n",    // line 18: zero area
             "91610902MA0009001J,P9,十亩,亩,自有\n", // line 19: text
-            "91610902MA0009001K,P9,5,亩,自有\n",   // line 20: id excluded at enterprises.csv line 15
+            "91610902MA0009001K,P9,5,亩,自有\n",    // line 20: id excluded at enterprises.csv line 15
         ),
     );
     add(
@@ -55,7 +55,9 @@ fn every_row_is_used_or_excepted_with_a_reason() {
     evaluate(&data, &method, "2024", &out);
     let ex = read_rows(&out.join("exceptions.csv"));
     let find = |file: &str, line: &str| {
-        ex.iter().find(|e| e["file"] == file && e["line"] == line).unwrap_or_else(|| panic!("no exception for {file}:{line}: {ex:?}"))
+        ex.iter()
+            .find(|e| e["file"] == file && e["line"] == line)
+            .unwrap_or_else(|| panic!("no exception for {file}:{line}: {ex:?}"))
     };
     assert!(find("enterprises.csv", "14")["reason"].contains("duplicate enterprise_id"));
     assert!(find("enterprises.csv", "15")["reason"].contains("check digit"));
@@ -71,9 +73,11 @@ fn every_row_is_used_or_excepted_with_a_reason() {
     assert!(find("tax.csv", "50")["reason"].contains("empty"));
     assert!(ex.iter().all(|e| !e["reason"].is_empty() && !e["action"].is_empty()));
 
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     for input in manifest["inputs"].as_array().unwrap() {
-        let (read, used, excepted) = (input["read"].as_u64().unwrap(), input["used"].as_u64().unwrap(), input["excepted"].as_u64().unwrap());
+        let (read, used, excepted) =
+            (input["read"].as_u64().unwrap(), input["used"].as_u64().unwrap(), input["excepted"].as_u64().unwrap());
         assert_eq!(read, used + excepted, "{input}");
     }
     let want = [("enterprises.csv", 15, 3), ("land.csv", 19, 5), ("output.csv", 51, 3), ("tax.csv", 49, 1)];
@@ -110,14 +114,30 @@ fn exit_codes_tell_bad_input_from_findings() {
     // A methodology typo: exit 3, naming the key.
     let m = tmp.path().join("m.toml");
     std::fs::write(&m, fixture::METHOD_QUOTA.replace("den = \"land\"", "den = \"lnad\"")).unwrap();
-    let o = mujun().args(["evaluate", "--period", "2024", "--data"]).arg(&clean).arg("--method").arg(&m).arg("--out").arg(tmp.path().join("o")).output().unwrap();
+    let o = mujun()
+        .args(["evaluate", "--period", "2024", "--data"])
+        .arg(&clean)
+        .arg("--method")
+        .arg(&m)
+        .arg("--out")
+        .arg(tmp.path().join("o"))
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert!(err.contains("tracks[0].indicators[0].den") && err.contains("lnad"), "{err}");
 
     // Results are never written into the data folder: exit 4.
     std::fs::write(&m, fixture::METHOD_QUOTA).unwrap();
-    let o = mujun().args(["evaluate", "--period", "2024", "--data"]).arg(&clean).arg("--method").arg(&m).arg("--out").arg(&clean).output().unwrap();
+    let o = mujun()
+        .args(["evaluate", "--period", "2024", "--data"])
+        .arg(&clean)
+        .arg("--method")
+        .arg(&m)
+        .arg("--out")
+        .arg(&clean)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(4), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
@@ -145,7 +165,10 @@ fn one_name_under_two_ids_is_a_warning_naming_the_first_row() {
     let named: Vec<_> = ex.iter().filter(|e| e["reason"].starts_with("likely duplicate")).collect();
     assert_eq!(named.len(), 1, "{named:?}");
     let w = named[0];
-    assert_eq!((w["file"].as_str(), w["line"].as_str(), w["enterprise_id"].as_str()), ("enterprises.csv", "15", b.as_str()));
+    assert_eq!(
+        (w["file"].as_str(), w["line"].as_str(), w["enterprise_id"].as_str()),
+        ("enterprises.csv", "15", b.as_str())
+    );
     assert!(w["reason"].contains(&format!("as enterprise '{a}' at line 14")), "{}", w["reason"]);
     assert!(w["action"].starts_with("row kept"));
     // Both rows are used.

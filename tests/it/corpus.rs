@@ -68,8 +68,11 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn cases() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> =
-        std::fs::read_dir(corpus_dir()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("expect.toml").is_file()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expect.toml").is_file())
+        .collect();
     v.sort();
     v
 }
@@ -90,7 +93,12 @@ fn validate_case(data: &Path, out: &Path) -> Output {
 
 fn evaluate_case(data: &Path, method: &Path, out: &Path) -> Output {
     let mut c = mujun();
-    c.args(["--quiet", "evaluate", "--period", "2025", "--data"]).arg(data).arg("--method").arg(method).arg("--out").arg(out);
+    c.args(["--quiet", "evaluate", "--period", "2025", "--data"])
+        .arg(data)
+        .arg("--method")
+        .arg(method)
+        .arg("--out")
+        .arg(out);
     c.output().expect("run mujun")
 }
 
@@ -100,13 +108,18 @@ fn evaluate_case(data: &Path, method: &Path, out: &Path) -> Output {
 pub fn non_finite_cells(path: &Path) -> Vec<String> {
     let quoting = path.file_name().is_some_and(|n| n == "exceptions.csv");
     let text = std::fs::read_to_string(path).unwrap();
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let mut bad = Vec::new();
     for rec in r.records() {
         for cell in rec.unwrap().iter() {
             let whole = cell.trim().parse::<f64>().is_ok_and(|v| !v.is_finite());
             let word = !quoting
-                && cell.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| matches!(t.to_ascii_lowercase().as_str(), "nan" | "inf" | "infinity"));
+                && cell
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|t| matches!(t.to_ascii_lowercase().as_str(), "nan" | "inf" | "infinity"));
             if whole || word {
                 bad.push(cell.to_string());
             }
@@ -117,7 +130,9 @@ pub fn non_finite_cells(path: &Path) -> Vec<String> {
 
 /// Words that betray a programmer's message (a Rust error or debug print) instead of an analyst's.
 fn unfriendly(reason: &str) -> bool {
-    ["Error {", "Err(", "Some(", "None", "ParseFloatError", "unwrap", "panicked", "\\u{"].iter().any(|w| reason.contains(w))
+    ["Error {", "Err(", "Some(", "None", "ParseFloatError", "unwrap", "panicked", "\\u{"]
+        .iter()
+        .any(|w| reason.contains(w))
 }
 
 /// Runs one case; returns the problems found (empty when the case passes).
@@ -155,7 +170,9 @@ fn run_case(case: &Path) -> Vec<String> {
         for (cmd, code, out) in [("validate", vc, &v), ("evaluate", oc, &o)] {
             let err = String::from_utf8_lossy(&out.stderr);
             if code != want || !err.contains(&needle) {
-                bad.push(format!("{name}: {cmd}: want exit {want} and a message with '{needle}', got exit {code}: {err}"));
+                bad.push(format!(
+                    "{name}: {cmd}: want exit {want} and a message with '{needle}', got exit {code}: {err}"
+                ));
             }
         }
         return bad;
@@ -171,15 +188,23 @@ fn run_case(case: &Path) -> Vec<String> {
     }
     let out = tmp.path().join("o");
     // Row accounting, in the evaluate manifest and in the validate manifest.
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    let vmanifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join("v/manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let vmanifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("v/manifest.json")).unwrap()).unwrap();
     let mut total_excepted = 0;
     for m in [&manifest, &vmanifest] {
         total_excepted = 0;
         for input in m["inputs"].as_array().unwrap() {
             let n = |k: &str| input[k].as_u64().unwrap() as usize;
             if n("read") != n("used") + n("excepted") {
-                bad.push(format!("{name}: {} read {} ≠ used {} + excepted {}", input["file"], n("read"), n("used"), n("excepted")));
+                bad.push(format!(
+                    "{name}: {} read {} ≠ used {} + excepted {}",
+                    input["file"],
+                    n("read"),
+                    n("used"),
+                    n("excepted")
+                ));
             }
             total_excepted += n("excepted");
         }
@@ -191,7 +216,12 @@ fn run_case(case: &Path) -> Vec<String> {
         bad.push(format!("{name}: {total_excepted} rows excluded, want {excluded}"));
     }
     for (file, enc) in &ex.encodings {
-        let got = manifest["inputs"].as_array().unwrap().iter().find(|i| i["file"] == file.as_str()).map(|i| i["encoding"].clone());
+        let got = manifest["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["file"] == file.as_str())
+            .map(|i| i["encoding"].clone());
         if got != Some(serde_json::json!(enc)) {
             bad.push(format!("{name}: {file} encoding {got:?}, want {enc}"));
         }
@@ -221,14 +251,21 @@ fn run_case(case: &Path) -> Vec<String> {
     };
     for e in &ex.expect {
         let hit = exc.iter().any(|r| {
-            r["file"] == e.file && r["line"] == e.line.to_string() && r["column"] == e.column && plain(&r["reason"]).contains(&e.reason)
+            r["file"] == e.file
+                && r["line"] == e.line.to_string()
+                && r["column"] == e.column
+                && plain(&r["reason"]).contains(&e.reason)
         });
         if !hit {
             bad.push(format!("{name}: no exception {}:{} [{}] '{}' in {exc:?}", e.file, e.line, e.column, e.reason));
         }
     }
     for r in &exc {
-        if r["reason"].trim().is_empty() || r["action"].trim().is_empty() || r["file"].is_empty() || unfriendly(&r["reason"]) {
+        if r["reason"].trim().is_empty()
+            || r["action"].trim().is_empty()
+            || r["file"].is_empty()
+            || unfriendly(&r["reason"])
+        {
             bad.push(format!("{name}: exception row without a plain reason or action: {r:?}"));
         }
     }
@@ -237,7 +274,8 @@ fn run_case(case: &Path) -> Vec<String> {
         let rows = by_key(&out.join(&c.file), "enterprise_id");
         match rows.get(&c.enterprise_id).and_then(|r| r.get(&c.column)) {
             Some(v) if *v == c.value => {}
-            got => bad.push(format!("{name}: {} {} {}: got {got:?}, want '{}'", c.file, c.enterprise_id, c.column, c.value)),
+            got => bad
+                .push(format!("{name}: {} {} {}: got {got:?}, want '{}'", c.file, c.enterprise_id, c.column, c.value)),
         }
     }
     // No NaN or infinity reaches a table.
@@ -287,7 +325,11 @@ fn corpus_covers_every_outcome() {
         assert!(readme.contains(&format!("| `{name}` |")), "tests/corpus/README.md does not list {name}");
         let ex: Expect = toml::from_str(&std::fs::read_to_string(c.join("expect.toml")).unwrap()).unwrap();
         *seen.entry(format!("{:?}", ex.outcome)).or_default() += 1;
-        assert!(ex.outcome == Outcome::FileError || ex.outcome == Outcome::Clean || !ex.expect.is_empty(), "{}: no [[expect]]", c.display());
+        assert!(
+            ex.outcome == Outcome::FileError || ex.outcome == Outcome::Clean || !ex.expect.is_empty(),
+            "{}: no [[expect]]",
+            c.display()
+        );
         assert!(ex.outcome != Outcome::FileError || ex.error.is_some(), "{}: no error substring", c.display());
     }
     for o in ["Clean", "Warning", "Exceptions", "FileError"] {
@@ -369,7 +411,8 @@ mod make {
             }
             "xlsx_title" => {
                 let ws = wb.add_worksheet();
-                ws.merge_range(0, 0, 0, h.len() as u16 - 1, "2025年亩均效益评价企业名单", &Format::new().set_bold()).unwrap();
+                ws.merge_range(0, 0, 0, h.len() as u16 - 1, "2025年亩均效益评价企业名单", &Format::new().set_bold())
+                    .unwrap();
                 put(ws, 1, 0, &h, &rows);
             }
             "xlsx_offset" => {
@@ -388,7 +431,8 @@ mod make {
                 for i in 1..=rows.len() {
                     if i == rows.len() || rows[i][c as usize] != rows[start][c as usize] {
                         if i - start > 1 {
-                            ws.merge_range(start as u32 + 1, c, i as u32, c, &rows[start][c as usize], &Format::new()).unwrap();
+                            ws.merge_range(start as u32 + 1, c, i as u32, c, &rows[start][c as usize], &Format::new())
+                                .unwrap();
                         }
                         start = i;
                     }
@@ -434,7 +478,8 @@ mod make {
                     let v: Vec<Option<f64>> = rows.iter().map(|r| r[i].parse().ok()).collect();
                     Column::new(name.as_str().into(), v)
                 } else {
-                    let v: Vec<Option<&str>> = rows.iter().map(|r| Some(r[i].as_str()).filter(|s| !s.is_empty())).collect();
+                    let v: Vec<Option<&str>> =
+                        rows.iter().map(|r| Some(r[i].as_str()).filter(|s| !s.is_empty())).collect();
                     Column::new(name.as_str().into(), v)
                 }
             })
@@ -494,16 +539,26 @@ mod determinism {
                 .enumerate()
                 .map(|(i, name)| {
                     let text = matches!(name.as_str(), "enterprise_id" | "industry" | "parcel_id" | "period");
-                    let numeric = !text && rows.iter().all(|r| r[i].is_empty() || r[i].parse::<f64>().is_ok()) && rows.iter().any(|r| !r[i].is_empty());
+                    let numeric = !text
+                        && rows.iter().all(|r| r[i].is_empty() || r[i].parse::<f64>().is_ok())
+                        && rows.iter().any(|r| !r[i].is_empty());
                     if numeric {
-                        Column::new(name.as_str().into(), rows.iter().map(|r| r[i].parse::<f64>().ok()).collect::<Vec<_>>())
+                        Column::new(
+                            name.as_str().into(),
+                            rows.iter().map(|r| r[i].parse::<f64>().ok()).collect::<Vec<_>>(),
+                        )
                     } else {
-                        Column::new(name.as_str().into(), rows.iter().map(|r| Some(r[i].as_str()).filter(|s| !s.is_empty())).collect::<Vec<_>>())
+                        Column::new(
+                            name.as_str().into(),
+                            rows.iter().map(|r| Some(r[i].as_str()).filter(|s| !s.is_empty())).collect::<Vec<_>>(),
+                        )
                     }
                 })
                 .collect();
             let mut df = DataFrame::new_infer_height(cols).unwrap();
-            ParquetWriter::new(std::fs::File::create(dst.join(format!("{stem}.parquet"))).unwrap()).finish(&mut df).unwrap();
+            ParquetWriter::new(std::fs::File::create(dst.join(format!("{stem}.parquet"))).unwrap())
+                .finish(&mut df)
+                .unwrap();
         }
     }
 
@@ -531,7 +586,12 @@ mod determinism {
         for (i, (data, threads)) in runs.iter().enumerate() {
             let out = tmp.path().join(format!("o{i}"));
             evaluate_sample(data, threads, &out);
-            seen.push(["enterprises.csv", "by_county.csv", "explain.csv"].iter().map(|f| std::fs::read(out.join(f)).unwrap()).collect());
+            seen.push(
+                ["enterprises.csv", "by_county.csv", "explain.csv"]
+                    .iter()
+                    .map(|f| std::fs::read(out.join(f)).unwrap())
+                    .collect(),
+            );
         }
         assert!(seen[0][0].len() > 100_000 && seen[0][2].len() > 1_000_000, "the sample run writes full tables");
         for (i, s) in seen.iter().enumerate().skip(1) {
@@ -604,7 +664,8 @@ mod safe_outputs {
             let o = evaluate_into(&data, &method_path(), &out);
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         }
-        let names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         assert!(names.iter().all(|n| !n.starts_with('.') && !n.ends_with(".tmp")), "{names:?}");
         assert!(names.contains(&"manifest.json".to_string()));
         // The data folder itself is refused.
@@ -614,7 +675,14 @@ mod safe_outputs {
 
     #[test]
     fn track_and_county_names_never_escape_the_output_folder() {
-        for (name, want) in [("../x", "_x"), ("../../etc/passwd", "_.._etc_passwd"), ("..\\x", "_x"), ("/abs", "_abs"), ("..", "_"), ("C:\\x", "C__x")] {
+        for (name, want) in [
+            ("../x", "_x"),
+            ("../../etc/passwd", "_.._etc_passwd"),
+            ("..\\x", "_x"),
+            ("/abs", "_abs"),
+            ("..", "_"),
+            ("C:\\x", "C__x"),
+        ] {
             let got = mujun::report::safe_file_name(name);
             assert_eq!(got, want, "{name}");
         }
@@ -625,7 +693,11 @@ mod safe_outputs {
         let ent = std::fs::read_to_string(data.join("enterprises.csv")).unwrap().replace("汉阴县", "../x");
         std::fs::write(data.join("enterprises.csv"), ent).unwrap();
         let method = tmp.path().join("m.toml");
-        std::fs::write(&method, std::fs::read_to_string(method_path()).unwrap().replace("name = \"all\"", "name = \"../../escape\"")).unwrap();
+        std::fs::write(
+            &method,
+            std::fs::read_to_string(method_path()).unwrap().replace("name = \"all\"", "name = \"../../escape\""),
+        )
+        .unwrap();
         let out = tmp.path().join("a/b/out");
         let o = evaluate_into(&data, &method, &out);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -643,7 +715,11 @@ mod safe_outputs {
             }
         }
         for p in &all {
-            assert!(p.starts_with(&data) || p.starts_with(&out) || *p == method || out.starts_with(p), "written outside --out: {}", p.display());
+            assert!(
+                p.starts_with(&data) || p.starts_with(&out) || *p == method || out.starts_with(p),
+                "written outside --out: {}",
+                p.display()
+            );
         }
         let county = by_key(&out.join("by_county.csv"), "county");
         assert!(county.contains_key("../x"), "the county name is data, kept as written: {:?}", county.keys());
@@ -655,7 +731,9 @@ mod safe_outputs {
         let data = tmp.path().join("d");
         dataset("formula_like_names", &data);
         // -abc gets tax refunds (a negative tax per mu), and a land row carries a formula as its id.
-        let tax = std::fs::read_to_string(data.join("tax.csv")).unwrap().replace("91610902MA0009002M,2025Q1,50", "91610902MA0009002M,2025Q1,-250");
+        let tax = std::fs::read_to_string(data.join("tax.csv"))
+            .unwrap()
+            .replace("91610902MA0009002M,2025Q1,50", "91610902MA0009002M,2025Q1,-250");
         std::fs::write(data.join("tax.csv"), tax).unwrap();
         let mut land = std::fs::read_to_string(data.join("land.csv")).unwrap();
         land.push_str("=1+1,P9,5,亩,自有\n");
@@ -679,7 +757,9 @@ mod safe_outputs {
         let sheet = wb.sheet_names().into_iter().find(|n| n.contains("enterprises")).unwrap();
         let range = wb.worksheet_range(&sheet).unwrap();
         let header: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-        let col = |label: &str| header.iter().position(|h| h.ends_with(label)).unwrap_or_else(|| panic!("{label} in {header:?}"));
+        let col = |label: &str| {
+            header.iter().position(|h| h.ends_with(label)).unwrap_or_else(|| panic!("{label} in {header:?}"))
+        };
         let (name, tpm) = (col(" name"), col(" tax_per_mu"));
         let row = range.rows().find(|r| r[name] == Data::String("'-abc".into())).expect("the -abc row");
         assert_eq!(row[tpm], Data::Float(-5.0));
@@ -694,7 +774,10 @@ mod provenance {
 
     fn verify(run: &Path) -> (i32, String) {
         let o = mujun().args(["verify", "--run"]).arg(run).output().unwrap();
-        (o.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+        (
+            o.status.code().unwrap_or(-1),
+            format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+        )
     }
 
     fn flip_last_byte(p: &Path) -> Vec<u8> {
@@ -791,9 +874,16 @@ mod numbers {
         assert_eq!(ent["91610902MA0009002M"]["total"], "2.68");
         // 0.04 ÷ 8 = 0.005 → 0.01; −0.005 → −0.01, never "-0.00".
         assert_eq!(ent["91610921MA0009101Q"]["total"], "0.01");
-        assert!(["-0.01", "0.00"].contains(&ent["91610921MA0009102U"]["total"].as_str()), "{}", ent["91610921MA0009102U"]["total"]);
+        assert!(
+            ["-0.01", "0.00"].contains(&ent["91610921MA0009102U"]["total"].as_str()),
+            "{}",
+            ent["91610921MA0009102U"]["total"]
+        );
         for r in read_rows(&out.join("enterprises.csv")) {
-            assert!(!r.values().any(|v| v.starts_with("-0.0") && !v.bytes().any(|b| (b'1'..=b'9').contains(&b))), "{r:?}");
+            assert!(
+                !r.values().any(|v| v.starts_with("-0.0") && !v.bytes().any(|b| (b'1'..=b'9').contains(&b))),
+                "{r:?}"
+            );
         }
         // Money in the aggregates: Σ tax to 0.01 万元, half up.
         let county = by_key(&out.join("by_county.csv"), "county");
@@ -837,8 +927,18 @@ mod numbers {
     #[test]
     fn non_finite_values_never_reach_a_table() {
         let mut t = Table::new(&[("a", "a"), ("b", "b"), ("c", "c"), ("d", "d")]);
-        t.rows.push(vec![Cell::Num(f64::NAN, 2), Cell::Num(f64::INFINITY, 4), Cell::Dec("inf".into()), Cell::Dec("NaN".into())]);
-        t.rows.push(vec![Cell::Num(f64::NEG_INFINITY, 0), Cell::Num(-0.0, 2), Cell::Dec("-inf".into()), Cell::Num(-0.004, 2)]);
+        t.rows.push(vec![
+            Cell::Num(f64::NAN, 2),
+            Cell::Num(f64::INFINITY, 4),
+            Cell::Dec("inf".into()),
+            Cell::Dec("NaN".into()),
+        ]);
+        t.rows.push(vec![
+            Cell::Num(f64::NEG_INFINITY, 0),
+            Cell::Num(-0.0, 2),
+            Cell::Dec("-inf".into()),
+            Cell::Num(-0.004, 2),
+        ]);
         let csv = String::from_utf8(to_csv(&t)).unwrap();
         assert_eq!(csv, "\u{feff}a,b,c,d\n,,,\n,0.00,,0.00\n");
         let tmp = tempfile::tempdir().unwrap();
@@ -861,7 +961,10 @@ mod numbers {
         let (e1, e4) = (&ent["91610902MA0009001J"], &ent["91610921MA0009102U"]);
         assert_eq!((e4["status"].as_str(), e4["total"].as_str(), e4["tax_per_mu"].as_str()), ("not_scored", "", ""));
         assert!(e4["reason"].contains("land basis"), "{}", e4["reason"]);
-        assert_eq!((e1["status"].as_str(), e1["va_per_tce"].as_str(), e1["pts_va_per_tce"].as_str()), ("graded", "", "0.0000"));
+        assert_eq!(
+            (e1["status"].as_str(), e1["va_per_tce"].as_str(), e1["pts_va_per_tce"].as_str()),
+            ("graded", "", "0.0000")
+        );
         let explain = std::fs::read_to_string(out.join("explain.csv")).unwrap();
         assert!(explain.contains("denominator zero → 0 points"), "explain.csv names the rule");
     }

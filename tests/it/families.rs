@@ -49,7 +49,8 @@ fn write_rent_data(dir: &Path) {
     }
     std::fs::write(dir.join("land.csv"), l).unwrap();
     let tax = [("L1", 180.0), ("L2", 80.0), ("T1", 30.0), ("T2", 20.0), ("T3", 50.0), ("T4", 4.0)];
-    let (mut o, mut t) = (String::from("enterprise_id,period,revenue,energy_tce\n"), String::from("enterprise_id,period,tax_paid\n"));
+    let (mut o, mut t) =
+        (String::from("enterprise_id,period,revenue,energy_tce\n"), String::from("enterprise_id,period,tax_paid\n"));
     for (r, x) in tax {
         for q in 1..=4 {
             let energy = if r == "T4" { String::new() } else { "10".to_string() };
@@ -110,7 +111,14 @@ fn tenant_and_data_quality_deductions_with_shared_ranks() {
     // L2: 80 ÷ 8 = 10 → 100; 1 tenant, 规下: −(10 + 5 × 0) = −10 → 90.00.
     // T1: 30 ÷ 3 = 10 → 100.00; T3: 50 ÷ 5 = 10 → 100.00; T2: 20 ÷ 4 = 5 → 50.00.
     // T4: 4 ÷ 2 = 2 → 20; no energy: −3 → 17.00.
-    let want = [("T1", "100.00", "1"), ("T3", "100.00", "1"), ("L1", "90.00", "3"), ("L2", "90.00", "3"), ("T2", "50.00", "5"), ("T4", "17.00", "6")];
+    let want = [
+        ("T1", "100.00", "1"),
+        ("T3", "100.00", "1"),
+        ("L1", "90.00", "3"),
+        ("L2", "90.00", "3"),
+        ("T2", "50.00", "5"),
+        ("T4", "17.00", "6"),
+    ];
     for (r, total, rank) in want {
         assert_eq!((e[r]["total"].as_str(), e[r]["rank"].as_str()), (total, rank), "{r}");
     }
@@ -126,7 +134,10 @@ fn tenant_and_data_quality_deductions_with_shared_ranks() {
 fn tied_firms_can_share_the_better_class() {
     let tmp = tempfile::tempdir().unwrap();
     write_rent_data(tmp.path());
-    let e = run(tmp.path(), &RENT_METHOD.replace("cum_pcts = [20, 60, 95]", "cum_pcts = [20, 60, 95]\nties = \"share_better\""));
+    let e = run(
+        tmp.path(),
+        &RENT_METHOD.replace("cum_pcts = [20, 60, 95]", "cum_pcts = [20, 60, 95]\nties = \"share_better\""),
+    );
     // T3 ties T1 at 100.00 (A) and L2 ties L1 at 90.00 (B): A A B B C D.
     let classes: Vec<&str> = ["T1", "T3", "L1", "L2", "T2", "T4"].iter().map(|r| e[*r]["class"].as_str()).collect();
     assert_eq!(classes, ["A", "A", "B", "B", "C", "D"]);
@@ -150,7 +161,12 @@ fn land_basis_variants() {
 /// A 50 / 100, B 100 / 100, C 300 / 200, D none.
 fn write_energy_data(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
-    let firms = [("A", id("L1"), Some((50.0, 100.0))), ("B", id("L2"), Some((100.0, 100.0))), ("C", id("T1"), Some((300.0, 200.0))), ("D", id("T2"), None)];
+    let firms = [
+        ("A", id("L1"), Some((50.0, 100.0))),
+        ("B", id("L2"), Some((100.0, 100.0))),
+        ("C", id("T1"), Some((300.0, 200.0))),
+        ("D", id("T2"), None),
+    ];
     let mut ent = String::from("enterprise_id,ref,name,county,park,industry,scale\n");
     let mut land = String::from("enterprise_id,parcel_id,area,unit,tenure\n");
     let mut out = String::from("enterprise_id,period,revenue,value_added,energy_tce\n");
@@ -212,10 +228,19 @@ thresholds = [100, 60, 30]
     );
     // Decline against 2023: A 1 − 0.5 ÷ 1 = 0.5; B 1 − 1 ÷ 1 = 0; C 1 − 3 ÷ 2 = −0.5. Benchmark = best = 0.5.
     // Points v ÷ 0.5 × 50, floor 0: A 50, B 0, C −50 → 0.
-    assert_eq!(["A", "B", "C"].map(|r| e[r]["energy_decline"].clone()), ["0.5000", "0.0000", "-0.5000"].map(String::from));
-    assert_eq!(["A", "B", "C"].map(|r| e[r]["pts_energy_decline"].clone()), ["50.0000", "0.0000", "0.0000"].map(String::from));
+    assert_eq!(
+        ["A", "B", "C"].map(|r| e[r]["energy_decline"].clone()),
+        ["0.5000", "0.0000", "-0.5000"].map(String::from)
+    );
+    assert_eq!(
+        ["A", "B", "C"].map(|r| e[r]["pts_energy_decline"].clone()),
+        ["50.0000", "0.0000", "0.0000"].map(String::from)
+    );
     // Totals 133.33, 66.67, 0.00, −3.00 → thresholds 100/60/30: A, B, D, D.
-    assert_eq!(["A", "B", "C", "D"].map(|r| e[r]["total"].clone()), ["133.33", "66.67", "0.00", "-3.00"].map(String::from));
+    assert_eq!(
+        ["A", "B", "C", "D"].map(|r| e[r]["total"].clone()),
+        ["133.33", "66.67", "0.00", "-3.00"].map(String::from)
+    );
     assert_eq!(["A", "B", "C", "D"].map(|r| e[r]["class"].clone()), ["A", "B", "D", "D"].map(String::from));
 }
 
@@ -269,19 +294,28 @@ cum_pcts = [20, 60, 95]
     );
 }
 
-/// Suichang: tenants merged with their landlord into one result. L1 takes in T1, T2, T3: tax 180 + 30 + 20
-/// + 50 = 280 over 18 + 12 (the rented-out land comes back) = 30 亩 → 9.3333 → 93.33; L2 takes in T4: tax
-/// 80 + 4 = 84 over 8 + 2 = 10 亩 → 8.4 → 84.00. Two graded firms, position share 20/60/95: L1 B
-/// (100 ≤ 120), L2 D (200 > 190); the tenants share their landlord's class and total.
+/// Suichang: tenants merged with their landlord into one result.
+/// L1 takes in T1, T2, T3: tax 180 + 30 + 20 + 50 = 280 over 18 + 12 (the rented-out land comes back)
+/// = 30 亩 → 9.3333 → 93.33; L2 takes in T4: tax 80 + 4 = 84 over 8 + 2 = 10 亩 → 8.4 → 84.00.
+/// Two graded firms, position share 20/60/95: L1 B (100 ≤ 120), L2 D (200 > 190); the tenants share
+/// their landlord's class and total.
 #[test]
 fn tenants_merged_with_their_landlord() {
     let tmp = tempfile::tempdir().unwrap();
     write_rent_data(tmp.path());
-    let method = format!("[land]\nmerge_tenants = true\n{}", RENT_METHOD.replace("[[adjust.formulas]]", "[[adjust.unused]]"));
-    let method = method.split("[[adjust.unused]]").next().unwrap().to_string() + &RENT_METHOD[RENT_METHOD.find("[[tracks]]").unwrap()..];
+    let method =
+        format!("[land]\nmerge_tenants = true\n{}", RENT_METHOD.replace("[[adjust.formulas]]", "[[adjust.unused]]"));
+    let method = method.split("[[adjust.unused]]").next().unwrap().to_string()
+        + &RENT_METHOD[RENT_METHOD.find("[[tracks]]").unwrap()..];
     let e = run(tmp.path(), &method);
-    assert_eq!((e["L1"]["land_mu"].as_str(), e["L1"]["total"].as_str(), e["L1"]["class"].as_str()), ("30.0000", "93.33", "B"));
-    assert_eq!((e["L2"]["land_mu"].as_str(), e["L2"]["total"].as_str(), e["L2"]["class"].as_str()), ("10.0000", "84.00", "D"));
+    assert_eq!(
+        (e["L1"]["land_mu"].as_str(), e["L1"]["total"].as_str(), e["L1"]["class"].as_str()),
+        ("30.0000", "93.33", "B")
+    );
+    assert_eq!(
+        (e["L2"]["land_mu"].as_str(), e["L2"]["total"].as_str(), e["L2"]["class"].as_str()),
+        ("10.0000", "84.00", "D")
+    );
     for (t, landlord, class) in [("T1", "L1", "B"), ("T2", "L1", "B"), ("T3", "L1", "B"), ("T4", "L2", "D")] {
         assert_eq!((e[t]["status"].as_str(), e[t]["class"].as_str()), ("merged", class), "{t}");
         assert!(e[t]["reason"].contains(id(landlord)), "{t}: {}", e[t]["reason"]);

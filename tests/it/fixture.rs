@@ -164,8 +164,10 @@ fn county_quotas_by_hand() {
 
 #[test]
 fn city_thresholds_by_hand() {
-    let method = METHOD_QUOTA
-        .replace("method = \"position_share\"\ncum_pcts = [20, 60, 95]\ngroup = \"county\"", "method = \"thresholds\"\nthresholds = [150, 100, 50]");
+    let method = METHOD_QUOTA.replace(
+        "method = \"position_share\"\ncum_pcts = [20, 60, 95]\ngroup = \"county\"",
+        "method = \"thresholds\"\nthresholds = [150, 100, 50]",
+    );
     let got = run(&method);
     // A ≥ 150, B ≥ 100, C ≥ 50, else D; city ranks in the documented order (total, tax per mu, id).
     let want = [

@@ -49,7 +49,8 @@ fn to_gbk(src: &Path, dst: &Path) {
     for (stem, zh) in FILES {
         let text = std::fs::read_to_string(src.join(format!("{stem}.csv"))).unwrap();
         let (first, rest) = text.split_once('\n').unwrap();
-        let header: Vec<&str> = first.split(',').map(|h| ZH.iter().find(|(e, _)| *e == h).map(|(_, z)| *z).unwrap_or(h)).collect();
+        let header: Vec<&str> =
+            first.split(',').map(|h| ZH.iter().find(|(e, _)| *e == h).map(|(_, z)| *z).unwrap_or(h)).collect();
         let text = format!("{}\n{rest}", header.join(","));
         let (bytes, _, bad) = encoding_rs::GBK.encode(&text);
         assert!(!bad);
@@ -155,11 +156,18 @@ fn repeated_runs_are_byte_identical() {
             .unwrap();
         assert!(o.status.success());
         // Every file but the manifest (which holds timings): the published lists and the workbook too.
-        let mut names: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut names: Vec<_> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         names.retain(|n| n != "manifest.json");
         names.sort();
-        assert!(names.len() >= 9 && names.iter().any(|n| n.starts_with("list_")) && names.contains(&"results.xlsx".to_string()), "{names:?}");
-        let files: Vec<(String, Vec<u8>)> = names.into_iter().map(|f| (f.clone(), std::fs::read(out.join(f)).unwrap())).collect();
+        assert!(
+            names.len() >= 9
+                && names.iter().any(|n| n.starts_with("list_"))
+                && names.contains(&"results.xlsx".to_string()),
+            "{names:?}"
+        );
+        let files: Vec<(String, Vec<u8>)> =
+            names.into_iter().map(|f| (f.clone(), std::fs::read(out.join(f)).unwrap())).collect();
         seen.push(files);
     }
     assert!(seen.windows(2).all(|w| w[0] == w[1]));

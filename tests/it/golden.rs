@@ -44,9 +44,15 @@ fn check_with(name: &str, method: &Path, tables: &[&str]) {
                         assert_eq!(actual, expected, "{name} {r} {c}");
                         checked += 1;
                     }
-                    (None, "bonus") if !expected.is_empty() => assert_eq!(number(&row["bonus"]), number(expected), "{name} {r} bonus"),
-                    (None, "penalty") if !expected.is_empty() => assert_eq!(number(&row["penalty"]), number(expected), "{name} {r} penalty"),
-                    (None, "notes") if !expected.is_empty() => assert!(!row["reason"].is_empty(), "{name} {r}: a reason is expected ({expected})"),
+                    (None, "bonus") if !expected.is_empty() => {
+                        assert_eq!(number(&row["bonus"]), number(expected), "{name} {r} bonus")
+                    }
+                    (None, "penalty") if !expected.is_empty() => {
+                        assert_eq!(number(&row["penalty"]), number(expected), "{name} {r} penalty")
+                    }
+                    (None, "notes") if !expected.is_empty() => {
+                        assert!(!row["reason"].is_empty(), "{name} {r}: a reason is expected ({expected})")
+                    }
                     _ => {}
                 }
             }

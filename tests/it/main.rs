@@ -11,7 +11,7 @@ mod monitor;
 mod objections;
 mod policies;
 mod props;
-mod spans;
 mod render;
+mod spans;
 mod standard_land;
 mod whatif;

@@ -35,7 +35,16 @@ const HB: &str = "汉滨区";
 const HY: &str = "汉阴县";
 
 #[allow(clippy::too_many_arguments)]
-fn f(name: &'static str, county: &'static str, scale: &'static str, revenue: [f64; 8], va: Option<f64>, energy: [f64; 8], tax: [f64; 8], gaps: &'static [usize]) -> Firm {
+fn f(
+    name: &'static str,
+    county: &'static str,
+    scale: &'static str,
+    revenue: [f64; 8],
+    va: Option<f64>,
+    energy: [f64; 8],
+    tax: [f64; 8],
+    gaps: &'static [usize],
+) -> Firm {
     Firm { name, county, scale, revenue, va, energy, tax, gaps }
 }
 
@@ -48,14 +57,32 @@ fn firms() -> Vec<Firm> {
         // Year on year 20 → 13.6 per mu (−32%): tax_per_mu_drop. Against 35 + 3 × 34 = 137 → now 136: B both.
         f("税降厂", HB, "规上", c(1000.0), Some(300.0), c(60.0), [55.0, 55.0, 55.0, 35.0, 34.0, 34.0, 34.0, 34.0], &[]),
         // Revenue 1000 → 900 → 800 over 2024Q4, 2025Q1, 2025Q2: revenue_down.
-        f("营收连降厂", HB, "规上", [1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 900.0, 800.0], Some(300.0), c(60.0), c(50.0), &[]),
+        f(
+            "营收连降厂",
+            HB,
+            "规上",
+            [1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 900.0, 800.0],
+            Some(300.0),
+            c(60.0),
+            c(50.0),
+            &[],
+        ),
         // Against 4 × 40 = 160 (A) → now 3 × 40 + 10 = 130 (B): down 30 > 10 points from A: predicted_cd.
         // Year on year 16 → 13 per mu is −18.75%: no tax warning.
         f("滑落厂", HB, "规上", c(1000.0), Some(300.0), c(60.0), [40.0, 40.0, 40.0, 40.0, 40.0, 40.0, 40.0, 10.0], &[]),
         // 4 × 12 = 48 (D) in both periods: predicted_cd because it is in D now.
         f("D类厂", HB, "规上", c(1000.0), Some(300.0), c(60.0), c(12.0), &[]),
         // Energy 4 × 60 = 240 over VA 1200 = 0.2 tce/万元 → 4 × 75 = 300 over 1200 = 0.25 (+25% > 20%).
-        f("能耗升厂", HY, "规上", c(1000.0), Some(300.0), [60.0, 60.0, 60.0, 60.0, 75.0, 75.0, 75.0, 75.0], c(50.0), &[]),
+        f(
+            "能耗升厂",
+            HY,
+            "规上",
+            c(1000.0),
+            Some(300.0),
+            [60.0, 60.0, 60.0, 60.0, 75.0, 75.0, 75.0, 75.0],
+            c(50.0),
+            &[],
+        ),
         // No output and no tax row for 2025Q2: no_report. 规下 with no track; R4 = 300 is below the pool.
         f("未报厂", HY, "规下", c(100.0), Some(30.0), c(6.0), c(5.0), &[7]),
         // Nothing for 2024Q4 (in both periods): skip sums three quarters, 150 (A) in both; no warning.
@@ -101,7 +128,10 @@ fn id(n: usize, county: &str) -> String {
 
 fn write(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
-    let (mut ent, mut land) = (String::from("enterprise_id,name,county,park,industry,scale,established,tags\n"), String::from("enterprise_id,parcel_id,area,unit,tenure\n"));
+    let (mut ent, mut land) = (
+        String::from("enterprise_id,name,county,park,industry,scale,established,tags\n"),
+        String::from("enterprise_id,parcel_id,area,unit,tenure\n"),
+    );
     let mut out = String::from("enterprise_id,period,revenue,value_added,energy_tce,emissions,rd_expense,employees\n");
     let mut tax = String::from("enterprise_id,period,tax_paid\n");
     for (n, f) in firms().iter().enumerate() {
@@ -190,15 +220,31 @@ fn warnings_migration_pool_and_targets_by_hand() {
     let e = by_key(&out.join("monitor_enterprises.csv"), "name");
     let t = &e["税降厂"];
     // Against 35 + 34 × 3 = 137 → 13.7 per mu; now 13.6: −0.1, −0.1 ÷ 13.7 = −0.73%.
-    assert_eq!(cells(t, &["tax_per_mu_cur", "tax_per_mu_base", "tax_per_mu_change", "tax_per_mu_change_pct"]), ["13.6000", "13.7000", "-0.1000", "-0.73"]);
-    assert_eq!(cells(t, &["total_cur", "total_base", "total_change", "class_cur", "class_base", "class_move", "warnings"]), ["136.00", "137.00", "-1.00", "B", "B", "", "tax_per_mu_drop"]);
+    assert_eq!(
+        cells(t, &["tax_per_mu_cur", "tax_per_mu_base", "tax_per_mu_change", "tax_per_mu_change_pct"]),
+        ["13.6000", "13.7000", "-0.1000", "-0.73"]
+    );
+    assert_eq!(
+        cells(t, &["total_cur", "total_base", "total_change", "class_cur", "class_base", "class_move", "warnings"]),
+        ["136.00", "137.00", "-1.00", "B", "B", "", "tax_per_mu_drop"]
+    );
     assert_eq!(cells(&e["滑落厂"], &["class_move", "warnings"]), ["A→B", "predicted_cd"]);
     // Skip: three quarters summed, the missing one listed in both periods.
     let g = &e["缺季厂"];
-    assert_eq!(cells(g, &["missing_quarters_cur", "missing_quarters_base", "tax_cur", "total_cur", "class_cur", "treated_cur"]), ["2024Q4", "2024Q4", "150.0000", "150.00", "A", ""]);
+    assert_eq!(
+        cells(
+            g,
+            &["missing_quarters_cur", "missing_quarters_base", "tax_cur", "total_cur", "class_cur", "treated_cur"]
+        ),
+        ["2024Q4", "2024Q4", "150.0000", "150.00", "A", ""]
+    );
     // Base 0: the change is there, the change % is empty.
-    assert_eq!(cells(&e["小微厂"], &["tax_cur", "tax_base", "tax_change", "tax_change_pct", "status_cur"]), ["5.0000", "0.0000", "5.0000", "", "no_track"]);
-    for quiet in ["平稳厂", "临界厂", "缺季厂", "培育厂", "停滞厂", "预计厂", "达规厂", "小微厂", "规转下厂"] {
+    assert_eq!(
+        cells(&e["小微厂"], &["tax_cur", "tax_base", "tax_change", "tax_change_pct", "status_cur"]),
+        ["5.0000", "0.0000", "5.0000", "", "no_track"]
+    );
+    for quiet in ["平稳厂", "临界厂", "缺季厂", "培育厂", "停滞厂", "预计厂", "达规厂", "小微厂", "规转下厂"]
+    {
         assert_eq!(e[quiet]["warnings"], "", "{quiet}");
     }
 
@@ -206,11 +252,26 @@ fn warnings_migration_pool_and_targets_by_hand() {
     let k = by_key(&out.join("monitor_county.csv"), "county");
     // 汉滨区 now: 200 + 140 + 136 + 200 + 130 + 48 = 854 over 60 亩 = 14.2333; against: 200 + 140 + 137 + 200
     // + 160 + 48 = 885 → 14.75; change −31 ÷ 60 = −0.5167, (854 − 885) ÷ 885 = −3.50%.
-    assert_eq!(cells(&k["汉滨区"], &["enterprises", "tax_per_mu_cur", "tax_per_mu_base", "tax_per_mu_change", "tax_per_mu_change_pct"]), ["6", "14.2333", "14.7500", "-0.5167", "-3.50"]);
-    assert_eq!(cells(&k["汉滨区"], &["class_A_cur", "class_A_base", "class_B_cur", "class_B_base", "class_D_cur"]), ["2", "3", "3", "2", "1"]);
+    assert_eq!(
+        cells(
+            &k["汉滨区"],
+            &["enterprises", "tax_per_mu_cur", "tax_per_mu_base", "tax_per_mu_change", "tax_per_mu_change_pct"]
+        ),
+        ["6", "14.2333", "14.7500", "-0.5167", "-3.50"]
+    );
+    assert_eq!(
+        cells(&k["汉滨区"], &["class_A_cur", "class_A_base", "class_B_cur", "class_B_base", "class_D_cur"]),
+        ["2", "3", "3", "2", "1"]
+    );
     // 汉阴县 members: 能耗升厂 and 缺季厂. Energy per VA now (300 + 180) ÷ (1200 + 900) = 0.2286; against
     // (60 + 3 × 75 + 180) ÷ 2100 = 465 ÷ 2100 = 0.2214; (480 − 465) ÷ 465 = +3.23%.
-    assert_eq!(cells(&k["汉阴县"], &["enterprises", "missing_quarters", "energy_per_va_cur", "energy_per_va_base", "energy_per_va_change_pct"]), ["2", "1", "0.2286", "0.2214", "3.23"]);
+    assert_eq!(
+        cells(
+            &k["汉阴县"],
+            &["enterprises", "missing_quarters", "energy_per_va_cur", "energy_per_va_base", "energy_per_va_change_pct"]
+        ),
+        ["2", "1", "0.2286", "0.2214", "3.23"]
+    );
     // City: (854 + 350) ÷ 80 = 15.05.
     assert_eq!(k["全市 city"]["tax_per_mu_cur"], "15.0500");
 
@@ -260,10 +321,15 @@ fn warnings_migration_pool_and_targets_by_hand() {
         ]
     );
 
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["warnings"]["predicted_cd"], 2);
     assert_eq!(manifest["pool"]["pool"], 4);
-    assert!(out.join("monitor.xlsx").is_file() && out.join("monitor_park.csv").is_file() && out.join("monitor_industry.csv").is_file());
+    assert!(
+        out.join("monitor.xlsx").is_file()
+            && out.join("monitor_park.csv").is_file()
+            && out.join("monitor_industry.csv").is_file()
+    );
 }
 
 #[test]
@@ -277,7 +343,10 @@ fn missing_quarter_treatments_and_scale_history() {
     let out = monitor(tmp.path(), "prorate", &["--rules", &rules("prorate.toml")]);
     let e = by_key(&out.join("monitor_enterprises.csv"), "name");
     let g = &e["缺季厂"];
-    assert_eq!(cells(g, &["tax_cur", "revenue_cur", "total_cur", "class_cur", "missing_quarters_cur"]), ["200.0000", "4000.0000", "200.00", "A", "2024Q4"]);
+    assert_eq!(
+        cells(g, &["tax_cur", "revenue_cur", "total_cur", "class_cur", "missing_quarters_cur"]),
+        ["200.0000", "4000.0000", "200.00", "A", "2024Q4"]
+    );
     assert_eq!(g["treated_cur"], "output × 4/3, tax × 4/3");
     // 未报厂 (规下, no track): tax 3 × 5 × 4 ÷ 3 = 20; it still has no 2025Q2 row, so no_report still fires.
     assert_eq!(e["未报厂"]["tax_cur"], "20.0000");
@@ -286,14 +355,21 @@ fn missing_quarter_treatments_and_scale_history() {
     // Unclassed: 缺季厂 goes to T in both periods; the migration matrix shows it on T → T.
     let out = monitor(tmp.path(), "unclassed", &["--rules", &rules("unclassed.toml")]);
     let e = by_key(&out.join("monitor_enterprises.csv"), "name");
-    assert_eq!(cells(&e["缺季厂"], &["status_cur", "class_cur", "class_base", "total_cur"]), ["undetermined", "T", "T", ""]);
+    assert_eq!(
+        cells(&e["缺季厂"], &["status_cur", "class_cur", "class_base", "total_cur"]),
+        ["undetermined", "T", "T", ""]
+    );
     let m = by_key(&out.join("migration.csv"), "class_base");
     assert_eq!((m["A"]["to_A"].as_str(), m["T"]["to_T"].as_str()), ("3", "1"));
 
     // A scale-history file decides return support instead of revenue: 小微厂 was 规上 in 2024 (listed with
     // status return_support although below the pool); 规转下厂 has no history row, so it is not flagged.
     let data = tmp.path().join("data");
-    std::fs::write(data.join("scale_history.csv"), format!("enterprise_id,year,scale\n{},2024,规上\n{},2025,规下\n", id(13, HY), id(13, HY))).unwrap();
+    std::fs::write(
+        data.join("scale_history.csv"),
+        format!("enterprise_id,year,scale\n{},2024,规上\n{},2025,规下\n", id(13, HY), id(13, HY)),
+    )
+    .unwrap();
     let out = monitor(tmp.path(), "history", &["--basis", "rolling4"]);
     let p = by_key(&out.join("pool.csv"), "name");
     assert_eq!(cells(&p["小微厂"], &["status", "revenue_r4"]), ["return_support", "400.00"]);

@@ -40,20 +40,36 @@ fn corrections_rerun_changes_exactly_the_corrected_enterprise() {
     assert_eq!(diff.len(), 1, "{diff:?}");
     let d = &diff[0];
     assert_eq!(
-        [&d["enterprise_id"], &d["total_before"], &d["total_after"], &d["class_before"], &d["class_after"], &d["change"]],
+        [
+            &d["enterprise_id"],
+            &d["total_before"],
+            &d["total_after"],
+            &d["class_before"],
+            &d["class_after"],
+            &d["change"]
+        ],
         ["91610902MA0001050T", "77.02", "81.83", "B", "B", "score"]
     );
     let audit = read_rows(&after.join("audit.csv"));
     assert_eq!(audit.len(), 1);
     let a = &audit[0];
     // tax.csv line 21 is E05's 2024Q4 row (header, then four rows each for E01 … E05).
-    assert_eq!([&a["file"], &a["line"], &a["column"], &a["old"], &a["new"]], ["tax.csv", "21", "tax_paid", "19.2", "23.2"]);
+    assert_eq!(
+        [&a["file"], &a["line"], &a["column"], &a["old"], &a["new"]],
+        ["tax.csv", "21", "tax_paid", "19.2", "23.2"]
+    );
     assert_eq!(a["reference"], "汉税函〔2025〕12号");
     assert_eq!(a["by"], "王科员");
     assert!(a["source"].contains("税收.csv line 2"));
     // audit.csv and diff.csv are listed in the manifest, so the run verifies.
     let v = mujun().args(["verify", "--run"]).arg(&after).output().unwrap();
-    assert_eq!(v.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&v.stdout), String::from_utf8_lossy(&v.stderr));
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&v.stdout),
+        String::from_utf8_lossy(&v.stderr)
+    );
 }
 
 /// A correction can delete a row and add one: E02 (汉滨新材料) withdraws its 8 亩 租出 row, so its land basis

@@ -18,7 +18,11 @@ fn surcharge_by_consecutive_years_highest_only_amount_from_consumption() {
         .collect();
     std::fs::write(data.join("output.csv"), out.join("\n") + "\n").unwrap();
     let ent = std::fs::read_to_string(data.join("enterprises.csv")).unwrap();
-    std::fs::write(data.join("enterprises.csv"), ent.replace("汉阴五号厂,汉阴县,,2039,规上,2011-01-01,", "汉阴五号厂,汉阴县,,2039,规上,2011-01-01,惩罚性电价")).unwrap();
+    std::fs::write(
+        data.join("enterprises.csv"),
+        ent.replace("汉阴五号厂,汉阴县,,2039,规上,2011-01-01,", "汉阴五号厂,汉阴县,,2039,规上,2011-01-01,惩罚性电价"),
+    )
+    .unwrap();
     std::fs::write(
         data.join("class_history.csv"),
         "enterprise_id,year,class\n91610902MA00090062,2023,D\n91610902MA00090062,2022,D\n91610921MA00091055,2022,D\n91610921MA00091055,2023,C\n",
@@ -36,11 +40,17 @@ fn surcharge_by_consecutive_years_highest_only_amount_from_consumption() {
     assert_eq!(p.len(), 2, "only the two D firms: {:?}", p.keys());
     // 汉滨六号厂: D in 2022, 2023 and 2024 → third year → 0.15 元/kWh; 100 万kWh × 0.15 = 15.00 万元.
     let a = &p["汉滨六号厂"];
-    assert_eq!((a["years_in_class"].as_str(), a["surcharge_yuan_per_kwh"].as_str(), a["surcharge_10k_yuan"].as_str()), ("3", "0.1500", "15.00"));
+    assert_eq!(
+        (a["years_in_class"].as_str(), a["surcharge_yuan_per_kwh"].as_str(), a["surcharge_10k_yuan"].as_str()),
+        ("3", "0.1500", "15.00")
+    );
     // 汉阴五号厂: C in 2023 breaks the run → first year, 0.05; tagged 惩罚性电价 0.08, the higher applies:
     // 100 × 0.08 = 8.00 万元.
     let b = &p["汉阴五号厂"];
-    assert_eq!((b["years_in_class"].as_str(), b["surcharge_yuan_per_kwh"].as_str(), b["surcharge_10k_yuan"].as_str()), ("1", "0.0800", "8.00"));
+    assert_eq!(
+        (b["years_in_class"].as_str(), b["surcharge_yuan_per_kwh"].as_str(), b["surcharge_10k_yuan"].as_str()),
+        ("1", "0.0800", "8.00")
+    );
     assert_eq!(b["surcharge_basis"], "惩罚性电价");
     assert_eq!(b["measures"], "不得参与工业用地竞买");
 }

@@ -12,7 +12,10 @@ fn require_tools() {
     let found = zh.as_ref().map(|o| o.status.success() && !o.stdout.trim_ascii().is_empty()).unwrap_or(false);
     assert!(found, "no font with Chinese glyphs (`fc-list :lang=zh` finds none): install fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk)");
     for tool in ["pdftotext", "pdffonts", "pdfinfo"] {
-        assert!(Command::new(tool).arg("-v").output().is_ok(), "{tool} not found: install poppler-utils (Debian/Ubuntu: apt-get install poppler-utils)");
+        assert!(
+            Command::new(tool).arg("-v").output().is_ok(),
+            "{tool} not found: install poppler-utils (Debian/Ubuntu: apt-get install poppler-utils)"
+        );
     }
 }
 
@@ -34,7 +37,8 @@ fn report(run: &Path, extra: &[&str]) -> std::process::Output {
 /// The variance of the grey levels of a PNG: a blank or one-colour image has (almost) none.
 fn grey_variance(png: &Path) -> f64 {
     let img = resvg::tiny_skia::Pixmap::load_png(png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
-    let grey: Vec<f64> = img.pixels().iter().map(|p| (p.red() as f64 + p.green() as f64 + p.blue() as f64) / 3.0).collect();
+    let grey: Vec<f64> =
+        img.pixels().iter().map(|p| (p.red() as f64 + p.green() as f64 + p.blue() as f64) / 3.0).collect();
     let mean = grey.iter().sum::<f64>() / grey.len() as f64;
     grey.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / grey.len() as f64
 }
@@ -60,20 +64,33 @@ fn sample_run_gives_chinese_pdfs_and_charts() {
         assert!(text.contains(must), "city.pdf text lacks {must}");
     }
     // The city's tax per mu exactly as by_county.csv prints it.
-    let city_row = read_rows(&run.join("by_county.csv")).into_iter().find(|r| r["county"].starts_with("全市")).expect("city row");
+    let city_row =
+        read_rows(&run.join("by_county.csv")).into_iter().find(|r| r["county"].starts_with("全市")).expect("city row");
     assert!(text.contains(&city_row["tax_per_mu"]), "city.pdf lacks the city tax per mu {}", city_row["tax_per_mu"]);
     // An enterprise from the appendix, and the county report's own figures.
     let first = &read_rows(&run.join("enterprises.csv"))[0];
     assert!(text.contains(&first["name"]), "city.pdf appendix lacks {}", first["name"]);
     let county_text = poppler("pdftotext", &dir.join("county_旬阳市.pdf"));
     let xunyang = read_rows(&run.join("by_county.csv")).into_iter().find(|r| r["county"] == "旬阳市").unwrap();
-    assert!(county_text.contains("旬阳市评价报告") && county_text.contains(&xunyang["tax_per_mu"]), "county report lacks its title or tax per mu");
+    assert!(
+        county_text.contains("旬阳市评价报告") && county_text.contains(&xunyang["tax_per_mu"]),
+        "county report lacks its title or tax per mu"
+    );
 
     let fonts = poppler("pdffonts", &city);
-    let cjk_embedded = fonts.lines().skip(2).any(|l| l.contains("CJK") && l.split_whitespace().rev().nth(4) == Some("yes"));
+    let cjk_embedded =
+        fonts.lines().skip(2).any(|l| l.contains("CJK") && l.split_whitespace().rev().nth(4) == Some("yes"));
     assert!(cjk_embedded, "no embedded CJK font in city.pdf:\n{fonts}");
 
-    for stem in ["class_by_county", "county_tax_per_mu", "industry_tax_per_mu", "tax_vs_va", "top_bottom_规上", "top_bottom_规下", "county_tax_per_mu_汉滨区"] {
+    for stem in [
+        "class_by_county",
+        "county_tax_per_mu",
+        "industry_tax_per_mu",
+        "tax_vs_va",
+        "top_bottom_规上",
+        "top_bottom_规下",
+        "county_tax_per_mu_汉滨区",
+    ] {
         let png = dir.join("charts").join(format!("{stem}.png"));
         let size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
         assert!(size > 15_000, "{} missing or tiny ({size} bytes)", png.display());
@@ -87,7 +104,11 @@ fn sample_run_gives_chinese_pdfs_and_charts() {
 /// A small generated city (40 enterprises), evaluated; the first enterprise renamed to `name` if given.
 fn small_run(root: &Path, name: Option<&str>) -> std::path::PathBuf {
     let data = root.join("data");
-    let o = mujun().args(["--quiet", "generate", "--enterprises", "40", "--seed", "7", "--clean", "--out"]).arg(&data).output().unwrap();
+    let o = mujun()
+        .args(["--quiet", "generate", "--enterprises", "40", "--seed", "7", "--clean", "--out"])
+        .arg(&data)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "generate: {}", String::from_utf8_lossy(&o.stderr));
     if let Some(new_name) = name {
         let path = data.join("enterprises.csv");
@@ -99,7 +120,8 @@ fn small_run(root: &Path, name: Option<&str>) -> std::path::PathBuf {
         w.write_record(&headers).unwrap();
         for (i, rec) in r.records().enumerate() {
             let rec = rec.unwrap();
-            let row: Vec<&str> = rec.iter().enumerate().map(|(j, v)| if i == 0 && j == col { new_name } else { v }).collect();
+            let row: Vec<&str> =
+                rec.iter().enumerate().map(|(j, v)| if i == 0 && j == col { new_name } else { v }).collect();
             w.write_record(&row).unwrap();
         }
         std::fs::write(&path, w.into_inner().unwrap()).unwrap();
@@ -122,7 +144,10 @@ fn markup_in_names_prints_literally() {
     assert!(text.contains(&squeeze(INJECTION)), "the name did not print literally in city.pdf");
     // No projects/ or monitor/ in this run folder: their sections are left out.
     assert!(!text.contains("违约金合计") && !text.contains("升规培育库"), "sections printed without their data");
-    assert!(text.contains("运行目录中没有projects/") && text.contains("运行目录中没有monitor/"), "no skipped note for the absent sections");
+    assert!(
+        text.contains("运行目录中没有projects/") && text.contains("运行目录中没有monitor/"),
+        "no skipped note for the absent sections"
+    );
     // `#set page(paper: "a0")` was not obeyed: the pages are A4.
     let info = poppler("pdfinfo", &city);
     assert!(info.lines().any(|l| l.starts_with("Page size:") && l.contains("595.")), "not A4:\n{info}");
@@ -131,7 +156,13 @@ fn markup_in_names_prints_literally() {
 #[test]
 fn a_font_without_chinese_glyphs_is_refused_with_the_fix() {
     require_tools();
-    let latin = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"].into_iter().map(Path::new).find(|p| p.exists());
+    let latin = [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    ]
+    .into_iter()
+    .map(Path::new)
+    .find(|p| p.exists());
     let tmp = tempfile::tempdir().unwrap();
     let run = small_run(tmp.path(), None);
     // Not a font at all.
@@ -161,16 +192,44 @@ fn monitor_and_standard_land_sections() {
     let mut opts = mujun::monitor::Options::new(&data, &method, "2025Q4", "2024Q4", out.join("monitor"));
     opts.targets = Some(data.join("targets.csv")).filter(|t| t.is_file());
     mujun::monitor::run_monitor(&opts).unwrap();
-    mujun::standard_land::run_projects(&repo("data/sample_projects"), &repo("data/methods/standard_land_default.toml"), "2025-06-30", &out.join("projects")).unwrap();
+    mujun::standard_land::run_projects(
+        &repo("data/sample_projects"),
+        &repo("data/methods/standard_land_default.toml"),
+        "2025-06-30",
+        &out.join("projects"),
+    )
+    .unwrap();
 
-    let ropts = mujun::render::RenderOptions { progress: false, counties: mujun::render::Counties::None, appendix_limit: 50, ..Default::default() };
+    let ropts = mujun::render::RenderOptions {
+        progress: false,
+        counties: mujun::render::Counties::None,
+        appendix_limit: 50,
+        ..Default::default()
+    };
     let summary = mujun::render::render_run(&out, &ropts).unwrap();
-    assert!(!summary.skipped.iter().any(|s| s.starts_with("标准地") || s.starts_with("季度监测")), "sections skipped: {:?}", summary.skipped);
+    assert!(
+        !summary.skipped.iter().any(|s| s.starts_with("标准地") || s.starts_with("季度监测")),
+        "sections skipped: {:?}",
+        summary.skipped
+    );
     // typst puts a thin space between Chinese and Latin letters ("预计落入 C/D 类"): compare without spaces.
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let text = squeeze(&poppler("pdftotext", &out.join("report/city.pdf")));
-    let breach = read_rows(&out.join("projects/projects.csv")).into_iter().find(|r| r["overall"] == "breach" && r["project_id"] == "AK-XY-12").expect("AK-XY-12 in breach");
-    for must in ["标准地项目", "违约金合计", "668.28", breach["project_id"].as_str(), "建议收回评估", "季度监测", "等级迁移矩阵", "升规培育库", "预计落入C/D类"] {
+    let breach = read_rows(&out.join("projects/projects.csv"))
+        .into_iter()
+        .find(|r| r["overall"] == "breach" && r["project_id"] == "AK-XY-12")
+        .expect("AK-XY-12 in breach");
+    for must in [
+        "标准地项目",
+        "违约金合计",
+        "668.28",
+        breach["project_id"].as_str(),
+        "建议收回评估",
+        "季度监测",
+        "等级迁移矩阵",
+        "升规培育库",
+        "预计落入C/D类",
+    ] {
         assert!(text.contains(must), "city.pdf text lacks {must}");
     }
     // The 升规 pool size as pool.csv counts it.

@@ -81,7 +81,8 @@ fn s1_standard_land_checks_and_liabilities() {
     // 32 rows × 9 columns and 7 rows × 9 columns.
     assert_eq!((n, m), (288, 63));
     assert!(read_rows(&out.path().join("exceptions.csv")).is_empty());
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["rows"]["read"], 15);
     assert_eq!(manifest["rows"]["balanced"], true);
     // 0 + 0 + 180 + 100 + 54.30 + 0 + 60 = 394.30
@@ -108,7 +109,9 @@ fn s1_with_chinese_headers_gives_the_same_results() {
 #[test]
 fn each_status_from_hand_computed_checks() {
     let id = "91610921MA0005027T";
-    let p = |pid: &str, due1: &str, due2: &str| format!("{pid},{id},n,汉阴县,汉阴县工业园,县域园区,X,15,亩,300,2022-01-01,{due1},{due2},,,,,,");
+    let p = |pid: &str, due1: &str, due2: &str| {
+        format!("{pid},{id},n,汉阴县,汉阴县工业园,县域园区,X,15,亩,300,2022-01-01,{due1},{due2},,,,,,")
+    };
     let projects = [
         HEADER.to_string(),
         p("A", "2024-12-31", "2025-03-31"),
@@ -136,15 +139,24 @@ fn each_status_from_hand_computed_checks() {
     let d = folder(&[("projects.csv", projects), ("checks.csv", checks)]);
     let out = run(d.path(), &s1_rules(), "2025-06-30");
     let got = by_key(&out.path().join("projects.csv"), "project_id");
-    let status: Vec<(&str, &str)> = ["A", "B", "C", "D", "E", "F"].iter().map(|k| (*k, got[*k]["overall"].as_str())).collect();
-    assert_eq!(status, [("A", "pass"), ("B", "rectify"), ("C", "breach"), ("D", "pending"), ("E", "overdue"), ("F", "incomplete")]);
+    let status: Vec<(&str, &str)> =
+        ["A", "B", "C", "D", "E", "F"].iter().map(|k| (*k, got[*k]["overall"].as_str())).collect();
+    assert_eq!(
+        status,
+        [("A", "pass"), ("B", "rectify"), ("C", "breach"), ("D", "pending"), ("E", "overdue"), ("F", "incomplete")]
+    );
     assert_eq!(got["C"]["liability_items"], "竣工验收 固定资产投资强度: 60.0000 = 300 × (150 − 120.0000) / 150");
     assert_eq!(got["C"]["liability"], "60.00");
     // E: no completion check, due 2024-12-31 → 181 days late → 300 × 0.001 × 181 = 54.3
     assert_eq!(got["E"]["liability"], "54.30");
     let rows = read_rows(&out.path().join("project_checks.csv"));
-    let row = |pid: &str, key: &str| rows.iter().find(|r| r["project_id"] == pid && r["indicator_key"] == key).unwrap().clone();
-    assert_eq!((row("A", "invest_intensity")["actual"].as_str(), row("A", "invest_intensity")["attainment"].as_str()), ("160.0000", "1.0667"));
+    let row = |pid: &str, key: &str| {
+        rows.iter().find(|r| r["project_id"] == pid && r["indicator_key"] == key).unwrap().clone()
+    };
+    assert_eq!(
+        (row("A", "invest_intensity")["actual"].as_str(), row("A", "invest_intensity")["attainment"].as_str()),
+        ("160.0000", "1.0667")
+    );
     assert_eq!(row("A", "invest_intensity")["agreed"], "150 (tier default)");
     assert_eq!(row("A", "office_share")["attainment"], "1.1667");
     assert_eq!(row("A", "va_per_tce")["attainment"], "1.2500");
@@ -165,9 +177,18 @@ fn each_status_from_hand_computed_checks() {
 fn each_liability_rule_and_the_cap() {
     let rules = std::fs::read_to_string(s1_rules()).unwrap();
     let edits = [
-        ("late = { rate = 0.001, label = \"逾期竣工\", count = \"overdue_only\" }", "late = { rate = 0.002, label = \"逾期竣工\", count = \"also_late_check\" }"),
-        ("liability = { kind = \"action\", action = \"remove the excess facilities (拆除)\" }", "liability = { kind = \"land_price_x_shortfall_share\" }"),
-        ("liability = { kind = \"shortfall_x_area_x_years\", years = 1 }", "liability = { kind = \"shortfall_x_area_x_years\", years = 2 }"),
+        (
+            "late = { rate = 0.001, label = \"逾期竣工\", count = \"overdue_only\" }",
+            "late = { rate = 0.002, label = \"逾期竣工\", count = \"also_late_check\" }",
+        ),
+        (
+            "liability = { kind = \"action\", action = \"remove the excess facilities (拆除)\" }",
+            "liability = { kind = \"land_price_x_shortfall_share\" }",
+        ),
+        (
+            "liability = { kind = \"shortfall_x_area_x_years\", years = 1 }",
+            "liability = { kind = \"shortfall_x_area_x_years\", years = 2 }",
+        ),
     ];
     let mut text = rules.clone();
     for (a, b) in edits {
@@ -205,7 +226,10 @@ fn each_liability_rule_and_the_cap() {
          达产复核 单位能耗增加值: 0.0000 = no money rule: energy audit and rectification (节能诊断整改)"
     );
     // 30 + 100 + 120 + 0 = 250 > cap 0.3 × 500 = 150 → 150.00
-    assert_eq!((l1["liability_sum"].as_str(), l1["liability_cap"].as_str(), l1["liability"].as_str()), ("250.0000", "150", "150.00"));
+    assert_eq!(
+        (l1["liability_sum"].as_str(), l1["liability_cap"].as_str(), l1["liability"].as_str()),
+        ("250.0000", "150", "150.00")
+    );
     assert_eq!(
         l1["flags"],
         "cap 30% of land price hit (250.0000 → 150); breach at both stages → recommend land take-back review (收回评估)"
@@ -214,10 +238,16 @@ fn each_liability_rule_and_the_cap() {
     // L2: 61.725 × 0.002 × 100 = 12.345 (shortest spelling) → half up 12.35; cap 0.3 × 61.725 = 18.5175 not hit
     let l2 = &got["L2"];
     assert_eq!(l2["liability_items"], "竣工验收 逾期竣工: 12.3450 = 61.725 × 0.002 × 100 days");
-    assert_eq!((l2["liability_cap"].as_str(), l2["liability"].as_str(), l2["flags"].as_str()), ("18.5175", "12.35", ""));
+    assert_eq!(
+        (l2["liability_cap"].as_str(), l2["liability"].as_str(), l2["flags"].as_str()),
+        ("18.5175", "12.35", "")
+    );
     let items = read_rows(&out.path().join("liabilities.csv"));
     let rules_used: Vec<&str> = items.iter().map(|r| r["rule"].as_str()).collect();
-    assert_eq!(rules_used, ["late_per_day", "land_price_x_shortfall_share", "shortfall_x_area_x_years", "action", "late_per_day"]);
+    assert_eq!(
+        rules_used,
+        ["late_per_day", "land_price_x_shortfall_share", "shortfall_x_area_x_years", "action", "late_per_day"]
+    );
 }
 
 /// A range indicator (`between`): the bound missed decides the attainment and the shortfall.
@@ -247,11 +277,15 @@ plot_ratio = { min = 0.7, max = 1.8 }
                     R2,10000,平方米,100,县域园区,2025-01-31,\n";
     // R1: 20000 ÷ 10000 = 2.0 > 1.5 → 1.5 ÷ 2 = 0.75 breach → 100 × (2 − 1.5) ÷ 1.5 = 33.3333
     // R2: tier range 0.7–1.8, 18000 ÷ 10000 = 1.8 → pass
-    let checks = "project_id,stage,check_date,floor_area_m2\nR1,竣工验收,2025-01-10,20000\nR2,竣工验收,2025-01-10,18000\n";
+    let checks =
+        "project_id,stage,check_date,floor_area_m2\nR1,竣工验收,2025-01-10,20000\nR2,竣工验收,2025-01-10,18000\n";
     let d = folder(&[("projects.csv", projects.into()), ("checks.csv", checks.into()), ("rules.toml", rules.into())]);
     let out = run(d.path(), &d.path().join("rules.toml"), "2025-06-30");
     let rows = by_key(&out.path().join("project_checks.csv"), "project_id");
-    assert_eq!((rows["R1"]["agreed"].as_str(), rows["R1"]["attainment"].as_str(), rows["R1"]["band"].as_str()), ("1–1.5 (contract)", "0.7500", "breach"));
+    assert_eq!(
+        (rows["R1"]["agreed"].as_str(), rows["R1"]["attainment"].as_str(), rows["R1"]["band"].as_str()),
+        ("1–1.5 (contract)", "0.7500", "breach")
+    );
     assert_eq!((rows["R2"]["agreed"].as_str(), rows["R2"]["band"].as_str()), ("0.7–1.8 (tier default)", "pass"));
     let got = by_key(&out.path().join("projects.csv"), "project_id");
     assert_eq!(got["R1"]["liability_items"], "竣工验收 容积率: 33.3333 = 100 × (2.0000 − 1.5) / 1.5");
@@ -261,15 +295,23 @@ plot_ratio = { min = 0.7, max = 1.8 }
 /// No check row at all: the status comes from the due dates and the as-of date alone.
 #[test]
 fn overdue_is_found_from_dates_alone() {
-    let projects = format!("{HEADER}\nO1,91610921MA0005027T,n,汉阴县,p,县域园区,X,15,亩,300,2022-01-01,2025-06-29,2027-12-31,,,,,,\n");
+    let projects = format!(
+        "{HEADER}\nO1,91610921MA0005027T,n,汉阴县,p,县域园区,X,15,亩,300,2022-01-01,2025-06-29,2027-12-31,,,,,,\n"
+    );
     let d = folder(&[("projects.csv", projects), ("checks.csv", format!("{CHECKS}\n"))]);
     // as of 2025-06-30: due 2025-06-29 is 1 day past → overdue, 300 × 0.001 × 1 = 0.3
     let out = run(d.path(), &s1_rules(), "2025-06-30");
     let p = by_key(&out.path().join("projects.csv"), "project_id");
-    assert_eq!((p["O1"]["overall"].as_str(), p["O1"]["completion_status"].as_str(), p["O1"]["liability"].as_str()), ("overdue", "overdue", "0.30"));
+    assert_eq!(
+        (p["O1"]["overall"].as_str(), p["O1"]["completion_status"].as_str(), p["O1"]["liability"].as_str()),
+        ("overdue", "overdue", "0.30")
+    );
     let overdue = read_rows(&out.path().join("overdue.csv"));
     assert_eq!(overdue.len(), 1);
-    assert_eq!((overdue[0]["days_late"].as_str(), overdue[0]["due"].as_str(), overdue[0]["late_liability"].as_str()), ("1", "2025-06-29", "0.3000"));
+    assert_eq!(
+        (overdue[0]["days_late"].as_str(), overdue[0]["due"].as_str(), overdue[0]["late_liability"].as_str()),
+        ("1", "2025-06-29", "0.3000")
+    );
     // as of the due date itself: not yet late → pending
     let out = run(d.path(), &s1_rules(), "2025-06-29");
     let p = by_key(&out.path().join("projects.csv"), "project_id");
@@ -285,16 +327,30 @@ fn overdue_is_found_from_dates_alone() {
 fn unknown_enterprise_goes_to_exceptions() {
     let known = mujun::ids::with_check("91610921MA0007001").unwrap();
     let unknown = mujun::ids::with_check("91610921MA0007002").unwrap();
-    let p = |pid: &str, id: &str| format!("{pid},{id},n,汉阴县,p,县域园区,X,15,亩,300,2022-01-01,2026-12-31,2027-12-31,,,,,,");
+    let p = |pid: &str, id: &str| {
+        format!("{pid},{id},n,汉阴县,p,县域园区,X,15,亩,300,2022-01-01,2026-12-31,2027-12-31,,,,,,")
+    };
     let projects = [HEADER.to_string(), p("K", &known), p("U", &unknown), p("B", "91610921MA0007001X")].join("\n");
-    let enterprises = format!("enterprise_id,name,county,park,industry,scale,established\n{known},甲,汉阴县,p,3099,规上,2020-01-01\n");
-    let d = folder(&[("projects.csv", projects.clone()), ("checks.csv", format!("{CHECKS}\n")), ("enterprises.csv", enterprises)]);
+    let enterprises = format!(
+        "enterprise_id,name,county,park,industry,scale,established\n{known},甲,汉阴县,p,3099,规上,2020-01-01\n"
+    );
+    let d = folder(&[
+        ("projects.csv", projects.clone()),
+        ("checks.csv", format!("{CHECKS}\n")),
+        ("enterprises.csv", enterprises),
+    ]);
     let out = run(d.path(), &s1_rules(), "2025-06-30");
     let ex = read_rows(&out.path().join("exceptions.csv"));
     assert_eq!(ex.len(), 2, "{ex:?}");
-    assert_eq!((ex[0]["file"].as_str(), ex[0]["line"].as_str(), ex[0]["column"].as_str()), ("projects.csv", "3", "enterprise_id"));
+    assert_eq!(
+        (ex[0]["file"].as_str(), ex[0]["line"].as_str(), ex[0]["column"].as_str()),
+        ("projects.csv", "3", "enterprise_id")
+    );
     assert_eq!(ex[0]["enterprise_id"], unknown);
-    assert_eq!(ex[0]["reason"], format!("project U: the agreement references enterprise {unknown}, which is not in enterprises.csv"));
+    assert_eq!(
+        ex[0]["reason"],
+        format!("project U: the agreement references enterprise {unknown}, which is not in enterprises.csv")
+    );
     assert!(ex[1]["reason"].contains("fails the GB 32100 check digit"), "{:?}", ex[1]);
     assert_eq!(by_key(&out.path().join("projects.csv"), "project_id")["U"]["overall"], "pending");
     let manifest = std::fs::read_to_string(out.path().join("manifest.json")).unwrap();
@@ -330,9 +386,17 @@ fn bad_rows_become_exceptions_with_reasons() {
     let d = folder(&[("projects.csv", projects), ("checks.csv", checks)]);
     let out = run(d.path(), &s1_rules(), "2025-06-30");
     let ex = read_rows(&out.path().join("exceptions.csv"));
-    let find = |file: &str, line: &str| ex.iter().find(|e| e["file"] == file && e["line"] == line).unwrap_or_else(|| panic!("{file}:{line} in {ex:?}")).clone();
+    let find = |file: &str, line: &str| {
+        ex.iter()
+            .find(|e| e["file"] == file && e["line"] == line)
+            .unwrap_or_else(|| panic!("{file}:{line} in {ex:?}"))
+            .clone()
+    };
     let e = find("projects.csv", "2");
-    assert_eq!((e["column"].as_str(), e["action"].as_str()), ("agreed_invest_intensity", "row kept; tier default used if there is one"));
+    assert_eq!(
+        (e["column"].as_str(), e["action"].as_str()),
+        ("agreed_invest_intensity", "row kept; tier default used if there is one")
+    );
     assert_eq!(find("projects.csv", "3")["reason"], "project H: land_area -3 is not positive");
     assert_eq!(find("projects.csv", "4")["reason"], "project G: duplicate: project G is already at line 2");
     assert_eq!(find("checks.csv", "2")["reason"], "project G: superseded by the later check of 2024-12-01 at line 3");
@@ -345,8 +409,12 @@ fn bad_rows_become_exceptions_with_reasons() {
     // "abc" fell back to the tier default 150.
     let rows = read_rows(&out.path().join("project_checks.csv"));
     let inv = rows.iter().find(|r| r["project_id"] == "G" && r["indicator_key"] == "invest_intensity").unwrap();
-    assert_eq!((inv["agreed"].as_str(), inv["band"].as_str(), inv["stage_status"].as_str()), ("150 (tier default)", "no data", "incomplete"));
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        (inv["agreed"].as_str(), inv["band"].as_str(), inv["stage_status"].as_str()),
+        ("150 (tier default)", "no data", "incomplete")
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("manifest.json")).unwrap()).unwrap();
     // projects: 3 read, 2 excluded; checks: 6 read, 5 excluded (line 3 kept with a warning)
     assert_eq!(manifest["inputs"][0]["excepted"], 2);
     assert_eq!(manifest["inputs"][1]["excepted"], 5);
@@ -377,19 +445,36 @@ fn rules_errors_name_the_key() {
 fn sample_projects_run_through_the_library() {
     let data = repo("data/sample_projects");
     let out = tempfile::tempdir().unwrap();
-    let text = mujun::standard_land::run_projects(&data, &repo("data/methods/standard_land_default.toml"), "2025-06-30", out.path()).unwrap();
+    let text = mujun::standard_land::run_projects(
+        &data,
+        &repo("data/methods/standard_land_default.toml"),
+        "2025-06-30",
+        out.path(),
+    )
+    .unwrap();
     assert!(text.contains("projects: 20 (overdue 3, breach 5, rectify 3, incomplete 1, pending 6, pass 2)"), "{text}");
     for r in read_rows(&data.join("projects.csv")) {
         assert_eq!(mujun::ids::id_problem(&r["enterprise_id"]), None);
     }
     let got = by_key(&out.path().join("projects.csv"), "project_id");
     // AK-XY-12: 750 × (200 − 150) ÷ 200 = 187.5; (10 − 4) × 30 亩 × 1 = 180; sum 367.5 > cap 0.3 × 750 = 225
-    assert_eq!((got["AK-XY-12"]["liability"].as_str(), got["AK-XY-12"]["take_back_review"].as_str()), ("225.00", "yes"));
+    assert_eq!(
+        (got["AK-XY-12"]["liability"].as_str(), got["AK-XY-12"]["take_back_review"].as_str()),
+        ("225.00", "yes")
+    );
     // AK-SQ-06: 360 × 0.001 × 273 days (2024-09-30 → 2025-06-30) = 98.28
     assert_eq!(got["AK-SQ-06"]["liability"], "98.28");
     let ex = read_rows(&out.path().join("exceptions.csv"));
     assert!(ex.iter().any(|e| e["reason"].contains("AK-SQ-17: the agreement references enterprise")));
-    for f in ["project_checks.csv", "overdue.csv", "liabilities.csv", "by_park.csv", "by_county.csv", "projects.xlsx", "manifest.json"] {
+    for f in [
+        "project_checks.csv",
+        "overdue.csv",
+        "liabilities.csv",
+        "by_park.csv",
+        "by_county.csv",
+        "projects.xlsx",
+        "manifest.json",
+    ] {
         assert!(out.path().join(f).is_file(), "{f}");
     }
 }
@@ -399,7 +484,8 @@ fn sample_projects_run_through_the_library() {
 #[test]
 fn review_derived_from_evaluation_data_when_switched_on() {
     let id = "91610921MA0005027T";
-    let projects = format!("{HEADER}\nD1,{id},n,汉阴县,p,县域园区,X,15,亩,300,2022-01-01,2023-12-31,2024-12-31,,,,,,\n");
+    let projects =
+        format!("{HEADER}\nD1,{id},n,汉阴县,p,县域园区,X,15,亩,300,2022-01-01,2023-12-31,2024-12-31,,,,,,\n");
     let checks = format!("{CHECKS}\nD1,竣工验收,2023-12-01,,2400,11000,4500,600,,,\n");
     let q = |k: usize| format!("2024Q{k}");
     let tax: String = (1..=4).map(|k| format!("{id},{},{}\n", q(k), k * 10)).collect();
@@ -407,10 +493,18 @@ fn review_derived_from_evaluation_data_when_switched_on() {
     let files = [
         ("projects.csv", projects),
         ("checks.csv", checks),
-        ("enterprises.csv", format!("enterprise_id,name,county,park,industry,scale,established\n{id},甲,汉阴县,p,3099,规上,2020-01-01\n")),
+        (
+            "enterprises.csv",
+            format!(
+                "enterprise_id,name,county,park,industry,scale,established\n{id},甲,汉阴县,p,3099,规上,2020-01-01\n"
+            ),
+        ),
         ("land.csv", format!("enterprise_id,parcel_id,area,unit,tenure\n{id},X,15,亩,自有\n")),
         ("tax.csv", format!("enterprise_id,period,tax_paid\n{tax}")),
-        ("output.csv", format!("enterprise_id,period,revenue,value_added,energy_tce,emissions,rd_expense,employees\n{output}")),
+        (
+            "output.csv",
+            format!("enterprise_id,period,revenue,value_added,energy_tce,emissions,rd_expense,employees\n{output}"),
+        ),
         ("rules.toml", std::fs::read_to_string(s1_rules()).unwrap() + "\n[derive]\nfrom_evaluation = true\n"),
     ];
     let d = folder(&files);
@@ -418,7 +512,10 @@ fn review_derived_from_evaluation_data_when_switched_on() {
     let rows = read_rows(&out.path().join("project_checks.csv"));
     let tax_row = rows.iter().find(|r| r["indicator_key"] == "tax_per_mu").unwrap();
     // tax 10 + 20 + 30 + 40 = 100 → 100 ÷ 15 = 6.6667 → ÷ 8 = 0.8333 breach; VA 1200 ÷ 800 tce = 1.5 pass
-    assert_eq!((tax_row["actual"].as_str(), tax_row["attainment"].as_str(), tax_row["band"].as_str()), ("6.6667", "0.8333", "breach"));
+    assert_eq!(
+        (tax_row["actual"].as_str(), tax_row["attainment"].as_str(), tax_row["band"].as_str()),
+        ("6.6667", "0.8333", "breach")
+    );
     assert_eq!(tax_row["review_year"], "2024");
     assert!(tax_row["note"].starts_with("derived from tax.csv and output.csv for 2024"), "{}", tax_row["note"]);
     let p = by_key(&out.path().join("projects.csv"), "project_id");
@@ -461,7 +558,8 @@ fn s1_as_xlsx_and_gbk_gives_identical_tables() {
             std::fs::write(dir.join(format!("{stem}.csv")), bytes).unwrap();
             continue;
         }
-        let rows: Vec<Vec<String>> = std::fs::read_to_string(&src).unwrap().lines().map(|l| l.split(',').map(String::from).collect()).collect();
+        let rows: Vec<Vec<String>> =
+            std::fs::read_to_string(&src).unwrap().lines().map(|l| l.split(',').map(String::from).collect()).collect();
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
         let date_fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
@@ -487,7 +585,13 @@ fn s1_as_xlsx_and_gbk_gives_identical_tables() {
         let out = run(dir, &s1_rules(), "2025-06-30");
         for f in ["projects.csv", "project_checks.csv", "liabilities.csv", "by_county.csv", "exceptions.csv"] {
             let (a, b) = (std::fs::read(base.path().join(f)).unwrap(), std::fs::read(out.path().join(f)).unwrap());
-            assert!(a == b, "{} {f} differs:\n{}\n---\n{}", dir.display(), String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+            assert!(
+                a == b,
+                "{} {f} differs:\n{}\n---\n{}",
+                dir.display(),
+                String::from_utf8_lossy(&a),
+                String::from_utf8_lossy(&b)
+            );
         }
     }
 }
