@@ -158,8 +158,9 @@ enum Cmd {
         /// The run folder (the --out of evaluate); writes RUN/report/*.pdf and RUN/report/charts/.
         #[arg(long)]
         run: PathBuf,
-        /// A font file with Chinese glyphs (.ttf, .otf, .ttc); default: the installed fonts (Noto CJK).
-        #[arg(long)]
+        /// A font file with Chinese glyphs (.ttf, .otf, .ttc); default: the installed fonts (Noto CJK
+        /// first), else the font built into mujun.
+        #[arg(long, env = "MUJUN_FONT")]
         font: Option<PathBuf>,
     },
     /// Benchmark floor: read every input file of a dataset folder once (decode and split into cells, files

@@ -1,7 +1,8 @@
 //! Fonts for the charts and the PDFs, found once per run. Lookup order: `--font FILE`, then the fonts
-//! installed on the system (typst-kit's scan, which also names the file the charts draw with), else an
-//! error that names the fix. typst only *warns* about a missing font and prints boxes (tofu), so the
-//! choice is made and checked here, before anything is drawn.
+//! installed on the system (typst-kit's scan, which also names the file the charts draw with), then the
+//! font compiled into the binary (Noto Sans CJK SC subset to GB 2312, templates/fonts/README.md), so a
+//! report never depends on what a machine has installed. typst only *warns* about a missing font and
+//! prints boxes (tofu), so the choice is made and checked here, before anything is drawn.
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -11,16 +12,24 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontInfo};
 use typst_kit::fonts::FontStore;
 
-/// What the user is told when no font with Chinese glyphs can be found.
-pub const FIX: &str = "install fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk) or pass --font FILE (a .ttf, .otf or .ttc with Chinese glyphs)";
+/// What the user is told when a font given with `--font` cannot be used.
+pub const FIX: &str = "pass --font FILE (a .ttf, .otf or .ttc with Chinese glyphs), or leave --font out to use the installed fonts or the one built into mujun";
 
 /// Characters every report prints: a font must have all of them to be chosen.
 const PROBE: &str = "亩均效益综合评价汉滨区旬阳市县企业税收等级";
 
+/// Noto Sans CJK SC, regular and bold, subset to GB 2312 and Latin (SIL Open Font License 1.1;
+/// templates/fonts/README.md says how they were made).
+const SHIPPED: [&[u8]; 2] = [
+    include_bytes!("../../templates/fonts/NotoSansSC-Regular-subset.otf"),
+    include_bytes!("../../templates/fonts/NotoSansSC-Bold-subset.otf"),
+];
+
 /// The fonts of one run: typst's store (all faces found) and the choices made from it.
 pub struct Fonts {
     pub store: FontStore,
-    /// Family lists for the template: body text (serif first when one exists) and headings/tables (sans).
+    /// Family lists for the template: body text and headings/tables (the same sans-serif family first,
+    /// for Chinese and Latin alike).
     pub body: Vec<String>,
     pub sans: Vec<String>,
     /// The family the charts are drawn with (also named in the SVG files).
@@ -31,82 +40,60 @@ pub struct Fonts {
     pub chart_source: String,
 }
 
+/// Where a face lives: a file (and its face number in a collection), or the binary itself.
+enum Origin {
+    File(PathBuf, u32),
+    Shipped(&'static [u8]),
+}
+
 /// A face that has every probe character, with where it lives.
 struct Candidate {
     info: FontInfo,
-    path: PathBuf,
-    index: u32,
+    origin: Origin,
 }
 
 impl Fonts {
-    /// Scans the system fonts once and adds `user_font` (all its faces) in front of them.
+    /// Scans the system fonts once and adds `user_font` (all its faces) in front of them; with no face
+    /// with Chinese glyphs among them, adds the shipped font.
     pub fn load(user_font: Option<&Path>) -> Result<Fonts> {
         let mut store = FontStore::new();
-        let mut user: Vec<Candidate> = Vec::new();
-        if let Some(path) = user_font {
-            let data = std::fs::read(path).map_err(|e| Error::BadInput(format!("--font {}: {e}", path.display())))?;
-            let faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
-            if faces.is_empty() {
-                return Err(Error::BadInput(format!(
-                    "--font {}: not a font file (.ttf, .otf or .ttc)",
-                    path.display()
-                )));
-            }
-            for f in faces {
-                if covers(f.info()) {
-                    user.push(Candidate { info: f.info().clone(), path: path.to_path_buf(), index: f.index() });
-                }
-                let info = f.info().clone();
-                store.push((f, info));
-            }
-            if user.is_empty() {
-                return Err(Error::BadInput(format!(
-                    "--font {}: the font has no Chinese glyphs (it lacks some of {PROBE}); {FIX}",
-                    path.display()
-                )));
-            }
-        }
+        let user = match user_font {
+            Some(path) => user_faces(path, &mut store)?,
+            None => Vec::new(),
+        };
         let mut system: Vec<Candidate> = Vec::new();
         for (fp, info) in typst_kit::fonts::system() {
             if covers(&info) {
-                system.push(Candidate { info: info.clone(), path: fp.path.clone(), index: fp.index });
+                system.push(Candidate { info: info.clone(), origin: Origin::File(fp.path.clone(), fp.index) });
             }
             store.push((fp, info));
         }
-        let chosen = match user.iter().min_by_key(|c| preference(&c.info)) {
-            Some(c) => c,
-            None => system
-                .iter()
-                .min_by_key(|c| preference(&c.info))
-                .ok_or_else(|| Error::BadInput(format!("no font with Chinese glyphs found on this system: {FIX}")))?,
-        };
-        let sans_family = chosen.info.family.clone();
-        // Body text in a serif (宋体-like) face when the user gave no font and one is installed.
-        let serif = system
-            .iter()
-            .filter(|c| c.info.family.contains("Serif") || c.info.family.contains("Song"))
-            .min_by_key(|c| preference(&c.info));
-        let body_family = match (user.is_empty(), serif) {
-            (true, Some(s)) => s.info.family.clone(),
-            _ => sans_family.clone(),
-        };
-        let mut others: Vec<String> = system.iter().chain(user.iter()).map(|c| c.info.family.clone()).collect();
+        let mut shipped: Vec<Candidate> = Vec::new();
+        if user.is_empty() && system.is_empty() {
+            for data in SHIPPED {
+                for f in Font::iter(Bytes::new(data)) {
+                    let info = f.info().clone();
+                    shipped.push(Candidate { info: info.clone(), origin: Origin::Shipped(data) });
+                    store.push((f, info));
+                }
+            }
+        }
+        let chosen = best(&user)
+            .or_else(|| best(&system))
+            .or_else(|| best(&shipped))
+            .ok_or_else(|| Error::Internal("the font built into mujun has no Chinese glyphs".into()))?;
+        let family = chosen.info.family.clone();
+        let mut others: Vec<String> =
+            system.iter().chain(user.iter()).chain(shipped.iter()).map(|c| c.info.family.clone()).collect();
         others.sort_by_key(|f| family_rank(f));
         others.dedup();
-        let list = |first: &str| {
-            let mut v = vec![first.to_string()];
-            v.extend(others.iter().filter(|f| *f != first).cloned());
-            v
+        let mut list = vec![family.clone()];
+        list.extend(others.into_iter().filter(|f| *f != family));
+        let (chart_face, chart_source) = match &chosen.origin {
+            Origin::File(path, index) => (chart_bytes(path, *index)?, format!("{} #{index}", path.display())),
+            Origin::Shipped(data) => (*data, format!("{family} (built into mujun)")),
         };
-        let chart_face = chart_bytes(&chosen.path, chosen.index)?;
-        Ok(Fonts {
-            store,
-            body: list(&body_family),
-            sans: list(&sans_family),
-            chart_family: sans_family,
-            chart_face,
-            chart_source: format!("{} #{}", chosen.path.display(), chosen.index),
-        })
+        Ok(Fonts { store, body: list.clone(), sans: list, chart_family: family, chart_face, chart_source })
     }
 
     /// Characters of `text` that no font found has a glyph for (they would print as boxes).
@@ -124,6 +111,35 @@ impl Fonts {
         }
         seen
     }
+}
+
+/// Every face of the `--font` file, pushed into the store; those with Chinese glyphs are candidates.
+fn user_faces(path: &Path, store: &mut FontStore) -> Result<Vec<Candidate>> {
+    let data = std::fs::read(path).map_err(|e| Error::BadInput(format!("--font {}: {e}", path.display())))?;
+    let faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
+    if faces.is_empty() {
+        return Err(Error::BadInput(format!("--font {}: not a font file (.ttf, .otf or .ttc)", path.display())));
+    }
+    let mut user = Vec::new();
+    for f in faces {
+        if covers(f.info()) {
+            user.push(Candidate { info: f.info().clone(), origin: Origin::File(path.to_path_buf(), f.index()) });
+        }
+        let info = f.info().clone();
+        store.push((f, info));
+    }
+    if user.is_empty() {
+        return Err(Error::BadInput(format!(
+            "--font {}: the font has no Chinese glyphs (it lacks some of {PROBE}); {FIX}",
+            path.display()
+        )));
+    }
+    Ok(user)
+}
+
+/// The preferred face of a list (see [`preference`]).
+fn best(faces: &[Candidate]) -> Option<&Candidate> {
+    faces.iter().min_by_key(|c| preference(&c.info))
 }
 
 fn covers(info: &FontInfo) -> bool {
