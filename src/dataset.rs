@@ -1,6 +1,8 @@
 //! The validated dataset every later stage works on, and the record of what was not used (exceptions).
 
 use crate::period::Quarter;
+#[cfg(doc)]
+use crate::schema::Field;
 pub use compact_str::CompactString;
 use serde::Serialize;
 
@@ -89,27 +91,13 @@ impl LandRow {
 }
 linked_row!(LandRow);
 
-/// Quarterly output fields, in this order in [`OutputRow::values`].
-pub const OUTPUT_FIELDS: [&str; 8] = [
-    "revenue",
-    "value_added",
-    "energy_tce",
-    "emissions",
-    "rd_expense",
-    "employees",
-    "electricity_10k_kwh",
-    "tech_invest",
-];
-/// Index of `employees` in [`OUTPUT_FIELDS`]: averaged over quarters, not summed.
-pub const EMPLOYEES: usize = 5;
-
 /// One enterprise-quarter of output, energy and emissions.
 #[derive(Debug, Clone)]
 pub struct OutputRow {
     enterprise: u32,
     line: u32,
     pub quarter: Quarter,
-    /// In [`OUTPUT_FIELDS`] order; NaN is a blank cell (read numbers are always finite). Half the size of
+    /// In [`Field::OUTPUT`] order; NaN is a blank cell (read numbers are always finite). Half the size of
     /// `Option<f64>`, which matters at millions of rows; read them with [`OutputRow::value`].
     values: [f64; 8],
 }
@@ -123,7 +111,7 @@ impl OutputRow {
             values: values.map(|v| v.unwrap_or(f64::NAN)),
         }
     }
-    /// The value of field `k` of [`OUTPUT_FIELDS`], `None` for a blank cell.
+    /// The value of output column `k` (see [`Field::OUTPUT`]), `None` for a blank cell.
     pub fn value(&self, k: usize) -> Option<f64> {
         Some(self.values[k]).filter(|v| !v.is_nan())
     }

@@ -2,10 +2,11 @@
 //! period sums of output and tax, summed in file order (methodology 18.0) — and the field lookup that
 //! methodology expressions use.
 
-use crate::dataset::{Dataset, Enterprise, Tenure, EMPLOYEES, OUTPUT_FIELDS};
+use crate::dataset::{Dataset, Enterprise, Tenure};
 use crate::method::expr::{Env, Value};
 use crate::method::LandBasis;
 use crate::period::Period;
+use crate::schema::Field;
 use rayon::prelude::*;
 
 /// What one enterprise brings to the evaluation for one period. Packed (152 bytes; a million firms'
@@ -53,12 +54,15 @@ impl Default for Facts {
 }
 
 impl Facts {
-    /// The period sum of output field `k` of [`OUTPUT_FIELDS`] (employees: the mean), `None` if missing.
-    pub fn sum(&self, k: usize) -> Option<f64> {
-        Some(self.sums[k]).filter(|v| !v.is_nan())
+    /// The period sum of an output field (employees: the mean), `None` if missing or not an output field.
+    pub fn sum(&self, field: Field) -> Option<f64> {
+        field.output_index().and_then(|k| Some(self.sums[k]).filter(|v| !v.is_nan()))
     }
-    pub fn set_sum(&mut self, k: usize, v: Option<f64>) {
-        self.sums[k] = v.unwrap_or(f64::NAN);
+    /// Sets the period sum of an output field (ignored for any other field).
+    pub fn set_sum(&mut self, field: Field, v: Option<f64>) {
+        if let Some(k) = field.output_index() {
+            self.sums[k] = v.unwrap_or(f64::NAN);
+        }
     }
     /// The period sum of tax paid, `None` if no tax row.
     pub fn tax(&self) -> Option<f64> {
@@ -66,6 +70,22 @@ impl Facts {
     }
     pub fn set_tax(&mut self, v: Option<f64>) {
         self.tax = v.unwrap_or(f64::NAN);
+    }
+    /// A period figure of the enterprise: an output sum, tax, land and its parts, or a count of rows;
+    /// `None` when missing or when the field is not a period figure (attributes, the period's own fields).
+    pub fn figure(&self, field: Field) -> Option<f64> {
+        match field {
+            Field::Tax => self.tax(),
+            Field::Land => Some(self.land),
+            Field::LandOwned => Some(self.land_owned),
+            Field::LandRentedIn => Some(self.land_rented_in),
+            Field::LandRentedOut => Some(self.land_rented_out),
+            Field::QuartersOutput => Some(self.quarters_output as f64),
+            Field::QuartersTax => Some(self.quarters_tax as f64),
+            Field::Tenants => Some(self.tenants as f64),
+            Field::RentOutRows => Some(self.rent_out_rows as f64),
+            f => self.sum(f),
+        }
     }
     /// With `[land] merge_tenants`: the landlord this tenant was merged into.
     pub fn merged_into(&self) -> Option<usize> {
@@ -77,6 +97,9 @@ impl Facts {
 fn add(acc: &mut f64, v: f64) {
     *acc = if acc.is_nan() { v } else { *acc + v };
 }
+
+/// Where employees sit among the output sums: averaged over the quarters reported, not summed.
+const EMPLOYEES_AT: usize = Field::Employees as usize;
 
 /// Computes the facts of every enterprise (same order as `data.enterprises`).
 pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> {
@@ -142,7 +165,7 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
         for (i, v) in r.values().iter().enumerate() {
             if let Some(v) = v {
                 add(&mut f.sums[i], *v);
-                if i == EMPLOYEES {
+                if i == EMPLOYEES_AT {
                     emp_n[r.enterprise()] += 1;
                 }
             }
@@ -165,7 +188,7 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
             LandBasis::OwnedOnly => f.land_owned,
         };
         if emp_n[i] > 0 {
-            f.sums[EMPLOYEES] /= emp_n[i] as f64;
+            f.sums[EMPLOYEES_AT] /= emp_n[i] as f64;
         }
         let both = |p: usize| out_bits[i * words + p / 64] & tax_bits[i * words + p / 64] & (1u64 << (p % 64)) != 0;
         if (0..period.quarters.len()).any(|p| !both(p)) {
@@ -210,18 +233,6 @@ pub struct EntEnv<'a> {
     pub period: &'a Period,
 }
 
-/// A period figure of some facts by field name (the fields with a prior-year twin).
-fn figure(f: &Facts, name: &str) -> Value {
-    if let Some(i) = OUTPUT_FIELDS.iter().position(|x| *x == name) {
-        return opt(f.sum(i));
-    }
-    match name {
-        "tax" | "tax_paid" => opt(f.tax()),
-        "land" => num(f.land),
-        _ => Value::Missing,
-    }
-}
-
 fn num(x: f64) -> Value {
     Value::Num(x)
 }
@@ -230,90 +241,43 @@ fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Missing, Value::Num)
 }
 
-/// The fields of an enterprise in a period by number ([`EntEnv::slot_of`]): these names, then
-/// [`OUTPUT_FIELDS`]. `prior_<field>` names are not numbered.
-const FIELDS: [&str; 24] = [
-    "land",
-    "tax",
-    "tax_paid",
-    "tenants",
-    "rent_out_rows",
-    "land_owned",
-    "land_rented_in",
-    "land_rented_out",
-    "rented_floor_m2",
-    "established",
-    "production_start",
-    "year",
-    "period_start",
-    "period_end",
-    "quarters_expected",
-    "quarters_output",
-    "quarters_tax",
-    "missing_quarters",
-    "enterprise_id",
-    "name",
-    "county",
-    "park",
-    "industry",
-    "scale",
-];
-
 impl EntEnv<'_> {
-    /// The number of field `name` (see [`FIELDS`]), for [`crate::method::expr::Expr::bind`].
-    pub fn slot_of(name: &str) -> Option<u16> {
-        let k = FIELDS
-            .iter()
-            .position(|f| *f == name)
-            .or_else(|| OUTPUT_FIELDS.iter().position(|f| *f == name).map(|k| FIELDS.len() + k))?;
-        u16::try_from(k).ok()
-    }
-
-    /// The value of field number `slot`.
-    fn value(&self, slot: usize) -> Value {
-        let (e, f) = (self.e, self.f);
-        match slot {
-            0 => num(f.land),
-            1 | 2 => opt(f.tax()),
-            3 => num(f.tenants as f64),
-            4 => num(f.rent_out_rows as f64),
-            5 => num(f.land_owned),
-            6 => num(f.land_rented_in),
-            7 => num(f.land_rented_out),
-            8 => opt(e.rented_floor_m2),
-            9 => opt(e.established.map(|d| d as f64)),
-            10 => opt(e.production_start.map(|d| d as f64)),
-            11 => num(self.period.year() as f64),
-            12 => num(self.period.first_day() as f64),
-            13 => num(self.period.last_day() as f64),
-            14 => num(self.period.quarters.len() as f64),
-            15 => num(f.quarters_output as f64),
-            16 => num(f.quarters_tax as f64),
-            17 => Value::Str(f.missing_quarters.join(", ").into()),
-            18 => Value::Str(e.id.clone()),
-            19 => Value::Str(e.name.as_str().into()),
-            20 => Value::Str(e.county.clone()),
-            21 => Value::Str(e.park.clone()),
-            22 => Value::Str(e.industry.clone()),
-            23 => Value::Str(e.scale.clone()),
-            k => match k.checked_sub(FIELDS.len()) {
-                Some(i) if i < OUTPUT_FIELDS.len() => opt(f.sum(i)),
-                _ => Value::Missing,
-            },
+    /// The value of a field this period.
+    fn value(&self, field: Field) -> Value {
+        let (e, p) = (self.e, self.period);
+        let text = |s: &compact_str::CompactString| Value::Str(s.clone());
+        match field {
+            Field::RentedFloorM2 => opt(e.rented_floor_m2),
+            Field::Established => opt(e.established.map(|d| d as f64)),
+            Field::ProductionStart => opt(e.production_start.map(|d| d as f64)),
+            Field::Year => num(p.year() as f64),
+            Field::PeriodStart => num(p.first_day() as f64),
+            Field::PeriodEnd => num(p.last_day() as f64),
+            Field::QuartersExpected => num(p.quarters.len() as f64),
+            Field::MissingQuarters => Value::Str(self.f.missing_quarters.join(", ").into()),
+            Field::EnterpriseId => text(&e.id),
+            Field::Name => Value::Str(e.name.as_str().into()),
+            Field::County => text(&e.county),
+            Field::Park => text(&e.park),
+            Field::Industry => text(&e.industry),
+            Field::Scale => text(&e.scale),
+            f => opt(self.f.figure(f)),
         }
     }
 }
 
 impl Env for EntEnv<'_> {
     fn field(&self, name: &str) -> Value {
-        if let Some(p) = name.strip_prefix("prior_") {
-            return self.prior.map_or(Value::Missing, |pf| figure(pf, p));
-        }
-        Self::slot_of(name).map_or(Value::Missing, |k| self.value(k as usize))
+        Field::slot_of(name).map_or(Value::Missing, |slot| self.field_at(slot, name))
     }
 
+    /// Slots are [`Field::slot_of`]'s numbers: a field, or its prior-year twin.
     fn field_at(&self, slot: u16, _name: &str) -> Value {
-        self.value(slot as usize)
+        match Field::of_slot(slot) {
+            Some((f, false)) => self.value(f),
+            Some((f, true)) => self.prior.map_or(Value::Missing, |pf| opt(pf.figure(f))),
+            None => Value::Missing,
+        }
     }
 
     fn has_tag(&self, tag: &str) -> bool {
@@ -388,23 +352,16 @@ mod tests {
             ..Facts::default()
         };
         f.set_tax(Some(30.0));
-        f.set_sum(1, Some(250.0));
+        f.set_sum(Field::ValueAdded, Some(250.0));
         f.missing_quarters = vec!["2025Q4".into()];
         let period = Period::parse("2025", Basis::Rolling4).unwrap();
         let env = EntEnv { e: &e, f: &f, prior: None, period: &period };
-        for name in FIELDS.iter().chain(OUTPUT_FIELDS.iter()) {
-            let slot = EntEnv::slot_of(name).unwrap_or_else(|| panic!("{name} has no number"));
-            assert_eq!(env.field_at(slot, name), env.field(name), "{name}");
+        for name in Field::rule_names() {
+            let slot = Field::slot_of(&name).unwrap_or_else(|| panic!("{name} has no number"));
+            assert_eq!(env.field_at(slot, &name), env.field(&name), "{name}");
         }
-        assert_eq!((EntEnv::slot_of("prior_tax"), EntEnv::slot_of("acreage")), (None, None));
-        // The fields a methodology may name (documented in method::FIELDS, which `mujun check` prints)
-        // are the ones numbered here, tax_paid being tax's other name.
-        for (name, _) in crate::method::FIELDS {
-            assert!(EntEnv::slot_of(name).is_some(), "{name} is documented but not numbered");
-        }
-        for name in FIELDS.iter().chain(OUTPUT_FIELDS.iter()).filter(|n| **n != "tax_paid") {
-            assert!(crate::method::FIELDS.iter().any(|(f, _)| f == name), "{name} is numbered but not documented");
-        }
+        assert_eq!(env.field("prior_tax"), Missing, "no prior facts were given");
+        assert_eq!(env.field("acreage"), Missing);
         // Hand-set facts: value_added 250 / land 12.5 = 20; tax 30 / 12.5 = 2.4; 3 output quarters of the 4.
         let cases = [
             ("value_added / land", Num(20.0)),
@@ -417,7 +374,7 @@ mod tests {
         for (src, want) in cases {
             let plain = parse(src).unwrap();
             let mut bound = plain.clone();
-            bound.bind(&EntEnv::slot_of);
+            bound.bind(&Field::slot_of);
             assert_ne!(plain, bound, "{src}: no field was numbered");
             assert_eq!((bound.eval(&env), plain.eval(&env)), (want.clone(), want), "{src}");
         }

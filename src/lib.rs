@@ -25,6 +25,7 @@ pub mod progress;
 pub mod rank;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod score;
 pub mod standard_land;
 pub mod validate;

@@ -91,14 +91,12 @@ struct Keep {
 /// The stages after loading.
 fn stages(
     mut data: Dataset,
-    mut method: Loaded,
+    method: Loaded,
     period: Period,
     data_dir: &Path,
     mut timings: Vec<(String, f64)>,
     keep: Keep,
 ) -> Result<Run> {
-    // The rules are evaluated for every firm in `indicators::EntEnv`: their fields are numbered once.
-    method.bind_fields(&indicators::EntEnv::slot_of);
     let bar = crate::progress::steps();
     bar.set_message(format!("indicators of {} enterprises", data.enterprises.len()));
     let t = Instant::now();

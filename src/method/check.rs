@@ -3,56 +3,8 @@
 
 use super::expr::{self, Expr};
 use super::*;
+use crate::schema::Field;
 use std::path::{Path, PathBuf};
-
-/// The fields rules and indicators can read, with their meaning and unit.
-pub const FIELDS: &[(&str, &str)] = &[
-    ("tax", "实缴税金, period sum (万元); also `tax_paid`"),
-    ("revenue", "营业收入, period sum (万元)"),
-    ("value_added", "工业增加值, period sum (万元)"),
-    ("energy_tce", "综合能耗, period sum (tce)"),
-    ("emissions", "排放当量, period sum (equivalent tonnes)"),
-    ("rd_expense", "研发经费支出, period sum (万元)"),
-    ("employees", "从业人员, mean of the quarters reported (persons)"),
-    ("electricity_10k_kwh", "用电量, period sum (万千瓦时)"),
-    ("tech_invest", "技改投资, period sum (万元)"),
-    ("land", "land basis (亩) by [land] basis"),
-    ("land_owned", "自有 land (亩)"),
-    ("land_rented_in", "租入 land (亩)"),
-    ("land_rented_out", "租出 land (亩)"),
-    ("rented_floor_m2", "租赁厂房面积 (平方米)"),
-    ("established", "成立日期 (a date; compare with date(y, m, d))"),
-    ("production_start", "投产日期 (a date)"),
-    ("year", "the evaluation year (the period's last year)"),
-    ("period_start", "first day of the period (a date)"),
-    ("period_end", "last day of the period (a date)"),
-    ("quarters_expected", "number of quarters in the period"),
-    ("quarters_output", "quarters of the period with an output row"),
-    ("quarters_tax", "quarters of the period with a tax row"),
-    ("missing_quarters", "text: the period's quarters without output or tax rows"),
-    ("tenants", "number of other enterprises renting (租入) land this enterprise rents out (租出)"),
-    ("rent_out_rows", "number of 租出 rows of this enterprise"),
-    ("enterprise_id", "text: 统一社会信用代码"),
-    ("name", "text: 企业名称"),
-    ("county", "text: 县区"),
-    ("park", "text: 园区"),
-    ("industry", "text: GB/T 4754 code"),
-    ("scale", "text: 规上 or 规下"),
-];
-
-/// Period figures available for the prior year as `prior_<field>`.
-pub const PRIOR_FIELDS: &[&str] = &[
-    "tax",
-    "revenue",
-    "value_added",
-    "energy_tce",
-    "emissions",
-    "rd_expense",
-    "employees",
-    "electricity_10k_kwh",
-    "tech_invest",
-    "land",
-];
 
 #[derive(Debug, thiserror::Error)]
 pub enum MethodError {
@@ -87,13 +39,14 @@ impl Loaded {
         used.iter().any(|f| f.starts_with("prior_"))
     }
 
-    /// Binds every expression of every track to an environment's field numbering (see [`Expr::bind`]).
-    pub fn bind_fields(&mut self, slot_of: &dyn Fn(&str) -> Option<u16>) {
+    /// Binds every expression of every track to the field numbering ([`Field::slot_of`]), so that an
+    /// evaluation reads fields by number, not by name.
+    fn bind_fields(&mut self) {
         for c in &mut self.tracks {
             let formulas = c.formulas.iter_mut().flat_map(|(rule, points)| [rule, points]);
             let rest =
                 c.scope.iter_mut().chain(c.undetermined.iter_mut()).chain(c.num.iter_mut()).chain(c.den.iter_mut());
-            formulas.chain([&mut c.select]).chain(rest).for_each(|e| e.bind(slot_of));
+            formulas.chain([&mut c.select]).chain(rest).for_each(|e| e.bind(&Field::slot_of));
         }
     }
 }
@@ -133,17 +86,14 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
         problem,
         fix: fix.into(),
     };
-    // Every period figure also exists for the same quarters one year earlier, as prior_<field>.
-    let prior: Vec<String> = PRIOR_FIELDS.iter().map(|f| format!("prior_{f}")).collect();
-    let known: Vec<&str> =
-        FIELDS.iter().map(|f| f.0).chain(["tax_paid"]).chain(prior.iter().map(|s| s.as_str())).collect();
     let compile = |key: String, src: &str| -> Result<Expr, MethodError> {
         let e =
             expr::parse(src).map_err(|m| invalid(key.clone(), m, "see docs/methodology.md, section Expressions"))?;
         let mut used = Vec::new();
         e.fields(&mut used);
-        if let Some(u) = used.iter().find(|u| !known.contains(&u.as_str())) {
-            return Err(invalid(key, format!("unknown field '{u}'"), &format!("use one of: {}", known.join(", "))));
+        if let Some(u) = used.iter().find(|u| Field::slot_of(u).is_none()) {
+            let names = Field::rule_names().join(", ");
+            return Err(invalid(key, format!("unknown field '{u}'"), &format!("use one of: {names}")));
         }
         Ok(e)
     };
@@ -214,7 +164,9 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
         }
     }
     let sha256 = crate::digest::of_bytes(text.as_bytes());
-    Ok(Loaded { method, tracks, path: path.to_path_buf(), sha256 })
+    let mut loaded = Loaded { method, tracks, path: path.to_path_buf(), sha256 };
+    loaded.bind_fields();
+    Ok(loaded)
 }
 
 type Problem = (String, String, String);

@@ -6,7 +6,7 @@ mod check;
 pub mod expr;
 pub mod overrides;
 
-pub use check::{load, load_str, load_with, Compiled, Loaded, MethodError, FIELDS, PRIOR_FIELDS};
+pub use check::{load, load_str, load_with, Compiled, Loaded, MethodError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -263,7 +263,7 @@ pub struct Indicator {
     pub key: String,
     #[serde(default)]
     pub zh: String,
-    /// Numerator and denominator: expressions over the fields (see FIELDS).
+    /// Numerator and denominator: expressions over the fields (see [`crate::schema::Field`]).
     pub num: String,
     #[serde(default = "one_str")]
     pub den: String,

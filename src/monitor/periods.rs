@@ -4,12 +4,13 @@
 //! targets).
 
 use super::rules::Treatment;
-use crate::dataset::{Dataset, EMPLOYEES, OUTPUT_FIELDS};
+use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::indicators::{trim_number, Facts};
 use crate::method::{expr, Loaded, Rule};
 use crate::period::{Period, Quarter};
 use crate::pipeline::{self, Run};
+use crate::schema::Field;
 use crate::{rank, score};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -84,7 +85,7 @@ pub fn prorate(f: &mut Facts, expected: usize) -> String {
     let mut done = Vec::new();
     let (e, ro, rt) = (expected as f64, f.quarters_output as usize, f.quarters_tax as usize);
     if ro > 0 && ro < expected {
-        for k in (0..OUTPUT_FIELDS.len()).filter(|&k| k != EMPLOYEES) {
+        for k in Field::OUTPUT.into_iter().filter(|&k| k != Field::Employees) {
             f.set_sum(k, f.sum(k).map(|v| v * e / ro as f64));
         }
         done.push(format!("output × {expected}/{ro}"));
@@ -132,17 +133,17 @@ impl Quarterly {
         self.tax[i].contains_key(&q)
     }
 
-    /// One quarter's figure: `tax` or an output field by name (`None`: no row or a blank cell).
-    pub fn value(&self, data: &Dataset, i: usize, q: Quarter, field: &str) -> Option<f64> {
-        if field == "tax" {
+    /// One quarter's figure: tax or an output field (`None`: no row, a blank cell, or another field).
+    pub fn value(&self, data: &Dataset, i: usize, q: Quarter, field: Field) -> Option<f64> {
+        if field == Field::Tax {
             return self.tax[i].get(&q).map(|&k| data.tax[k].tax_paid);
         }
-        let f = OUTPUT_FIELDS.iter().position(|x| *x == field)?;
+        let f = field.output_index()?;
         self.output[i].get(&q).and_then(|&k| data.output[k].value(f))
     }
 
     /// The sum of a field over `quarters`, in quarter order, and the number of quarters with a value.
-    pub fn sum(&self, data: &Dataset, i: usize, quarters: &[Quarter], field: &str) -> (Option<f64>, usize) {
+    pub fn sum(&self, data: &Dataset, i: usize, quarters: &[Quarter], field: Field) -> (Option<f64>, usize) {
         let mut acc: Option<f64> = None;
         let mut n = 0;
         for &q in quarters {
@@ -179,11 +180,11 @@ mod tests {
         let mut f = Facts::default();
         (f.quarters_output, f.quarters_tax, f.missing_quarters) = (3, 2, vec!["2025Q1".into()]);
         f.set_tax(Some(30.0));
-        f.set_sum(0, Some(300.0));
-        f.set_sum(EMPLOYEES, Some(50.0));
+        f.set_sum(Field::Revenue, Some(300.0));
+        f.set_sum(Field::Employees, Some(50.0));
         // output 300 × 4 ÷ 3 = 400; tax 30 × 4 ÷ 2 = 60; employees stay the mean 50.
         assert_eq!(prorate(&mut f, 4), "output × 4/3, tax × 4/2");
-        assert_eq!((f.sum(0), f.tax(), f.sum(EMPLOYEES)), (Some(400.0), Some(60.0), Some(50.0)));
+        assert_eq!((f.sum(Field::Revenue), f.tax(), f.sum(Field::Employees)), (Some(400.0), Some(60.0), Some(50.0)));
         assert_eq!((f.quarters_output, f.quarters_tax, f.missing_quarters.len()), (4, 4, 0));
         let mut none = Facts::default();
         assert_eq!(prorate(&mut none, 4), "");

@@ -19,6 +19,7 @@ use crate::dataset::{Dataset, BELOW};
 use crate::decimal::round_half_up;
 use crate::period::Quarter;
 use crate::report::table::{Cell, Table};
+use crate::schema::Field;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -94,7 +95,7 @@ fn revenue(
     quarters: &[Quarter],
     treatment: Treatment,
 ) -> (Option<f64>, usize) {
-    let (s, n) = q.sum(data, i, quarters, "revenue");
+    let (s, n) = q.sum(data, i, quarters, Field::Revenue);
     match (treatment, s) {
         (Treatment::Prorate, Some(v)) if n < quarters.len() => (Some(v * quarters.len() as f64 / n as f64), n),
         _ => (s, n),
@@ -134,7 +135,7 @@ pub fn build(
         }
         let (r4, _) = revenue(q, data, i, &now4, treatment);
         let (r4_prior, _) = revenue(q, data, i, &prior4, treatment);
-        let (ytd_sum, ytd_n) = q.sum(data, i, &ytd_q, "revenue");
+        let (ytd_sum, ytd_n) = q.sum(data, i, &ytd_q, Field::Revenue);
         let quarters = if treatment == Treatment::Prorate { ytd_n } else { ytd_q.len() };
         let projection = ytd_sum.filter(|_| quarters > 0).map(|s| s * 4.0 / quarters as f64);
         let growth = match (r4, r4_prior) {
@@ -198,7 +199,7 @@ fn returning(
             }
         }
         ScaleHistory::Revenue => {
-            let (prev, _) = q.sum(data, i, last_year, "revenue");
+            let (prev, _) = q.sum(data, i, last_year, Field::Revenue);
             match prev {
                 Some(p) if p >= rule.threshold && r4 < rule.threshold => {
                     format!(

@@ -4,35 +4,26 @@
 //! over the same firms in both periods (同口径).
 
 use super::periods::PeriodRun;
-use crate::dataset::OUTPUT_FIELDS;
 use crate::indicators::Facts;
 use crate::pipeline::Run;
 use crate::report::table::{Cell, Table};
+use crate::schema::Field;
 use crate::score::Status;
 use std::collections::BTreeMap;
 
 /// The compared measures: (key, Chinese name with unit, numerator, denominator). A measure without a
 /// denominator is a sum.
-pub const MEASURES: &[(&str, &str, &str, &str)] = &[
-    ("tax", "税收(万元)", "tax", ""),
-    ("revenue", "营业收入(万元)", "revenue", ""),
-    ("value_added", "增加值(万元)", "value_added", ""),
-    ("energy_tce", "综合能耗(吨标煤)", "energy_tce", ""),
-    ("land_mu", "用地面积(亩)", "land", ""),
-    ("tax_per_mu", "亩均税收(万元/亩)", "tax", "land"),
-    ("revenue_per_mu", "亩均营业收入(万元/亩)", "revenue", "land"),
-    ("va_per_mu", "亩均增加值(万元/亩)", "value_added", "land"),
-    ("energy_per_va", "单位增加值能耗(吨标煤/万元)", "energy_tce", "value_added"),
+pub const MEASURES: &[(&str, &str, Field, Option<Field>)] = &[
+    ("tax", "税收(万元)", Field::Tax, None),
+    ("revenue", "营业收入(万元)", Field::Revenue, None),
+    ("value_added", "增加值(万元)", Field::ValueAdded, None),
+    ("energy_tce", "综合能耗(吨标煤)", Field::EnergyTce, None),
+    ("land_mu", "用地面积(亩)", Field::Land, None),
+    ("tax_per_mu", "亩均税收(万元/亩)", Field::Tax, Some(Field::Land)),
+    ("revenue_per_mu", "亩均营业收入(万元/亩)", Field::Revenue, Some(Field::Land)),
+    ("va_per_mu", "亩均增加值(万元/亩)", Field::ValueAdded, Some(Field::Land)),
+    ("energy_per_va", "单位增加值能耗(吨标煤/万元)", Field::EnergyTce, Some(Field::ValueAdded)),
 ];
-
-/// A period figure of one enterprise: `tax`, `land` or an output field.
-pub fn figure(f: &Facts, name: &str) -> Option<f64> {
-    match name {
-        "tax" => f.tax(),
-        "land" => Some(f.land),
-        _ => OUTPUT_FIELDS.iter().position(|x| *x == name).and_then(|k| f.sum(k)),
-    }
-}
 
 /// The measures of a set of enterprises: sums over those that report the figure; ratios Σ num ÷ Σ den over
 /// those that report both, empty unless Σ den > 0. Sums in the members' order.
@@ -42,15 +33,18 @@ pub fn measures(facts: &[Facts], members: &[usize]) -> Vec<Option<f64>> {
         .map(|&(_, _, num, den)| {
             let (mut a, mut b, mut any) = (0.0, 0.0, false);
             for &i in members {
-                let x = figure(&facts[i], num);
-                let y = if den.is_empty() { Some(1.0) } else { figure(&facts[i], den) };
+                let x = facts[i].figure(num);
+                let y = match den {
+                    None => Some(1.0),
+                    Some(d) => facts[i].figure(d),
+                };
                 if let (Some(x), Some(y)) = (x, y) {
                     a += x;
                     b += y;
                     any = true;
                 }
             }
-            match (any, den.is_empty()) {
+            match (any, den.is_none()) {
                 (false, _) => None,
                 (true, true) => Some(a),
                 (true, false) => (b > 0.0).then(|| a / b),
@@ -241,7 +235,7 @@ mod tests {
         let mut a = Facts::default();
         a.land = 10.0;
         a.set_tax(Some(100.0));
-        a.set_sum(1, Some(50.0));
+        a.set_sum(Field::ValueAdded, Some(50.0));
         let mut b = Facts::default();
         b.land = 30.0;
         b.set_tax(Some(60.0));

@@ -5,35 +5,44 @@
 //! reported: nothing is estimated for missing quarters.
 
 use super::periods::{ytd, Quarterly};
-use crate::dataset::{Dataset, OUTPUT_FIELDS};
+use crate::dataset::Dataset;
 use crate::decimal::round_half_up;
 use crate::period::Quarter;
 use crate::report::table::{Cell, Table};
+use crate::schema::Field;
 
 /// One target: county, measure, annual target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     pub county: String,
     pub year: i32,
-    pub measure: String,
+    pub measure: Field,
     pub target: f64,
     pub line: usize,
 }
 
-/// Column names (English, or the Chinese headers bureaus use) → canonical name.
-fn canonical(h: &str) -> Option<&'static str> {
+/// What a column of the targets file holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Column {
+    County,
+    Year,
+    Target(Field),
+}
+
+/// Column names (English, or the Chinese headers bureaus use) → what the column holds.
+fn canonical(h: &str) -> Option<Column> {
     let h = h.trim().trim_start_matches('\u{feff}');
     let h = h.split(['(', '（']).next().unwrap_or(h).trim();
     Some(match h {
-        "county" | "县区" | "县(区)" | "区县" | "县市区" => "county",
-        "year" | "年度" | "年份" => "year",
-        "revenue" | "营业收入" | "主营业务收入" => "revenue",
-        "tax" | "tax_paid" | "税收" | "实缴税金" | "税收收入" => "tax",
-        "value_added" | "增加值" | "工业增加值" => "value_added",
-        "energy_tce" | "综合能耗" => "energy_tce",
-        "electricity_10k_kwh" | "用电量" => "electricity_10k_kwh",
-        "rd_expense" | "研发经费" => "rd_expense",
-        "tech_invest" | "技改投资" => "tech_invest",
+        "county" | "县区" | "县(区)" | "区县" | "县市区" => Column::County,
+        "year" | "年度" | "年份" => Column::Year,
+        "revenue" | "营业收入" | "主营业务收入" => Column::Target(Field::Revenue),
+        "tax" | "tax_paid" | "税收" | "实缴税金" | "税收收入" => Column::Target(Field::Tax),
+        "value_added" | "增加值" | "工业增加值" => Column::Target(Field::ValueAdded),
+        "energy_tce" | "综合能耗" => Column::Target(Field::EnergyTce),
+        "electricity_10k_kwh" | "用电量" => Column::Target(Field::Electricity),
+        "rd_expense" | "研发经费" => Column::Target(Field::RdExpense),
+        "tech_invest" | "技改投资" => Column::Target(Field::TechInvest),
         _ => return None,
     })
 }
@@ -42,17 +51,20 @@ fn canonical(h: &str) -> Option<&'static str> {
 pub fn read(path: &std::path::Path) -> Result<Vec<Target>, String> {
     let t = crate::ingest::read(path).map_err(|e| e.to_string())?;
     let name = t.file.clone();
-    let cols: Vec<Option<&str>> = t.headers.iter().map(|h| canonical(h)).collect();
-    let find = |n: &str| {
+    let cols: Vec<Option<Column>> = t.headers.iter().map(|h| canonical(h)).collect();
+    let find = |c: Column, n: &str| {
         cols.iter()
-            .position(|c| *c == Some(n))
+            .position(|x| *x == Some(c))
             .ok_or_else(|| format!("targets file {name} needs a column '{n}' (or 县区 / 年度)"))
     };
-    let (cc, cy) = (find("county")?, find("year")?);
-    let measures: Vec<(usize, &str)> = cols
+    let (cc, cy) = (find(Column::County, "county")?, find(Column::Year, "year")?);
+    let measures: Vec<(usize, Field)> = cols
         .iter()
         .enumerate()
-        .filter_map(|(k, c)| c.filter(|n| *n != "county" && *n != "year").map(|n| (k, n)))
+        .filter_map(|(k, c)| match c {
+            Some(Column::Target(f)) => Some((k, *f)),
+            _ => None,
+        })
         .collect();
     if measures.is_empty() {
         return Err(format!(
@@ -73,7 +85,7 @@ pub fn read(path: &std::path::Path) -> Result<Vec<Target>, String> {
             }
             let target: f64 =
                 cell.parse().map_err(|_| format!("{name} line {}: {m} '{}' is not a number", r.line, get(k)))?;
-            out.push(Target { county: get(cc), year, measure: m.to_string(), target, line: r.line });
+            out.push(Target { county: get(cc), year, measure: m, target, line: r.line });
         }
     }
     Ok(out)
@@ -102,10 +114,9 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
                 data.enterprises[i].county == x.county && (scale.is_empty() || data.enterprises[i].scale == scale)
             })
             .collect();
-        debug_assert!(x.measure == "tax" || OUTPUT_FIELDS.contains(&x.measure.as_str()));
         let mut actual = 0.0;
         for &i in &members {
-            if let (Some(v), _) = q.sum(data, i, &quarters, &x.measure) {
+            if let (Some(v), _) = q.sum(data, i, &quarters, x.measure) {
                 actual += v;
             }
         }
@@ -119,7 +130,7 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
         t.rows.push(vec![
             Cell::text(x.county.as_str()),
             Cell::Int(x.year as i64),
-            Cell::text(&x.measure),
+            Cell::text(x.measure.name()),
             Cell::Num(x.target, 2),
             Cell::Num(actual, 2),
             Cell::Int(quarters.len() as i64),

@@ -5,11 +5,12 @@
 
 use super::periods::{shown, PeriodRun, Quarterly};
 use super::rules::{Against, Rules};
-use super::tables::{change_pct, figure};
+use super::tables::change_pct;
 use crate::decimal::round_half_up;
 use crate::indicators::Facts;
 use crate::period::Quarter;
 use crate::report::table::{Cell, Table};
+use crate::schema::Field;
 
 /// One warning.
 #[derive(Debug, Clone)]
@@ -27,8 +28,8 @@ pub struct Warning {
 /// The rule keys in the order they are checked (and listed per enterprise).
 pub const KEYS: [&str; 5] = ["tax_per_mu_drop", "revenue_down", "predicted_cd", "energy_intensity_rise", "no_report"];
 
-fn ratio(f: &Facts, num: &str, den: &str) -> Option<f64> {
-    match (figure(f, num), figure(f, den)) {
+fn ratio(f: &Facts, num: Field, den: Field) -> Option<f64> {
+    match (f.figure(num), f.figure(den)) {
         (Some(a), Some(b)) if b > 0.0 => Some(a / b),
         _ => None,
     }
@@ -75,7 +76,7 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
         if w.tax_per_mu_drop.enabled {
             let r = &w.tax_per_mu_drop;
             let (bf, bl) = base_of(r.compare, cur, base, i);
-            let (now, was) = (ratio(f, "tax", "land"), ratio(bf, "tax", "land"));
+            let (now, was) = (ratio(f, Field::Tax, Field::Land), ratio(bf, Field::Tax, Field::Land));
             if let (Some(p), Some(b)) = (pct2(now, was), was) {
                 if b > 0.0 && p < -r.pct {
                     let words = format!(
@@ -97,7 +98,7 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
         if w.revenue_down.enabled {
             let r = &w.revenue_down;
             let qs: Vec<Quarter> = (0..=r.quarters as i64).rev().map(|n| last.minus(n)).collect();
-            let vals: Vec<Option<f64>> = qs.iter().map(|&x| q.value(&run.data, i, x, "revenue")).collect();
+            let vals: Vec<Option<f64>> = qs.iter().map(|&x| q.value(&run.data, i, x, Field::Revenue)).collect();
             if vals.iter().all(Option::is_some) {
                 let v: Vec<f64> = vals.iter().flatten().copied().collect();
                 let falls = v
@@ -141,7 +142,8 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
         if w.energy_intensity_rise.enabled {
             let r = &w.energy_intensity_rise;
             let (bf, bl) = base_of(r.compare, cur, base, i);
-            let (now, was) = (ratio(f, "energy_tce", "value_added"), ratio(bf, "energy_tce", "value_added"));
+            let (now, was) =
+                (ratio(f, Field::EnergyTce, Field::ValueAdded), ratio(bf, Field::EnergyTce, Field::ValueAdded));
             if let (Some(p), Some(b)) = (pct2(now, was), was) {
                 if b > 0.0 && p > r.pct {
                     let words = format!(
@@ -170,7 +172,7 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
             }
             if !lacks.is_empty() {
                 let words = format!("本季度未报送数据 no data reported for {last}");
-                let before = q.value(&run.data, i, last.minus(1), "revenue");
+                let before = q.value(&run.data, i, last.minus(1), Field::Revenue);
                 push("no_report", words, before, None, 0.0, format!("{} for {last}", lacks.join(", ")));
             }
         }

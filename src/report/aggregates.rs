@@ -5,20 +5,20 @@
 //! scope (graded, vetoed or undetermined); a ratio uses only firms that report both of its fields.
 
 use super::table::{Cell, Table};
-use crate::dataset::OUTPUT_FIELDS;
 use crate::method::Group;
 use crate::pipeline::Run;
+use crate::schema::Field;
 use crate::score::{Groups, Status};
 
-/// (key, Chinese name, numerator field, denominator field)
-const RATIOS: [(&str, &str, &str, &str); 7] = [
-    ("tax_per_mu", "亩均税收", "tax", "land"),
-    ("va_per_mu", "亩均增加值", "value_added", "land"),
-    ("revenue_per_mu", "亩均营业收入", "revenue", "land"),
-    ("va_per_tce", "单位能耗增加值", "value_added", "energy_tce"),
-    ("va_per_emission", "单位排放增加值", "value_added", "emissions"),
-    ("va_per_employee", "全员劳动生产率", "value_added", "employees"),
-    ("rd_ratio", "研发经费占营业收入比重", "rd_expense", "revenue"),
+/// (key, Chinese name, numerator, denominator)
+const RATIOS: [(&str, &str, Field, Field); 7] = [
+    ("tax_per_mu", "亩均税收", Field::Tax, Field::Land),
+    ("va_per_mu", "亩均增加值", Field::ValueAdded, Field::Land),
+    ("revenue_per_mu", "亩均营业收入", Field::Revenue, Field::Land),
+    ("va_per_tce", "单位能耗增加值", Field::ValueAdded, Field::EnergyTce),
+    ("va_per_emission", "单位排放增加值", Field::ValueAdded, Field::Emissions),
+    ("va_per_employee", "全员劳动生产率", Field::ValueAdded, Field::Employees),
+    ("rd_ratio", "研发经费占营业收入比重", Field::RdExpense, Field::Revenue),
 ];
 
 /// Compensated summation (Neumaier): the running error is carried and added back at the end. Each step's
@@ -43,12 +43,20 @@ impl Sum {
     }
 }
 
-/// The figures the aggregates use, by name.
-const FIELDS: [&str; 8] =
-    ["land", "tax", "revenue", "value_added", "energy_tce", "emissions", "employees", "rd_expense"];
+/// The figures the aggregates use.
+const FIELDS: [Field; 8] = [
+    Field::Land,
+    Field::Tax,
+    Field::Revenue,
+    Field::ValueAdded,
+    Field::EnergyTce,
+    Field::Emissions,
+    Field::Employees,
+    Field::RdExpense,
+];
 
-fn slot(name: &str) -> usize {
-    FIELDS.iter().position(|f| *f == name).expect("an aggregate field")
+fn slot(field: Field) -> usize {
+    FIELDS.iter().position(|f| *f == field).expect("an aggregate field")
 }
 
 /// What every aggregate table reads of each enterprise, looked up once for all of them: its figures in
@@ -71,24 +79,7 @@ impl Prepared {
     pub fn new(run: &Run) -> Prepared {
         use rayon::prelude::*;
         let labels = class_labels(run);
-        // Where each field sits among the output fields (None: land and tax, kept apart).
-        let output_at = FIELDS.map(|name| OUTPUT_FIELDS.iter().position(|x| *x == name));
-        let (tax, land) = (slot("tax"), slot("land"));
-        let figs = run
-            .facts
-            .par_iter()
-            .map(|f| {
-                std::array::from_fn(|k| {
-                    match (k, output_at[k]) {
-                        (k, _) if k == tax => f.tax(),
-                        (k, _) if k == land => Some(f.land),
-                        (_, Some(o)) => f.sum(o),
-                        (_, None) => None,
-                    }
-                    .unwrap_or(f64::NAN)
-                })
-            })
-            .collect();
+        let figs = run.facts.par_iter().map(|f| FIELDS.map(|field| f.figure(field).unwrap_or(f64::NAN))).collect();
         let eval_class = run
             .scored
             .par_iter()
@@ -170,12 +161,12 @@ impl Acc {
 }
 
 /// The group totals: (column, Chinese name, field summed, decimals shown).
-const TOTALS: [(&str, &str, &str, usize); 5] = [
-    ("land_mu", "用地面积(亩)", "land", 4),
-    ("tax", "税收(万元)", "tax", 2),
-    ("revenue", "营业收入(万元)", "revenue", 2),
-    ("value_added", "增加值(万元)", "value_added", 2),
-    ("energy_tce", "综合能耗(tce)", "energy_tce", 2),
+const TOTALS: [(&str, &str, Field, usize); 5] = [
+    ("land_mu", "用地面积(亩)", Field::Land, 4),
+    ("tax", "税收(万元)", Field::Tax, 2),
+    ("revenue", "营业收入(万元)", Field::Revenue, 2),
+    ("value_added", "增加值(万元)", Field::ValueAdded, 2),
+    ("energy_tce", "综合能耗(tce)", Field::EnergyTce, 2),
 ];
 
 /// Every class label used by the methodology, in order, undetermined classes last.

@@ -68,7 +68,7 @@ pub fn table(run: &Run) -> Result<Table, String> {
         // Only the highest surcharge applies; ties keep the first listed.
         let best =
             options.iter().fold(None::<&(String, f64)>, |b, o| if b.is_none_or(|b| o.1 > b.1) { Some(o) } else { b });
-        let kwh = run.facts[i].sum(6);
+        let kwh = run.facts[i].sum(crate::schema::Field::Electricity);
         let amount = match (best, kwh) {
             (Some((_, r)), Some(k)) => Some(r * k),
             _ => None,

@@ -2,6 +2,7 @@
 //! (and other) header spellings found in bureau exports. docs/data-format.md lists the same table.
 
 use crate::ingest::Kind;
+use crate::schema::Field;
 
 /// One expected column.
 #[derive(Debug, Clone, Copy)]
@@ -43,14 +44,14 @@ const LAND: &[ColumnDef] = &[
 const OUTPUT: &[ColumnDef] = &[
     col("enterprise_id", true, ID_ALIASES),
     col("period", true, PERIOD_ALIASES),
-    col("revenue", true, &["营业收入", "主营业务收入", "销售收入", "开票销售收入"]),
-    col("value_added", false, &["工业增加值", "增加值"]),
-    col("energy_tce", false, &["综合能耗", "能耗", "综合能源消费量"]),
-    col("emissions", false, &["排放当量", "主要污染物排放量", "污染物排放当量"]),
-    col("rd_expense", false, &["研发经费支出", "R&D经费支出", "研发费用", "研发投入"]),
-    col("employees", false, &["从业人员", "从业人员平均人数", "年平均职工人数", "职工人数"]),
-    col("electricity_10k_kwh", false, &["用电量", "electricity"]),
-    col("tech_invest", false, &["技改投资", "技术改造投资"]),
+    col(Field::Revenue.name(), true, &["营业收入", "主营业务收入", "销售收入", "开票销售收入"]),
+    col(Field::ValueAdded.name(), false, &["工业增加值", "增加值"]),
+    col(Field::EnergyTce.name(), false, &["综合能耗", "能耗", "综合能源消费量"]),
+    col(Field::Emissions.name(), false, &["排放当量", "主要污染物排放量", "污染物排放当量"]),
+    col(Field::RdExpense.name(), false, &["研发经费支出", "R&D经费支出", "研发费用", "研发投入"]),
+    col(Field::Employees.name(), false, &["从业人员", "从业人员平均人数", "年平均职工人数", "职工人数"]),
+    col(Field::Electricity.name(), false, &["用电量", "electricity"]),
+    col(Field::TechInvest.name(), false, &["技改投资", "技术改造投资"]),
 ];
 
 const TAX: &[ColumnDef] = &[

@@ -7,6 +7,7 @@ use super::columns::{defs, HeaderMap};
 use super::numbers::{self, Unit};
 use crate::dataset::*;
 use crate::ingest::{Kind, Typed};
+use crate::schema::Field;
 use crate::{dates, ids, period::Quarter};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -134,10 +135,11 @@ pub(super) fn noted(mut reason: String, width: usize, cells: usize) -> String {
 
 /// The columns a kind reads only as numbers (never as text), by position in the file.
 pub(super) fn numbers_only(kind: Kind, map: &HeaderMap) -> Vec<bool> {
+    let output = Field::OUTPUT.map(Field::name);
     let names: &[&str] = match kind {
         Kind::Enterprises => &["rented_floor_m2"],
         Kind::Land => &["area"],
-        Kind::Output => &OUTPUT_FIELDS,
+        Kind::Output => &output,
         Kind::Tax => &["tax_paid"],
         Kind::Events => &[],
     };
@@ -367,21 +369,12 @@ impl Part {
     /// An output row; a quarter reported twice is found when the pieces are merged.
     fn output(&mut self, row: &Row, e: usize, cols: &[usize]) -> Result<(), Failure> {
         let quarter = Self::quarter(row)?;
-        let units: [&[Unit]; 8] = [
-            numbers::MONEY_UNITS,
-            numbers::MONEY_UNITS,
-            numbers::ENERGY_UNITS,
-            numbers::NO_UNITS,
-            numbers::MONEY_UNITS,
-            numbers::PEOPLE_UNITS,
-            numbers::POWER_UNITS,
-            numbers::MONEY_UNITS,
-        ];
         let mut values = [None; 8];
-        for (i, field) in OUTPUT_FIELDS.iter().enumerate() {
-            let v = row.number(cols[i], units[i]).map_err(|r| (field.to_string(), r, false))?;
-            if v.is_some_and(|x| x < 0.0) && *field != "value_added" {
-                return Err((field.to_string(), format!("{field} is negative ({})", v.unwrap_or_default()), false));
+        for (i, field) in Field::OUTPUT.into_iter().enumerate() {
+            let name = field.name();
+            let v = row.number(cols[i], units_of(field)).map_err(|r| (name.to_string(), r, false))?;
+            if v.is_some_and(|x| x < 0.0) && field != Field::ValueAdded {
+                return Err((name.to_string(), format!("{name} is negative ({})", v.unwrap_or_default()), false));
             }
             values[i] = v;
         }
@@ -414,6 +407,17 @@ impl Part {
     }
 }
 
+/// The units a quarterly output cell may carry (value added and revenue in 万元 or 元, energy in tce …).
+fn units_of(field: Field) -> &'static [Unit] {
+    match field {
+        Field::EnergyTce => numbers::ENERGY_UNITS,
+        Field::Emissions => numbers::NO_UNITS,
+        Field::Employees => numbers::PEOPLE_UNITS,
+        Field::Electricity => numbers::POWER_UNITS,
+        _ => numbers::MONEY_UNITS,
+    }
+}
+
 /// Why a row is excluded: (column, reason, whether the check comes after the duplicate-id check).
 type Failure = (String, String, bool);
 
@@ -430,8 +434,10 @@ pub(super) struct Piece<'a> {
 
 impl<'a> Piece<'a> {
     pub fn new(file: &'a str, headers: &'a [String], map: &'a HeaderMap, enterprises: &'a [Enterprise]) -> Piece<'a> {
-        let output_cols =
-            OUTPUT_FIELDS.iter().map(|f| defs(Kind::Output).iter().position(|d| d.name == *f).unwrap_or(0)).collect();
+        let output_cols = Field::OUTPUT
+            .iter()
+            .map(|f| defs(Kind::Output).iter().position(|d| d.name == f.name()).unwrap_or(0))
+            .collect();
         Piece { file, headers, map, output_cols, enterprises }
     }
 }
