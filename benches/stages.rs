@@ -29,9 +29,8 @@ fn stages(c: &mut Criterion) {
     generate(&opts, &data).expect("generate the city");
     let method_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/methods/ankang_default.toml");
     let period = Period::parse("2025", Basis::Rolling4).expect("period");
-    let mut loaded = method::load(&method_path).expect("default preset");
-    // As the pipeline does before its stages.
-    loaded.bind_fields(&indicators::EntEnv::slot_of);
+    // Loading binds every rule to the field numbering, as for a run.
+    let loaded = method::load(&method_path).expect("default preset");
     let (basis, merge) = (loaded.method.land.basis, loaded.method.land.merge_tenants);
     let dirs = [data.as_path()];
 
