@@ -34,7 +34,7 @@ pub fn summary(run: &Run, out: &Path) -> String {
             }
         }
     }
-    let st: Vec<String> = status.iter().map(|(k, v)| format!("{} {v}", k.label())).collect();
+    let st: Vec<String> = status.iter().map(|(k, v)| format!("{} {v}", k.code())).collect();
     let _ = writeln!(s, "enterprises: {} ({})", run.scored.len(), st.join(", "));
     for ((track, classes), mut top) in m.tracks.iter().zip(&classes).zip(graded) {
         let cl: Vec<String> = classes.iter().map(|(k, v)| format!("{k} {v}")).collect();

@@ -3,12 +3,9 @@
 use crate::period::Quarter;
 #[cfg(doc)]
 use crate::schema::Field;
+use crate::schema::{Action, FileKind, ReasonCode, Scale};
 pub use compact_str::CompactString;
 use serde::Serialize;
-
-/// 规上 / 规下, kept as the Chinese word so methodology rules read naturally (`scale == '规上'`).
-pub const ABOVE: &str = "规上";
-pub const BELOW: &str = "规下";
 
 /// Tenure of a land row: 自有 owned, 租入 rented in, 租出 rented out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,8 +36,7 @@ pub struct Enterprise {
     pub park: CompactString,
     /// GB/T 4754 code, digits only (a leading 门类 letter is dropped).
     pub industry: CompactString,
-    /// `规上` or `规下`.
-    pub scale: CompactString,
+    pub scale: Scale,
     pub established: Option<i64>,
     pub production_start: Option<i64>,
     pub tags: Vec<String>,
@@ -155,24 +151,23 @@ pub struct Exception {
     pub line: usize,
     pub column: String,
     pub enterprise_id: String,
+    pub code: ReasonCode,
+    /// The reason in words, with the values that decided it.
     pub reason: String,
-    /// `row excluded`, or what was kept (`row kept; value treated as missing`).
-    pub action: String,
+    pub action: Action,
 }
 
 impl Exception {
     pub fn excludes_row(&self) -> bool {
-        self.action == ROW_EXCLUDED
+        self.action == Action::Excluded
     }
 }
 
-pub const ROW_EXCLUDED: &str = "row excluded";
-
 /// Row accounting for one input file: read = used + excepted.
-#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FileAccount {
     pub file: String,
-    pub kind: String,
+    pub kind: FileKind,
     pub encoding: String,
     pub sha256: String,
     pub read: usize,

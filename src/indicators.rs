@@ -260,7 +260,7 @@ impl EntEnv<'_> {
             Field::County => text(&e.county),
             Field::Park => text(&e.park),
             Field::Industry => text(&e.industry),
-            Field::Scale => text(&e.scale),
+            Field::Scale => Value::Str(compact_str::CompactString::const_new(e.scale.zh())),
             f => opt(self.f.figure(f)),
         }
     }
@@ -335,7 +335,7 @@ mod tests {
             county: "汉滨区".into(),
             park: "".into(),
             industry: "1530".into(),
-            scale: "规上".into(),
+            scale: crate::schema::Scale::Above,
             established: Some(20_000),
             production_start: None,
             tags: Vec::new(),

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::indicators::{self, Facts};
 use crate::method::{self, Loaded};
 use crate::period::Period;
+use crate::schema::FileKind;
 use crate::score::{self, BenchmarkSource, Scored};
 use crate::{rank, validate};
 use std::path::{Path, PathBuf};
@@ -105,9 +106,9 @@ fn stages(
     let prior_facts =
         if keep.prior_year { indicators::compute_with(&data, &period.prior_year(), basis, merge) } else { Vec::new() };
     for acc in data.accounts.iter_mut() {
-        acc.in_period = match acc.kind.as_str() {
-            "output" => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),
-            "tax" => Some(data.tax.iter().filter(|r| period.contains(r.quarter)).count()),
+        acc.in_period = match acc.kind {
+            FileKind::Output => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),
+            FileKind::Tax => Some(data.tax.iter().filter(|r| period.contains(r.quarter)).count()),
             _ => None,
         };
     }

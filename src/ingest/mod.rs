@@ -8,45 +8,7 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-/// The kinds of input file a dataset folder holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Enterprises,
-    Land,
-    Output,
-    Tax,
-    Events,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Enterprises, Kind::Land, Kind::Output, Kind::Tax, Kind::Events];
-
-    /// The canonical file stem (`land` for `land.csv`).
-    pub fn stem(self) -> &'static str {
-        match self {
-            Kind::Enterprises => "enterprises",
-            Kind::Land => "land",
-            Kind::Output => "output",
-            Kind::Tax => "tax",
-            Kind::Events => "events",
-        }
-    }
-
-    /// File stems bureau staff actually use for the same kind.
-    pub fn stem_aliases(self) -> &'static [&'static str] {
-        match self {
-            Kind::Enterprises => &["企业", "企业名单", "企业信息"],
-            Kind::Land => &["土地", "用地", "用地信息"],
-            Kind::Output => &["产值", "经济指标", "产出"],
-            Kind::Tax => &["税收", "税收数据"],
-            Kind::Events => &["事件", "加减分", "奖惩"],
-        }
-    }
-
-    pub fn required(self) -> bool {
-        self != Kind::Events
-    }
-}
+pub use crate::schema::FileKind;
 
 /// One data row: its line (CSV physical line, XLSX sheet row, Parquet row number) and its cells as text.
 #[derive(Debug, Clone)]
@@ -81,7 +43,7 @@ pub enum IngestError {
 const EXTENSIONS: [&str; 5] = ["csv", "xlsx", "xls", "parquet", "txt"];
 
 /// Finds the file of `kind` in `dir`; `Ok(None)` when an optional kind is absent.
-pub fn find(dir: &Path, kind: Kind) -> Result<Option<PathBuf>, IngestError> {
+pub fn find(dir: &Path, kind: FileKind) -> Result<Option<PathBuf>, IngestError> {
     let mut found: Vec<PathBuf> = Vec::new();
     let stems: Vec<&str> = std::iter::once(kind.stem()).chain(kind.stem_aliases().iter().copied()).collect();
     for stem in stems {
@@ -118,7 +80,7 @@ pub(crate) fn file_name(p: &Path) -> String {
 pub fn scan(dir: &Path) -> Result<(usize, usize), IngestError> {
     use rayon::prelude::*;
     let mut paths = Vec::new();
-    for kind in Kind::ALL {
+    for kind in FileKind::DATASET {
         paths.extend(find(dir, kind)?);
     }
     let counts = paths

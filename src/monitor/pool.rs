@@ -15,11 +15,11 @@
 
 use super::periods::{rolling4, shown, ytd, Quarterly};
 use super::rules::{Pool, Treatment};
-use crate::dataset::{Dataset, BELOW};
+use crate::dataset::Dataset;
 use crate::decimal::round_half_up;
 use crate::period::Quarter;
 use crate::report::table::{Cell, Table};
-use crate::schema::Field;
+use crate::schema::{Field, Scale};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -130,7 +130,7 @@ pub fn build(
     let last_year: Vec<Quarter> = (1..=4).map(|k| Quarter { year: last.year - 1, q: k }).collect();
     let mut out = Vec::new();
     for (i, e) in data.enterprises.iter().enumerate() {
-        if e.scale != BELOW {
+        if e.scale != Scale::Below {
             continue;
         }
         let (r4, _) = revenue(q, data, i, &now4, treatment);
@@ -194,7 +194,7 @@ fn returning(
         ScaleHistory::File(name, map) => {
             let earlier = map.get(e.id.as_str()).and_then(|y| y.range(..year).next_back());
             match earlier {
-                Some((y, s)) if s == crate::dataset::ABOVE => format!("{y}年规上 (was 规上 in {y}, {name})"),
+                Some((y, s)) if s == Scale::Above.zh() => format!("{y}年规上 (was 规上 in {y}, {name})"),
                 _ => String::new(),
             }
         }
@@ -247,7 +247,7 @@ pub fn table(data: &Dataset, entries: &[Entry], rule: &Pool) -> Table {
             Cell::text(e.county.as_str()),
             Cell::text(e.park.as_str()),
             Cell::text(e.industry.as_str()),
-            Cell::text(e.scale.as_str()),
+            Cell::text(e.scale.zh()),
             Cell::text(x.status),
             Cell::opt(x.r4, 2),
             Cell::opt(x.r4_prior, 2),

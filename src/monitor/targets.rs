@@ -111,7 +111,7 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
     for x in targets.iter().filter(|x| x.year == last.year) {
         let members: Vec<usize> = (0..data.enterprises.len())
             .filter(|&i| {
-                data.enterprises[i].county == x.county && (scale.is_empty() || data.enterprises[i].scale == scale)
+                data.enterprises[i].county == x.county && (scale.is_empty() || data.enterprises[i].scale.zh() == scale)
             })
             .collect();
         let mut actual = 0.0;

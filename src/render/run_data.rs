@@ -4,6 +4,7 @@
 //! value for sorting and drawing.
 
 use crate::error::{Error, Result};
+use crate::schema::ReasonCode;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -403,11 +404,16 @@ fn read_exceptions(path: &Path) -> Result<(Vec<ExceptionCount>, usize)> {
         return Ok((Vec::new(), 0));
     }
     let csv = Csv::read(path)?;
-    let (f, r, a) = (csv.col("file"), csv.col("reason"), csv.col("action"));
+    let (f, c, r, a) = (csv.col("file"), csv.col("reason_code"), csv.col("reason"), csv.col("action"));
     let get = |row: &Vec<String>, i: Option<usize>| i.and_then(|i| row.get(i)).cloned().unwrap_or_default();
     let mut counts: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     for row in &csv.rows {
-        *counts.entry((get(row, f), reason_kind(&get(row, r)), get(row, a))).or_default() += 1;
+        let kind = match ReasonCode::parse(&get(row, c)) {
+            Some(code) => format!("{} {}", code.zh(), code.code()),
+            // A run folder written before reason codes: the reason with its values masked.
+            None => masked(&get(row, r)),
+        };
+        *counts.entry((get(row, f), kind, get(row, a))).or_default() += 1;
     }
     let total = csv.rows.len();
     let mut list: Vec<ExceptionCount> =
@@ -416,22 +422,8 @@ fn read_exceptions(path: &Path) -> Result<(Vec<ExceptionCount>, usize)> {
     Ok((list, total))
 }
 
-/// The kind of an exception reason: a Chinese label for the reasons mujun writes, otherwise the reason
-/// with its quoted values and numbers masked, so that rows of one kind count together.
-pub fn reason_kind(reason: &str) -> String {
-    const KNOWN: [(&str, &str); 8] = [
-        ("check digit", "统一社会信用代码校验位错误 bad check digit"),
-        ("duplicate", "重复行 duplicate row"),
-        ("was excluded at", "所属企业行已排除 enterprise row excluded"),
-        ("is not in the enterprises file", "企业名录中无此企业 unknown enterprise"),
-        ("is not a number", "非数字 not a number"),
-        ("is not positive", "数值非正 not positive"),
-        ("no rows in", "缺少数据行 no rows"),
-        ("missing", "缺少数据 missing value"),
-    ];
-    if let Some((_, label)) = KNOWN.iter().find(|(k, _)| reason.contains(k)) {
-        return label.to_string();
-    }
+/// A reason with its quoted values and numbers masked, so that rows of one kind count together.
+fn masked(reason: &str) -> String {
     let mut out = String::new();
     let mut quoted = false;
     for c in reason.chars() {
@@ -459,13 +451,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reason_kinds_group_rows_of_one_kind() {
-        assert_eq!(
-            reason_kind("'9161X' fails the GB 32100 check digit (last character should be 'A')"),
-            "统一社会信用代码校验位错误 bad check digit"
-        );
-        assert_eq!(reason_kind("value 'abc' at 12 is odd"), reason_kind("value 'x' at 345 is odd"));
-        assert_eq!(reason_kind("value 'abc' at 12 is odd"), "value … at N is odd");
+    fn reasons_without_a_code_group_by_their_masked_words() {
+        assert_eq!(masked("value 'abc' at 12 is odd"), masked("value 'x' at 345 is odd"));
+        assert_eq!(masked("value 'abc' at 12 is odd"), "value … at N is odd");
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub fn columns(run: &Run) -> Table {
         ("rank", "排名 rank"),
         ("county_rank", "县区排名 county_rank"),
         ("industry_rank", "行业排名 industry_rank"),
+        ("reason_code", "原因代码 reason_code"),
         ("reason", "说明 reason"),
     ] {
         t.push_column(c.into(), l.into());
@@ -199,9 +200,9 @@ impl<'a> RowContext<'a> {
             CellRef::Text(&e.county),
             CellRef::Text(&e.park),
             CellRef::Text(&e.industry),
-            CellRef::Text(&e.scale),
+            CellRef::Text(e.scale.zh()),
             CellRef::Text(track.map(|t| t.name.as_str()).unwrap_or("")),
-            CellRef::Text(s.status.label()),
+            CellRef::Text(s.status.code()),
             CellRef::Num(f.land, 4),
             CellRef::Num(f.land_owned, 4),
             CellRef::Num(f.land_rented_in, 4),
@@ -237,6 +238,7 @@ impl<'a> RowContext<'a> {
             rank(s.rank),
             rank(s.county_rank),
             rank(s.industry_rank),
+            CellRef::Text(s.code.map_or("", |c| c.code())),
             CellRef::Joined(&s.reasons),
         ]);
     }

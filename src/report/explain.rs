@@ -91,7 +91,7 @@ impl<'a> Explainer<'a> {
         let status = format!(
             "{} {}{}",
             s.status.zh(),
-            s.status.label(),
+            s.status.code(),
             track.map(|t| format!(" (track {})", t.name)).unwrap_or_default()
         );
         t.rows.push(row(

@@ -14,7 +14,7 @@ pub fn build(run: &Run, outputs: &[(PathBuf, String)], command: &str, written: f
     let mut status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut classes: BTreeMap<String, usize> = BTreeMap::new();
     for s in &run.scored {
-        *status.entry(s.status.label()).or_default() += 1;
+        *status.entry(s.status.code()).or_default() += 1;
         if !s.class.is_empty() {
             *classes.entry(s.class.to_string()).or_default() += 1;
         }

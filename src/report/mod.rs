@@ -24,6 +24,7 @@ pub fn exceptions_table(ex: &[Exception]) -> Table {
         ("line", "行 line"),
         ("column", "列 column"),
         ("enterprise_id", "统一社会信用代码 enterprise_id"),
+        ("reason_code", "原因代码 reason_code"),
         ("reason", "原因 reason"),
         ("action", "处理 action"),
     ]);
@@ -33,8 +34,9 @@ pub fn exceptions_table(ex: &[Exception]) -> Table {
             Cell::Int(e.line as i64),
             Cell::text(&e.column),
             Cell::text(&e.enterprise_id),
+            Cell::text(e.code.code()),
             Cell::text(&e.reason),
-            Cell::text(&e.action),
+            Cell::text(e.action.text()),
         ]);
     }
     t

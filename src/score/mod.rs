@@ -15,59 +15,20 @@ use crate::decimal;
 use crate::indicators::{trim_number, EntEnv, Facts};
 use crate::method::{expr::Value, Loaded, MissingRule, PointsMethod, RangeZero, Track};
 use crate::period::Period;
+use crate::schema::ReasonCode;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-/// Where an enterprise stands after scoring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    /// Scored and in the quota base (receives A/B/C/D).
-    Graded,
-    /// Scored, but a veto event forces the veto class.
-    Vetoed,
-    /// In the undetermined class (T / 不定等级).
-    Undetermined,
-    /// Fails a scope rule of its track.
-    OutOfScope,
-    /// Land basis zero or negative: nothing to divide by.
-    NotScored,
-    /// No track selects it.
-    NoTrack,
-    /// Merged with its landlord (`[land] merge_tenants`): shares the landlord's result.
-    Merged,
-}
-
-impl Status {
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Graded => "graded",
-            Status::Vetoed => "vetoed",
-            Status::Undetermined => "undetermined",
-            Status::OutOfScope => "out_of_scope",
-            Status::NotScored => "not_scored",
-            Status::NoTrack => "no_track",
-            Status::Merged => "merged",
-        }
-    }
-    pub fn zh(self) -> &'static str {
-        match self {
-            Status::Graded => "参评",
-            Status::Vetoed => "一票否决",
-            Status::Undetermined => "不定等级",
-            Status::OutOfScope => "不在评价范围",
-            Status::NotScored => "不计分",
-            Status::NoTrack => "未归类",
-            Status::Merged => "并入出租方",
-        }
-    }
-}
+pub use crate::schema::Status;
 
 /// The score of one enterprise. Vectors follow its track's indicator order.
 #[derive(Debug, Clone)]
 pub struct Scored {
     pub track: Option<usize>,
     pub status: Status,
+    /// The code of the reason for the status (anything but graded).
+    pub code: Option<ReasonCode>,
     /// Why the status (for anything but graded), and notes such as caps hit.
     pub reasons: Vec<String>,
     /// Whether indicator values and points were computed.
@@ -181,6 +142,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     let mut s = Scored {
         track: None,
         status: Status::NoTrack,
+        code: Some(ReasonCode::NoTrack),
         reasons: Vec::new(),
         scored: false,
         figures: Figures::default(),
@@ -206,11 +168,13 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     let f = env.f;
     if let Some(l) = f.merged_into() {
         s.status = Status::Merged;
+        s.code = Some(ReasonCode::MergedWithLandlord);
         s.reasons.push(format!("merged with its landlord (enterprise {l})"));
         return s;
     }
     if f.land <= 0.0 {
         s.status = Status::NotScored;
+        s.code = Some(ReasonCode::LandNotPositive);
         s.reasons.push(format!(
             "not scored: land basis {} 亩 (自有 {} + 租入 {} − 租出 {}): nothing to divide by",
             trim_number(f.land),
@@ -223,11 +187,13 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     let compiled = &loaded.tracks[t];
     if let Some(i) = compiled.scope.iter().position(|r| !r.eval(env).truthy()) {
         s.status = Status::OutOfScope;
+        s.code = Some(ReasonCode::OutOfScope);
         s.reasons.push(env.fill(&track.scope[i].reason));
         return s;
     }
     if let Some(i) = compiled.undetermined.iter().position(|r| r.eval(env).truthy()) {
         s.status = Status::Undetermined;
+        s.code = Some(ReasonCode::UndeterminedRule);
         s.class = track.undetermined_class.as_str().into();
         s.reasons.push(env.fill(&track.undetermined[i].reason));
         s.scored = track.score_undetermined;
@@ -235,8 +201,10 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     }
     s.scored = true;
     s.status = Status::Graded;
+    s.code = None;
     if let Some(v) = adjust::veto(&m.adjust, events, env.period) {
         s.status = Status::Vetoed;
+        s.code = Some(ReasonCode::Veto);
         s.class = m.adjust.veto_class.as_str().into();
         s.reasons.push(v);
     }
@@ -289,6 +257,7 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
                 let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
                 let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
                 s.status = Status::Undetermined;
+                s.code = Some(ReasonCode::IndicatorMissing);
                 s.class = track.undetermined_class.as_str().into();
                 s.reasons.push(format!("T: {name} cannot be computed ({why})"));
                 s.scored = track.score_undetermined;
@@ -373,6 +342,7 @@ fn apply_value_points(track: &Track, k: usize, bench: Option<f64>, vp: ValuePoin
         let ind = &track.indicators[k];
         let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
         s.status = Status::Undetermined;
+        s.code = Some(ReasonCode::NoBenchmark);
         s.class = track.undetermined_class.as_str().into();
         s.reasons.push(format!("T: no benchmark for {name} in this firm's group"));
     }

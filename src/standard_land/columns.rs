@@ -29,7 +29,7 @@ pub const PROJECT_ID_ALIASES: &[&str] = &["项目编号", "项目代码", "项�
 /// The fixed columns of the projects file; `due_required` are the due-date columns the stages use.
 pub fn project_cols(due_required: &[&str]) -> Vec<Col> {
     let mut id_aliases: Vec<&str> =
-        crate::validate::columns::defs(crate::ingest::Kind::Enterprises)[0].aliases.to_vec();
+        crate::validate::columns::defs(crate::ingest::FileKind::Enterprises)[0].aliases.to_vec();
     id_aliases.extend(["竞得人统一社会信用代码", "用地单位统一社会信用代码", "受让人统一社会信用代码"]);
     vec![
         col("project_id", true, PROJECT_ID_ALIASES),

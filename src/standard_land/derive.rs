@@ -11,6 +11,7 @@ use super::rules::Loaded;
 use crate::dataset::{Dataset, Exception};
 use crate::dates;
 use crate::method::expr::Value;
+use crate::schema::FileKind;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -36,11 +37,12 @@ pub fn fill(dir: &Path, inputs: &mut Inputs, rules: &Loaded, as_of: i64) -> usiz
                 line: 0,
                 column: String::new(),
                 enterprise_id: String::new(),
+                code: crate::schema::ReasonCode::DeriveFailed,
                 reason: format!(
                     "[derive] from_evaluation is on, but the evaluation data of {} cannot be read: {e}",
                     dir.display()
                 ),
-                action: "no figures derived; stages without a check row stay overdue or pending".into(),
+                action: crate::schema::Action::NothingDerived,
             });
             return 0;
         }
@@ -79,7 +81,7 @@ pub fn fill(dir: &Path, inputs: &mut Inputs, rules: &Loaded, as_of: i64) -> usiz
 
 /// The year's tax, value added and energy of one enterprise, and the note saying where they come from.
 fn figures(data: &Dataset, e: usize, year: i32) -> (BTreeMap<String, Value>, String) {
-    let file = |kind: &str| {
+    let file = |kind: FileKind| {
         data.accounts.iter().find(|a| a.kind == kind).map(|a| a.file.clone()).unwrap_or_else(|| kind.to_string())
     };
     let mut values = BTreeMap::new();
@@ -94,8 +96,8 @@ fn figures(data: &Dataset, e: usize, year: i32) -> (BTreeMap<String, Value>, Str
     }
     let note = format!(
         "derived from {} and {} for {year} (no check row; [derive] from_evaluation); {} tax quarters, {} output quarters",
-        file("tax"),
-        file("output"),
+        file(FileKind::Tax),
+        file(FileKind::Output),
         tax.len(),
         out.len()
     );

@@ -5,16 +5,15 @@
 use super::columns::{self, Col, Mapped};
 use super::columns::{area_factor, land_both};
 use super::rules::{check_agreed, Agreed, Direction, Loaded};
-use crate::dataset::{Exception, FileAccount, ROW_EXCLUDED};
+use crate::dataset::{Exception, FileAccount};
 use crate::error::{Error, Result};
 use crate::ingest::{self, RawRow, RawTable};
 use crate::method::expr::Value;
+use crate::schema::{Action, FileKind, ReasonCode as R};
 use crate::validate::numbers::{self, AREA_UNITS, MONEY_UNITS, NO_UNITS};
 use crate::{dates, ids};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-
-const KEPT_MISSING: &str = "row kept; value treated as missing";
 
 /// Where an agreed value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,14 +114,15 @@ impl Ctx<'_> {
     fn hint(&self, name: &str) -> Option<&str> {
         self.cols.iter().position(|c| c.name == name).and_then(|i| self.map.unit_hint[i].as_deref())
     }
-    fn ex(&self, column: &str, reason: String, action: &str) -> Exception {
+    fn ex(&self, column: &str, code: R, reason: String, action: Action) -> Exception {
         Exception {
             file: self.file.into(),
             line: self.raw.line,
             column: column.into(),
             enterprise_id: self.enterprise_id.clone(),
+            code,
             reason: format!("{}{reason}", self.who),
-            action: action.into(),
+            action,
         }
     }
 }
@@ -131,10 +131,10 @@ fn extra_cells(map: &Mapped, raw: &RawRow) -> Vec<String> {
     map.extra.iter().map(|(p, _)| raw.cells.get(*p).cloned().unwrap_or_default()).collect()
 }
 
-fn account(t: &RawTable, kind: &str, excluded: &HashSet<usize>) -> FileAccount {
+fn account(t: &RawTable, kind: FileKind, excluded: &HashSet<usize>) -> FileAccount {
     FileAccount {
         file: t.file.clone(),
-        kind: kind.into(),
+        kind,
         encoding: t.encoding.clone(),
         sha256: crate::digest::of_file(&t.path).unwrap_or_default(),
         read: t.rows.len(),
@@ -158,7 +158,7 @@ pub fn read(dir: &Path, rules: &Loaded, as_of: i64) -> Result<Inputs> {
 
 /// The ids of the enterprises file, if the folder has one (only the id column is read).
 fn enterprise_ids(dir: &Path, inputs: &mut Inputs) -> Result<Option<(String, HashSet<String>)>> {
-    let path = match ingest::find(dir, ingest::Kind::Enterprises) {
+    let path = match ingest::find(dir, ingest::FileKind::Enterprises) {
         Ok(Some(p)) => p,
         Ok(None) | Err(ingest::IngestError::Missing { .. }) => return Ok(None),
         Err(e) => return Err(Error::BadInput(e.to_string())),
@@ -171,7 +171,7 @@ fn enterprise_ids(dir: &Path, inputs: &mut Inputs) -> Result<Option<(String, Has
     };
     let set =
         t.rows.iter().filter_map(|r| r.cells.get(pos)).map(|c| ids::normalize(c)).filter(|c| !c.is_empty()).collect();
-    inputs.accounts.push(account(&t, "enterprises (ids only)", &HashSet::new()));
+    inputs.accounts.push(account(&t, FileKind::Enterprises, &HashSet::new()));
     Ok(Some((t.file.clone(), set)))
 }
 
@@ -216,29 +216,34 @@ fn read_projects(
                 seen.insert(p.id.clone(), raw.line);
                 inputs.projects.push(p);
             }
-            Err((column, reason)) => {
+            Err((column, code, reason)) => {
                 excluded.insert(raw.line);
                 if !id.is_empty() && !seen.contains_key(&id) {
                     excluded_ids.entry(id.clone()).or_insert(raw.line);
                 }
-                inputs.exceptions.push(c.ex(&column, reason, ROW_EXCLUDED));
+                inputs.exceptions.push(c.ex(&column, code, reason, Action::Excluded));
             }
         }
     }
-    inputs.accounts.push(account(t, "projects", &excluded));
+    inputs.accounts.push(account(t, FileKind::Projects, &excluded));
     Ok(excluded_ids)
 }
 
-type RowResult<T> = std::result::Result<T, (String, String)>;
+/// Why a row is excluded: (column, reason code, reason).
+type RowResult<T> = std::result::Result<T, (String, R, String)>;
+
+fn fail(column: &str, code: R, reason: String) -> (String, R, String) {
+    (column.to_string(), code, reason)
+}
 
 fn date_cell(c: &Ctx, name: &str, required: bool) -> RowResult<Option<i64>> {
     let text = c.cell(name);
     if text.is_empty() {
-        return if required { Err((name.into(), format!("{name} is empty"))) } else { Ok(None) };
+        return if required { Err(fail(name, R::ValueEmpty, format!("{name} is empty"))) } else { Ok(None) };
     }
     dates::parse(text)
         .map(Some)
-        .ok_or_else(|| (name.to_string(), format!("{name} '{text}' is not a date such as 2025-06-30")))
+        .ok_or_else(|| fail(name, R::DateInvalid, format!("{name} '{text}' is not a date such as 2025-06-30")))
 }
 
 fn project_row(
@@ -249,64 +254,62 @@ fn project_row(
     known: Option<&(String, HashSet<String>)>,
 ) -> RowResult<(Project, Vec<Exception>)> {
     if id.is_empty() {
-        return Err(("project_id".into(), "project_id is empty".into()));
+        return Err(fail("project_id", R::ProjectIdEmpty, "project_id is empty".into()));
     }
     if let Some(line) = seen.get(id) {
-        return Err(("project_id".into(), format!("duplicate: project {id} is already at line {line}")));
+        return Err(fail(
+            "project_id",
+            R::ProjectDuplicate,
+            format!("duplicate: project {id} is already at line {line}"),
+        ));
     }
     let (value, cell_factor) = numbers::parse_with_unit(c.cell("land_area"), AREA_UNITS)
-        .map_err(|r| ("land_area".to_string(), r))?
-        .ok_or_else(|| ("land_area".to_string(), "land_area is empty".to_string()))?;
+        .map_err(|r| fail("land_area", R::NumberInvalid, r))?
+        .ok_or_else(|| fail("land_area", R::ValueEmpty, "land_area is empty".into()))?;
     let unit = c.cell("land_unit");
     let factor = match (cell_factor, unit, c.hint("land_area")) {
         (Some(f), _, _) => f,
         (None, u, _) if !u.is_empty() => area_factor(u)
-            .ok_or_else(|| ("land_unit".to_string(), format!("land_unit '{u}' is not 亩, 平方米 or 公顷")))?,
+            .ok_or_else(|| fail("land_unit", R::UnitInvalid, format!("land_unit '{u}' is not 亩, 平方米 or 公顷")))?,
         (None, _, Some(h)) => area_factor(h)
-            .ok_or_else(|| ("land_area".to_string(), format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
+            .ok_or_else(|| fail("land_area", R::UnitInvalid, format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
         _ => {
-            return Err((
-                "land_unit".into(),
-                "no unit for land_area: fill land_unit (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)"
-                    .into(),
-            ))
+            let r = "no unit for land_area: fill land_unit (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)";
+            return Err(fail("land_unit", R::UnitMissing, r.into()));
         }
     };
     if value <= 0.0 {
-        return Err(("land_area".into(), format!("land_area {value} is not positive")));
+        return Err(fail("land_area", R::AreaNotPositive, format!("land_area {value} is not positive")));
     }
     let (land_mu, land_m2) = land_both(value, factor);
     if let Some(h) = c.hint("land_price").filter(|h| *h != "万元") {
-        return Err(("land_price".into(), format!("header unit '{h}': land_price must be in 万元")));
+        return Err(fail("land_price", R::UnitInvalid, format!("header unit '{h}': land_price must be in 万元")));
     }
     let land_price = numbers::parse(c.cell("land_price"), MONEY_UNITS)
-        .map_err(|r| ("land_price".to_string(), r))?
-        .ok_or_else(|| ("land_price".to_string(), "land_price is empty".to_string()))?;
+        .map_err(|r| fail("land_price", R::NumberInvalid, r))?
+        .ok_or_else(|| fail("land_price", R::ValueEmpty, "land_price is empty".into()))?;
     if land_price < 0.0 {
-        return Err(("land_price".into(), format!("land_price {land_price} is negative")));
+        return Err(fail("land_price", R::ValueNegative, format!("land_price {land_price} is negative")));
     }
     let stages = &rules.rules.stages;
     let needs = |col: &str| stages.iter().any(|s| s.due == col);
     let completion_due = date_cell(c, "completion_due", needs("completion_due"))?;
     let production_due = date_cell(c, "production_due", needs("production_due"))?;
     let mut warnings = Vec::new();
-    let contract_date = date_cell(c, "contract_date", false).unwrap_or_else(|(col, r)| {
-        warnings.push(c.ex(&col, r, KEPT_MISSING));
+    let contract_date = date_cell(c, "contract_date", false).unwrap_or_else(|(col, code, r)| {
+        warnings.push(c.ex(&col, code, r, Action::KeptAsMissing));
         None
     });
     let eid = &c.enterprise_id;
     if eid.is_empty() {
-        warnings.push(c.ex(
-            "enterprise_id",
-            "enterprise_id is empty; the project cannot be linked to an enterprise".into(),
-            "row kept; project checked",
-        ));
+        let r = "enterprise_id is empty; the project cannot be linked to an enterprise";
+        warnings.push(c.ex("enterprise_id", R::IdEmpty, r.into(), Action::ProjectChecked));
     } else if let Some(p) = ids::id_problem(eid) {
-        warnings.push(c.ex("enterprise_id", p, "row kept; project checked"));
+        warnings.push(c.ex("enterprise_id", R::IdInvalid, p, Action::ProjectChecked));
     } else if let Some((file, set)) = known {
         if !set.contains(eid) {
             let r = format!("the agreement references enterprise {eid}, which is not in {file}");
-            warnings.push(c.ex("enterprise_id", r, "row kept; project checked; add the enterprise or correct the id"));
+            warnings.push(c.ex("enterprise_id", R::EnterpriseUnknown, r, Action::ProjectCheckedFixId));
         }
     }
     let tier = c.cell("park_tier").to_string();
@@ -318,7 +321,7 @@ fn project_row(
         let contract = match contract {
             Ok(v) => v,
             Err(r) => {
-                warnings.push(c.ex(&col, r, "row kept; tier default used if there is one"));
+                warnings.push(c.ex(&col, R::AgreedInvalid, r, Action::TierDefault));
                 None
             }
         };
@@ -332,11 +335,8 @@ fn project_row(
                 } else {
                     format!("park tier '{tier}' is not in the rules file's [tiers]")
                 };
-                warnings.push(c.ex(
-                    &col,
-                    format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh),
-                    "row kept; indicator not assessed (no data)",
-                ));
+                let r = format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh);
+                warnings.push(c.ex(&col, R::AgreedMissing, r, Action::IndicatorNotAssessed));
                 None
             }
         });
@@ -460,21 +460,22 @@ fn read_checks(
                             )
                         };
                         excluded.insert(drop.line);
-                        let mut e = c.ex("check_date", reason, ROW_EXCLUDED);
+                        let code = if keep.date == drop.date { R::CheckDuplicate } else { R::CheckNotUsed };
+                        let mut e = c.ex("check_date", code, reason, Action::Excluded);
                         e.line = drop.line;
                         inputs.exceptions.push(e);
                         used.insert(key, keep);
                     }
                 }
             }
-            Err((column, reason)) => {
+            Err((column, code, reason)) => {
                 excluded.insert(raw.line);
-                inputs.exceptions.push(c.ex(&column, reason, ROW_EXCLUDED));
+                inputs.exceptions.push(c.ex(&column, code, reason, Action::Excluded));
             }
         }
     }
     inputs.checks = used;
-    inputs.accounts.push(account(t, "checks", &excluded));
+    inputs.accounts.push(account(t, FileKind::Checks, &excluded));
     Ok(())
 }
 
@@ -490,31 +491,25 @@ fn check_row(
     warnings: &mut Vec<Exception>,
 ) -> RowResult<Check> {
     if id.is_empty() {
-        return Err(("project_id".into(), "project_id is empty".into()));
+        return Err(fail("project_id", R::ProjectIdEmpty, "project_id is empty".into()));
     }
     let Some(project) = project else {
-        return Err(match excluded_projects.get(id) {
-            Some(line) => {
-                ("project_id".into(), format!("the project's row in {projects_file} (line {line}) was excluded"))
-            }
-            None => ("project_id".into(), format!("project_id '{id}' is not in {projects_file}")),
-        });
+        let r = match excluded_projects.get(id) {
+            Some(line) => format!("the project's row in {projects_file} (line {line}) was excluded"),
+            None => format!("project_id '{id}' is not in {projects_file}"),
+        };
+        return Err(fail("project_id", R::ProjectUnknown, r));
     };
     let stage_text = c.cell("stage");
     let stage = rules.stage_of(stage_text).ok_or_else(|| {
         let names: Vec<&str> = rules.rules.stages.iter().map(|s| s.name.as_str()).collect();
-        ("stage".to_string(), format!("stage '{stage_text}' is not one of {}", names.join(", ")))
+        fail("stage", R::StageInvalid, format!("stage '{stage_text}' is not one of {}", names.join(", ")))
     })?;
     let date = date_cell(c, "check_date", true)?.unwrap_or_default();
     if date > as_of {
-        return Err((
-            "check_date".into(),
-            format!(
-                "dated {} after --as-of {}; not used for this as-of date",
-                dates::format(date),
-                dates::format(as_of)
-            ),
-        ));
+        let (d, a) = (dates::format(date), dates::format(as_of));
+        let r = format!("dated {d} after --as-of {a}; not used for this as-of date");
+        return Err(fail("check_date", R::CheckNotUsed, r));
     }
     let mut values = BTreeMap::new();
     values.insert("check_date".to_string(), Value::Num(date as f64));
@@ -523,11 +518,8 @@ fn check_row(
         y => match y.trim_end_matches('年').parse::<i64>() {
             Ok(v) if (1900..=2200).contains(&v) => Some(v),
             _ => {
-                warnings.push(c.ex(
-                    "review_year",
-                    format!("review_year '{y}' is not a year such as 2024"),
-                    KEPT_MISSING,
-                ));
+                let r = format!("review_year '{y}' is not a year such as 2024");
+                warnings.push(c.ex("review_year", R::DateInvalid, r, Action::KeptAsMissing));
                 None
             }
         },
@@ -537,7 +529,7 @@ fn check_row(
         let v = match numbers::parse(c.cell(&col.name), columns::check_units(&col.name)) {
             Ok(v) => v,
             Err(r) => {
-                warnings.push(c.ex(&col.name, r, KEPT_MISSING));
+                warnings.push(c.ex(&col.name, R::NumberInvalid, r, Action::KeptAsMissing));
                 None
             }
         };

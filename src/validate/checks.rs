@@ -3,31 +3,33 @@
 
 use super::rows::Part;
 use crate::dataset::{Enterprise, Exception};
-use crate::ingest::Kind;
+use crate::ingest::FileKind;
+use crate::schema::{Action, ReasonCode};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 
 /// Warnings for enterprises that have no land, output or tax rows at all (kept; the evaluation
 /// reports them as not scored or with missing data).
-pub(super) fn coverage(part: &mut Part, files: &[(Kind, String)]) {
-    let file_of = |k: Kind| files.iter().find(|(kk, _)| *kk == k).map(|(_, f)| f.clone()).unwrap_or_default();
+pub(super) fn coverage(part: &mut Part, files: &[(FileKind, String)]) {
+    let file_of = |k: FileKind| files.iter().find(|(kk, _)| *kk == k).map(|(_, f)| f.clone()).unwrap_or_default();
     let n = part.data.enterprises.len();
     let mut has = [vec![false; n], vec![false; n], vec![false; n]];
     part.data.land.iter().for_each(|r| has[0][r.enterprise()] = true);
     part.data.output.iter().for_each(|r| has[1][r.enterprise()] = true);
     part.data.tax.iter().for_each(|r| has[2][r.enterprise()] = true);
-    let ent_file = file_of(Kind::Enterprises);
+    let ent_file = file_of(FileKind::Enterprises);
     for (i, e) in part.data.enterprises.iter().enumerate() {
-        for (k, kind) in [Kind::Land, Kind::Output, Kind::Tax].iter().enumerate() {
+        for (k, kind) in [FileKind::Land, FileKind::Output, FileKind::Tax].iter().enumerate() {
             if !has[k][i] {
                 part.exceptions.push(Exception {
                     file: ent_file.clone(),
                     line: e.line,
                     column: "enterprise_id".into(),
                     enterprise_id: e.id.to_string(),
+                    code: ReasonCode::NoRows,
                     reason: format!("no rows in {}", file_of(*kind)),
-                    action: "enterprise kept; reported as not scored or with missing data".into(),
+                    action: Action::KeptNoRows,
                 });
             }
         }
@@ -73,11 +75,12 @@ pub(super) fn duplicate_names(enterprises: &[Enterprise], file: &str) -> Vec<Exc
                     line: e.line,
                     column: "name".into(),
                     enterprise_id: e.id.to_string(),
+                    code: ReasonCode::NameShared,
                     reason: format!(
                         "likely duplicate: same name '{}' and county '{}' as enterprise '{}' at line {} (one firm under two ids?)",
                         e.name, e.county, f.id, f.line
                     ),
-                    action: "row kept; check whether both ids are the same enterprise".into(),
+                    action: Action::KeptCheckIds,
                 });
             }
             Entry::Vacant(v) => {

@@ -1,7 +1,7 @@
 //! Column names of each input kind: the canonical English name, whether it is required, and the Chinese
 //! (and other) header spellings found in bureau exports. docs/data-format.md lists the same table.
 
-use crate::ingest::Kind;
+use crate::ingest::FileKind;
 use crate::schema::Field;
 
 /// One expected column.
@@ -67,13 +67,15 @@ const EVENTS: &[ColumnDef] = &[
     col("note", false, &["备注", "说明"]),
 ];
 
-pub fn defs(kind: Kind) -> &'static [ColumnDef] {
+pub fn defs(kind: FileKind) -> &'static [ColumnDef] {
     match kind {
-        Kind::Enterprises => ENTERPRISES,
-        Kind::Land => LAND,
-        Kind::Output => OUTPUT,
-        Kind::Tax => TAX,
-        Kind::Events => EVENTS,
+        FileKind::Enterprises => ENTERPRISES,
+        FileKind::Land => LAND,
+        FileKind::Output => OUTPUT,
+        FileKind::Tax => TAX,
+        FileKind::Events => EVENTS,
+        // Standard land's files have columns of their own (`standard_land::columns`).
+        FileKind::Projects | FileKind::Checks => &[],
     }
 }
 
@@ -116,7 +118,7 @@ pub enum HeaderProblem {
 }
 
 /// Matches a header row against the definitions of `kind`.
-pub fn map_headers(kind: Kind, headers: &[String]) -> Result<HeaderMap, Vec<HeaderProblem>> {
+pub fn map_headers(kind: FileKind, headers: &[String]) -> Result<HeaderMap, Vec<HeaderProblem>> {
     let defs = defs(kind);
     let mut map = HeaderMap { index: vec![None; defs.len()], unit_hint: vec![None; defs.len()], extra: Vec::new() };
     let mut problems = Vec::new();
@@ -159,8 +161,9 @@ mod tests {
 
     #[test]
     fn chinese_headers_with_units_map() {
-        let m = map_headers(Kind::Land, &h(&["统一社会信用代码", "宗地编号", "用地面积（平方米）", "权属", "备注"]))
-            .unwrap();
+        let m =
+            map_headers(FileKind::Land, &h(&["统一社会信用代码", "宗地编号", "用地面积（平方米）", "权属", "备注"]))
+                .unwrap();
         assert_eq!(m.index, vec![Some(0), Some(1), Some(2), None, Some(3)]);
         assert_eq!(m.unit_hint[2].as_deref(), Some("平方米"));
         assert_eq!(m.extra, vec![(4, "备注".to_string())]);
@@ -168,7 +171,7 @@ mod tests {
 
     #[test]
     fn missing_and_duplicate_columns_are_named() {
-        let e = map_headers(Kind::Tax, &h(&["enterprise_id", "税收", "实缴税金"])).unwrap_err();
+        let e = map_headers(FileKind::Tax, &h(&["enterprise_id", "税收", "实缴税金"])).unwrap_err();
         assert!(e.contains(&HeaderProblem::Missing { column: "period", aliases: PERIOD_ALIASES.join(", ") }));
         assert!(e.iter().any(|p| matches!(p, HeaderProblem::Duplicate { column: "tax_paid", .. })));
     }

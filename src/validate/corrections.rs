@@ -6,7 +6,7 @@
 //! through the same validation as any input row.
 
 use super::columns::{self, defs};
-use crate::ingest::{self, Kind, RawRow, RawTable};
+use crate::ingest::{self, FileKind, RawRow, RawTable};
 use crate::period::Quarter;
 use std::collections::HashMap;
 use std::path::Path;
@@ -29,12 +29,13 @@ pub struct Change {
     pub source: String,
 }
 
-fn key_columns(kind: Kind) -> &'static [&'static str] {
+fn key_columns(kind: FileKind) -> &'static [&'static str] {
     match kind {
-        Kind::Enterprises => &["enterprise_id"],
-        Kind::Land => &["enterprise_id", "parcel_id", "tenure"],
-        Kind::Output | Kind::Tax => &["enterprise_id", "period"],
-        Kind::Events => &["enterprise_id", "date", "kind"],
+        FileKind::Enterprises => &["enterprise_id"],
+        FileKind::Land => &["enterprise_id", "parcel_id", "tenure"],
+        FileKind::Output | FileKind::Tax => &["enterprise_id", "period"],
+        FileKind::Events => &["enterprise_id", "date", "kind"],
+        FileKind::Projects | FileKind::Checks => &[],
     }
 }
 
@@ -58,7 +59,7 @@ fn extra_value(table: &RawTable, row: &RawRow, names: &[&str]) -> String {
 }
 
 /// Applies the corrections folder to the raw input tables; returns the changes made.
-pub fn apply(tables: &mut [(Kind, RawTable)], dir: &Path) -> Result<Vec<Change>, super::InputError> {
+pub fn apply(tables: &mut [(FileKind, RawTable)], dir: &Path) -> Result<Vec<Change>, super::InputError> {
     let mut changes = Vec::new();
     for (kind, table) in tables.iter_mut() {
         let Some(path) = ingest::find(dir, *kind).ok().flatten() else { continue };

@@ -5,8 +5,9 @@
 
 use super::rows::{noted, Links, Part};
 use crate::dataset::*;
-use crate::ingest::Kind;
+use crate::ingest::FileKind;
 use crate::period::Quarter;
+use crate::schema::{Action, ReasonCode};
 use rustc_hash::FxHashMap;
 
 /// The pieces of one file, typed side by side, gathered in file order as they come ([`Merger::push`]);
@@ -18,7 +19,7 @@ pub(super) struct Merger {
 impl Merger {
     /// `rows` is an upper bound of the file's rows: the kind's rows are reserved once (capacity never
     /// used costs address space, not memory), so gathering never copies them again.
-    pub fn new(kind: Kind, rows: usize) -> Merger {
+    pub fn new(kind: FileKind, rows: usize) -> Merger {
         Merger { all: Part::reserved(kind, rows) }
     }
 
@@ -43,7 +44,7 @@ impl Merger {
     /// exceptions of other files); `links` is given with the enterprises file only.
     pub fn finish(
         self,
-        kind: Kind,
+        kind: FileKind,
         file: &str,
         width: usize,
         links: Option<&mut Links>,
@@ -55,7 +56,7 @@ impl Merger {
 
 fn checked(
     mut all: Part,
-    kind: Kind,
+    kind: FileKind,
     file: &str,
     width: usize,
     links: Option<&mut Links>,
@@ -69,17 +70,18 @@ fn checked(
         let cells = long.get(at).filter(|(l, _)| *l == line).map_or(0, |(_, c)| *c);
         noted(reason, width, cells)
     };
-    let excluded = |line: usize, column: &str, id: &str, reason: String| Exception {
+    let excluded = |line: usize, column: &str, id: &str, code: ReasonCode, reason: String| Exception {
         file: file.to_string(),
         line,
         column: column.to_string(),
         enterprise_id: id.to_string(),
+        code,
         reason: note(line, reason),
-        action: ROW_EXCLUDED.to_string(),
+        action: Action::Excluded,
     };
     let mut late: Vec<Exception> = Vec::new();
     match kind {
-        Kind::Enterprises => {
+        FileKind::Enterprises => {
             let links = links.expect("the enterprises file fills the links");
             let mut keep = vec![true; all.data.enterprises.len()];
             links.index.reserve(all.data.enterprises.len());
@@ -92,7 +94,7 @@ fn checked(
                             "duplicate enterprise_id; the row at line {} is used",
                             all.data.enterprises[first].line
                         );
-                        late.push(excluded(e.line, "enterprise_id", &e.id, reason));
+                        late.push(excluded(e.line, "enterprise_id", &e.id, ReasonCode::IdDuplicate, reason));
                     }
                     None => {
                         links.index.insert(e.id.clone(), k);
@@ -109,6 +111,7 @@ fn checked(
                         let reason = note(ex.line, format!("duplicate enterprise_id; the row at line {used} is used"));
                         let ex = &mut all.exceptions[x];
                         ex.column = "enterprise_id".to_string();
+                        ex.code = ReasonCode::IdDuplicate;
                         ex.reason = reason;
                     }
                 }
@@ -134,7 +137,7 @@ fn checked(
                 }
             }
         }
-        Kind::Land => {
+        FileKind::Land => {
             let rows = &all.data.land;
             let mut keep = vec![true; rows.len()];
             let mut found: Vec<(usize, Exception)> = Vec::new();
@@ -146,26 +149,27 @@ fn checked(
                     r.parcel_id,
                     r.tenure.zh()
                 );
-                found.push((k, excluded(r.line(), "parcel_id", &enterprises[r.enterprise()].id, reason)));
+                let id = &enterprises[r.enterprise()].id;
+                found.push((k, excluded(r.line(), "parcel_id", id, ReasonCode::LandRowDuplicate, reason)));
             }
             // In row order, as a row-by-row reading finds them.
             found.sort_unstable_by_key(|(k, _)| *k);
             late.extend(found.into_iter().map(|(_, e)| e));
             retain(&mut all.data.land, &keep);
         }
-        Kind::Output => {
+        FileKind::Output => {
             let key = |r: &OutputRow| (r.enterprise(), r.quarter, r.line());
             late.extend(drop_repeated_quarters(&mut all.data.output, key, |line, e, reason| {
-                excluded(line, "period", &enterprises[e].id, reason)
+                excluded(line, "period", &enterprises[e].id, ReasonCode::QuarterDuplicate, reason)
             }));
         }
-        Kind::Tax => {
+        FileKind::Tax => {
             let key = |r: &TaxRow| (r.enterprise(), r.quarter, r.line());
             late.extend(drop_repeated_quarters(&mut all.data.tax, key, |line, e, reason| {
-                excluded(line, "period", &enterprises[e].id, reason)
+                excluded(line, "period", &enterprises[e].id, ReasonCode::QuarterDuplicate, reason)
             }));
         }
-        Kind::Events => {}
+        FileKind::Events | FileKind::Projects | FileKind::Checks => {}
     }
     if !late.is_empty() {
         all.exceptions = in_file_order(std::mem::take(&mut all.exceptions), late);

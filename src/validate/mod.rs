@@ -8,8 +8,8 @@ mod merge;
 pub mod numbers;
 mod rows;
 
-use crate::dataset::{Dataset, Exception, FileAccount, ROW_EXCLUDED};
-use crate::ingest::{self, Kind};
+use crate::dataset::{Dataset, Exception, FileAccount};
+use crate::ingest::{self, FileKind};
 use columns::HeaderProblem;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -61,7 +61,7 @@ pub fn load(dir: &Path) -> Result<Dataset, InputError> {
 /// Reads the inputs, applies a corrections folder (see `corrections`) and validates the result.
 ///
 /// The enterprises file is read first (every other file links to it); land, output, tax and events are
-/// then read side by side, each file in its own order, and merged in the order of [`Kind::ALL`], so the
+/// then read side by side, each file in its own order, and merged in the order of [`FileKind::DATASET`], so the
 /// dataset and the exceptions are the same whatever the number of threads.
 pub fn load_corrected(
     dir: &Path,
@@ -69,14 +69,14 @@ pub fn load_corrected(
 ) -> Result<(Dataset, Vec<corrections::Change>), InputError> {
     // Find every file first, so a missing one is reported before any work.
     let mut paths = Vec::new();
-    for kind in Kind::ALL {
+    for kind in FileKind::DATASET {
         if let Some(path) = ingest::find(dir, kind)? {
             paths.push((kind, path));
         }
     }
     let bar = crate::progress::counter("reading and checking inputs", "rows");
     let mut links = rows::Links::default();
-    // Kind::ALL starts with the enterprises, a required file.
+    // FileKind::DATASET starts with the enterprises, a required file.
     let (first, rest) = paths.split_first().expect("the enterprises file was found");
     let mut results = vec![read_one(first.0, &first.1, corrections_dir, LinksFor::Fill(&mut links), &[], &bar)?];
     let (links, enterprises) = (&links, &results[0].1.data.enterprises);
@@ -95,10 +95,10 @@ pub fn load_corrected(
     }
     let mut all = rows::Part::default();
     let mut changes = Vec::new();
-    let mut names: Vec<(Kind, String)> = Vec::new();
+    let mut names: Vec<(FileKind, String)> = Vec::new();
     for (kind, part, account, ch) in results {
         let rows::Part { data, exceptions, .. } = part;
-        if kind == Kind::Enterprises {
+        if kind == FileKind::Enterprises {
             all.data.enterprises = data.enterprises;
             all.data.extra_columns = data.extra_columns;
         }
@@ -133,7 +133,7 @@ fn append<T>(into: &mut Vec<T>, mut v: Vec<T>) {
 /// this machine's noise for CSV and Parquet (three alternating runs each).
 const WINDOW: usize = 4;
 
-type FileResult = (Kind, rows::Part, FileAccount, Vec<corrections::Change>);
+type FileResult = (FileKind, rows::Part, FileAccount, Vec<corrections::Change>);
 
 /// The links a file is typed against: filled by the enterprises file, read by the others.
 enum LinksFor<'a> {
@@ -144,7 +144,7 @@ enum LinksFor<'a> {
 /// Reads, corrects and types one file, its spans side by side, and merges them in file order; its text
 /// is dropped when it is done (bounded memory).
 fn read_one(
-    kind: Kind,
+    kind: FileKind,
     path: &Path,
     corrections_dir: Option<&Path>,
     links: LinksFor,
@@ -202,7 +202,7 @@ fn read_one(
         || src.digest().unwrap_or_default(),
     );
     let mut part = merger?.finish(kind, &src.file, src.headers.len(), fill, enterprises);
-    if kind == Kind::Enterprises {
+    if kind == FileKind::Enterprises {
         part.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
     }
     let used = part.data.enterprises.len()
@@ -219,7 +219,7 @@ fn read_one(
         .len();
     let account = FileAccount {
         file: src.file.clone(),
-        kind: kind.stem().to_string(),
+        kind,
         encoding: src.encoding.clone(),
         sha256,
         read: part.read,
@@ -234,7 +234,7 @@ fn read_one(
 pub fn summarize(exceptions: &[Exception]) -> Vec<(String, usize)> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for e in exceptions {
-        let key = format!("{} ({})", e.file, if e.action == ROW_EXCLUDED { "rows excluded" } else { "warnings" });
+        let key = format!("{} ({})", e.file, if e.excludes_row() { "rows excluded" } else { "warnings" });
         *counts.entry(key).or_default() += 1;
     }
     let mut v: Vec<_> = counts.into_iter().collect();

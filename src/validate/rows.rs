@@ -6,8 +6,8 @@
 use super::columns::{defs, HeaderMap};
 use super::numbers::{self, Unit};
 use crate::dataset::*;
-use crate::ingest::{Kind, Typed};
-use crate::schema::Field;
+use crate::ingest::{FileKind, Typed};
+use crate::schema::{Action, Field, ReasonCode, Scale};
 use crate::{dates, ids, period::Quarter};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -44,7 +44,7 @@ struct Row<'a> {
     /// Stored numbers of typed columns (Parquet); empty for text files.
     typed: &'a [Typed],
     map: &'a HeaderMap,
-    kind: Kind,
+    kind: FileKind,
     id: Cow<'a, str>,
 }
 
@@ -81,29 +81,26 @@ impl Row<'_> {
         let i = defs(self.kind).iter().position(|d| d.name == name)?;
         self.map.unit_hint[i].as_deref()
     }
-    fn exception(&self, column: &str, reason: String, action: &str) -> Exception {
+    fn exception(&self, column: &str, code: ReasonCode, reason: String, action: Action) -> Exception {
         Exception {
             file: self.file.to_string(),
             line: self.line,
             column: column.to_string(),
             enterprise_id: self.id.to_string(),
+            code,
             reason,
-            action: action.to_string(),
+            action,
         }
     }
 }
 
-const KEPT_MISSING: &str = "row kept; value treated as missing";
-
 /// The row-level problems of any kind: more cells than headers (an unquoted comma), or a quoted cell that
-/// swallowed whole rows (a stray quote). `Err((column, reason))` excludes the row.
-fn shape(headers: &[String], cells: &[&str]) -> Result<(), (String, String)> {
+/// swallowed whole rows (a stray quote). An error excludes the row.
+fn shape(headers: &[String], cells: &[&str]) -> Result<(), Failure> {
     let width = headers.len();
     if cells.len() > width && cells[width..].iter().any(|c| !c.trim().is_empty()) {
-        return Err((
-            String::new(),
-            format!("row has {} cells but the header has {width} (an unquoted comma in a name?)", cells.len()),
-        ));
+        let reason = format!("row has {} cells but the header has {width} (an unquoted comma in a name?)", cells.len());
+        return Err(fail("", ReasonCode::RowTooWide, reason));
     }
     // A quoted cell holding whole rows (line breaks and a header's worth of commas): a stray quote
     // swallowed the rows between it and the next quote, which were never read as rows.
@@ -118,7 +115,7 @@ fn shape(headers: &[String], cells: &[&str]) -> Result<(), (String, String)> {
             "the cell in column '{column}' runs over {} lines and holds whole rows: a quote (\") is probably not closed, so the rows inside it were not read; fix the quote",
             cells[c].lines().count()
         );
-        return Err((column, reason));
+        return Err(fail(&column, ReasonCode::QuoteNotClosed, reason));
     }
     Ok(())
 }
@@ -134,14 +131,14 @@ pub(super) fn noted(mut reason: String, width: usize, cells: usize) -> String {
 }
 
 /// The columns a kind reads only as numbers (never as text), by position in the file.
-pub(super) fn numbers_only(kind: Kind, map: &HeaderMap) -> Vec<bool> {
+pub(super) fn numbers_only(kind: FileKind, map: &HeaderMap) -> Vec<bool> {
     let output = Field::OUTPUT.map(Field::name);
     let names: &[&str] = match kind {
-        Kind::Enterprises => &["rented_floor_m2"],
-        Kind::Land => &["area"],
-        Kind::Output => &output,
-        Kind::Tax => &["tax_paid"],
-        Kind::Events => &[],
+        FileKind::Enterprises => &["rented_floor_m2"],
+        FileKind::Land => &["area"],
+        FileKind::Output => &output,
+        FileKind::Tax => &["tax_paid"],
+        FileKind::Events | FileKind::Projects | FileKind::Checks => &[],
     };
     let width = map.index.iter().flatten().chain(map.extra.iter().map(|(p, _)| p)).max().map_or(0, |m| m + 1);
     let mut flags = vec![false; width];
@@ -169,44 +166,56 @@ fn id_of<'a>(map: &HeaderMap, cells: &[&'a str]) -> Cow<'a, str> {
 impl Part {
     /// An empty part with room for `rows` rows of `kind` (an upper bound: capacity never used costs address
     /// space, not memory), so that typing never grows and copies its rows.
-    pub fn reserved(kind: Kind, rows: usize) -> Part {
+    pub fn reserved(kind: FileKind, rows: usize) -> Part {
         let mut p = Part::default();
         match kind {
-            Kind::Enterprises => p.data.enterprises.reserve_exact(rows),
-            Kind::Land => p.data.land.reserve_exact(rows),
-            Kind::Output => p.data.output.reserve_exact(rows),
-            Kind::Tax => p.data.tax.reserve_exact(rows),
-            Kind::Events => p.data.events.reserve_exact(rows),
+            FileKind::Enterprises => p.data.enterprises.reserve_exact(rows),
+            FileKind::Land => p.data.land.reserve_exact(rows),
+            FileKind::Output => p.data.output.reserve_exact(rows),
+            FileKind::Tax => p.data.tax.reserve_exact(rows),
+            FileKind::Events => p.data.events.reserve_exact(rows),
+            FileKind::Projects | FileKind::Checks => {}
         }
         p
     }
 
     /// Types one row of `kind`; `links` must be complete for every kind but the enterprises.
-    pub fn add_row(&mut self, kind: Kind, src: &Piece, line: usize, cells: &[&str], typed: &[Typed], links: &Links) {
+    pub fn add_row(
+        &mut self,
+        kind: FileKind,
+        src: &Piece,
+        line: usize,
+        cells: &[&str],
+        typed: &[Typed],
+        links: &Links,
+    ) {
         self.read += 1;
         let map = src.map;
         let row = Row { file: src.file, line, cells, typed, map, kind, id: id_of(map, cells) };
         if cells.len() > src.headers.len() {
             self.long_rows.push((line, cells.len()));
         }
-        if let Err((column, reason)) = shape(src.headers, cells) {
-            self.exceptions.push(row.exception(&column, reason, ROW_EXCLUDED));
+        if let Err(f) = shape(src.headers, cells) {
+            self.exceptions.push(row.exception(&f.column, f.code, f.reason, Action::Excluded));
             return;
         }
         let result = match kind {
-            Kind::Enterprises => self.enterprise(&row),
-            Kind::Land => self.link(&row, links, src.enterprises).and_then(|e| self.land(&row, e)),
-            Kind::Output => {
+            FileKind::Enterprises => self.enterprise(&row),
+            FileKind::Land => self.link(&row, links, src.enterprises).and_then(|e| self.land(&row, e)),
+            FileKind::Output => {
                 self.link(&row, links, src.enterprises).and_then(|e| self.output(&row, e, &src.output_cols))
             }
-            Kind::Tax => self.link(&row, links, src.enterprises).and_then(|e| self.tax(&row, e)),
-            Kind::Events => self.link(&row, links, src.enterprises).and_then(|e| self.event(&row, e)),
+            FileKind::Tax => self.link(&row, links, src.enterprises).and_then(|e| self.tax(&row, e)),
+            FileKind::Events => self.link(&row, links, src.enterprises).and_then(|e| self.event(&row, e)),
+            // Standard land types its own files (`standard_land::input`).
+            FileKind::Projects | FileKind::Checks => Ok(()),
         };
-        if let Err((column, reason, after_id_check)) = result {
-            if after_id_check {
+        if let Err(f) = result {
+            if f.after_id_check {
                 self.after_id_check.push(self.exceptions.len());
             }
-            self.exceptions.push(row.exception(&column, noted(reason, src.headers.len(), cells.len()), ROW_EXCLUDED));
+            let reason = noted(f.reason, src.headers.len(), cells.len());
+            self.exceptions.push(row.exception(&f.column, f.code, reason, Action::Excluded));
         }
     }
 
@@ -228,49 +237,55 @@ impl Part {
             self.last_link.1 = i;
             return Ok(i);
         }
-        let col = "enterprise_id".to_string();
+        let col = "enterprise_id";
         if row.id.is_empty() {
-            return Err((col, "enterprise_id is empty".into(), false));
+            return Err(fail(col, ReasonCode::IdEmpty, "enterprise_id is empty".into()));
         }
-        match links.rejected.get(row.id.as_ref()) {
-            Some((f, l)) => Err((col, format!("enterprise '{}' was excluded at {f} line {l}", row.id), false)),
-            None => match ids::id_problem(&row.id) {
-                Some(p) => Err((col, format!("enterprise '{}' is not in the enterprises file: {p}", row.id), false)),
-                None => Err((col, format!("enterprise '{}' is not in the enterprises file", row.id), false)),
+        let id = &row.id;
+        Err(match links.rejected.get(id.as_ref()) {
+            Some((f, l)) => {
+                fail(col, ReasonCode::EnterpriseExcluded, format!("enterprise '{id}' was excluded at {f} line {l}"))
+            }
+            None => match ids::id_problem(id) {
+                Some(p) => fail(
+                    col,
+                    ReasonCode::EnterpriseUnknown,
+                    format!("enterprise '{id}' is not in the enterprises file: {p}"),
+                ),
+                None => fail(
+                    col,
+                    ReasonCode::EnterpriseUnknown,
+                    format!("enterprise '{id}' is not in the enterprises file"),
+                ),
             },
-        }
+        })
     }
 
     /// An enterprise row; whether its id repeats an earlier one is checked when the pieces are merged.
     fn enterprise(&mut self, row: &Row) -> Result<(), Failure> {
-        let fail = |c: &str, r: String| (c.to_string(), r, false);
-        let later = |c: &str, r: String| (c.to_string(), r, true);
+        let later = |c: &str, code, r: String| Failure { after_id_check: true, ..fail(c, code, r) };
         if row.id.is_empty() {
-            return Err(fail("enterprise_id", "enterprise_id is empty".into()));
+            return Err(fail("enterprise_id", ReasonCode::IdEmpty, "enterprise_id is empty".into()));
         }
         if let Some(p) = ids::id_problem(&row.id) {
-            return Err(fail("enterprise_id", p));
+            return Err(fail("enterprise_id", ReasonCode::IdInvalid, p));
         }
-        let scale = match normalize_scale(row.cell("scale")) {
-            Some(s) => s,
-            None => {
-                return Err(later("scale", format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim())))
-            }
+        let Some(scale) = Scale::parse(row.cell("scale")) else {
+            let r = format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim());
+            return Err(later("scale", ReasonCode::ScaleInvalid, r));
         };
-        let industry = match normalize_industry(row.cell("industry")) {
-            Some(s) => s,
-            None => {
-                let r = format!("industry '{}' is not a GB/T 4754 code (2 to 4 digits)", row.cell("industry").trim());
-                return Err(later("industry", r));
-            }
+        let Some(industry) = normalize_industry(row.cell("industry")) else {
+            let r = format!("industry '{}' is not a GB/T 4754 code (2 to 4 digits)", row.cell("industry").trim());
+            return Err(later("industry", ReasonCode::IndustryInvalid, r));
         };
         let county = CompactString::from(row.cell("county").trim());
         if county.is_empty() {
-            return Err(later("county", "county is empty".into()));
+            return Err(later("county", ReasonCode::CountyEmpty, "county is empty".into()));
         }
         let name = row.cell("name").trim().to_string();
         if name.is_empty() {
-            self.exceptions.push(row.exception("name", "name is empty".into(), "row kept; name left empty"));
+            let ex = row.exception("name", ReasonCode::NameEmpty, "name is empty".into(), Action::KeptNameEmpty);
+            self.exceptions.push(ex);
         }
         let date = |this: &mut Self, col: &str| {
             let t = row.cell(col).trim();
@@ -279,11 +294,8 @@ impl Part {
             }
             let d = dates::parse(t);
             if d.is_none() {
-                this.exceptions.push(row.exception(
-                    col,
-                    format!("'{t}' is not a date (write YYYY-MM-DD)"),
-                    KEPT_MISSING,
-                ));
+                let reason = format!("'{t}' is not a date (write YYYY-MM-DD)");
+                this.exceptions.push(row.exception(col, ReasonCode::DateInvalid, reason, Action::KeptAsMissing));
             }
             d
         };
@@ -291,12 +303,23 @@ impl Part {
         let production_start = date(self, "production_start");
         let rented_floor_m2 = match row.number(row.def("rented_floor_m2"), numbers::FLOOR_UNITS) {
             Ok(v) if v.is_some_and(|x| x < 0.0) => {
-                self.exceptions.push(row.exception("rented_floor_m2", "negative floor area".into(), KEPT_MISSING));
+                let reason = "negative floor area".to_string();
+                self.exceptions.push(row.exception(
+                    "rented_floor_m2",
+                    ReasonCode::ValueNegative,
+                    reason,
+                    Action::KeptAsMissing,
+                ));
                 None
             }
             Ok(v) => v,
             Err(r) => {
-                self.exceptions.push(row.exception("rented_floor_m2", r, KEPT_MISSING));
+                self.exceptions.push(row.exception(
+                    "rented_floor_m2",
+                    ReasonCode::NumberInvalid,
+                    r,
+                    Action::KeptAsMissing,
+                ));
                 None
             }
         };
@@ -314,7 +337,7 @@ impl Part {
             county,
             park: CompactString::from(row.cell("park").trim()),
             industry: CompactString::from(industry),
-            scale: CompactString::from(scale),
+            scale,
             established,
             production_start,
             tags,
@@ -327,30 +350,35 @@ impl Part {
 
     /// A land row; identical rows are found when the pieces are merged.
     fn land(&mut self, row: &Row, e: usize) -> Result<(), Failure> {
-        let fail = |c: &str, r: String| (c.to_string(), r, false);
         let parcel_id = row.cell("parcel_id").trim().to_string();
         if parcel_id.is_empty() {
-            return Err(fail("parcel_id", "parcel_id is empty".into()));
+            return Err(fail("parcel_id", ReasonCode::ParcelEmpty, "parcel_id is empty".into()));
         }
         let tenure = normalize_tenure(row.cell("tenure")).ok_or_else(|| {
-            fail("tenure", format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim()))
+            let r = format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim());
+            fail("tenure", ReasonCode::TenureInvalid, r)
         })?;
         let (value, cell_factor) = row
             .number_with_unit(row.def("area"), numbers::AREA_UNITS)
-            .map_err(|r| fail("area", r))?
-            .ok_or_else(|| fail("area", "area is empty".to_string()))?;
+            .map_err(|r| fail("area", ReasonCode::NumberInvalid, r))?
+            .ok_or_else(|| fail("area", ReasonCode::ValueEmpty, "area is empty".to_string()))?;
         let unit_text = row.cell("unit").trim();
         let factor = match (cell_factor, unit_text, row.hint("area")) {
             (Some(f), _, _) => f,
-            (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| fail("unit", format!("unit '{u}' is not 亩, 平方米 or 公顷")))?,
-            (None, _, Some(h)) => area_factor(h).ok_or_else(|| fail("area", format!("header unit '{h}' is not 亩, 平方米 or 公顷")))?,
-            _ => return Err(fail("unit", "no unit for the area: fill the unit column (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)".into())),
+            (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| {
+                fail("unit", ReasonCode::UnitInvalid, format!("unit '{u}' is not 亩, 平方米 or 公顷"))
+            })?,
+            (None, _, Some(h)) => area_factor(h).ok_or_else(|| {
+                fail("area", ReasonCode::UnitInvalid, format!("header unit '{h}' is not 亩, 平方米 or 公顷"))
+            })?,
+            _ => {
+                let r = "no unit for the area: fill the unit column (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)";
+                return Err(fail("unit", ReasonCode::UnitMissing, r.into()));
+            }
         };
         if value <= 0.0 {
-            return Err(fail(
-                "area",
-                format!("area {value} is not positive; rented-out land is a positive area with tenure 租出"),
-            ));
+            let r = format!("area {value} is not positive; rented-out land is a positive area with tenure 租出");
+            return Err(fail("area", ReasonCode::AreaNotPositive, r));
         }
         self.data.land.push(LandRow::new(e, parcel_id, value * factor, tenure, row.line));
         Ok(())
@@ -358,11 +386,8 @@ impl Part {
 
     fn quarter(row: &Row) -> Result<Quarter, Failure> {
         Quarter::parse(row.cell("period")).ok_or_else(|| {
-            (
-                "period".to_string(),
-                format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim()),
-                false,
-            )
+            let r = format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim());
+            fail("period", ReasonCode::PeriodInvalid, r)
         })
     }
 
@@ -372,9 +397,10 @@ impl Part {
         let mut values = [None; 8];
         for (i, field) in Field::OUTPUT.into_iter().enumerate() {
             let name = field.name();
-            let v = row.number(cols[i], units_of(field)).map_err(|r| (name.to_string(), r, false))?;
+            let v = row.number(cols[i], units_of(field)).map_err(|r| fail(name, ReasonCode::NumberInvalid, r))?;
             if v.is_some_and(|x| x < 0.0) && field != Field::ValueAdded {
-                return Err((name.to_string(), format!("{name} is negative ({})", v.unwrap_or_default()), false));
+                let r = format!("{name} is negative ({})", v.unwrap_or_default());
+                return Err(fail(name, ReasonCode::ValueNegative, r));
             }
             values[i] = v;
         }
@@ -387,8 +413,8 @@ impl Part {
         let quarter = Self::quarter(row)?;
         let tax_paid = row
             .number(row.def("tax_paid"), numbers::MONEY_UNITS)
-            .map_err(|r| ("tax_paid".to_string(), r, false))?
-            .ok_or_else(|| ("tax_paid".to_string(), "tax_paid is empty (write 0 for no tax)".to_string(), false))?;
+            .map_err(|r| fail("tax_paid", ReasonCode::NumberInvalid, r))?
+            .ok_or_else(|| fail("tax_paid", ReasonCode::ValueEmpty, "tax_paid is empty (write 0 for no tax)".into()))?;
         self.data.tax.push(TaxRow::new(e, quarter, tax_paid, row.line));
         Ok(())
     }
@@ -396,10 +422,10 @@ impl Part {
     fn event(&mut self, row: &Row, e: usize) -> Result<(), Failure> {
         let t = row.cell("date").trim();
         let date = dates::parse(t)
-            .ok_or_else(|| ("date".to_string(), format!("'{t}' is not a date (write YYYY-MM-DD)"), false))?;
+            .ok_or_else(|| fail("date", ReasonCode::DateInvalid, format!("'{t}' is not a date (write YYYY-MM-DD)")))?;
         let kind = row.cell("kind").trim().to_string();
         if kind.is_empty() {
-            return Err(("kind".into(), "kind is empty".into(), false));
+            return Err(fail("kind", ReasonCode::EventKindEmpty, "kind is empty".into()));
         }
         let note = row.cell("note").trim().to_string();
         self.data.events.push(Event { enterprise: e, date, kind, note, line: row.line });
@@ -418,8 +444,18 @@ fn units_of(field: Field) -> &'static [Unit] {
     }
 }
 
-/// Why a row is excluded: (column, reason, whether the check comes after the duplicate-id check).
-type Failure = (String, String, bool);
+/// Why a row is excluded.
+struct Failure {
+    column: String,
+    code: ReasonCode,
+    reason: String,
+    /// Whether the check comes after the duplicate-id check (see [`Part::after_id_check`]).
+    after_id_check: bool,
+}
+
+fn fail(column: &str, code: ReasonCode, reason: String) -> Failure {
+    Failure { column: column.to_string(), code, reason, after_id_check: false }
+}
 
 /// What typing a piece of a file needs besides its rows.
 pub(super) struct Piece<'a> {
@@ -436,7 +472,7 @@ impl<'a> Piece<'a> {
     pub fn new(file: &'a str, headers: &'a [String], map: &'a HeaderMap, enterprises: &'a [Enterprise]) -> Piece<'a> {
         let output_cols = Field::OUTPUT
             .iter()
-            .map(|f| defs(Kind::Output).iter().position(|d| d.name == f.name()).unwrap_or(0))
+            .map(|f| defs(FileKind::Output).iter().position(|d| d.name == f.name()).unwrap_or(0))
             .collect();
         Piece { file, headers, map, output_cols, enterprises }
     }
@@ -447,14 +483,6 @@ fn headers_name(headers: &[String], c: usize) -> String {
     match headers.get(c).map(|h| h.trim()) {
         Some(h) if !h.is_empty() => h.to_string(),
         _ => format!("#{}", c + 1),
-    }
-}
-
-fn normalize_scale(t: &str) -> Option<&'static str> {
-    match t.trim() {
-        "规上" | "规模以上" | "上" | "是" | "above" | "Y" | "y" => Some(ABOVE),
-        "规下" | "规模以下" | "下" | "否" | "below" | "N" | "n" => Some(BELOW),
-        _ => None,
     }
 }
 
@@ -486,18 +514,20 @@ fn area_factor(unit: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::shape;
+    use crate::schema::ReasonCode;
 
     #[test]
     fn a_cell_holding_whole_rows_is_found_however_short() {
         let headers: Vec<String> = ["enterprise_id", "period", "tax_paid"].map(String::from).to_vec();
         // An unclosed quote before 2025Q1 swallowed two rows into the period cell.
         let swallowed = "2025Q1\n91610902MA0001018F,2025Q2,9.15\n91610902MA0001018F,2025Q3,1.0";
-        let (column, reason) = shape(&headers, &["91610902MA0001018F", swallowed, "7.85"]).unwrap_err();
+        let f = shape(&headers, &["91610902MA0001018F", swallowed, "7.85"]).unwrap_err();
+        let (column, reason) = (f.column, f.reason);
         assert_eq!(column, "period");
         assert!(reason.contains("runs over 3 lines"), "{reason}");
         // The shortest such cell is as long as the header is wide: a break, then width − 1 delimiters.
-        assert_eq!(shape(&headers, &["x", "\n,,", ""]).unwrap_err().0, "period");
-        assert_eq!(shape(&headers, &["x", "\n\t,", ""]).unwrap_err().0, "period");
+        assert_eq!(shape(&headers, &["x", "\n,,", ""]).unwrap_err().column, "period");
+        assert_eq!(shape(&headers, &["x", "\n\t,", ""]).unwrap_err().code, ReasonCode::QuoteNotClosed);
         // Line breaks without a row's worth of delimiters are a multi-line cell, not swallowed rows.
         assert!(shape(&headers, &["x", "\n,", "a\nb,c"]).is_ok());
         // With two columns or fewer a swallowed row cannot be told from text.

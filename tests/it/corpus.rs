@@ -52,6 +52,8 @@ struct ExpectedException {
     line: usize,
     column: String,
     reason: String,
+    /// The reason code (`reason_code` column).
+    code: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,13 +257,16 @@ fn run_case(case: &Path) -> Vec<String> {
                 && r["line"] == e.line.to_string()
                 && r["column"] == e.column
                 && plain(&r["reason"]).contains(&e.reason)
+                && r["reason_code"] == e.code
         });
         if !hit {
-            bad.push(format!("{name}: no exception {}:{} [{}] '{}' in {exc:?}", e.file, e.line, e.column, e.reason));
+            let (f, l, c, r, code) = (&e.file, e.line, &e.column, &e.reason, &e.code);
+            bad.push(format!("{name}: no exception {f}:{l} [{c}] {code} '{r}' in {exc:?}"));
         }
     }
     for r in &exc {
         if r["reason"].trim().is_empty()
+            || mujun::schema::ReasonCode::parse(&r["reason_code"]).is_none()
             || r["action"].trim().is_empty()
             || r["file"].is_empty()
             || unfriendly(&r["reason"])

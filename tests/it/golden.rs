@@ -104,7 +104,7 @@ fn golden_inputs_have_no_exceptions() {
 #[test]
 fn data_format_doc_lists_every_alias() {
     let doc = std::fs::read_to_string(repo("docs/data-format.md")).unwrap();
-    for kind in mujun::ingest::Kind::ALL {
+    for kind in mujun::ingest::FileKind::DATASET {
         for d in mujun::validate::columns::defs(kind) {
             assert!(doc.contains(&format!("`{}`", d.name)), "{}", d.name);
             for a in d.aliases {

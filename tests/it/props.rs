@@ -314,8 +314,8 @@ proptest! {
             for a in &ds.accounts {
                 prop_assert_eq!(a.read, a.used + a.excepted, "{}", a.file);
             }
-            prop_assert!(ds.exceptions.iter().all(|e| !e.reason.is_empty() && !e.action.is_empty()));
-            let used: usize = ds.accounts.iter().filter(|a| a.kind == "enterprises").map(|a| a.used).sum();
+            prop_assert!(ds.exceptions.iter().all(|e| !e.reason.is_empty() && !e.action.text().is_empty()));
+            let used: usize = ds.accounts.iter().filter(|a| a.kind == mujun::schema::FileKind::Enterprises).map(|a| a.used).sum();
             prop_assert_eq!(used, ds.enterprises.len());
         }
     }

@@ -351,10 +351,11 @@ fn unknown_enterprise_goes_to_exceptions() {
         ex[0]["reason"],
         format!("project U: the agreement references enterprise {unknown}, which is not in enterprises.csv")
     );
+    assert_eq!((ex[0]["reason_code"].as_str(), ex[1]["reason_code"].as_str()), ("enterprise_unknown", "id_invalid"));
     assert!(ex[1]["reason"].contains("fails the GB 32100 check digit"), "{:?}", ex[1]);
     assert_eq!(by_key(&out.path().join("projects.csv"), "project_id")["U"]["overall"], "pending");
     let manifest = std::fs::read_to_string(out.path().join("manifest.json")).unwrap();
-    assert!(manifest.contains("enterprises (ids only)"));
+    assert!(manifest.contains(r#""kind": "enterprises""#), "the enterprises file is accounted for:\n{manifest}");
     // Without an enterprises file there is nothing to check the id against.
     let d = folder(&[("projects.csv", projects), ("checks.csv", format!("{CHECKS}\n"))]);
     let ex = read_rows(&run(d.path(), &s1_rules(), "2025-06-30").path().join("exceptions.csv"));
