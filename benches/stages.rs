@@ -7,7 +7,8 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use mujun::generate::{generate, Format, GenOptions};
 use mujun::period::{Basis, Period};
-use mujun::{indicators, method, pipeline, rank, report, score, validate};
+use mujun::method::{self, SideFiles};
+use mujun::{indicators, pipeline, rank, report, score, validate};
 use std::path::Path;
 
 /// The binary's allocator (src/main.rs), so stage timings match what `mujun` does.
@@ -29,10 +30,11 @@ fn stages(c: &mut Criterion) {
     generate(&opts, &data).expect("generate the city");
     let method_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/methods/ankang_default.toml");
     let period = Period::parse("2025", Basis::Rolling4).expect("period");
-    // Loading binds every rule to the field numbering, as for a run.
-    let loaded = method::load(&method_path).expect("default preset");
+    // Loading binds every rule to the field numbering, as for a run. The preset names no other file.
+    let text = std::fs::read_to_string(&method_path).expect("default preset");
+    let loaded = method::load_str(&text, &method_path).expect("default preset");
     let (basis, merge) = (loaded.method.land.basis, loaded.method.land.merge_tenants);
-    let dirs = [data.as_path()];
+    let side = SideFiles::default();
 
     let mut g = c.benchmark_group(format!("{firms} firms"));
     g.sample_size(10);
@@ -42,9 +44,9 @@ fn stages(c: &mut Criterion) {
     let facts = indicators::compute_with(&dataset, &period, basis, merge);
     let prior = indicators::compute_with(&dataset, &period.prior_year(), basis, merge);
     g.bench_function("score", |b| {
-        b.iter(|| score::score(&dataset, &facts, &prior, &loaded, &period, &dirs).expect("score"))
+        b.iter(|| score::score(&dataset, &facts, &prior, &loaded, &period, &side).expect("score"))
     });
-    let (scored, _) = score::score(&dataset, &facts, &prior, &loaded, &period, &dirs).expect("score");
+    let (scored, _) = score::score(&dataset, &facts, &prior, &loaded, &period, &side).expect("score");
     g.bench_function("classes and ranks", |b| {
         b.iter_batched(
             || scored.clone(),
@@ -52,17 +54,19 @@ fn stages(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    let run = pipeline::evaluate_loaded(
-        dataset.clone(),
-        method::load(&method_path).expect("preset"),
-        period.clone(),
-        &data,
-        Vec::new(),
-    )
-    .expect("evaluate");
+    let inputs = pipeline::Inputs {
+        data: dataset.clone(),
+        method: loaded.clone(),
+        side,
+        data_dir: data.clone(),
+        corrections: Vec::new(),
+        timings: Vec::new(),
+    };
+    let opts = pipeline::Options { period: period.clone(), prior_year_always: true, keep_rows: true };
+    let run = pipeline::evaluate(inputs, &opts).expect("evaluate");
     let out = tmp.path().join("out");
-    report::prepare_out_dir(&out, &data, false).expect("output folder");
-    g.bench_function("write tables", |b| b.iter(|| report::write_all(&run, &out, "bench").expect("write")));
+    std::fs::create_dir_all(&out).expect("output folder");
+    g.bench_function("write tables", |b| b.iter(|| report::write_all(&run, &out, &[]).expect("write")));
     g.finish();
 }
 

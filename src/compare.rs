@@ -109,13 +109,12 @@ pub fn audit_table(run: &Run) -> Table {
     t
 }
 
-/// Enterprises whose total or class differs from an earlier run's enterprises.csv (or that are new or gone).
-pub fn diff_previous(previous_run: &std::path::Path, run: &Run) -> Result<Table, String> {
-    let path = previous_run.join("enterprises.csv");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Enterprises whose total or class differs from an earlier run's enterprises.csv (its text; `source` names
+/// it in errors), or that are new or gone.
+pub fn diff_previous(text: &str, source: &str, run: &Run) -> Result<Table, String> {
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let h = r.headers().map_err(|e| e.to_string())?.clone();
-    let col = |n: &str| h.iter().position(|x| x == n).ok_or_else(|| format!("{} has no column {n}", path.display()));
+    let col = |n: &str| h.iter().position(|x| x == n).ok_or_else(|| format!("{source} has no column {n}"));
     let (ci, ct, cc, cr) = (col("enterprise_id")?, col("total")?, col("class")?, col("rank")?);
     let mut before: BTreeMap<String, (String, String, String)> = BTreeMap::new();
     for rec in r.records() {

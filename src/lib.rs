@@ -29,6 +29,6 @@ pub mod schema;
 pub mod score;
 pub mod standard_land;
 pub mod validate;
-pub mod verify;
+
 #[cfg(test)]
 mod xorshift;

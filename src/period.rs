@@ -80,6 +80,14 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// The word on the command line and in manifests.
+    pub fn code(self) -> &'static str {
+        match self {
+            Basis::Rolling4 => "rolling4",
+            Basis::Ytd => "ytd",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Basis> {
         match text.trim() {
             "rolling4" | "rolling" => Some(Basis::Rolling4),

@@ -27,6 +27,8 @@ pub struct RawTable {
     pub rows: Vec<RawRow>,
     /// What was detected: `UTF-8`, `UTF-8 with BOM`, `GBK/GB18030`, `XLSX`, `Parquet`.
     pub encoding: String,
+    /// SHA-256 (hex) of the file read ([`read`]); empty for a table built in memory.
+    pub sha256: String,
 }
 
 /// Input problems that stop a file from being read at all (as opposed to a bad row).
@@ -99,9 +101,12 @@ pub fn scan(dir: &Path) -> Result<(usize, usize), IngestError> {
     Ok(counts.iter().fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1)))
 }
 
-/// Reads one file into text cells, choosing the reader by extension.
+/// Reads one file into text cells, choosing the reader by extension, with the file's SHA-256.
 pub fn read(path: &Path) -> Result<RawTable, IngestError> {
-    Source::open(path)?.into_table()
+    let src = Source::open(path)?;
+    let unreadable = |e: std::io::Error| IngestError::Unreadable { file: src.file.clone(), reason: e.to_string() };
+    let sha256 = src.digest().map_err(unreadable)?;
+    Ok(RawTable { sha256, ..src.into_table()? })
 }
 
 /// A file opened for reading row by row. Delimited text is decoded once and split into cells as the rows
@@ -270,7 +275,8 @@ impl Source {
             (None, Body::Table(r)) => r,
             (None, _) => Vec::new(),
         };
-        Ok(RawTable { file: self.file, path: self.path, headers: self.headers, rows, encoding: self.encoding })
+        let (file, path, headers, encoding) = (self.file, self.path, self.headers, self.encoding);
+        Ok(RawTable { file, path, headers, rows, encoding, sha256: self.sha256.unwrap_or_default() })
     }
 }
 

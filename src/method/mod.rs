@@ -3,11 +3,15 @@
 //! never code. docs/methodology.md is the analyst's manual for every key.
 
 mod check;
+mod describe;
 pub mod expr;
 pub mod overrides;
+mod side;
 
-pub use check::{load, load_str, load_with, Compiled, Loaded, MethodError};
+pub use check::{load_str, Compiled, Loaded, MethodError};
+pub use describe::describe;
 use serde::Deserialize;
+pub use side::SideFiles;
 use std::collections::BTreeMap;
 
 fn yes() -> bool {

@@ -7,11 +7,11 @@ use super::rules::Treatment;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::indicators::{trim_number, Facts};
-use crate::method::{expr, Loaded, Rule};
+use crate::method::{expr, Loaded, Rule, SideFiles};
 use crate::period::{Period, Quarter};
 use crate::pipeline::{self, Run};
 use crate::schema::Field;
-use crate::{rank, score};
+use crate::score;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -32,6 +32,7 @@ const UNCLASSED_REASON: &str = "T: 监测规则 missing_quarters = unclassed: no
 pub fn evaluate(
     data: &Dataset,
     method: &Loaded,
+    side: &SideFiles,
     period: Period,
     data_dir: &Path,
     treatment: Treatment,
@@ -44,7 +45,16 @@ pub fn evaluate(
             c.undetermined.insert(0, compiled.clone());
         }
     }
-    let mut run = pipeline::evaluate_loaded(data.clone(), method, period, data_dir, Vec::new())?;
+    let inputs = pipeline::Inputs {
+        data: data.clone(),
+        method,
+        side: side.clone(),
+        data_dir: data_dir.to_path_buf(),
+        corrections: Vec::new(),
+        timings: Vec::new(),
+    };
+    let opts = pipeline::Options { period, prior_year_always: true, keep_rows: true };
+    let mut run = pipeline::evaluate(inputs, &opts)?;
     let missing: Vec<Vec<String>> = run.facts.iter().map(|f| f.missing_quarters.clone()).collect();
     let mut treated = vec![String::new(); missing.len()];
     match treatment {
@@ -65,14 +75,11 @@ pub fn evaluate(
                 prorate(f, expected);
             }
             // Score again on the scaled figures: benchmarks, points, classes and ranks all change.
-            let method_dir = run.method.path.parent().map(Path::to_path_buf).unwrap_or_default();
-            let dirs = [data_dir, method_dir.as_path()];
-            let (mut scored, benchmarks) =
-                score::score(&run.data, &run.facts, &run.prior_facts, &run.method, &run.period, &dirs)
-                    .map_err(Error::BadInput)?;
-            rank::classify_and_rank(&run.data, &run.method, &mut scored);
+            let (scored, benchmarks) =
+                score::score(&run.data, &run.facts, &run.prior_facts, &run.method, &run.period, side)?;
             run.scored = scored;
             run.benchmarks = benchmarks;
+            pipeline::rank_run(&mut run);
         }
     }
     Ok(PeriodRun { run, missing, treated })

@@ -17,11 +17,11 @@ use super::periods::{rolling4, shown, ytd, Quarterly};
 use super::rules::{Pool, Treatment};
 use crate::dataset::Dataset;
 use crate::decimal::round_half_up;
+use crate::ingest::RawTable;
 use crate::period::Quarter;
 use crate::report::table::{Cell, Table};
 use crate::schema::{Field, Scale};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 /// One listed enterprise.
 #[derive(Debug, Clone)]
@@ -56,35 +56,23 @@ impl ScaleHistory {
     }
 }
 
-/// Reads the scale history named in the rules (data folder, then the rules file's folder), or the
-/// `scale_history` file of the data folder if there is one.
-pub fn read_history(rule: &Pool, data_dir: &Path, rules_dir: Option<&Path>) -> Result<ScaleHistory, String> {
-    let path = match &rule.scale_history {
-        Some(name) => {
-            let mut places = vec![data_dir.join(name)];
-            places.extend(rules_dir.map(|d| d.join(name)));
-            Some(places.into_iter().find(|p| p.is_file()).ok_or_else(|| {
-                format!("pool.scale_history '{name}' not found in the data folder or beside the rules file")
-            })?)
+impl ScaleHistory {
+    /// The scale history from its table (columns enterprise_id, year, scale).
+    pub fn from_table(t: &RawTable) -> Result<ScaleHistory, String> {
+        let name = t.file.clone();
+        let col = |n: &str| {
+            t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| format!("{name} needs a column '{n}'"))
+        };
+        let (ci, cy, cs) = (col("enterprise_id")?, col("year")?, col("scale")?);
+        let mut out: HashMap<String, BTreeMap<i32, String>> = HashMap::new();
+        for r in &t.rows {
+            let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+            let year: i32 =
+                get(cy).parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
+            out.entry(crate::ids::normalize(&get(ci))).or_default().insert(year, get(cs));
         }
-        None => {
-            ["csv", "xlsx", "parquet"].iter().map(|x| data_dir.join(format!("scale_history.{x}"))).find(|p| p.is_file())
-        }
-    };
-    let Some(path) = path else { return Ok(ScaleHistory::Revenue) };
-    let t = crate::ingest::read(&path).map_err(|e| e.to_string())?;
-    let name = t.file.clone();
-    let col =
-        |n: &str| t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| format!("{name} needs a column '{n}'"));
-    let (ci, cy, cs) = (col("enterprise_id")?, col("year")?, col("scale")?);
-    let mut out: HashMap<String, BTreeMap<i32, String>> = HashMap::new();
-    for r in &t.rows {
-        let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
-        let year: i32 =
-            get(cy).parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
-        out.entry(crate::ids::normalize(&get(ci))).or_default().insert(year, get(cs));
+        Ok(ScaleHistory::File(name, out))
     }
-    Ok(ScaleHistory::File(name, out))
 }
 
 /// A sum over quarters, pro-rated to all of them if the treatment says so: (sum, quarters with a value).

@@ -5,7 +5,6 @@
 //! manual. Keys left out of a file take the defaults below.
 
 use serde::Deserialize;
-use std::path::Path;
 
 /// The defaults as shipped (the same text as `data/methods/monitor_default.toml`).
 pub const DEFAULT_TEXT: &str = include_str!("../../data/methods/monitor_default.toml");
@@ -274,22 +273,19 @@ pub struct Targets {
     pub scale: String,
 }
 
-/// Reads a rules file, or the shipped defaults when `path` is `None`.
-pub fn load(path: Option<&Path>) -> Result<Rules, String> {
-    let (text, name) = match path {
-        Some(p) => (
-            std::fs::read_to_string(p).map_err(|e| format!("monitoring rules {}: {e}", p.display()))?,
-            p.display().to_string(),
-        ),
-        None => (DEFAULT_TEXT.to_string(), "monitor_default.toml (built in)".to_string()),
-    };
-    let mut rules: Rules = toml::from_str(&text).map_err(|e| format!("monitoring rules {name}: {e}"))?;
+/// Checks a rules file's text; `name` names it in errors, `stem` names the rules when the file does not.
+pub fn parse(text: &str, name: &str, stem: &str) -> Result<Rules, String> {
+    let mut rules: Rules = toml::from_str(text).map_err(|e| format!("monitoring rules {name}: {e}"))?;
     check(&rules).map_err(|e| format!("monitoring rules {name}: {e}"))?;
     if rules.about.name.is_empty() {
-        rules.about.name =
-            path.and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        rules.about.name = stem.to_string();
     }
     Ok(rules)
+}
+
+/// The shipped defaults (data/methods/monitor_default.toml).
+pub fn defaults() -> Rules {
+    parse(DEFAULT_TEXT, "monitor_default.toml (built in)", "").expect("the shipped monitoring rules are valid")
 }
 
 fn check(r: &Rules) -> Result<(), String> {
@@ -324,7 +320,7 @@ mod tests {
 
     #[test]
     fn shipped_file_states_the_code_defaults() {
-        let shipped = load(None).unwrap();
+        let shipped = defaults();
         let code = Rules { about: shipped.about.clone(), ..Rules::default() };
         assert_eq!(shipped, code);
         // An empty file is the defaults too.

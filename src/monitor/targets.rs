@@ -7,6 +7,7 @@
 use super::periods::{ytd, Quarterly};
 use crate::dataset::Dataset;
 use crate::decimal::round_half_up;
+use crate::ingest::RawTable;
 use crate::period::Quarter;
 use crate::report::table::{Cell, Table};
 use crate::schema::Field;
@@ -47,9 +48,8 @@ fn canonical(h: &str) -> Option<Column> {
     })
 }
 
-/// Reads a targets file (CSV in UTF-8 or GBK, XLSX, Parquet). Blank cells mean no target.
-pub fn read(path: &std::path::Path) -> Result<Vec<Target>, String> {
-    let t = crate::ingest::read(path).map_err(|e| e.to_string())?;
+/// The targets of a targets file's table (CSV in UTF-8 or GBK, XLSX, Parquet). Blank cells mean no target.
+pub fn from_table(t: &RawTable) -> Result<Vec<Target>, String> {
     let name = t.file.clone();
     let cols: Vec<Option<Column>> = t.headers.iter().map(|h| canonical(h)).collect();
     let find = |c: Column, n: &str| {
@@ -91,8 +91,8 @@ pub fn read(path: &std::path::Path) -> Result<Vec<Target>, String> {
     Ok(out)
 }
 
-/// The progress table for the targets of `last`'s year, in file order.
-pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], scale: &str) -> Table {
+/// The progress table for the targets of `last`'s year, in file order, and how many are behind.
+pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], scale: &str) -> (Table, usize) {
     let mut t = Table::new(&[
         ("county", "县区 county"),
         ("year", "年度 year"),
@@ -108,6 +108,7 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
     ]);
     let quarters = ytd(last);
     let elapsed = quarters.len() as f64 / 4.0 * 100.0;
+    let mut behind = 0;
     for x in targets.iter().filter(|x| x.year == last.year) {
         let members: Vec<usize> = (0..data.enterprises.len())
             .filter(|&i| {
@@ -125,7 +126,10 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
         let status = match gap {
             None => "no target",
             Some(g) if g >= 0.0 => "on_track",
-            Some(_) => "behind",
+            Some(_) => {
+                behind += 1;
+                "behind"
+            }
         };
         t.rows.push(vec![
             Cell::text(x.county.as_str()),
@@ -141,5 +145,5 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
             Cell::Int(members.len() as i64),
         ]);
     }
-    t
+    (t, behind)
 }

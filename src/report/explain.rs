@@ -9,7 +9,6 @@ use crate::pipeline::Run;
 use crate::score::{benchmark_group, Fig, Status};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
-use std::path::Path;
 
 const COLUMNS: &[(&str, &str)] = &[
     ("enterprise_id", "统一社会信用代码"),
@@ -239,23 +238,15 @@ impl<'a> Explainer<'a> {
     }
 }
 
-/// The explanation of one enterprise from a finished run folder, as text for the terminal.
-pub fn print(run_dir: &Path, enterprise_id: &str) -> Result<String, String> {
-    let path = run_dir.join("explain.csv");
-    if !path.is_file() && run_dir.join("manifest.json").is_file() {
-        return Err(format!(
-            "{} has no explain.csv: the run had more enterprises than [output] detail_limit; rerun with detail_limit = 0 (or on the enterprise's county) to explain it",
-            run_dir.display()
-        ));
-    }
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e} (is this a mujun run folder?)", path.display()))?;
+/// The explanation of one enterprise from the text of a run's explain.csv (`source` names the file in
+/// errors), as text for the terminal.
+pub fn print(text: &str, source: &str, enterprise_id: &str) -> Result<String, String> {
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let id = crate::ids::normalize(enterprise_id);
     let rows: Vec<csv::StringRecord> =
         r.records().filter_map(|x| x.ok()).filter(|x| x.get(0) == Some(id.as_str())).collect();
     if rows.is_empty() {
-        return Err(format!("enterprise {id} is not in {}", path.display()));
+        return Err(format!("enterprise {id} is not in {source}"));
     }
     let mut out = format!("{} {}\n", id, rows[0].get(1).unwrap_or(""));
     for rec in &rows {

@@ -83,38 +83,17 @@ pub fn safe_file_name(name: &str) -> String {
     }
 }
 
-/// Checks that `out` may receive a run: not the data folder, and either new, empty, or an earlier run
-/// (it holds a manifest.json) unless `force`.
-pub fn prepare_out_dir(out: &Path, data_dir: &Path, force: bool) -> Result<()> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    if out.exists() && canon(out) == canon(data_dir) {
-        return Err(Error::Output(format!(
-            "refusing to write results into the data folder {}; choose another --out",
-            out.display()
-        )));
-    }
-    if out.is_dir() && !force {
-        let non_empty = std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false);
-        if non_empty && !out.join("manifest.json").is_file() {
-            return Err(Error::Output(format!(
-                "{} is not empty and is not an earlier mujun run; choose another --out or add --force",
-                out.display()
-            )));
-        }
-    }
-    std::fs::create_dir_all(out).map_err(|e| Error::Output(format!("cannot create {}: {e}", out.display())))
-}
-
 /// How many rows ahead the enterprises table asks for a row's records (see `RowContext::prefetch`).
 const PREFETCH_ROWS: usize = 8;
 
-/// Writes every output of a run into `out`; returns the files written.
-pub fn write_all(run: &Run, out: &Path, command: &str) -> Result<Vec<PathBuf>> {
-    write_all_with(run, out, command, &[])
+/// The tables written for a run: each file with its SHA-256, and the time writing took (milliseconds).
+pub struct Written {
+    pub files: Vec<(PathBuf, String)>,
+    pub ms: f64,
 }
 
-/// [`write_all`] plus extra tables (e.g. audit.csv, diff.csv), all listed in the manifest.
-pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Table)]) -> Result<Vec<PathBuf>> {
+/// Writes every table of a run into `out`, plus extra tables (e.g. audit.csv, diff.csv).
+pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Written> {
     let io = |e: std::io::Error| Error::Output(e.to_string());
     let limit = run.method.method.output.detail_limit;
     let detailed = limit == 0 || run.data.enterprises.len() <= limit;
@@ -171,7 +150,7 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     let bench = benchmarks_table(run);
     let exc = exceptions_table(&run.data.exceptions);
 
-    let pol = policies::table(run).map_err(Error::BadInput)?;
+    let pol = policies::table(run);
     // (file, SHA-256 of what was written) for the manifest.
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut ent_files = ent_files.into_iter().map(|(p, _)| p).zip(ent_hashes);
@@ -220,11 +199,6 @@ pub fn write_all_with(run: &Run, out: &Path, command: &str, extra: &[(&str, &Tab
     }
     table::write_xlsx(&xlsx, &sheets).map_err(Error::Output)?;
     files.push((xlsx.clone(), crate::digest::of_file(&xlsx).map_err(io)?));
-    let m = manifest::build(run, &files, command, (started.elapsed().as_secs_f64() * 1e6).round() / 1e3);
-    let p = out.join("manifest.json");
-    table::write_atomic(&p, m.as_bytes()).map_err(io)?;
     bar.finish_and_clear();
-    let mut paths: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
-    paths.push(p);
-    Ok(paths)
+    Ok(Written { files, ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3 })
 }

@@ -3,28 +3,41 @@
 //! surcharges applying, and the amount from its consumption: 万kWh × 元/kWh = 万元.
 
 use super::table::{Cell, Table};
+use crate::error::{Error, Result};
+use crate::method::{Loaded, SideFiles};
 use crate::pipeline::Run;
 use std::collections::{BTreeMap, HashMap};
 
-/// enterprise_id → (year → class), from the methodology's history file.
-pub fn read_history(run: &Run) -> Result<HashMap<String, BTreeMap<i32, String>>, String> {
-    let mut out: HashMap<String, BTreeMap<i32, String>> = HashMap::new();
-    let Some(name) = &run.method.method.policies.history_file else { return Ok(out) };
-    let method_dir = run.method.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    let path = [run.data_dir.join(name), method_dir.join(name)].into_iter().find(|p| p.is_file()).ok_or_else(|| {
-        format!("policies.history_file '{name}' not found in the data folder or beside the methodology file")
-    })?;
-    let t = crate::ingest::read(&path).map_err(|e| e.to_string())?;
-    let col =
-        |n: &str| t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| format!("{name} needs a column '{n}'"));
-    let (ci, cy, cc) = (col("enterprise_id")?, col("year")?, col("class")?);
-    for r in &t.rows {
-        let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
-        let year: i32 =
-            get(cy).parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
-        out.entry(crate::ids::normalize(&get(ci))).or_default().insert(year, get(cc));
+/// Earlier years' classes, from the methodology's history file: enterprise_id → (year → class).
+#[derive(Debug, Clone, Default)]
+pub struct History(HashMap<String, BTreeMap<i32, String>>);
+
+impl History {
+    /// The history file the methodology names, from the files read for it (empty when it names none).
+    pub fn parse(method: &Loaded, side: &SideFiles) -> Result<History> {
+        let mut out: HashMap<String, BTreeMap<i32, String>> = HashMap::new();
+        let Some(name) = &method.method.policies.history_file else { return Ok(History(out)) };
+        let t =
+            side.get(name).ok_or_else(|| Error::Internal(format!("policies.history_file '{name}' was not read")))?;
+        let bad = |m: String| Error::BadInput(format!("policies.history_file {m}"));
+        let col = |n: &str| {
+            t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| bad(format!("{name} needs a column '{n}'")))
+        };
+        let (ci, cy, cc) = (col("enterprise_id")?, col("year")?, col("class")?);
+        for r in &t.rows {
+            let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+            let year: i32 = get(cy)
+                .parse()
+                .map_err(|_| bad(format!("{name} line {}: year '{}' is not a year", r.line, get(cy))))?;
+            out.entry(crate::ids::normalize(&get(ci))).or_default().insert(year, get(cc));
+        }
+        Ok(History(out))
     }
-    Ok(out)
+
+    /// The classes of one enterprise by year.
+    pub fn of(&self, id: &str) -> Option<&BTreeMap<i32, String>> {
+        self.0.get(id)
+    }
 }
 
 /// Consecutive years in `class` ending with the evaluation year (this year counts as 1).
@@ -36,7 +49,7 @@ pub fn consecutive(history: Option<&BTreeMap<i32, String>>, year: i32, class: &s
     n
 }
 
-pub fn table(run: &Run) -> Result<Table, String> {
+pub fn table(run: &Run) -> Table {
     let mut t = Table::new(&[
         ("enterprise_id", "统一社会信用代码 enterprise_id"),
         ("name", "企业名称 name"),
@@ -51,14 +64,13 @@ pub fn table(run: &Run) -> Result<Table, String> {
     ]);
     let policies = &run.method.method.policies.by_class;
     if policies.is_empty() {
-        return Ok(t);
+        return t;
     }
-    let history = read_history(run)?;
     let year = run.period.year();
     for i in super::enterprises::row_order(run) {
         let (e, s) = (&run.data.enterprises[i], &run.scored[i]);
         let Some(p) = policies.iter().find(|p| p.class == s.class) else { continue };
-        let years = consecutive(history.get(e.id.as_str()), year, &s.class);
+        let years = consecutive(run.class_history.of(e.id.as_str()), year, &s.class);
         let mut options: Vec<(String, f64)> = Vec::new();
         if let Some(r) = p.electricity_surcharge.get(years - 1).or(p.electricity_surcharge.last()) {
             options.push((format!("差别化电价, year {years} in class {}", s.class), *r));
@@ -86,5 +98,5 @@ pub fn table(run: &Run) -> Result<Table, String> {
             Cell::opt(amount, 2),
         ]);
     }
-    Ok(t)
+    t
 }

@@ -4,10 +4,11 @@
 
 use super::{Scored, Status};
 use crate::dataset::Enterprise;
-use crate::method::{Benchmark, Derived, DerivedKind, Group};
+use crate::error::{Error, Result};
+use crate::ingest::RawTable;
+use crate::method::{Benchmark, Derived, DerivedKind, Group, SideFiles};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// How one benchmark value was obtained, for the explanation table.
 #[derive(Debug, Clone, Serialize)]
@@ -72,8 +73,8 @@ pub(super) fn compute(
     t: usize,
     members: &[usize],
     out: &[Scored],
-    dirs: &[&Path],
-) -> Result<Computed, String> {
+    side: &SideFiles,
+) -> Result<Computed> {
     let (data, loaded) = (ctx.data, ctx.loaded);
     let track = &loaded.method.tracks[t];
     let digits = loaded.method.ranking.industry_digits;
@@ -107,7 +108,9 @@ pub(super) fn compute(
         let mut of_group: Vec<Option<f64>> = vec![None; groups.names.len()];
         if d.kind == DerivedKind::File {
             let key = format!("tracks[{t}].indicators[{k}].benchmark");
-            let by_group = read_file(d, dirs).map_err(|e| format!("{key}: {e}"))?;
+            let name = d.file.as_deref().unwrap_or_default();
+            let table = side.get(name).ok_or_else(|| Error::Internal(format!("{key}: file '{name}' was not read")))?;
+            let by_group = from_table(d, table).map_err(|e| Error::BadInput(format!("{key}: {e}")))?;
             for (g, v) in &by_group {
                 let how = format!(
                     "{} × {} from {}",
@@ -204,16 +207,9 @@ fn derive(d: &Derived, pairs: &[(f64, f64)]) -> Option<(f64, String)> {
     Some((v * f, if f == 1.0 { how } else { format!("{how}, × {f}") }))
 }
 
-/// Reads a benchmark file: `match_column` names the group, `column` the value; × factor.
-fn read_file(d: &Derived, dirs: &[&Path]) -> Result<BTreeMap<String, f64>, String> {
+/// A benchmark file's values by group: `match_column` names the group, `column` the value; × factor.
+fn from_table(d: &Derived, table: &RawTable) -> std::result::Result<BTreeMap<String, f64>, String> {
     let name = d.file.as_deref().unwrap_or_default();
-    let path = dirs.iter().map(|dir| dir.join(name)).find(|p| p.is_file()).ok_or_else(|| {
-        format!(
-            "benchmark file '{name}' not found in {}",
-            dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(" or ")
-        )
-    })?;
-    let table = crate::ingest::read(&path).map_err(|e| e.to_string())?;
     let col = |want: &str| {
         table
             .headers

@@ -5,20 +5,22 @@
 mod adjust;
 mod benchmark;
 mod figures;
+mod tenants;
 
 pub(crate) use benchmark::Groups;
 pub use benchmark::{group_key as benchmark_group, BenchmarkSource};
 pub use figures::{Fig, Figures};
+pub use tenants::share_with_landlords;
 
 use crate::dataset::{CompactString, Dataset};
 use crate::decimal;
+use crate::error::Result;
 use crate::indicators::{trim_number, EntEnv, Facts};
-use crate::method::{expr::Value, Loaded, MissingRule, PointsMethod, RangeZero, Track};
+use crate::method::{expr::Value, Loaded, MissingRule, PointsMethod, RangeZero, SideFiles, Track};
 use crate::period::Period;
 use crate::schema::ReasonCode;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::path::Path;
 
 pub use crate::schema::Status;
 
@@ -82,35 +84,26 @@ enum Raw {
     ZeroDen,
 }
 
-/// Scores every enterprise. `dirs` are searched for benchmark files (data folder, then methodology folder).
+/// Scores every enterprise; `side` holds the benchmark files the methodology names.
 pub fn score(
     data: &Dataset,
     facts: &[Facts],
     prior: &[Facts],
     loaded: &Loaded,
     period: &Period,
-    dirs: &[&Path],
-) -> Result<(Vec<Scored>, Vec<BenchmarkSource>), String> {
+    side: &SideFiles,
+) -> Result<(Vec<Scored>, Vec<BenchmarkSource>)> {
     let m = &loaded.method;
     let ctx = Ctx { data, facts, prior, loaded, period };
     let events = adjust::by_enterprise(data);
     // Per enterprise, independent of the others: in parallel, collected in enterprise order.
     let mut out: Vec<Scored> =
         (0..data.enterprises.len()).into_par_iter().map(|i| status(&ctx.env(i), loaded, &events[i])).collect();
-    for (i, f) in facts.iter().enumerate() {
-        if let Some(l) = f.merged_into() {
-            let landlord = &data.enterprises[l];
-            out[i].reasons = vec![format!(
-                "merged with its landlord {} {}: shares the landlord's result",
-                landlord.id, landlord.name
-            )];
-        }
-    }
     let mut sources = Vec::new();
     for (t, track) in m.tracks.iter().enumerate() {
         let members: Vec<usize> = (0..out.len()).filter(|&i| out[i].track == Some(t) && out[i].scored).collect();
         let raws = values(&ctx, t, &members, &mut out);
-        let bench = benchmark::compute(&ctx, t, &members, &out, dirs)?;
+        let bench = benchmark::compute(&ctx, t, &members, &out, side)?;
         points(track, &members, &raws, &bench.values, data, m.ranking.industry_digits, &mut out);
         sources.extend(bench.sources);
     }
@@ -166,10 +159,10 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     s.track = Some(t);
     s.figures = Figures::new(n);
     let f = env.f;
-    if let Some(l) = f.merged_into() {
+    if f.merged_into().is_some() {
+        // Its result is its landlord's (see `share_with_landlords`).
         s.status = Status::Merged;
         s.code = Some(ReasonCode::MergedWithLandlord);
-        s.reasons.push(format!("merged with its landlord (enterprise {l})"));
         return s;
     }
     if f.land <= 0.0 {

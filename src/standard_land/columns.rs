@@ -1,16 +1,9 @@
-//! Files and columns of the standard-land inputs: where the `projects` and `checks` files are, and which
-//! header (English canonical name or a Chinese spelling found in bureau exports) means which column.
+//! Columns of the standard-land inputs: which header (English canonical name or a Chinese spelling found
+//! in bureau exports) means which column of the `projects` and `checks` files.
 //! docs/standard-land.md lists the same aliases.
 
 use crate::error::{Error, Result};
 use crate::validate::columns::split_header;
-use std::path::{Path, PathBuf};
-
-/// File stems of the projects file (标准地项目 agreements).
-pub const PROJECT_STEMS: &[&str] = &["projects", "项目", "标准地项目", "标准地", "项目清单"];
-/// File stems of the checks file (验收 and 复核 results).
-pub const CHECK_STEMS: &[&str] = &["checks", "验收", "验收复核", "核查", "验收核查"];
-const EXTENSIONS: [&str; 4] = ["csv", "xlsx", "parquet", "txt"];
 
 /// One expected column: canonical name, required or not, Chinese spellings.
 #[derive(Debug, Clone)]
@@ -129,43 +122,6 @@ pub fn map(file: &str, cols: &[Col], headers: &[String]) -> Result<Mapped> {
         return Err(Error::BadInput(format!("{file}: required column {} is missing", missing.join("; "))));
     }
     Ok(m)
-}
-
-/// Finds the file with one of `stems` in `dir`; `Ok(None)` if there is none, an error if two.
-pub fn find(dir: &Path, stems: &[&str]) -> Result<Option<PathBuf>> {
-    let mut found = Vec::new();
-    for stem in stems {
-        for ext in EXTENSIONS {
-            let p = dir.join(format!("{stem}.{ext}"));
-            if p.is_file() {
-                found.push(p);
-            }
-        }
-    }
-    match found.len() {
-        0 => Ok(None),
-        1 => Ok(found.pop()),
-        _ => Err(Error::BadInput(format!(
-            "{}: two files for {}: {} and {}; keep one",
-            dir.display(),
-            stems[0],
-            found[0].display(),
-            found[1].display()
-        ))),
-    }
-}
-
-/// Finds a required file, with an error that lists the accepted names.
-pub fn require(dir: &Path, stems: &[&str]) -> Result<PathBuf> {
-    find(dir, stems)?.ok_or_else(|| {
-        Error::BadInput(format!(
-            "{}: no {} file; expected {}.csv, .xlsx or .parquet (or {})",
-            dir.display(),
-            stems[0],
-            stems[0],
-            stems[1..].iter().map(|s| format!("{s}.csv")).collect::<Vec<_>>().join(", ")
-        ))
-    })
 }
 
 /// Area factor to 亩 of a unit word.

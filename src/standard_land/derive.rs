@@ -13,7 +13,6 @@ use crate::dates;
 use crate::method::expr::Value;
 use crate::schema::FileKind;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The review year for a due date.
 pub fn review_year(due: i64) -> i32 {
@@ -26,22 +25,25 @@ pub fn review_year(due: i64) -> i32 {
 }
 
 /// Adds derived checks for the derive stage of projects that lack one; returns how many were added.
-pub fn fill(dir: &Path, inputs: &mut Inputs, rules: &Loaded, as_of: i64) -> usize {
+pub fn fill(
+    evaluation: Option<&std::result::Result<Dataset, String>>,
+    inputs: &mut Inputs,
+    rules: &Loaded,
+    as_of: i64,
+) -> usize {
     let Some(stage) = rules.derive_stage else { return 0 };
     let due_col = rules.rules.stages[stage].due.clone();
-    let data = match crate::validate::load(dir) {
-        Ok(d) => d,
-        Err(e) => {
+    let data = match evaluation {
+        Some(Ok(d)) => d,
+        None => return 0,
+        Some(Err(e)) => {
             inputs.exceptions.push(Exception {
                 file: String::new(),
                 line: 0,
                 column: String::new(),
                 enterprise_id: String::new(),
                 code: crate::schema::ReasonCode::DeriveFailed,
-                reason: format!(
-                    "[derive] from_evaluation is on, but the evaluation data of {} cannot be read: {e}",
-                    dir.display()
-                ),
+                reason: format!("[derive] from_evaluation is on, but the evaluation data cannot be read: {e}"),
                 action: crate::schema::Action::NothingDerived,
             });
             return 0;
@@ -56,7 +58,7 @@ pub fn fill(dir: &Path, inputs: &mut Inputs, rules: &Loaded, as_of: i64) -> usiz
         }
         let year = review_year(due);
         let Some(e) = data.enterprises.iter().position(|x| x.id == project.enterprise_id) else { continue };
-        let (values, note) = figures(&data, e, year);
+        let (values, note) = figures(data, e, year);
         if values.values().all(|v| *v == Value::Missing) {
             continue;
         }

@@ -7,13 +7,12 @@ use super::columns::{area_factor, land_both};
 use super::rules::{check_agreed, Agreed, Direction, Loaded};
 use crate::dataset::{Exception, FileAccount};
 use crate::error::{Error, Result};
-use crate::ingest::{self, RawRow, RawTable};
+use crate::ingest::{RawRow, RawTable};
 use crate::method::expr::Value;
 use crate::schema::{Action, FileKind, ReasonCode as R};
 use crate::validate::numbers::{self, AREA_UNITS, MONEY_UNITS, NO_UNITS};
 use crate::{dates, ids};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 
 /// Where an agreed value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +135,7 @@ fn account(t: &RawTable, kind: FileKind, excluded: &HashSet<usize>) -> FileAccou
         file: t.file.clone(),
         kind,
         encoding: t.encoding.clone(),
-        sha256: crate::digest::of_file(&t.path).unwrap_or_default(),
+        sha256: t.sha256.clone(),
         read: t.rows.len(),
         used: t.rows.len() - excluded.len(),
         excepted: excluded.len(),
@@ -144,26 +143,21 @@ fn account(t: &RawTable, kind: FileKind, excluded: &HashSet<usize>) -> FileAccou
     }
 }
 
-/// Reads projects, checks and (if present) the enterprise list of `dir`.
-pub fn read(dir: &Path, rules: &Loaded, as_of: i64) -> Result<Inputs> {
+/// Types the projects and checks tables, checking ids against the enterprises table if there is one.
+pub fn read(tables: &super::Tables, rules: &Loaded, as_of: i64) -> Result<Inputs> {
     let mut inputs = Inputs::default();
-    let known = enterprise_ids(dir, &mut inputs)?;
-    let pt =
-        ingest::read(&columns::require(dir, columns::PROJECT_STEMS)?).map_err(|e| Error::BadInput(e.to_string()))?;
-    let excluded = read_projects(&pt, rules, known.as_ref(), &mut inputs)?;
-    let ct = ingest::read(&columns::require(dir, columns::CHECK_STEMS)?).map_err(|e| Error::BadInput(e.to_string()))?;
-    read_checks(&ct, rules, as_of, &pt.file, &excluded, &mut inputs)?;
+    let known = match &tables.enterprises {
+        Some(t) => Some(enterprise_ids(t, &mut inputs)?),
+        None => None,
+    };
+    let pt = &tables.projects;
+    let excluded = read_projects(pt, rules, known.as_ref(), &mut inputs)?;
+    read_checks(&tables.checks, rules, as_of, &pt.file, &excluded, &mut inputs)?;
     Ok(inputs)
 }
 
-/// The ids of the enterprises file, if the folder has one (only the id column is read).
-fn enterprise_ids(dir: &Path, inputs: &mut Inputs) -> Result<Option<(String, HashSet<String>)>> {
-    let path = match ingest::find(dir, ingest::FileKind::Enterprises) {
-        Ok(Some(p)) => p,
-        Ok(None) | Err(ingest::IngestError::Missing { .. }) => return Ok(None),
-        Err(e) => return Err(Error::BadInput(e.to_string())),
-    };
-    let t = ingest::read(&path).map_err(|e| Error::BadInput(e.to_string()))?;
+/// The ids of the enterprises table (only the id column is read).
+fn enterprise_ids(t: &RawTable, inputs: &mut Inputs) -> Result<(String, HashSet<String>)> {
     let cols = [columns::project_cols(&[])[1].clone()];
     let m = columns::map(&t.file, &cols, &t.headers)?;
     let Some(pos) = m.index[0] else {
@@ -171,8 +165,8 @@ fn enterprise_ids(dir: &Path, inputs: &mut Inputs) -> Result<Option<(String, Has
     };
     let set =
         t.rows.iter().filter_map(|r| r.cells.get(pos)).map(|c| ids::normalize(c)).filter(|c| !c.is_empty()).collect();
-    inputs.accounts.push(account(&t, FileKind::Enterprises, &HashSet::new()));
-    Ok(Some((t.file.clone(), set)))
+    inputs.accounts.push(account(t, FileKind::Enterprises, &HashSet::new()));
+    Ok((t.file.clone(), set))
 }
 
 /// Reads the projects; returns the ids of excluded project rows (id → line) to explain their checks.

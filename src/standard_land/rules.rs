@@ -278,15 +278,6 @@ fn bad(path: &Path, key: &str, problem: String) -> Error {
     Error::BadInput(format!("rules file {}: `{key}`: {problem}", path.display()))
 }
 
-/// Reads and checks a rules file.
-pub fn load(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::BadInput(format!("rules file {}: cannot read: {e}", path.display())))?;
-    let mut l = load_str(&text, path)?;
-    l.sha256 = crate::digest::of_file(path).unwrap_or_default();
-    Ok(l)
-}
-
 /// Checks rules given as text (`path` only names the file in errors).
 pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
     let rules: Rules =

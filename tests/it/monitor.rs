@@ -410,9 +410,9 @@ fn library_call_as_the_demo_makes_it() {
     write(&data);
     let method = tmp.path().join("m.toml");
     std::fs::write(&method, METHOD).unwrap();
-    let mut opts = mujun::monitor::Options::new(&data, &method, "2025Q2", "2025Q1", tmp.path().join("out"));
-    opts.targets = Some(data.join("targets.csv"));
-    let summary = mujun::monitor::run_monitor(&opts).unwrap();
+    let mut args = mujun::cli::MonitorArgs::new(&data, &method, "2025Q2", "2025Q1", tmp.path().join("out"));
+    args.targets = Some(data.join("targets.csv"));
+    let summary = mujun::cli::monitor(&args, &mujun::cli::Ctx::new(true, "mujun monitor")).unwrap();
     // 6 warnings (see above); pool 4 + reached 1; targets: 汉滨区 tax is behind.
     assert!(summary.contains("warnings: 6 ("), "{summary}");
     assert!(summary.contains("升规 pool: 5 listed (pool 4, reached 1); return support: 1"), "{summary}");

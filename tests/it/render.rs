@@ -187,16 +187,18 @@ fn monitor_and_standard_land_sections() {
     let out = tmp.path().join("run");
     let (data, method) = (repo("data/sample"), repo("data/methods/ankang_default.toml"));
     evaluate(&data, &method, "2025", &out);
-    let mut opts = mujun::monitor::Options::new(&data, &method, "2025Q4", "2024Q4", out.join("monitor"));
-    opts.targets = Some(data.join("targets.csv")).filter(|t| t.is_file());
-    mujun::monitor::run_monitor(&opts).unwrap();
-    mujun::standard_land::run_projects(
-        &repo("data/sample_projects"),
-        &repo("data/methods/standard_land_default.toml"),
-        "2025-06-30",
-        &out.join("projects"),
-    )
-    .unwrap();
+    let cx = mujun::cli::Ctx::new(true, "mujun");
+    let mut args = mujun::cli::MonitorArgs::new(&data, &method, "2025Q4", "2024Q4", out.join("monitor"));
+    args.targets = Some(data.join("targets.csv")).filter(|t| t.is_file());
+    mujun::cli::monitor(&args, &cx).unwrap();
+    let projects = mujun::cli::ProjectsArgs {
+        data: repo("data/sample_projects"),
+        rules: repo("data/methods/standard_land_default.toml"),
+        as_of: "2025-06-30".into(),
+        out: out.join("projects"),
+        force: false,
+    };
+    mujun::cli::projects(&projects, &cx).unwrap();
 
     let ropts = mujun::render::RenderOptions {
         progress: false,

@@ -426,7 +426,7 @@ fn bad_rows_become_exceptions_with_reasons() {
 fn rules_errors_name_the_key() {
     let bad = std::fs::read_to_string(s1_rules()).unwrap().replacen("direction = \"<=\"", "direction = \"=<\"", 1);
     let d = folder(&[("rules.toml", bad)]);
-    let e = mujun::standard_land::rules::load(&d.path().join("rules.toml")).unwrap_err().to_string();
+    let e = mujun::cli::read_rules(&d.path().join("rules.toml")).unwrap_err().to_string();
     assert!(e.contains("indicators[3] (office_share).direction") && e.contains("'=<'"), "{e}");
     let unknown = std::fs::read_to_string(s1_rules()).unwrap().replacen("tax / land_mu", "tax_paid / land_mu", 1);
     let d = folder(&[("rules.toml", unknown)]);
@@ -446,13 +446,14 @@ fn rules_errors_name_the_key() {
 fn sample_projects_run_through_the_library() {
     let data = repo("data/sample_projects");
     let out = tempfile::tempdir().unwrap();
-    let text = mujun::standard_land::run_projects(
-        &data,
-        &repo("data/methods/standard_land_default.toml"),
-        "2025-06-30",
-        out.path(),
-    )
-    .unwrap();
+    let args = mujun::cli::ProjectsArgs {
+        data: data.clone(),
+        rules: repo("data/methods/standard_land_default.toml"),
+        as_of: "2025-06-30".into(),
+        out: out.path().to_path_buf(),
+        force: true,
+    };
+    let text = mujun::cli::projects(&args, &mujun::cli::Ctx::new(true, "mujun projects")).unwrap();
     assert!(text.contains("projects: 20 (overdue 3, breach 5, rectify 3, incomplete 1, pending 6, pass 2)"), "{text}");
     for r in read_rows(&data.join("projects.csv")) {
         assert_eq!(mujun::ids::id_problem(&r["enterprise_id"]), None);
@@ -539,7 +540,9 @@ fn doc_lists_every_alias() {
             assert!(doc.contains(a.as_str()), "docs/standard-land.md lacks the header {a} of {}", c.name);
         }
     }
-    for s in columns::PROJECT_STEMS.iter().chain(columns::CHECK_STEMS) {
+    use mujun::schema::FileKind;
+    let stems = |k: FileKind| std::iter::once(k.stem()).chain(k.stem_aliases().iter().copied());
+    for s in stems(FileKind::Projects).chain(stems(FileKind::Checks)) {
         assert!(doc.contains(&format!("`{s}`")), "{s}");
     }
 }

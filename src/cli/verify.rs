@@ -3,9 +3,25 @@
 //! (`outputs[].file` under DIR), and reports each file that changed, is missing, or is in DIR without
 //! being listed. A run that verifies is byte for byte what `mujun evaluate` wrote from those inputs.
 
+use super::Ctx;
 use crate::digest::of_file as sha256_file;
+use crate::error::{Error, Result};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The run folder (the --out of evaluate).
+    #[arg(long)]
+    run: PathBuf,
+}
+
+pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
+    let report = verify(&a.run).map_err(Error::BadInput)?;
+    report.problems.iter().for_each(|p| eprintln!("mujun verify: {p}"));
+    cx.say(report.summary());
+    Ok(if report.ok() { 0 } else { 1 })
+}
 
 /// What `verify` found.
 #[derive(Debug, Default)]
@@ -50,7 +66,7 @@ fn check(report: &mut Report, what: &str, path: &Path, want: &str) {
 }
 
 /// Verifies the run folder `run`. `Err` when there is no readable evaluate manifest to verify against.
-pub fn verify(run: &Path) -> Result<Report, String> {
+fn verify(run: &Path) -> std::result::Result<Report, String> {
     let mpath = run.join("manifest.json");
     let text = std::fs::read_to_string(&mpath).map_err(|e| format!("{}: cannot read: {e}", mpath.display()))?;
     let m: Value =

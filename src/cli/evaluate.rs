@@ -1,0 +1,145 @@
+//! `mujun evaluate`: a dataset folder under a methodology file for a period → the ranked tables, the
+//! exceptions file and the manifest; with `--corrections` the audit of the changes, with `--previous` the
+//! differences from an earlier run.
+
+use super::manifest::{self, Output};
+use super::{load, Ctx, OutArgs, PeriodArgs};
+use crate::error::{Error, Result};
+use crate::pipeline::{self, Run};
+use crate::report;
+use crate::schema::Status;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Folder with enterprises, land, output, tax (and optional events) files.
+    #[arg(long)]
+    data: PathBuf,
+    /// Methodology file (TOML), e.g. data/methods/ankang_default.toml.
+    #[arg(long)]
+    method: PathBuf,
+    #[command(flatten)]
+    period: PeriodArgs,
+    #[command(flatten)]
+    out: OutArgs,
+    /// A corrections folder (异议复核): same files and columns as the inputs, plus reason and reference.
+    #[arg(long)]
+    corrections: Option<PathBuf>,
+    /// An earlier run to compare with: writes diff.csv (score and class changes per enterprise).
+    #[arg(long)]
+    previous: Option<PathBuf>,
+}
+
+pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
+    let period = a.period.parse()?;
+    let previous = match &a.previous {
+        Some(dir) => Some(read_previous(dir)?),
+        None => None,
+    };
+    load::prepare_out_dir(&a.out.out, &a.data, a.out.force)?;
+    let inputs = load::evaluation(&a.data, &a.method, &[], a.corrections.as_deref())?;
+    let run = pipeline::evaluate(inputs, &pipeline::Options::for_period(period))?;
+    let audit = a.corrections.is_some().then(|| crate::compare::audit_table(&run));
+    let diff = match &previous {
+        Some((text, source)) => Some(crate::compare::diff_previous(text, source, &run).map_err(Error::BadInput)?),
+        None => None,
+    };
+    let mut extra = Vec::new();
+    if let Some(t) = &audit {
+        extra.push(("audit.csv", t));
+    }
+    if let Some(d) = &diff {
+        extra.push(("diff.csv", d));
+        cx.say(format!("{} enterprises changed against the earlier run (diff.csv)", d.rows.len()));
+    }
+    write(&run, &a.out.out, &extra, cx)?;
+    if !cx.quiet {
+        cx.say(summary(&run, &a.out.out));
+    }
+    drop(extra);
+    // The process ends with this command: the run's memory (millions of allocations at provincial scale,
+    // a noticeable time to free one by one) is left to the system.
+    std::mem::forget(run);
+    Ok(0)
+}
+
+/// An earlier run's enterprises.csv (text, and its path for errors).
+fn read_previous(dir: &Path) -> Result<(String, String)> {
+    let path = dir.join("enterprises.csv");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| Error::BadInput(format!("--previous {}: {e}", path.display())))?;
+    Ok((text, path.display().to_string()))
+}
+
+/// Writes the tables of a run and its manifest into `out`.
+pub fn write(run: &Run, out: &Path, extra: &[(&str, &report::table::Table)], cx: &Ctx) -> Result<()> {
+    let written = report::write_all(run, out, extra)?;
+    let outputs: Vec<Output> =
+        written.files.into_iter().map(|(path, sha)| Output { path, sha256: Some(sha) }).collect();
+    manifest::write(out, report::manifest::fields(run, written.ms), &cx.command_line, &outputs)?;
+    Ok(())
+}
+
+/// Counts per status and class, the exceptions, and the top five of each track.
+pub fn summary(run: &Run, out: &Path) -> String {
+    let mut s = String::new();
+    let m = &run.method.method;
+    let _ = writeln!(s, "mujun {}: {} ({}) for {}", crate::VERSION, m.scheme.name, m.scheme.title, run.period.label);
+    // One pass over the firms (a million at provincial scale): statuses, classes and graded firms per track.
+    let mut status: BTreeMap<Status, usize> = BTreeMap::new();
+    let mut classes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); m.tracks.len()];
+    let mut graded: Vec<Vec<usize>> = vec![Vec::new(); m.tracks.len()];
+    for (i, x) in run.scored.iter().enumerate() {
+        *status.entry(x.status).or_default() += 1;
+        if let Some(t) = x.track {
+            if !x.class.is_empty() {
+                *classes[t].entry(x.class.as_str()).or_default() += 1;
+            }
+            if x.status == Status::Graded {
+                graded[t].push(i);
+            }
+        }
+    }
+    let st: Vec<String> = status.iter().map(|(k, v)| format!("{} {v}", k.code())).collect();
+    let _ = writeln!(s, "enterprises: {} ({})", run.scored.len(), st.join(", "));
+    for ((track, classes), mut top) in m.tracks.iter().zip(&classes).zip(graded) {
+        let cl: Vec<String> = classes.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ =
+            writeln!(s, "track {}: classes {}", track.name, if cl.is_empty() { "none".into() } else { cl.join(", ") });
+        // The city's top five by rounded total, then id.
+        let order = |&a: &usize, &b: &usize| {
+            let (x, y) = (&run.scored[a], &run.scored[b]);
+            let (tx, ty) = (x.total_rounded().unwrap_or(f64::MIN), y.total_rounded().unwrap_or(f64::MIN));
+            ty.total_cmp(&tx).then_with(|| run.data.enterprises[a].id.cmp(&run.data.enterprises[b].id))
+        };
+        // Only the first five are shown: selected, then sorted.
+        if top.len() > 5 {
+            top.select_nth_unstable_by(4, order);
+            top.truncate(5);
+        }
+        top.sort_by(order);
+        for (n, &i) in top.iter().take(5).enumerate() {
+            let (e, x) = (&run.data.enterprises[i], &run.scored[i]);
+            let rank = x.county_rank.unwrap_or(0);
+            let _ = writeln!(
+                s,
+                "  {}. {} {} {} {} {} (county rank {rank})",
+                n + 1,
+                x.total_text,
+                x.class,
+                e.county,
+                e.name,
+                e.id
+            );
+        }
+    }
+    let read: usize = run.data.accounts.iter().map(|a| a.read).sum();
+    let excepted: usize = run.data.accounts.iter().map(|a| a.excepted).sum();
+    let lines = run.data.exceptions.len();
+    let _ =
+        writeln!(s, "input rows: {read} read, {} used, {excepted} excluded; {lines} exception lines", read - excepted);
+    let _ = write!(s, "results: {} (enterprises.csv, results.xlsx, exceptions.csv, manifest.json)", out.display());
+    s
+}
