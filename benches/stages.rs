@@ -6,8 +6,8 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use mujun::generate::{generate, Format, GenOptions};
-use mujun::period::{Basis, Period};
 use mujun::method::{self, SideFiles};
+use mujun::period::{Basis, Period};
 use mujun::{indicators, pipeline, rank, report, score, validate};
 use std::path::Path;
 

@@ -12,6 +12,6 @@ pub struct Args {
 
 pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
     let loaded = load::method(&a.method, &[])?;
-    cx.say(crate::method::describe(&loaded));
+    cx.say(crate::method::describe(&loaded).text());
     Ok(0)
 }

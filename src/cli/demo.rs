@@ -2,11 +2,11 @@
 //! quarterly monitoring (the year's last quarter against a year earlier), the standard-land projects
 //! checked at mid-year, and the charts and PDF reports.
 
-use super::{evaluate, load, monitor, projects, Ctx, MonitorArgs, ProjectsArgs};
+use super::{evaluate, load, monitor, projects, report, Ctx, MonitorArgs, ProjectsArgs};
 use crate::error::{Error, Result};
 use crate::period::{Basis, Period};
 use crate::pipeline::{self, Options};
-use crate::render::{self, RenderOptions};
+use crate::render::RenderOptions;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -51,6 +51,6 @@ pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
     };
     cx.say(format!("\n{}", projects::run(&p, cx)?));
     let opts = RenderOptions { progress: !cx.quiet, ..Default::default() };
-    cx.say(format!("\n{}", render::render_run(&out, &opts)?.describe()));
+    cx.say(format!("\n{}", report::render_folder(&out, &opts, None, None)?.describe()));
     Ok(0)
 }

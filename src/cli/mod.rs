@@ -22,6 +22,7 @@ mod verify;
 
 pub use monitor::{run as monitor, MonitorArgs};
 pub use projects::{read_rules, run as projects, ProjectsArgs};
+pub use report::render_folder;
 
 use crate::error::{Error, Result};
 use crate::period::{Basis, Period};

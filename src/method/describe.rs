@@ -1,94 +1,432 @@
-//! A methodology read back in words, in Chinese and English, to compare with the published scheme
-//! (`mujun check`).
+//! A methodology in words: every rule as a sentence a planner reads (Chinese, with the English key names
+//! `check` prints beside them), never an internal name. `mujun check` prints it; the run writes it into
+//! run.json for the reports, so a report describes the rules the run used.
 
-use super::{Benchmark, ClassMethod, LandBasis, Loaded, PointsMethod};
+use super::words::{self, field_zh};
+use super::{expr, Benchmark, ClassMethod, Classes, Derived, DerivedKind, Group, LandBasis, Loaded, MissingRule};
+use super::{PointsMethod, Rounding, Rule, Ties, Track};
+use crate::indicators::trim_number;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
-/// The methodology read back in words, in Chinese and English, to compare with the published scheme.
-pub fn describe(l: &Loaded) -> String {
-    let m = &l.method;
-    let mut s = String::new();
-    let _ = writeln!(s, "方案 scheme {} — {}", m.scheme.name, m.scheme.title);
-    for src in &m.scheme.sources {
-        let _ = writeln!(s, "  来源 source: {src}");
+/// The methodology in words.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Description {
+    pub scheme: String,
+    pub title: String,
+    pub sources: Vec<String>,
+    pub note: String,
+    pub land_basis: String,
+    pub tracks: Vec<TrackWords>,
+    /// Bonus, penalty and veto items, one sentence each.
+    pub adjust: Vec<String>,
+    /// The order within a track and how ties are broken.
+    pub ranking: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct TrackWords {
+    pub name: String,
+    /// The label of the undetermined class (T / 不定等级), and whether its firms are still scored.
+    pub undetermined_class: String,
+    pub score_undetermined: bool,
+    /// Which enterprises the track takes.
+    pub select: String,
+    pub scope: Vec<RuleWords>,
+    pub undetermined: Vec<RuleWords>,
+    /// How points are given (the track's method, caps and floors).
+    pub points: String,
+    pub classes: String,
+    pub indicators: Vec<IndicatorWords>,
+}
+
+/// A scope or T rule: its label (the reason without placeholders), the label's Chinese words alone, and
+/// the rule in words.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RuleWords {
+    pub label: String,
+    pub label_zh: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct IndicatorWords {
+    pub key: String,
+    pub zh: String,
+    pub unit: String,
+    pub weight: String,
+    /// Numerator ÷ denominator in words.
+    pub formula: String,
+    pub benchmark_rule: String,
+    /// Points when they differ from the track's (another method, cap or floor), and the missing-data rule.
+    pub points: String,
+}
+
+fn group_zh(g: Group) -> &'static str {
+    match g {
+        Group::City => "全市",
+        Group::County => "县区",
+        Group::Park => "园区",
+        Group::Industry => "行业",
     }
-    let basis = match m.land.basis {
-        LandBasis::OwnedPlusRentedInMinusRentedOut => "自有 + 租入 − 租出 (owned + rented in − rented out)",
-        LandBasis::OwnedPlusRentedIn => "自有 + 租入, 租出不扣减 (owned + rented in; rented out not subtracted)",
-        LandBasis::OwnedOnly => "仅自有 (owned land only)",
-    };
-    let _ = writeln!(s, "用地面积 land basis: {basis}");
-    for t in &m.tracks {
-        let _ = writeln!(s, "评价序列 track {} — 适用 taken when: {}", t.name, t.select);
-        for r in &t.scope {
-            let _ = writeln!(s, "  评价范围 in scope only if: {}  (否则 else: {})", r.rule, r.reason);
-        }
-        for r in &t.undetermined {
-            let _ = writeln!(s, "  不定等级 class {} if: {}  ({})", t.undetermined_class, r.rule, r.reason);
-        }
-        if t.score_undetermined {
-            let _ = writeln!(s, "  不定等级企业照常计分 undetermined firms are scored");
-        }
-        for i in &t.indicators {
-            let method = match i.method.unwrap_or(t.points.method) {
-                PointsMethod::Ratio => "指标值 ÷ 基准值 × 权重 (value ÷ benchmark × weight)".to_string(),
-                PointsMethod::InverseRatio => {
-                    "(2 − 指标值 ÷ 基准值) × 权重, 不低于0 ((2 − value ÷ benchmark) × weight, at least 0)".to_string()
+}
+
+/// A rule's reason without its placeholders: "T: 投产不满2年 (established {established})" → "T: 投产不满2年".
+fn reason_label(r: &Rule) -> String {
+    let mut out = String::new();
+    let (mut depth, mut group) = (0usize, String::new());
+    for c in r.reason.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                group.push(c);
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                group.push(c);
+                if depth == 0 {
+                    if !group.contains('{') {
+                        out.push_str(&group);
+                    }
+                    group.clear();
                 }
-                PointsMethod::Minmax => format!(
-                    "权重 × [{} + {} × (x − min) ÷ (max − min)] ÷ 100 (min-max over {:?})",
-                    t.points.base_pct, t.points.span_pct, t.points.minmax_group
-                ),
-                PointsMethod::Value => "指标值 × 权重 (value × weight)".to_string(),
-            };
-            let b = match &i.benchmark {
-                Some(Benchmark::Fixed(x)) => format!("基准值 benchmark {x} (固定 fixed)"),
-                Some(Benchmark::Derived(d)) => format!(
-                    "基准值 benchmark {:?} by {:?} × {}{}",
-                    d.kind,
-                    d.group,
-                    d.factor,
-                    d.file.as_ref().map(|f| format!(" from {f}")).unwrap_or_default()
-                ),
-                None => String::new(),
-            };
-            let cap = i
-                .cap_times_weight
-                .or(t.points.cap_times_weight)
-                .map(|c| format!(", 封顶 cap {c} × weight"))
-                .unwrap_or_default();
-            let floor = i.floor.or(t.points.floor).map(|f| format!(", 保底 floor {f}")).unwrap_or_default();
-            let _ = writeln!(s, "  指标 {} {} = ({}) ÷ ({}) [{}]: 权重 weight {}; {b}; 计分 {method}{cap}{floor}; 缺失 if missing: {:?}", i.key, i.zh, i.num, i.den, i.unit, i.weight, i.on_missing);
+            }
+            _ if depth > 0 => group.push(c),
+            _ => out.push(c),
         }
-        let c = &t.classes;
-        let rule = match c.method {
-            ClassMethod::CumulativeRound => {
-                format!("累计取整 cut positions ⌊(N × p + 50) / 100⌋, p = {:?}", c.cum_pcts)
-            }
-            ClassMethod::PositionShare => {
-                format!("按位次比例 position p in a class while 100·p ≤ pct·N, pct = {:?}", c.cum_pcts)
-            }
-            ClassMethod::Counts => format!(
-                "按名额 counts {:?}, 其余 rest {:?}",
-                c.counts.iter().map(|x| format!("{} {}% {:?}", x.class, x.pct, x.round)).collect::<Vec<_>>(),
-                c.rest
-            ),
-            ClassMethod::Thresholds => format!("按分数线 rounded total at least {:?}", c.thresholds),
-        };
-        let _ = writeln!(s, "  分类 classes {:?}, 分组 per {:?}: {rule}; 并列 ties {:?}", c.labels, c.group, c.ties);
     }
-    let a = &m.adjust;
-    let _ = writeln!(s, "加分 bonus tags {:?}, events {:?}, 上限 cap {:?}", a.bonus_tags, a.bonus_events, a.bonus_cap);
-    let _ = writeln!(s, "减分 penalties {:?}, 上限 cap {:?}", a.penalty_events, a.penalty_cap);
+    out.push_str(&group);
+    // A placeholder outside brackets: keep the label before the last colon ("T: 数据不全 data incomplete").
+    let out = match out.split_once('{') {
+        Some((head, _)) => head
+            .rsplit_once(':')
+            .filter(|(h, _)| !h.trim().is_empty() && h.trim() != "T")
+            .map_or(head, |(h, _)| h)
+            .to_string(),
+        None => out,
+    };
+    out.trim().trim_end_matches([':', ',']).trim().to_string()
+}
+
+/// A rule's expression in words (the text as written if it does not parse, which `load` has excluded).
+fn rule_zh(src: &str) -> String {
+    expr::parse(src).map(|e| words::zh(&e)).unwrap_or_else(|_| src.to_string())
+}
+
+/// The Chinese words of a bilingual label: "T: 水电气热供应 utility" → "水电气热供应". A label without Chinese
+/// is kept.
+fn chinese_part(label: &str) -> String {
+    let is_cjk = |c: char| ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{f900}'..='\u{faff}').contains(&c);
+    let t = label.trim();
+    let t = t.strip_prefix("T:").or_else(|| t.strip_prefix("T：")).unwrap_or(t).trim();
+    let (Some(first), Some(last)) = (t.find(is_cjk), t.rfind(is_cjk)) else { return label.trim().to_string() };
+    let end = last + t[last..].chars().next().map_or(0, char::len_utf8);
+    // Keep what belongs to the Chinese words (digits, brackets, units written next to them).
+    let tail: String = t[end..].chars().take_while(|c| !c.is_ascii_alphabetic() && *c != ' ').collect();
+    format!("{}{tail}", &t[first..end]).trim().to_string()
+}
+
+fn rule_words(r: &Rule) -> RuleWords {
+    let label = reason_label(r);
+    RuleWords { label_zh: chinese_part(&label), label, rule: rule_zh(&r.rule) }
+}
+
+fn benchmark_rule(b: Option<&Benchmark>) -> String {
+    match b {
+        None => "无基准值".into(),
+        Some(Benchmark::Fixed(x)) => format!("固定值 {}", trim_number(*x)),
+        Some(Benchmark::Derived(d)) => derived(d),
+    }
+}
+
+fn derived(d: &Derived) -> String {
+    let g = group_zh(d.group);
+    let mut text = match d.kind {
+        DerivedKind::RatioOfSums => format!("{g} Σ分子 ÷ Σ分母"),
+        DerivedKind::Mean => format!("{g}平均值"),
+        DerivedKind::Max => format!("{g}最优值 (最大值)"),
+        DerivedKind::Percentile => format!("{g}第 {} 百分位数", trim_number(d.p.unwrap_or(50.0))),
+        DerivedKind::File => {
+            let (f, c) = (d.file.as_deref().unwrap_or(""), d.column.as_deref().unwrap_or(""));
+            format!("文件 {f} 的 {c} 列 (按{g})")
+        }
+    };
+    if d.factor != 1.0 {
+        let _ = write!(text, " × {}", trim_number(d.factor));
+    }
+    if !d.include_undetermined {
+        text.push_str(", 不含不定等级企业");
+    }
+    text
+}
+
+fn method_words(m: PointsMethod, t: &Track) -> String {
+    let p = &t.points;
+    match m {
+        PointsMethod::Ratio => "基准值法: 得分 = 指标值 ÷ 基准值 × 权重".into(),
+        PointsMethod::InverseRatio => "逆向基准值法: 得分 = (2 − 指标值 ÷ 基准值) × 权重, 不低于 0".into(),
+        PointsMethod::Value => "得分 = 指标值 × 权重".into(),
+        PointsMethod::Minmax => format!(
+            "极差法: 得分 = 权重 × [{}% + {}% × (x − 最小值) ÷ (最大值 − 最小值)], 按{}取最值",
+            trim_number(p.base_pct),
+            trim_number(p.span_pct),
+            group_zh(p.minmax_group)
+        ),
+    }
+}
+
+fn bounds(cap: Option<f64>, floor: Option<f64>) -> String {
+    let mut b = Vec::new();
+    if let Some(c) = cap {
+        b.push(format!("上限 {} × 权重", trim_number(c)));
+    }
+    if let Some(f) = floor {
+        b.push(format!("下限 {} 分", trim_number(f)));
+    }
+    b.join(", ")
+}
+
+fn missing_words(rule: MissingRule, points: f64) -> String {
+    match rule {
+        MissingRule::ZeroPoints => "得 0 分".into(),
+        MissingRule::FullWeight => "得满分 (权重)".into(),
+        MissingRule::TrackMeanPoints => "得本序列该指标平均分".into(),
+        MissingRule::Undetermined => "定为不定等级".into(),
+        MissingRule::FixedPoints => format!("得 {} 分", trim_number(points)),
+    }
+}
+
+fn indicator_words(t: &Track, i: &super::Indicator) -> IndicatorWords {
+    let num = rule_zh(&i.num);
+    let formula = if i.den.trim() == "1" { num } else { format!("{num} ÷ {}", rule_zh(&i.den)) };
+    let mut points = Vec::new();
+    if let Some(m) = i.method.filter(|m| *m != t.points.method) {
+        points.push(method_words(m, t));
+    }
+    let b = bounds(i.cap_times_weight, i.floor);
+    if !b.is_empty() {
+        points.push(b);
+    }
+    points.push(format!("数据缺失时{}", missing_words(i.on_missing, i.missing_points)));
+    if let Some(z) = i.on_zero_denominator.filter(|z| *z != i.on_missing) {
+        points.push(format!("分母为 0 时{}", missing_words(z, i.missing_points)));
+    }
+    IndicatorWords {
+        key: i.key.clone(),
+        zh: if i.zh.is_empty() { i.key.clone() } else { i.zh.clone() },
+        unit: i.unit.clone(),
+        weight: trim_number(i.weight),
+        formula,
+        benchmark_rule: benchmark_rule(i.benchmark.as_ref()),
+        points: points.join("; "),
+    }
+}
+
+fn rounding_zh(r: Rounding) -> &'static str {
+    match r {
+        Rounding::Floor => "向下取整",
+        Rounding::Ceil => "向上取整",
+        Rounding::HalfUp => "四舍五入",
+    }
+}
+
+fn classes_words(c: &Classes) -> String {
+    let g = group_zh(c.group);
+    let pct = |x: f64| trim_number(x);
+    let mut text = match c.method {
+        ClassMethod::PositionShare | ClassMethod::CumulativeRound => {
+            let mut parts = Vec::new();
+            let mut prev: Option<f64> = None;
+            for (i, l) in c.labels.iter().enumerate() {
+                match (c.cum_pcts.get(i), prev) {
+                    (Some(p), None) => parts.push(format!("前 {}% 为 {l}", pct(*p))),
+                    (Some(p), Some(q)) => parts.push(format!("{}%–{}% 为 {l}", pct(q), pct(*p))),
+                    (None, _) => parts.push(format!("其余为 {l}")),
+                }
+                prev = c.cum_pcts.get(i).copied();
+            }
+            let how = if c.method == ClassMethod::PositionShare {
+                "位次 p 满足 100p ≤ 比例 × N"
+            } else {
+                "累计名额 ⌊(N × 比例 + 50) ÷ 100⌋"
+            };
+            format!("按{g}内总分排序定等 ({how}): {}", parts.join(", "))
+        }
+        ClassMethod::Thresholds => {
+            let mut parts: Vec<String> =
+                c.labels.iter().zip(&c.thresholds).map(|(l, x)| format!("总分 ≥ {} 为 {l}", pct(*x))).collect();
+            if let Some(l) = c.labels.get(c.thresholds.len()) {
+                parts.push(format!("其余为 {l}"));
+            }
+            format!("按分数线定等: {}", parts.join(", "))
+        }
+        ClassMethod::Counts => {
+            let parts: Vec<String> =
+                c.counts.iter().map(|x| format!("{} 占 {}% ({})", x.class, pct(x.pct), rounding_zh(x.round))).collect();
+            format!("按{g}名额定等: {}, 其余为 {}", parts.join(", "), c.rest.as_deref().unwrap_or(""))
+        }
+    };
+    if c.ties == Ties::ShareBetter {
+        text.push_str("; 总分相同者取较优等级");
+    }
+    text
+}
+
+fn adjust_words(l: &Loaded) -> Vec<String> {
+    let a = &l.method.adjust;
+    let signed = |x: f64| if x > 0.0 { format!("+{}", trim_number(x)) } else { trim_number(x) };
+    let mut out = Vec::new();
+    let items: Vec<String> = a
+        .bonus_tags
+        .iter()
+        .map(|(t, p)| format!("带“{t}”标签 {}", signed(*p)))
+        .chain(a.bonus_events.iter().map(|(e, p)| format!("事件 {e} {}", signed(*p))))
+        .collect();
+    if !items.is_empty() {
+        let cap = a.bonus_cap.map(|c| format!(" (合计不超过 {} 分)", trim_number(c))).unwrap_or_default();
+        out.push(format!("加分: {}{cap}", items.join(", ")));
+    }
+    let pen: Vec<String> = a.penalty_events.iter().map(|(e, p)| format!("事件 {e} {}", signed(*p))).collect();
+    if !pen.is_empty() {
+        let cap = a.penalty_cap.map(|c| format!(" (合计不超过 {} 分)", trim_number(c))).unwrap_or_default();
+        out.push(format!("减分: 每次 {}{cap}", pen.join(", ")));
+    }
     for f in &a.formulas {
-        let _ = writeln!(s, "公式加减分 formula {}: if {} then {} points", f.name, f.rule, f.points);
+        out.push(format!("{}: 当{}时, 加减 {} 分", f.name, rule_zh(&f.rule), rule_zh(&f.points)));
     }
-    let _ = writeln!(s, "一票否决 vetoes {:?} → {}", a.veto_events, a.veto_class);
-    let _ = write!(
-        s,
-        "排序 order: 总分(两位小数)降序 rounded total desc, then {:?} desc, then enterprise_id asc{}",
-        m.ranking.tie_break,
-        if m.ranking.shared_ranks { "; 并列同名次 tied totals share a rank" } else { "" }
-    );
-    s
+    if !a.veto_events.is_empty() {
+        out.push(format!("一票否决 (定为 {}): 期内发生 {}", a.veto_class, a.veto_events.join("、")));
+    }
+    out
+}
+
+/// The methodology in words.
+pub fn describe(l: &Loaded) -> Description {
+    let m = &l.method;
+    let land_basis = match m.land.basis {
+        LandBasis::OwnedPlusRentedInMinusRentedOut => "自有 + 租入 − 租出",
+        LandBasis::OwnedPlusRentedIn => "自有 + 租入 (租出不扣减)",
+        LandBasis::OwnedOnly => "仅自有",
+    };
+    let merge = if m.land.merge_tenants { "; 承租企业并入出租方合并评价" } else { "" };
+    let tracks = m
+        .tracks
+        .iter()
+        .map(|t| {
+            let b = bounds(t.points.cap_times_weight, t.points.floor);
+            let points = if b.is_empty() {
+                method_words(t.points.method, t)
+            } else {
+                format!("{}, {b}", method_words(t.points.method, t))
+            };
+            TrackWords {
+                name: t.name.clone(),
+                undetermined_class: t.undetermined_class.clone(),
+                score_undetermined: t.score_undetermined,
+                select: if t.select.trim() == "true" { "全部企业".into() } else { rule_zh(&t.select) },
+                scope: t.scope.iter().map(rule_words).collect(),
+                undetermined: t.undetermined.iter().map(rule_words).collect(),
+                points,
+                classes: classes_words(&t.classes),
+                indicators: t.indicators.iter().map(|i| indicator_words(t, i)).collect(),
+            }
+        })
+        .collect();
+    let zh_of = |key: &str| {
+        let ind = m.tracks.iter().flat_map(|t| &t.indicators).find(|i| i.key == key && !i.zh.is_empty());
+        ind.map_or_else(|| field_zh(key), |i| i.zh.clone())
+    };
+    let tie: Vec<String> = m.ranking.tie_break.iter().map(|k| zh_of(k)).collect();
+    let mut ranking = "按总分 (两位小数) 从高到低".to_string();
+    if !tie.is_empty() {
+        let _ = write!(ranking, ", 同分按 {} 从高到低", tie.join("、"));
+    }
+    ranking.push_str(", 再按统一社会信用代码");
+    if m.ranking.shared_ranks {
+        ranking.push_str("; 同分者名次相同");
+    }
+    Description {
+        scheme: m.scheme.name.clone(),
+        title: m.scheme.title.clone(),
+        sources: m.scheme.sources.clone(),
+        note: m.scheme.note.clone(),
+        land_basis: format!("{land_basis}{merge}"),
+        tracks,
+        adjust: adjust_words(l),
+        ranking,
+    }
+}
+
+impl Description {
+    /// The description as `mujun check` prints it.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "方案 scheme: {} — {}", self.scheme, self.title);
+        for src in &self.sources {
+            let _ = writeln!(s, "  来源 source: {src}");
+        }
+        let _ = writeln!(s, "用地面积口径 land basis: {}", self.land_basis);
+        for t in &self.tracks {
+            let _ = writeln!(s, "评价序列 track {}: 适用于 {}", t.name, t.select);
+            for r in &t.scope {
+                let _ = writeln!(s, "  评价范围 scope: 须 {} (否则: {})", r.rule, r.label);
+            }
+            for r in &t.undetermined {
+                let _ =
+                    writeln!(s, "  不定等级 undetermined: 若 {} 则定为 {} ({})", r.rule, t.undetermined_class, r.label);
+            }
+            if t.score_undetermined {
+                let _ = writeln!(s, "  不定等级企业照常计分 undetermined firms are scored");
+            }
+            let _ = writeln!(s, "  计分 points: {}", t.points);
+            for i in &t.indicators {
+                let _ = writeln!(
+                    s,
+                    "  指标 {} {} [{}] = {}; 权重 weight {}; 基准值 benchmark: {}; {}",
+                    i.key, i.zh, i.unit, i.formula, i.weight, i.benchmark_rule, i.points
+                );
+            }
+            let _ = writeln!(s, "  定等 classes: {}", t.classes);
+        }
+        for a in &self.adjust {
+            let _ = writeln!(s, "加减分 adjust: {a}");
+        }
+        let _ = write!(s, "排序 order: {}", self.ranking);
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_keep_their_chinese_words() {
+        assert_eq!(chinese_part("T: 水电气热供应 utility"), "水电气热供应");
+        assert_eq!(chinese_part("T: 投产不满2年 in production < 2 years"), "投产不满2年");
+        assert_eq!(chinese_part("不在评价范围 out of scope"), "不在评价范围");
+        assert_eq!(chinese_part("out of scope"), "out of scope");
+        assert_eq!(chinese_part("用地面积不足3亩"), "用地面积不足3亩");
+    }
+
+    /// `check` reads every rule of the default preset in words, with no internal name or raw expression.
+    #[test]
+    fn the_default_preset_reads_in_words() {
+        let path = std::path::Path::new("data/methods/ankang_default.toml");
+        let l = crate::method::load_str(include_str!("../../data/methods/ankang_default.toml"), path).unwrap();
+        let text = describe(&l).text();
+        for words in [
+            "适用于 用地面积 ≤ 0 且 租赁厂房面积 > 0",
+            "若 行业代码以 44/45/46 开头 则定为 T",
+            "若 投产日期 > (评价年度 − 2)年12月31日 或 (投产日期缺失 且 成立日期 > (评价年度 − 2)年12月31日)",
+            "亩均税收 [万元/亩] = 实缴税金 ÷ 用地面积; 权重 weight 30; 基准值 benchmark: 全市 Σ分子 ÷ Σ分母, 不含不定等级企业",
+            "前 20% 为 A, 20%–60% 为 B, 60%–95% 为 C, 其余为 D",
+            "同分按 亩均税收 从高到低",
+        ] {
+            assert!(text.contains(words), "`check` lacks {words:?}:\n{text}");
+        }
+        for code in ["RatioOfSums", "Some(", "ZeroPoints", "scale ==", "starts_with", "[] →"] {
+            assert!(!text.contains(code), "`check` prints {code:?}:\n{text}");
+        }
+    }
 }

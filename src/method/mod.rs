@@ -7,9 +7,10 @@ mod describe;
 pub mod expr;
 pub mod overrides;
 mod side;
+pub mod words;
 
 pub use check::{load_str, Compiled, Loaded, MethodError};
-pub use describe::describe;
+pub use describe::{describe, Description, IndicatorWords, RuleWords, TrackWords};
 use serde::Deserialize;
 pub use side::SideFiles;
 use std::collections::BTreeMap;

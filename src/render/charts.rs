@@ -1,130 +1,28 @@
-//! The charts of a run, as PNG and SVG files in `report/charts/`: which ones exist and what data each is
-//! drawn from. Charts for data a run does not have (a migration matrix without migration.csv, a scatter
+//! The charts of a run (PNG and SVG, written to `report/charts/` by the command layer): which ones exist
+//! and what data each is drawn from. Charts for data a run does not have (a migration matrix without migration.csv, a scatter
 //! without value added per mu) are skipped with a note, never drawn empty.
 
-use super::chart_kinds::{class_colour, err, short, BarsWithLine, Chart, HBars, LogScatter, Matrix, StackedClasses};
+use super::chart_job::{chart_fontdb, file_part, migration_matrix, Drawn, Job, Kind};
+use super::chart_kinds::{class_colour, short, BarsWithLine, HBars, LogScatter, StackedClasses};
 use super::labels;
-use super::run_data::{Csv, Enterprise, RunData};
-use crate::error::{Error, Result};
+use super::run_data::{Enterprise, RunData};
+use crate::error::Result;
 use plotters::prelude::*;
 use rayon::prelude::*;
-use resvg::usvg::fontdb;
-use resvg::{tiny_skia, usvg};
-use serde::Serialize;
-use std::path::Path;
-use std::sync::Arc;
-
-/// A chart written (as `<stem>.png` and `<stem>.svg`) and what the report says under it.
-#[derive(Serialize, Clone, Debug)]
-pub struct ChartFile {
-    pub stem: String,
-    pub title: String,
-    pub note: String,
-    /// The county the chart is about; empty for a city chart.
-    pub county: String,
-}
-
-/// A chart to draw: file stem, county, and the drawing.
-pub(super) struct Job {
-    pub stem: String,
-    pub county: String,
-    pub chart: Kind,
-}
-
-pub(super) enum Kind {
-    Stacked(StackedClasses),
-    Bars(BarsWithLine),
-    HBars(HBars),
-    Scatter(LogScatter),
-    Matrix(Matrix),
-}
-
-impl Job {
-    fn title(&self) -> &str {
-        match &self.chart {
-            Kind::Stacked(c) => &c.title,
-            Kind::Bars(c) => &c.title,
-            Kind::HBars(c) => &c.title,
-            Kind::Scatter(c) => &c.title,
-            Kind::Matrix(c) => &c.title,
-        }
-    }
-    fn note(&self) -> &str {
-        match &self.chart {
-            Kind::Stacked(_) => "",
-            Kind::Bars(c) => &c.note,
-            Kind::HBars(c) => &c.note,
-            Kind::Scatter(c) => &c.note,
-            Kind::Matrix(c) => &c.note,
-        }
-    }
-    fn write(&self, dir: &Path, family: &str, db: &Arc<fontdb::Database>) -> Result<ChartFile> {
-        match &self.chart {
-            Kind::Stacked(c) => write_both(c, dir, &self.stem, family, db),
-            Kind::Bars(c) => write_both(c, dir, &self.stem, family, db),
-            Kind::HBars(c) => write_both(c, dir, &self.stem, family, db),
-            Kind::Scatter(c) => write_both(c, dir, &self.stem, family, db),
-            Kind::Matrix(c) => write_both(c, dir, &self.stem, family, db),
-        }
-        .map_err(|e| Error::Output(format!("chart {}: {e}", dir.join(&self.stem).display())))?;
-        Ok(ChartFile {
-            stem: self.stem.clone(),
-            title: self.title().to_string(),
-            note: self.note().to_string(),
-            county: self.county.clone(),
-        })
-    }
-}
-
-/// Draws the chart as SVG with plotters, then rasterizes that SVG to PNG with resvg (already part of the
-/// tree through typst-pdf): its text layout is right, where plotters' own bitmap text places CJK glyphs
-/// unevenly (it ignores each glyph's side bearing).
-fn write_both<C: Chart>(
-    c: &C,
-    dir: &Path,
-    stem: &str,
-    family: &str,
-    fontdb: &Arc<fontdb::Database>,
-) -> std::result::Result<(), String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, c.size()).into_drawing_area();
-        c.draw(&root, family)?;
-        root.present().map_err(err)?;
-    }
-    crate::report::table::write_atomic(&dir.join(format!("{stem}.svg")), svg.as_bytes()).map_err(err)?;
-    let opt = usvg::Options { font_family: family.to_string(), fontdb: fontdb.clone(), ..usvg::Options::default() };
-    let tree = usvg::Tree::from_str(&svg, &opt).map_err(err)?;
-    let size = tree.size().to_int_size();
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("empty chart")?;
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    let png = pixmap.encode_png().map_err(err)?;
-    crate::report::table::write_atomic(&dir.join(format!("{stem}.png")), &png).map_err(err)
-}
-
-/// The font database the PNG rasterizer uses: only the chart face, also as the generic sans-serif.
-fn chart_fontdb(family: &str, face: &'static [u8]) -> Arc<fontdb::Database> {
-    let mut db = fontdb::Database::new();
-    db.load_font_source(fontdb::Source::Binary(Arc::new(face)));
-    db.set_sans_serif_family(family);
-    Arc::new(db)
-}
 
 /// Draws every chart of the run (city charts, and per county those of `counties`) in parallel.
 /// Returns the charts written and a note for each chart that was skipped for lack of data.
 pub fn draw_all(
     run: &RunData,
     counties: &[String],
-    dir: &Path,
     family: &str,
     face: &'static [u8],
-) -> Result<(Vec<ChartFile>, Vec<String>)> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::Output(format!("{}: {e}", dir.display())))?;
+) -> Result<(Vec<Drawn>, Vec<String>)> {
     let mut skipped = Vec::new();
     let mut jobs = vec![class_by_county(run), county_tax(run, None), industry(run)];
     jobs.extend(scatter(run, None, &mut skipped));
     jobs.extend(run.tracks.iter().filter_map(|t| top_bottom(run, t, None)));
-    jobs.extend(migration(run, &mut skipped)?);
+    jobs.extend(migration(run, &mut skipped));
     jobs.extend(super::sections::monitor_charts(run, &mut skipped));
     jobs.extend(super::sections::standard_land_chart(run, None));
     if run.projects.is_none() {
@@ -137,13 +35,8 @@ pub fn draw_all(
         jobs.extend(run.tracks.iter().filter_map(|t| top_bottom(run, t, Some(c))));
     }
     let db = chart_fontdb(family, face);
-    let files = jobs.par_iter().map(|j| j.write(dir, family, &db)).collect::<Result<Vec<_>>>()?;
-    Ok((files, skipped))
-}
-
-/// A county name as part of a file name.
-pub fn file_part(name: &str) -> String {
-    crate::report::safe_file_name(name).replace(' ', "_")
+    let drawn = jobs.par_iter().map(|j| j.draw(family, &db)).collect::<Result<Vec<_>>>()?;
+    Ok((drawn, skipped))
 }
 
 fn suffix(county: Option<&str>) -> String {
@@ -325,38 +218,17 @@ fn top_bottom(run: &RunData, track: &str, county: Option<&str>) -> Option<Job> {
 }
 
 /// A class migration matrix when the run folder holds one (migration.csv from monitoring or compare).
-fn migration(run: &RunData, skipped: &mut Vec<String>) -> Result<Option<Job>> {
-    let path = run.dir.join("migration.csv");
-    if !path.exists() {
+fn migration(run: &RunData, skipped: &mut Vec<String>) -> Option<Job> {
+    let Some(csv) = &run.migration else {
         // Quarterly monitoring's matrix (monitor/migration.csv) is drawn in its own section.
         if run.monitor.as_ref().is_none_or(|m| m.migration.is_none()) {
             skipped.push("等级迁移矩阵: 运行目录中没有 migration.csv (季度监测或方案比较才有), 未绘制".into());
         }
-        return Ok(None);
-    }
-    let csv = Csv::read(&path)?;
-    Ok(Some(Job {
+        return None;
+    };
+    Some(Job {
         stem: "migration".into(),
         county: String::new(),
-        chart: Kind::Matrix(migration_matrix(&csv, "行: 上期 (或方案A) 等级; 列: 本期 (或方案B) 等级 (migration.csv)")),
-    }))
-}
-
-/// The class migration matrix of a migration.csv (rows class_base, columns to_<class>).
-pub(super) fn migration_matrix(csv: &Csv, note: &str) -> Matrix {
-    let cols: Vec<(usize, String)> =
-        csv.headers.iter().enumerate().filter_map(|(i, h)| h.strip_prefix("to_").map(|c| (i, c.to_string()))).collect();
-    let rows: Vec<String> = csv.rows.iter().map(|r| r.first().cloned().unwrap_or_default()).collect();
-    let counts = csv
-        .rows
-        .iter()
-        .map(|r| cols.iter().map(|(i, _)| r.get(*i).and_then(|v| v.parse().ok()).unwrap_or(0)).collect())
-        .collect();
-    Matrix {
-        title: "等级迁移矩阵 (家)".into(),
-        rows,
-        cols: cols.into_iter().map(|c| c.1).collect(),
-        counts,
-        note: note.into(),
-    }
+        chart: Kind::Matrix(migration_matrix(csv, "行: 上期 (或方案A) 等级; 列: 本期 (或方案B) 等级 (migration.csv)")),
+    })
 }

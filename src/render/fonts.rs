@@ -53,12 +53,12 @@ struct Candidate {
 }
 
 impl Fonts {
-    /// Scans the system fonts once and adds `user_font` (all its faces) in front of them; with no face
-    /// with Chinese glyphs among them, adds the shipped font.
-    pub fn load(user_font: Option<&Path>) -> Result<Fonts> {
+    /// Scans the system fonts once and adds the user's font (`--font`: its path and bytes; all its faces)
+    /// in front of them; with no face with Chinese glyphs among them, adds the shipped font.
+    pub fn load(user_font: Option<(&Path, Vec<u8>)>) -> Result<Fonts> {
         let mut store = FontStore::new();
         let user = match user_font {
-            Some(path) => user_faces(path, &mut store)?,
+            Some((path, data)) => user_faces(path, data, &mut store)?,
             None => Vec::new(),
         };
         let mut system: Vec<Candidate> = Vec::new();
@@ -90,7 +90,9 @@ impl Fonts {
         let mut list = vec![family.clone()];
         list.extend(others.into_iter().filter(|f| *f != family));
         let (chart_face, chart_source) = match &chosen.origin {
-            Origin::File(path, index) => (chart_bytes(path, *index)?, format!("{} #{index}", path.display())),
+            Origin::File(path, index) => {
+                (chart_bytes(&store, chosen, path, *index)?, format!("{} #{index}", path.display()))
+            }
             Origin::Shipped(data) => (*data, format!("{family} (built into mujun)")),
         };
         Ok(Fonts { store, body: list.clone(), sans: list, chart_family: family, chart_face, chart_source })
@@ -114,8 +116,7 @@ impl Fonts {
 }
 
 /// Every face of the `--font` file, pushed into the store; those with Chinese glyphs are candidates.
-fn user_faces(path: &Path, store: &mut FontStore) -> Result<Vec<Candidate>> {
-    let data = std::fs::read(path).map_err(|e| Error::BadInput(format!("--font {}: {e}", path.display())))?;
+fn user_faces(path: &Path, data: Vec<u8>, store: &mut FontStore) -> Result<Vec<Candidate>> {
     let faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
     if faces.is_empty() {
         return Err(Error::BadInput(format!("--font {}: not a font file (.ttf, .otf or .ttc)", path.display())));
@@ -174,17 +175,22 @@ fn family_rank(family: &str) -> u8 {
 /// Faces loaded for the charts, by file and face number.
 type FaceCache = Mutex<HashMap<(PathBuf, u32), &'static [u8]>>;
 
-/// The bytes of one face for plotters, which always reads face 0 of what it is given. For face `i` of a
-/// collection (.ttc), the header is rewritten to list only that face: table offsets in a collection count
-/// from the start of the file, so nothing else moves. Loaded once per face per process.
-fn chart_bytes(path: &Path, index: u32) -> Result<&'static [u8]> {
+/// The bytes of one face for plotters, which always reads face 0 of what it is given: the face is loaded
+/// through the font store (the file as typst reads it), and for face `i` of a collection (.ttc) the header
+/// is rewritten to list only that face: table offsets in a collection count from the start of the file,
+/// so nothing else moves. Loaded once per face per process.
+fn chart_bytes(store: &FontStore, chosen: &Candidate, path: &Path, index: u32) -> Result<&'static [u8]> {
     static CACHE: OnceLock<FaceCache> = OnceLock::new();
     let mut cache =
         CACHE.get_or_init(Default::default).lock().map_err(|_| Error::Internal("font cache poisoned".into()))?;
     if let Some(b) = cache.get(&(path.to_path_buf(), index)) {
         return Ok(b);
     }
-    let mut data = std::fs::read(path).map_err(|e| Error::BadInput(format!("font {}: {e}", path.display())))?;
+    let unreadable = || Error::BadInput(format!("font {}: cannot be read", path.display()));
+    let book = store.book();
+    let slot = (0..).map_while(|i| book.info(i).map(|info| (i, info))).find(|(_, info)| **info == chosen.info);
+    let font = slot.and_then(|(i, _)| store.font(i)).ok_or_else(unreadable)?;
+    let mut data = font.data().as_slice().to_vec();
     if index > 0 {
         select_face(&mut data, index).ok_or_else(|| {
             Error::BadInput(format!("font {}: face {index} not found in the collection", path.display()))

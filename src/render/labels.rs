@@ -57,40 +57,8 @@ pub fn industry(code: &str) -> String {
 }
 
 /// The status column of enterprises.csv in words.
-pub fn status(s: &str) -> String {
-    match s {
-        "graded" => "参评定级".into(),
-        "undetermined" => "不定等级 (T)".into(),
-        "vetoed" => "一票否决".into(),
-        "not_scored" => "未计分 (无用地或数据)".into(),
-        "out_of_scope" => "不在评价范围".into(),
-        other => other.into(),
-    }
-}
-
-/// A benchmark or quota group key in words.
-pub fn group(g: &str) -> String {
-    match g {
-        "" | "city" => "全市".into(),
-        "county" => "县区".into(),
-        "park" => "园区".into(),
-        "industry" => "行业".into(),
-        other => other.into(),
-    }
-}
-
-/// Names for the usual indicator keys, used when the methodology file cannot be read.
-pub fn indicator(key: &str) -> String {
-    match key {
-        "tax_per_mu" => "亩均税收".into(),
-        "va_per_mu" => "亩均增加值".into(),
-        "revenue_per_mu" => "亩均营业收入".into(),
-        "va_per_tce" => "单位能耗增加值".into(),
-        "va_per_emission" => "单位排放增加值".into(),
-        "va_per_employee" => "全员劳动生产率".into(),
-        "rd_ratio" => "研发经费占营业收入比重".into(),
-        other => other.into(),
-    }
+pub fn status(s: Option<crate::schema::Status>) -> String {
+    s.map_or_else(|| "—".into(), |s| s.zh().to_string())
 }
 
 /// Groups thousands: 2994 → "2,994".

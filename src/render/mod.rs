@@ -1,13 +1,14 @@
 //! Reports planners read: charts (PNG and SVG) and Chinese PDF reports (the city's and one per county)
-//! made from a *finished* run folder. Everything is read back from the files the run wrote
-//! (enterprises.csv, by_county.csv, by_industry.csv, benchmarks.csv, exceptions.csv, manifest.json and
-//! the methodology file the manifest names), never from the evaluation in memory, so any run folder
-//! renders, today's or last year's.
+//! made from a *finished* run folder: run.json (the typed summary the run wrote) and its tables
+//! (enterprises.csv, by_county.csv, by_industry.csv, and monitor/ and projects/ when present), never
+//! from the evaluation in memory, so a run folder renders the same today or next year. The command layer
+//! reads the files and writes what [`render`] returns; nothing here touches the file system.
 //!
 //! Stages: read the run (`run_data`, `methodology`) → find fonts once (`fonts`) → draw the charts in
 //! parallel (`charts`, `chart_kinds`) → one JSON document per report (`report_data`) → typeset each with
 //! the template `templates/report.typ` in parallel (`pdf`). docs/reports.md is the manual.
 
+mod chart_job;
 mod chart_kinds;
 pub mod charts;
 pub mod fonts;
@@ -21,9 +22,11 @@ mod sections;
 use crate::error::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use typst::foundations::Bytes;
 
 /// Which county reports to write besides the city's.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,13 +39,9 @@ pub enum Counties {
 
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
-    /// A font file with Chinese glyphs, used before the system's fonts (`--font`).
-    pub font: Option<PathBuf>,
     pub counties: Counties,
     /// Show a progress bar (only ever drawn when stderr is a terminal).
     pub progress: bool,
-    /// A template to use instead of the built-in templates/report.typ.
-    pub template: Option<PathBuf>,
     /// The date on the cover, e.g. "2026年1月15日" (default: today, China Standard Time).
     pub date: Option<String>,
     /// At most this many enterprises in a report's appendix table (0: all); the CSV has them all.
@@ -51,23 +50,33 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions {
-            font: None,
-            counties: Counties::All,
-            progress: true,
-            template: None,
-            date: None,
-            appendix_limit: 5000,
-        }
+        RenderOptions { counties: Counties::All, progress: true, date: None, appendix_limit: 5000 }
     }
+}
+
+/// What a render is made from besides the run folder's files.
+pub struct Sources<'a> {
+    /// The font given with `--font`: its path (for messages) and bytes.
+    pub font: Option<(&'a Path, Vec<u8>)>,
+    /// A template to use instead of the built-in templates/report.typ.
+    pub template: Option<String>,
+}
+
+/// What a render made: every file (its path inside the run folder, `report/city.pdf`, and its bytes),
+/// and what a reader of the output should know.
+pub struct Rendered {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub summary: RenderSummary,
 }
 
 /// What a render wrote, and what a reader of the output should know.
 #[derive(Debug, Clone, Default)]
 pub struct RenderSummary {
-    pub pdfs: Vec<PathBuf>,
+    /// The folder the reports are in.
+    pub dir: PathBuf,
+    pub pdfs: usize,
     /// Chart files (each chart as .png and .svg).
-    pub charts: Vec<PathBuf>,
+    pub charts: usize,
     /// Charts not drawn for lack of data, in words.
     pub skipped: Vec<String>,
     /// Template warnings and characters no installed font can print.
@@ -82,13 +91,10 @@ impl RenderSummary {
     pub fn describe(&self) -> String {
         let mut s = format!(
             "wrote {} PDF reports and {} chart files in {:.1} s (chart font: {})",
-            self.pdfs.len(),
-            self.charts.len(),
-            self.seconds,
-            self.chart_font
+            self.pdfs, self.charts, self.seconds, self.chart_font
         );
-        if let Some(first) = self.pdfs.first() {
-            s.push_str(&format!("\nreports: {}", first.parent().unwrap_or(Path::new(".")).display()));
+        if self.pdfs > 0 {
+            s.push_str(&format!("\nreports: {}", self.dir.display()));
         }
         for k in &self.skipped {
             s.push_str(&format!("\nskipped: {k}"));
@@ -103,34 +109,31 @@ impl RenderSummary {
 /// The charts are embedded in the PDFs as vector graphics (their text is typeset with the same fonts).
 const CHART_EXT: &str = "svg";
 
-/// Writes `run_dir/report/charts/*.{png,svg}`, `run_dir/report/city.pdf` and `county_<name>.pdf`.
-pub fn render_run(run_dir: &Path, opts: &RenderOptions) -> Result<RenderSummary> {
+/// The charts (`report/charts/*.{png,svg}`) and the PDFs (`report/city.pdf`, `report/county_<name>.pdf`)
+/// of the run folder `run_dir`, whose files `files` gives.
+pub fn render(files: run_data::Files, run_dir: &Path, sources: Sources, opts: &RenderOptions) -> Result<Rendered> {
     let start = Instant::now();
-    let run = run_data::RunData::read(run_dir)?;
-    let fonts = fonts::Fonts::load(opts.font.as_deref())?;
+    let run = run_data::RunData::read(files, run_dir)?;
+    let fonts = fonts::Fonts::load(sources.font)?;
     fonts::register_for_charts(&fonts)?;
-    let template = match &opts.template {
-        Some(p) => std::fs::read_to_string(p).map_err(|e| Error::BadInput(format!("template {}: {e}", p.display())))?,
-        None => pdf::TEMPLATE.to_string(),
-    };
+    let template = sources.template.unwrap_or_else(|| pdf::TEMPLATE.to_string());
     let counties = select_counties(&run, &opts.counties)?;
-    let out = run_dir.join("report");
-    let chart_dir = out.join("charts");
-    let (charts, skipped) = charts::draw_all(&run, &counties, &chart_dir, &fonts.chart_family, fonts.chart_face)?;
-
+    let (drawn, skipped) = charts::draw_all(&run, &counties, &fonts.chart_family, fonts.chart_face)?;
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut chart_bytes: HashMap<String, Bytes> = HashMap::new();
+    let mut charts = Vec::new();
+    for d in drawn {
+        chart_bytes.insert(format!("{}.{CHART_EXT}", d.file.stem), Bytes::new(d.svg.clone()));
+        out.push((format!("report/charts/{}.png", d.file.stem), d.png));
+        out.push((format!("report/charts/{}.svg", d.file.stem), d.svg));
+        charts.push(d.file);
+    }
     let mut warnings = Vec::new();
-    let names: String = run
-        .enterprises
-        .iter()
-        .map(|e| e.name.as_str())
-        .chain(run.enterprises.iter().map(|e| e.county.as_str()))
-        .collect();
+    let names: String = run.enterprises.iter().flat_map(|e| [e.name.as_str(), e.county.as_str()]).collect();
     let missing = fonts.missing_glyphs(&names);
     if !missing.is_empty() {
-        warnings.push(format!(
-            "no installed font has these characters, they print as boxes: {}",
-            missing.iter().collect::<String>()
-        ));
+        let chars: String = missing.iter().collect();
+        warnings.push(format!("no font found has these characters, they print as boxes: {chars}"));
     }
     let method = methodology::summarize(&run);
     let today = pdf::today_cst();
@@ -145,40 +148,40 @@ pub fn render_run(run_dir: &Path, opts: &RenderOptions) -> Result<RenderSummary>
         chart_ext: CHART_EXT,
         appendix_limit: opts.appendix_limit,
     };
-
-    let mut jobs: Vec<(Option<&str>, PathBuf)> = vec![(None, out.join("city.pdf"))];
-    jobs.extend(counties.iter().map(|c| (Some(c.as_str()), out.join(format!("county_{}.pdf", charts::file_part(c))))));
+    let mut jobs: Vec<(Option<&str>, String)> = vec![(None, "report/city.pdf".into())];
+    jobs.extend(counties.iter().map(|c| (Some(c.as_str()), format!("report/county_{}.pdf", chart_job::file_part(c)))));
     let bar = progress_bar(opts.progress, jobs.len());
-    let results: Vec<Result<Vec<String>>> = jobs
+    let results: Vec<Result<(Vec<u8>, Vec<String>)>> = jobs
         .par_iter()
-        .map(|(county, path)| {
+        .map(|(county, _)| {
             bar.set_message(county.unwrap_or("全市").to_string());
             let data = report_data::build(&run, *county, &cx);
-            let (bytes, warned) = pdf::compile(&template, &data, &fonts, chart_dir.clone(), today)?;
-            crate::report::table::write_atomic(path, &bytes)
-                .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+            let done = pdf::compile(&template, &data, &fonts, &chart_bytes, today);
             bar.inc(1);
-            Ok(warned)
+            done
         })
         .collect();
     bar.finish_and_clear();
-    for r in results {
-        for w in r? {
+    let pdfs = jobs.len();
+    for ((_, name), r) in jobs.into_iter().zip(results) {
+        let (bytes, warned) = r?;
+        out.push((name, bytes));
+        for w in warned {
             if !warnings.contains(&w) {
                 warnings.push(w);
             }
         }
     }
-    let chart_files =
-        charts.iter().flat_map(|c| ["png", "svg"].map(|ext| chart_dir.join(format!("{}.{ext}", c.stem)))).collect();
-    Ok(RenderSummary {
-        pdfs: jobs.into_iter().map(|j| j.1).collect(),
-        charts: chart_files,
+    let summary = RenderSummary {
+        dir: run_dir.join("report"),
+        pdfs,
+        charts: charts.len() * 2,
         skipped,
         warnings,
         chart_font: fonts.chart_source.clone(),
         seconds: start.elapsed().as_secs_f64(),
-    })
+    };
+    Ok(Rendered { files: out, summary })
 }
 
 fn select_counties(run: &run_data::RunData, which: &Counties) -> Result<Vec<String>> {

@@ -1,6 +1,7 @@
 //! typst as a library: a small World that serves the template, one virtual JSON file with the report's
 //! data (`/data.json`, read in the template with `json(...)`, never pasted into markup, so a name like
-//! `#set page(...)` prints as text) and the chart files; fonts come from the one scan of the run.
+//! `#set page(...)` prints as text) and the charts drawn in memory (`/charts/<file>`); fonts come from the
+//! one scan of the run. Nothing is read from disk here.
 
 use super::fonts::Fonts;
 use crate::error::{Error, Result};
@@ -21,7 +22,8 @@ struct ReportWorld<'a> {
     fonts: &'a Fonts,
     main: Source,
     files: HashMap<FileId, Bytes>,
-    charts: PathBuf,
+    /// Chart files by name (`class_by_county.svg`).
+    charts: &'a HashMap<String, Bytes>,
     today: (i32, u8, u8),
 }
 
@@ -51,14 +53,10 @@ impl World for ReportWorld<'_> {
         if let Some(b) = self.files.get(&id) {
             return Ok(b.clone());
         }
-        // Charts: /charts/<name> is read from the run's report/charts folder, nothing else from disk.
         let path = id.get().vpath().get_with_slash().to_string();
-        match path.strip_prefix("/charts/") {
-            Some(name) if !name.contains('/') && !name.starts_with('.') => {
-                let real = self.charts.join(name);
-                std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
-            }
-            _ => Err(FileError::NotFound(PathBuf::from(path))),
+        match path.strip_prefix("/charts/").and_then(|name| self.charts.get(name)) {
+            Some(b) => Ok(b.clone()),
+            None => Err(FileError::NotFound(PathBuf::from(path))),
         }
     }
     fn font(&self, index: usize) -> Option<Font> {
@@ -75,7 +73,7 @@ pub fn compile(
     template: &str,
     data: &serde_json::Value,
     fonts: &Fonts,
-    charts: PathBuf,
+    charts: &HashMap<String, Bytes>,
     today: (i32, u8, u8),
 ) -> Result<(Vec<u8>, Vec<String>)> {
     let main = Source::new(id("/report.typ")?, template.to_string());

@@ -2,10 +2,12 @@
 //! number is the text the run's CSV files printed; tables are a header and rows of strings, so the
 //! template only lays them out.
 
-use super::charts::{top_bottom_of, ChartFile};
+use super::chart_job::ChartFile;
+use super::charts::top_bottom_of;
 use super::labels::{self, percent, thousands};
 use super::methodology::Summary;
 use super::run_data::{Enterprise, Group, RunData};
+use crate::schema::Status;
 use serde_json::{json, Value};
 
 /// What a report needs besides the run: the charts, the date and the appendix limit.
@@ -22,9 +24,10 @@ pub struct Context<'a> {
 
 /// The report of the city (`county` = None) or of one county.
 pub fn build(run: &RunData, county: Option<&str>, cx: &Context) -> Value {
-    let m = &run.manifest;
+    let m = &run.summary;
     let subject = county.unwrap_or("全市");
-    let title = if m.title.is_empty() { "亩均效益综合评价".to_string() } else { m.title.clone() };
+    let title = &m.methodology.title;
+    let title = if title.is_empty() { "亩均效益综合评价".to_string() } else { title.clone() };
     let quarters = match (m.quarters.first(), m.quarters.last()) {
         (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
         (Some(a), _) => a.clone(),
@@ -33,12 +36,12 @@ pub fn build(run: &RunData, county: Option<&str>, cx: &Context) -> Value {
     json!({
         "kind": if county.is_some() { "county" } else { "city" },
         "title": title,
-        "scheme": m.scheme,
+        "scheme": m.methodology.scheme,
         "subject": subject,
         "period": m.period,
         "quarters": quarters,
         "date": cx.date,
-        "version": format!("mujun {}", if m.version.is_empty() { crate::VERSION } else { &m.version }),
+        "version": format!("mujun {}", m.mujun_version),
         "run_dir": run.dir.display().to_string(),
         "fonts": { "body": cx.body_fonts, "sans": cx.sans_fonts },
         "key": key_numbers(run, county),
@@ -74,15 +77,16 @@ fn key_numbers(run: &RunData, county: Option<&str>) -> Value {
             json!({ "class": c, "count": thousands(n), "share": percent(n, evaluated) })
         })
         .collect();
-    let mut statuses: Vec<(String, u64)> = Vec::new();
+    let mut statuses: Vec<(Option<Status>, u64)> = Vec::new();
     for e in run.enterprises.iter().filter(|e| county.is_none_or(|c| e.county == c)) {
         match statuses.iter_mut().find(|s| s.0 == e.status) {
             Some(s) => s.1 += 1,
-            None => statuses.push((e.status.clone(), 1)),
+            None => statuses.push((e.status, 1)),
         }
     }
-    let order = ["graded", "undetermined", "vetoed", "not_scored", "out_of_scope"];
-    statuses.sort_by_key(|s| order.iter().position(|o| *o == s.0).unwrap_or(order.len()));
+    // As the key numbers list them: graded, undetermined, vetoed, not scored, out of scope, the rest.
+    let order = [Status::Graded, Status::Undetermined, Status::Vetoed, Status::NotScored, Status::OutOfScope];
+    statuses.sort_by_key(|s| s.0.and_then(|x| order.iter().position(|o| *o == x)).unwrap_or(order.len()));
     let city_tax = run.counties.city.as_ref().map(|c| c.text("tax_per_mu").to_string()).unwrap_or_default();
     // The county's place among the counties by tax per mu (1 = highest).
     let place = county.and_then(|c| {
@@ -94,7 +98,7 @@ fn key_numbers(run: &RunData, county: Option<&str>) -> Value {
         "enterprises": g.and_then(|g| g.num("enterprises")).map(|n| thousands(n as u64)).unwrap_or_else(|| "—".into()),
         "evaluated": thousands(evaluated),
         "classes": classes,
-        "statuses": statuses.iter().map(|(s, n)| json!({ "status": labels::status(s), "count": thousands(*n) })).collect::<Vec<_>>(),
+        "statuses": statuses.iter().map(|(s, n)| json!({ "status": labels::status(*s), "count": thousands(*n) })).collect::<Vec<_>>(),
         "land_mu": text("land_mu"),
         "tax": text("tax"),
         "tax_per_mu": text("tax_per_mu"),
@@ -180,28 +184,31 @@ fn charts(cx: &Context, county: Option<&str>) -> Vec<Value> {
 }
 
 fn exceptions(run: &RunData) -> Value {
-    let rows: Vec<Vec<String>> = run
+    let s = &run.summary;
+    let rows: Vec<Vec<String>> = s
         .exceptions
         .iter()
-        .map(|x| vec![x.file.clone(), x.kind.clone(), x.action.clone(), thousands(x.count as u64)])
+        .map(|x| vec![x.file.clone(), x.code.zh().to_string(), x.action.zh().to_string(), thousands(x.count as u64)])
         .collect();
-    let inputs: Vec<Vec<String>> = run
-        .manifest
-        .inputs
-        .iter()
-        .map(|i| vec![i.file.clone(), thousands(i.read), thousands(i.used), thousands(i.excepted)])
-        .collect();
-    json!({ "total": thousands(run.exceptions_total as u64), "rows": rows, "inputs": inputs })
+    let n = |x: usize| thousands(x as u64);
+    let inputs: Vec<Vec<String>> =
+        s.inputs.iter().map(|i| vec![i.file.clone(), n(i.read), n(i.used), n(i.excepted)]).collect();
+    json!({ "total": n(s.exceptions_total), "rows": rows, "inputs": inputs })
 }
 
 /// Every enterprise of the report, ranked: by track, graded and vetoed firms by total (highest first),
 /// then the others by status; at most `limit` rows (0 = all).
 fn appendix(run: &RunData, county: Option<&str>, limit: usize) -> Value {
-    let order = ["graded", "vetoed", "undetermined", "not_scored", "out_of_scope"];
     let mut list: Vec<&Enterprise> = run.enterprises.iter().filter(|e| county.is_none_or(|c| e.county == c)).collect();
     let track_pos = |e: &Enterprise| run.tracks.iter().position(|t| *t == e.track).unwrap_or(usize::MAX);
-    let status_pos = |e: &Enterprise| order.iter().position(|o| *o == e.status).unwrap_or(order.len());
-    let key = |e: &Enterprise| if e.status == "graded" { 0 } else { status_pos(e) };
+    let key = |e: &Enterprise| match e.status {
+        Some(Status::Graded) => 0,
+        Some(Status::Vetoed) => 1,
+        Some(Status::Undetermined) => 2,
+        Some(Status::NotScored) => 3,
+        Some(Status::OutOfScope) => 4,
+        _ => 5,
+    };
     list.sort_by(|a, b| {
         track_pos(a)
             .cmp(&track_pos(b))
@@ -235,7 +242,7 @@ fn appendix(run: &RunData, county: Option<&str>, limit: usize) -> Value {
             r.extend([
                 e.industry.clone(),
                 e.track.clone(),
-                labels::status(&e.status),
+                labels::status(e.status),
                 e.land_mu.clone(),
                 e.tax_per_mu.clone(),
                 e.total.clone(),

@@ -2,8 +2,8 @@
 //! projects, `projects/`) and 季度监测 (quarterly monitoring, `monitor/`). Their charts are drawn with the
 //! others; their tables reach the template as JSON, `null` when the sub-folder is absent.
 
+use super::chart_job::{file_part, migration_matrix, ChartFile, Job, Kind};
 use super::chart_kinds::{HBars, Matrix};
-use super::charts::{file_part, migration_matrix, ChartFile, Job, Kind};
 use super::labels::thousands;
 use super::run_data::{num, unneutralize, Csv, RunData};
 use plotters::style::RGBColor;

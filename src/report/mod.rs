@@ -1,13 +1,15 @@
 //! Report stage: the tables of a run (CSV and one XLSX workbook), the exceptions file and the manifest.
 //!
 //! Files in the output folder: `enterprises.csv`, `by_county.csv`, `by_park.csv`, `by_industry.csv`,
-//! `benchmarks.csv`, `exceptions.csv`, `explain.csv`, `policies.csv`, `results.xlsx` (the tables as sheets) and `manifest.json`.
+//! `benchmarks.csv`, `exceptions.csv`, `explain.csv`, `policies.csv`, `results.xlsx` (the tables as sheets),
+//! `run.json` (what the reports read: [`run_summary::RunSummary`]); the command layer adds `manifest.json`.
 
 pub mod aggregates;
 pub mod enterprises;
 pub mod explain;
 pub mod manifest;
 pub mod policies;
+pub mod run_summary;
 pub mod table;
 
 use crate::dataset::Exception;
@@ -180,6 +182,10 @@ pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Writ
         files.push((p.clone(), hash.map_err(io)?.remove(0)));
     }
     files.extend(ent_files);
+    let summary = serde_json::to_string_pretty(&run_summary::RunSummary::of(run))
+        .map_err(|e| Error::Internal(format!("run.json: {e}")))?;
+    let p = out.join("run.json");
+    files.push((p.clone(), table::write_atomic_parts(&p, &[summary.as_bytes()]).map_err(io)?));
     for (name, t) in extra {
         let p = out.join(name);
         files.push((p.clone(), table::write_atomic_parts(&p, &[&table::to_csv(t)]).map_err(io)?));

@@ -3,12 +3,12 @@
 //! `reason_code` column beside the reason in words, so that a bureau can filter and count by it, and the
 //! reports group by it instead of guessing from the words. docs/data-format.md lists them all.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! reasons {
     ($( $(#[$doc:meta])* $v:ident = $code:literal, $zh:literal; )*) => {
         /// A reason, see the module documentation.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum ReasonCode {
             $( $(#[$doc])* $v, )*
         }
@@ -139,7 +139,7 @@ impl ReasonCode {
 }
 
 /// What was done about an exception.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Action {
     /// The row is not used.
     Excluded,
@@ -164,6 +164,19 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::Excluded,
+        Action::KeptAsMissing,
+        Action::KeptNameEmpty,
+        Action::KeptCheckIds,
+        Action::KeptNoRows,
+        Action::ProjectChecked,
+        Action::ProjectCheckedFixId,
+        Action::TierDefault,
+        Action::IndicatorNotAssessed,
+        Action::NothingDerived,
+    ];
+
     /// The words in the exceptions file's `action` column.
     pub fn text(self) -> &'static str {
         match self {
@@ -195,6 +208,29 @@ impl Action {
         }
     }
 }
+
+/// Codes are written as their words (`id_invalid`, `row excluded`), in JSON as in the tables.
+macro_rules! serde_as_words {
+    ($t:ty, $words:ident, $what:literal) => {
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.$words())
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                <$t>::ALL
+                    .iter()
+                    .copied()
+                    .find(|x| x.$words() == text)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown {} '{text}'", $what)))
+            }
+        }
+    };
+}
+serde_as_words!(ReasonCode, code, "reason code");
+serde_as_words!(Action, text, "action");
 
 #[cfg(test)]
 mod tests {

@@ -206,7 +206,7 @@ fn monitor_and_standard_land_sections() {
         appendix_limit: 50,
         ..Default::default()
     };
-    let summary = mujun::render::render_run(&out, &ropts).unwrap();
+    let summary = mujun::cli::render_folder(&out, &ropts, None, None).unwrap();
     assert!(
         !summary.skipped.iter().any(|s| s.starts_with("标准地") || s.starts_with("季度监测")),
         "sections skipped: {:?}",
