@@ -1,6 +1,7 @@
 //! What-if comparison of two runs on the same data: the class migration matrix (rows: class under A,
 //! columns: class under B) and the enterprises whose class changes, with totals and ranks under both.
 
+use crate::error::{Error, Result};
 use crate::pipeline::Run;
 use crate::report::table::{Cell, Table};
 use std::collections::BTreeMap;
@@ -111,14 +112,14 @@ pub fn audit_table(run: &Run) -> Table {
 
 /// Enterprises whose total or class differs from an earlier run's enterprises.csv (its text; `source` names
 /// it in errors), or that are new or gone.
-pub fn diff_previous(text: &str, source: &str, run: &Run) -> Result<Table, String> {
+pub fn diff_previous(text: &str, source: &str, run: &Run) -> Result<Table> {
     let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let h = r.headers().map_err(|e| e.to_string())?.clone();
-    let col = |n: &str| h.iter().position(|x| x == n).ok_or_else(|| format!("{source} has no column {n}"));
+    let h = r.headers().map_err(|e| Error::file(source, e.to_string()))?.clone();
+    let col = |n: &str| h.iter().position(|x| x == n).ok_or_else(|| Error::file(source, format!("no column {n}")));
     let (ci, ct, cc, cr) = (col("enterprise_id")?, col("total")?, col("class")?, col("rank")?);
     let mut before: BTreeMap<String, (String, String, String)> = BTreeMap::new();
     for rec in r.records() {
-        let rec = rec.map_err(|e| e.to_string())?;
+        let rec = rec.map_err(|e| Error::file(source, e.to_string()))?;
         let g = |i: usize| rec.get(i).unwrap_or("").to_string();
         before.insert(g(ci), (g(ct), g(cc), g(cr)));
     }

@@ -43,7 +43,7 @@ pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
     let run = pipeline::evaluate(inputs, &pipeline::Options::for_period(period))?;
     let audit = a.corrections.is_some().then(|| crate::compare::audit_table(&run));
     let diff = match &previous {
-        Some((text, source)) => Some(crate::compare::diff_previous(text, source, &run).map_err(Error::BadInput)?),
+        Some((text, source)) => Some(crate::compare::diff_previous(text, source, &run)?),
         None => None,
     };
     let mut extra = Vec::new();

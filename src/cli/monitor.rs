@@ -70,7 +70,7 @@ pub fn run(a: &MonitorArgs, cx: &Ctx) -> Result<String> {
     let targets = match &a.targets {
         Some(p) => {
             let t = crate::ingest::read(p).map_err(|e| Error::BadInput(e.to_string()))?;
-            Some(monitor::targets::from_table(&t).map_err(Error::BadInput)?)
+            Some(monitor::targets::from_table(&t)?)
         }
         None => None,
     };
@@ -102,7 +102,7 @@ fn read_rules(path: Option<&Path>) -> Result<rules::Rules> {
     let text =
         std::fs::read_to_string(p).map_err(|e| Error::BadInput(format!("monitoring rules {}: {e}", p.display())))?;
     let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    rules::parse(&text, &p.display().to_string(), &stem).map_err(Error::BadInput)
+    rules::parse(&text, &p.display().to_string(), &stem)
 }
 
 /// The scale history named in the rules (data folder, then beside the rules file), or the data folder's
@@ -125,7 +125,7 @@ fn read_scale_history(rule: &rules::Pool, data_dir: &Path, rules: Option<&Path>)
             }
         }
     };
-    ScaleHistory::from_table(&table).map_err(Error::BadInput)
+    ScaleHistory::from_table(&table)
 }
 
 fn file_entry(p: &Option<PathBuf>) -> Result<Value> {

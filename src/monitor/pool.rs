@@ -58,17 +58,20 @@ impl ScaleHistory {
 
 impl ScaleHistory {
     /// The scale history from its table (columns enterprise_id, year, scale).
-    pub fn from_table(t: &RawTable) -> Result<ScaleHistory, String> {
+    pub fn from_table(t: &RawTable) -> crate::error::Result<ScaleHistory> {
+        use crate::error::Error;
         let name = t.file.clone();
         let col = |n: &str| {
-            t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| format!("{name} needs a column '{n}'"))
+            let why = format!("the scale history needs a column '{n}' (enterprise_id, year, scale)");
+            t.headers.iter().position(|h| h.trim() == n).ok_or_else(|| Error::file(&name, why))
         };
         let (ci, cy, cs) = (col("enterprise_id")?, col("year")?, col("scale")?);
         let mut out: HashMap<String, BTreeMap<i32, String>> = HashMap::new();
         for r in &t.rows {
             let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
-            let year: i32 =
-                get(cy).parse().map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
+            let year: i32 = get(cy)
+                .parse()
+                .map_err(|_| Error::at(&name, r.line, Some("year"), format!("'{}' is not a year", get(cy))))?;
             out.entry(crate::ids::normalize(&get(ci))).or_default().insert(year, get(cs));
         }
         Ok(ScaleHistory::File(name, out))

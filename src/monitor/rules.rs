@@ -4,6 +4,7 @@
 //! `data/methods/monitor_default.toml` states the defaults with their reasons; `docs/monitoring.md` is the
 //! manual. Keys left out of a file take the defaults below.
 
+use crate::schema::FileKind;
 use serde::Deserialize;
 
 /// The defaults as shipped (the same text as `data/methods/monitor_default.toml`).
@@ -203,11 +204,11 @@ pub struct NoReport {
     pub enabled: bool,
     /// The files that must have a row: `output`, `tax` or both.
     #[serde(default = "both")]
-    pub require: Vec<String>,
+    pub require: Vec<FileKind>,
 }
 
-fn both() -> Vec<String> {
-    vec!["output".into(), "tax".into()]
+fn both() -> Vec<FileKind> {
+    vec![FileKind::Output, FileKind::Tax]
 }
 
 impl Default for NoReport {
@@ -274,9 +275,10 @@ pub struct Targets {
 }
 
 /// Checks a rules file's text; `name` names it in errors, `stem` names the rules when the file does not.
-pub fn parse(text: &str, name: &str, stem: &str) -> Result<Rules, String> {
-    let mut rules: Rules = toml::from_str(text).map_err(|e| format!("monitoring rules {name}: {e}"))?;
-    check(&rules).map_err(|e| format!("monitoring rules {name}: {e}"))?;
+pub fn parse(text: &str, name: &str, stem: &str) -> crate::error::Result<Rules> {
+    let bad = |e: String| crate::error::Error::file(name, format!("monitoring rules: {e}"));
+    let mut rules: Rules = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+    check(&rules).map_err(bad)?;
     if rules.about.name.is_empty() {
         rules.about.name = stem.to_string();
     }
@@ -297,9 +299,9 @@ fn check(r: &Rules) -> Result<(), String> {
         return Err("`warnings.revenue_down.quarters` must be at least 1".into());
     }
     for f in &r.warnings.no_report.require {
-        if f != "output" && f != "tax" {
+        if !matches!(f, FileKind::Output | FileKind::Tax) {
             return Err(format!(
-                "`warnings.no_report.require`: '{f}' is not a file kind; use \"output\" and/or \"tax\""
+                "`warnings.no_report.require`: '{f}' has no quarterly rows; use \"output\" and/or \"tax\""
             ));
         }
     }
@@ -335,5 +337,7 @@ mod tests {
         assert!(e.contains("threshhold"), "{e}");
         let r: Rules = toml::from_str("[warnings.no_report]\nrequire = [\"land\"]").unwrap();
         assert!(check(&r).unwrap_err().contains("'land'"));
+        let e = toml::from_str::<Rules>("[warnings.no_report]\nrequire = [\"taxes\"]").unwrap_err().to_string();
+        assert!(e.contains("taxes"), "{e}");
     }
 }

@@ -7,6 +7,7 @@
 use super::periods::{ytd, Quarterly};
 use crate::dataset::Dataset;
 use crate::decimal::round_half_up;
+use crate::error::{Error, Result};
 use crate::ingest::RawTable;
 use crate::period::Quarter;
 use crate::report::table::{Cell, Table};
@@ -49,13 +50,13 @@ fn canonical(h: &str) -> Option<Column> {
 }
 
 /// The targets of a targets file's table (CSV in UTF-8 or GBK, XLSX, Parquet). Blank cells mean no target.
-pub fn from_table(t: &RawTable) -> Result<Vec<Target>, String> {
-    let name = t.file.clone();
+pub fn from_table(t: &RawTable) -> Result<Vec<Target>> {
+    let name = t.file.as_str();
     let cols: Vec<Option<Column>> = t.headers.iter().map(|h| canonical(h)).collect();
     let find = |c: Column, n: &str| {
         cols.iter()
             .position(|x| *x == Some(c))
-            .ok_or_else(|| format!("targets file {name} needs a column '{n}' (or 县区 / 年度)"))
+            .ok_or_else(|| Error::file(name, format!("the targets file needs a column '{n}' (or 县区 / 年度)")))
     };
     let (cc, cy) = (find(Column::County, "county")?, find(Column::Year, "year")?);
     let measures: Vec<(usize, Field)> = cols
@@ -67,24 +68,23 @@ pub fn from_table(t: &RawTable) -> Result<Vec<Target>, String> {
         })
         .collect();
     if measures.is_empty() {
-        return Err(format!(
-            "targets file {name} has no target column; use revenue, tax, value_added (营业收入, 税收, 增加值) …"
-        ));
+        let fix = "no target column; use revenue, tax, value_added (营业收入, 税收, 增加值) …";
+        return Err(Error::file(name, fix));
     }
     let mut out = Vec::new();
     for r in &t.rows {
         let get = |c: usize| r.cells.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
-        let year: i32 = get(cy)
-            .trim_end_matches('年')
-            .parse()
-            .map_err(|_| format!("{name} line {}: year '{}' is not a year", r.line, get(cy)))?;
+        let year: i32 = get(cy).trim_end_matches('年').parse().map_err(|_| {
+            Error::at(name, r.line, t.headers.get(cy).map(String::as_str), format!("'{}' is not a year", get(cy)))
+        })?;
         for &(k, m) in &measures {
             let cell = get(k).replace(',', "");
             if cell.is_empty() {
                 continue;
             }
+            let column = t.headers.get(k).map(String::as_str);
             let target: f64 =
-                cell.parse().map_err(|_| format!("{name} line {}: {m} '{}' is not a number", r.line, get(k)))?;
+                cell.parse().map_err(|_| Error::at(name, r.line, column, format!("'{}' is not a number", get(k))))?;
             out.push(Target { county: get(cc), year, measure: m, target, line: r.line });
         }
     }

@@ -10,7 +10,7 @@ use crate::decimal::round_half_up;
 use crate::indicators::Facts;
 use crate::period::Quarter;
 use crate::report::table::{Cell, Table};
-use crate::schema::Field;
+use crate::schema::{Field, FileKind};
 
 /// One warning.
 #[derive(Debug, Clone)]
@@ -165,7 +165,10 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
         if w.no_report.enabled {
             let mut lacks = Vec::new();
             for file in &w.no_report.require {
-                let has = if file == "tax" { q.has_tax(i, last) } else { q.has_output(i, last) };
+                let has = match file {
+                    FileKind::Tax => q.has_tax(i, last),
+                    _ => q.has_output(i, last),
+                };
                 if !has {
                     lacks.push(format!("no {file} row"));
                 }

@@ -2,10 +2,10 @@
 //! enterprise stands after scoring. Each has the code written in the tables (English, stable) and the
 //! Chinese word the reports print.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kinds of input file a data folder holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     Enterprises,

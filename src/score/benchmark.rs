@@ -110,7 +110,7 @@ pub(super) fn compute(
             let key = format!("tracks[{t}].indicators[{k}].benchmark");
             let name = d.file.as_deref().unwrap_or_default();
             let table = side.get(name).ok_or_else(|| Error::Internal(format!("{key}: file '{name}' was not read")))?;
-            let by_group = from_table(d, table).map_err(|e| Error::BadInput(format!("{key}: {e}")))?;
+            let by_group = from_table(d, table).map_err(|e| e.named_by(&format!("{key}.file")))?;
             for (g, v) in &by_group {
                 let how = format!(
                     "{} × {} from {}",
@@ -208,14 +208,14 @@ fn derive(d: &Derived, pairs: &[(f64, f64)]) -> Option<(f64, String)> {
 }
 
 /// A benchmark file's values by group: `match_column` names the group, `column` the value; × factor.
-fn from_table(d: &Derived, table: &RawTable) -> std::result::Result<BTreeMap<String, f64>, String> {
-    let name = d.file.as_deref().unwrap_or_default();
+fn from_table(d: &Derived, table: &RawTable) -> Result<BTreeMap<String, f64>> {
+    let name = table.file.as_str();
     let col = |want: &str| {
         table
             .headers
             .iter()
             .position(|h| crate::validate::columns::split_header(h).0 == want)
-            .ok_or_else(|| format!("{name} has no column '{want}' (columns: {})", table.headers.join(", ")))
+            .ok_or_else(|| Error::file(name, format!("no column '{want}' (columns: {})", table.headers.join(", "))))
     };
     let vcol = col(d.column.as_deref().unwrap_or_default())?;
     let gcol = match d.match_column.as_deref() {
@@ -225,12 +225,13 @@ fn from_table(d: &Derived, table: &RawTable) -> std::result::Result<BTreeMap<Str
     let mut out = BTreeMap::new();
     for row in &table.rows {
         let cell = row.cells.get(vcol).map(|s| s.as_str()).unwrap_or("");
+        let column = table.headers.get(vcol).map(String::as_str);
         let v = crate::validate::numbers::parse(cell, &[])
-            .map_err(|e| format!("{name} line {}: {e}", row.line))?
-            .ok_or_else(|| format!("{name} line {}: value is empty", row.line))?;
+            .map_err(|e| Error::at(name, row.line, column, e))?
+            .ok_or_else(|| Error::at(name, row.line, column, "the value is empty"))?;
         let g = gcol.and_then(|c| row.cells.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
         if out.insert(g.clone(), v * d.factor).is_some() {
-            return Err(format!("{name} line {}: group '{g}' is listed twice", row.line));
+            return Err(Error::at(name, row.line, None, format!("group '{g}' is listed twice")));
         }
     }
     Ok(out)
