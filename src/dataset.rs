@@ -47,9 +47,8 @@ pub struct Enterprise {
 }
 
 /// The enterprise and line of a row, kept as `u32` (read as `usize` through the rows' methods): a row then
-/// takes 80 instead of 88 bytes (output), 24 instead of 32 (tax), 48 instead of 56 (land), which is 76 MB
-/// less memory to fault in at a million firms. 2^32 rows of one file would be a file of over 100 GB, far
-/// beyond the memory that would hold them.
+/// takes 80 instead of 88 bytes (output), 24 instead of 32 (tax), 48 instead of 56 (land). 2^32 rows of
+/// one file would be a file of over 100 GB, far beyond the memory that would hold them.
 fn narrow(x: usize) -> u32 {
     u32::try_from(x).expect("fewer than 2^32 enterprises and rows per file")
 }

@@ -3,46 +3,32 @@
 //! Accepted spellings: `2024-03-05`, `2024/3/5`, `2024.3.5`, `2024年3月5日`, `20240305`, and Excel serial
 //! day numbers (from XLSX cells). Leap days count; no time zones are involved.
 
-/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+use time::{Date, Month};
+
+/// The Julian day number of 1970-01-01 (day number 0).
+const EPOCH_JULIAN: i64 = 2_440_588;
+
+/// A checked date from parts as a day number: `None` for 2023-02-29, month 13, or a year outside
+/// 1800–2200 (no bureau record is dated there; such a cell is a typo).
+pub fn from_parts(y: i32, m: u32, d: u32) -> Option<i64> {
+    if !(1800..=2200).contains(&y) {
+        return None;
+    }
+    let month = Month::try_from(u8::try_from(m).ok()?).ok()?;
+    let date = Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
+    Some(i64::from(date.to_julian_day()) - EPOCH_JULIAN)
+}
+
+/// Days since 1970-01-01 of a valid date (tests and fixed dates in code; data goes through [`from_parts`]).
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y as i64 - 1 } else { y as i64 };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
+    from_parts(y, m, d).expect("a valid date between 1800 and 2200")
 }
 
 /// The (year, month, day) of a day number.
 pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        _ => 28,
-    }
-}
-
-/// A checked date from parts: `None` for 2023-02-29 or month 13.
-pub fn from_parts(y: i32, m: u32, d: u32) -> Option<i64> {
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1800..=2200).contains(&y) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
+    let julian = i32::try_from(z + EPOCH_JULIAN).unwrap_or(0);
+    let date = Date::from_julian_day(julian).unwrap_or(Date::MIN);
+    (date.year(), u8::from(date.month()) as u32, date.day() as u32)
 }
 
 /// Formats a day number as `YYYY-MM-DD`.
@@ -96,7 +82,7 @@ mod tests {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         // 2024 is a leap year: 2024-03-01 − 2024-02-28 = 2 days.
         assert_eq!(days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28), 2);
-        for z in [-1000, 0, 19000, 20000, 30000] {
+        for z in [-60000, -1000, 0, 19000, 20000, 30000, 84000] {
             let (y, m, d) = civil_from_days(z);
             assert_eq!(days_from_civil(y, m, d), z);
         }

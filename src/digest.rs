@@ -1,11 +1,9 @@
 //! SHA-256 of inputs, outputs and methodology files, as hex, for the manifests and `mujun verify`.
 //!
 //! The hashing is ring's (BoringSSL's assembly), which picks the processor's SHA extensions where they
-//! exist and AVX code where they do not. On processors without SHA extensions it hashes 1.5–2 × as fast
-//! as the `sha2` crate's portable code (150–240 against 95–130 MB/s on the benchmark machine, 2026-11-30),
-//! and at a million firms the manifest hashes about a gigabyte of inputs and tables: with `sha2` that was
-//! 31 % of the CPU time of `evaluate` (perf, docs/performance.md). The digest is the same SHA-256, so
-//! `sha256sum` still checks every file a manifest lists.
+//! exist and AVX code where they do not: faster than the `sha2` crate's portable code where hashing the
+//! inputs and tables was a large share of an evaluation (docs/performance.md, seventh round). The digest
+//! is the same SHA-256, so `sha256sum` still checks every file a manifest lists.
 
 use std::io::Read;
 use std::path::Path;

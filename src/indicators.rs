@@ -109,8 +109,8 @@ pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> 
 /// [`compute`], optionally merging tenants into their landlords (see `[land] merge_tenants`).
 pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_tenants: bool) -> Vec<Facts> {
     let n = data.enterprises.len();
-    // Filled side by side: the first touch of fresh pages is the cost at a million firms (a serial fill
-    // took 0.3 s at 1M firms on the benchmark machine).
+    // Filled side by side: at provincial scale the first touch of fresh pages is the cost
+    // (docs/performance.md).
     let mut facts: Vec<Facts> = (0..n).into_par_iter().map(|_| Facts::default()).collect();
     for r in &data.land {
         let f = &mut facts[r.enterprise()];

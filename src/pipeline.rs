@@ -33,12 +33,12 @@ pub struct Inputs {
 pub struct Options {
     pub period: Period,
     /// Compute the prior year's facts even when no rule reads them (monitoring compares with the year
-    /// before). Without it they are computed only when a rule reads a `prior_` figure: at a million
-    /// firms they cost 250 MB and a second pass over the quarters.
+    /// before). Without it they are computed only when a rule reads a `prior_` figure: they cost memory
+    /// and a second pass over the quarters.
     pub prior_year_always: bool,
     /// Keep the output and tax rows in [`Run::data`] after the indicators (monitoring reads single
-    /// quarters). Without it they are freed once their sums are in the facts (470 MB at a million firms),
-    /// and the scores reuse that memory.
+    /// quarters). Without it they are freed once their sums are in the facts, and the scores reuse that
+    /// memory.
     pub keep_rows: bool,
 }
 

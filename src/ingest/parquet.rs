@@ -15,8 +15,7 @@ pub struct Frame {
 }
 
 /// Rows decoded at a time: one row group as `mujun generate` and polars write them. Smaller slices hold
-/// less decoded data per thread (1M firms: peak 2.69 -> 2.52 GB, read-once floor 1.6 -> 1.2 s against
-/// 262,144 rows).
+/// less decoded data per thread (docs/performance.md).
 const SLICE: usize = 65_536;
 
 fn reader(path: &Path) -> Result<ParquetReader<std::fs::File>, String> {

@@ -95,7 +95,7 @@ pub fn compile(
             errs.iter().map(|e| describe(&world, e)).collect::<Vec<_>>().join("; ")
         ))
     })?;
-    // Untagged: the structure tags of a 3,000-row appendix made the city report 8.6 MB instead of 1.5 MB.
+    // Untagged: the structure tags of a long appendix made the city report several times larger.
     let options = typst_pdf::PdfOptions {
         creator: typst::foundations::Smart::Custom(Some(format!("mujun {}", crate::VERSION))),
         tagged: false,

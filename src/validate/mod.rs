@@ -128,9 +128,8 @@ fn append<T>(into: &mut Vec<T>, mut v: Vec<T>) {
     }
 }
 
-/// Spans typed side by side before they are gathered (at least twice the threads). 4 rather than 8 on two
-/// cores: 1M Parquet peak 1,513 -> 1,430-1,500 MB (fewer decoded slices in flight), times the same within
-/// this machine's noise for CSV and Parquet (three alternating runs each).
+/// Spans typed side by side before they are gathered (at least twice the threads): few, so that few
+/// decoded slices are in flight (docs/performance.md).
 const WINDOW: usize = 4;
 
 type FileResult = (FileKind, rows::Part, FileAccount, Vec<corrections::Change>);

@@ -154,11 +154,8 @@ pub(super) fn numbers_only(kind: FileKind, map: &HeaderMap) -> Vec<bool> {
 fn id_of<'a>(map: &HeaderMap, cells: &[&'a str]) -> Cow<'a, str> {
     match map.index[0].and_then(|p| cells.get(p)).copied() {
         None => Cow::Borrowed(""),
-        // Every byte a digit or a capital, checked without an early exit (the loop vectorizes; this runs
-        // for every row of every file).
-        Some(c) if c.bytes().fold(true, |ok, b| ok & ((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'A') < 26))) => {
-            Cow::Borrowed(c)
-        }
+        // Already normal: every byte a digit or a capital letter.
+        Some(c) if c.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) => Cow::Borrowed(c),
         Some(c) => Cow::Owned(ids::normalize(c)),
     }
 }
