@@ -50,17 +50,8 @@ pub struct Rules {
     pub tiers: BTreeMap<String, BTreeMap<String, Agreed>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scheme {
-    pub name: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub sources: Vec<String>,
-    #[serde(default)]
-    pub note: String,
-}
+/// Name and provenance of the rules, as for a methodology.
+pub use crate::method::Scheme;
 
 /// Attainment bands: `pass` at or above `pass`, `rectify` at or above `rectify`, else `breach`.
 #[derive(Debug, Clone, Deserialize)]
