@@ -3,10 +3,10 @@
 //! `report`'s job; this module only produces the [`Run`].
 
 use crate::dataset::Dataset;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::indicators::{self, Facts};
 use crate::method::{Loaded, SideFiles};
-use crate::period::Period;
+use crate::period::{Period, Quarter};
 use crate::report::policies::History;
 use crate::schema::FileKind;
 use crate::score::{self, BenchmarkSource, Scored};
@@ -79,6 +79,7 @@ fn ms(t: Instant) -> f64 {
 pub fn evaluate(inputs: Inputs, opts: &Options) -> Result<Run> {
     let Inputs { mut data, method, side, data_dir, corrections, mut timings } = inputs;
     let period = opts.period.clone();
+    check_period_has_rows(&data, &period)?;
     let class_history = History::parse(&method, &side)?;
     let side_files = side.iter().map(|(name, t)| (name.clone(), t.sha256.clone())).collect();
     let bar = crate::progress::steps();
@@ -125,6 +126,35 @@ pub fn evaluate(inputs: Inputs, opts: &Options) -> Result<Run> {
     run.timings.push(("classify and rank".to_string(), ms(t)));
     bar.finish_and_clear();
     Ok(run)
+}
+
+/// An evaluation of a period with no output and no tax row would grade every firm on nothing (0.00 or
+/// T) and look like a result: it is refused, naming the quarters the data do hold.
+fn check_period_has_rows(data: &Dataset, period: &Period) -> Result<()> {
+    let in_period =
+        data.output.iter().any(|r| period.contains(r.quarter)) || data.tax.iter().any(|r| period.contains(r.quarter));
+    if in_period || data.enterprises.is_empty() {
+        return Ok(());
+    }
+    let mut held: Vec<Quarter> =
+        data.output.iter().map(|r| r.quarter).chain(data.tax.iter().map(|r| r.quarter)).collect();
+    held.sort_unstable();
+    held.dedup();
+    let held = match (held.first(), held.last()) {
+        (Some(a), Some(b)) if a != b => format!("the output and tax files hold {a} to {b}"),
+        (Some(a), _) => format!("the output and tax files hold only {a}"),
+        _ => "the output and tax files hold no rows at all".to_string(),
+    };
+    let (first, last) = (period.quarters.first(), period.quarters.last());
+    let span = match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    };
+    Err(Error::BadInput(format!(
+        "no output or tax rows for the period {} ({span}): {held}; give a period inside the data (--period)",
+        period.label
+    )))
 }
 
 /// Classes and ranks of a scored run; merged tenants then take their landlord's result.

@@ -135,6 +135,9 @@ pub fn summary(run: &Run, out: &Path) -> String {
             );
         }
     }
+    if let Some(w) = missing_quarters_warning(run) {
+        let _ = writeln!(s, "{w}");
+    }
     let read: usize = run.data.accounts.iter().map(|a| a.read).sum();
     let excepted: usize = run.data.accounts.iter().map(|a| a.excepted).sum();
     let lines = run.data.exceptions.len();
@@ -142,4 +145,29 @@ pub fn summary(run: &Run, out: &Path) -> String {
         writeln!(s, "input rows: {read} read, {} used, {excepted} excluded; {lines} exception lines", read - excepted);
     let _ = write!(s, "results: {} (enterprises.csv, results.xlsx, exceptions.csv, manifest.json)", out.display());
     s
+}
+
+/// A warning when most enterprises lack output or tax rows for some quarter of the period (a period
+/// that runs past the data, or a quarter not yet delivered): the results would rest on part of the year.
+fn missing_quarters_warning(run: &Run) -> Option<String> {
+    let n = run.facts.len();
+    let mut by_quarter: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut lacking = 0;
+    for f in &run.facts {
+        if !f.missing_quarters.is_empty() {
+            lacking += 1;
+            f.missing_quarters.iter().for_each(|q| *by_quarter.entry(q.as_str()).or_default() += 1);
+        }
+    }
+    if n == 0 || lacking * 2 <= n {
+        return None;
+    }
+    let quarters: Vec<String> = by_quarter.iter().map(|(q, k)| format!("{q} {k}")).collect();
+    Some(format!(
+        "WARNING: {lacking} of {n} enterprises ({:.0}%) lack output or tax rows for some quarter of {} \
+         (enterprises per quarter: {}); check the period and the files",
+        lacking as f64 * 100.0 / n as f64,
+        run.period.label,
+        quarters.join(", ")
+    ))
 }

@@ -211,6 +211,10 @@ fn indicator_words(t: &Track, i: &super::Indicator) -> IndicatorWords {
     if let Some(z) = i.on_zero_denominator.filter(|z| *z != i.on_missing) {
         points.push(format!("分母为 0 时{}", missing_words(z, i.missing_points)));
     }
+    if i.benchmark.is_some() {
+        let rule = i.on_nonpositive_benchmark.unwrap_or(MissingRule::ZeroPoints);
+        points.push(format!("基准值 ≤ 0 时{}", missing_words(rule, i.missing_points)));
+    }
     IndicatorWords {
         key: i.key.clone(),
         zh: if i.zh.is_empty() { i.key.clone() } else { i.zh.clone() },

@@ -284,6 +284,9 @@ pub struct Indicator {
     pub on_missing: MissingRule,
     /// Defaults to `on_missing`.
     pub on_zero_denominator: Option<MissingRule>,
+    /// What a value gets when it is measured against a benchmark of zero or less (value ÷ benchmark would
+    /// be meaningless: a best value of 0 when nobody improved); default `zero_points`.
+    pub on_nonpositive_benchmark: Option<MissingRule>,
     /// Points for `fixed_points` (default 0).
     #[serde(default)]
     pub missing_points: f64,

@@ -121,6 +121,8 @@ reasons! {
     IndicatorMissing = "indicator_missing", "指标无法计算";
     /// No benchmark for an indicator in the firm's group.
     NoBenchmark = "no_benchmark", "分组无基准值";
+    /// A benchmark of zero or less, and its rule says undetermined.
+    BenchmarkNotPositive = "benchmark_not_positive", "基准值非正";
     /// A veto event in the period.
     Veto = "veto", "一票否决";
 }

@@ -5,6 +5,7 @@
 mod adjust;
 mod benchmark;
 mod figures;
+mod points;
 mod tenants;
 
 pub(crate) use benchmark::Groups;
@@ -16,11 +17,10 @@ use crate::dataset::{CompactString, Dataset};
 use crate::decimal;
 use crate::error::Result;
 use crate::indicators::{trim_number, EntEnv, Facts};
-use crate::method::{expr::Value, Loaded, MissingRule, PointsMethod, RangeZero, SideFiles, Track};
+use crate::method::{expr::Value, Loaded, MissingRule, SideFiles};
 use crate::period::Period;
 use crate::schema::ReasonCode;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 pub use crate::schema::Status;
 
@@ -77,11 +77,14 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// An indicator value that could not be computed, and why.
+/// An indicator value, or why it cannot be scored.
 enum Raw {
     Value(f64),
     Missing,
     ZeroDen,
+    /// A value scored by value ÷ benchmark against this benchmark of zero or less (no firm of the group
+    /// improved, for a best-value benchmark): what it gets is the indicator's `on_nonpositive_benchmark`.
+    BenchmarkNotPositive(f64),
 }
 
 /// Scores every enterprise; `side` holds the benchmark files the methodology names.
@@ -104,7 +107,9 @@ pub fn score(
         let members: Vec<usize> = (0..out.len()).filter(|&i| out[i].track == Some(t) && out[i].scored).collect();
         let raws = values(&ctx, t, &members, &mut out);
         let bench = benchmark::compute(&ctx, t, &members, &out, side)?;
-        points(track, &members, &raws, &bench.values, data, m.ranking.industry_digits, &mut out);
+        let mut raws = raws;
+        points::mark_nonpositive_benchmarks(track, &mut raws, &bench.values);
+        points::points(track, &members, &raws, &bench.values, data, m.ranking.industry_digits, &mut out);
         sources.extend(bench.sources);
     }
     out.par_iter_mut().enumerate().filter(|(_, s)| s.scored).for_each(|(i, s)| {
@@ -238,8 +243,9 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
                 (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
                 _ => Raw::Missing,
             };
+            // (A benchmark's sign is known only later: see `points::mark_nonpositive_benchmarks`.)
             let rule = match raw {
-                Raw::Value(_) => None,
+                Raw::Value(_) | Raw::BenchmarkNotPositive(_) => None,
                 Raw::Missing => Some(ind.on_missing),
                 Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
             };
@@ -259,191 +265,4 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
         }
     });
     raws
-}
-
-fn missing_note(ind: &crate::method::Indicator, raw: &Raw, rule: MissingRule) -> String {
-    let name = if ind.zh.is_empty() { ind.key.as_str() } else { ind.zh.as_str() };
-    let what = if matches!(raw, Raw::ZeroDen) { "denominator zero" } else { "missing" };
-    let gets = match rule {
-        MissingRule::ZeroPoints => "0 points",
-        MissingRule::FullWeight => "full weight",
-        MissingRule::TrackMeanPoints => "track mean points",
-        MissingRule::Undetermined => "undetermined",
-        MissingRule::FixedPoints => "fixed points",
-    };
-    format!("{name} {what} → {gets}")
-}
-
-/// Points of one indicator value, before the missing-value rules.
-struct ValuePoints {
-    /// Before cap and floor.
-    raw: Option<f64>,
-    /// After cap and floor; `None` when there is no benchmark for the firm's group.
-    pts: Option<f64>,
-    /// Cap and floor notes, in that order.
-    notes: [Option<String>; 2],
-}
-
-fn value_points(track: &Track, k: usize, v: f64, bench: Option<f64>, bounds: Option<(f64, f64)>) -> ValuePoints {
-    let (pr, ind) = (&track.points, &track.indicators[k]);
-    let w = ind.weight;
-    let raw = match ind.method.unwrap_or(pr.method) {
-        PointsMethod::Ratio => bench.map(|b| v / b * w),
-        // Lower is better: full weight at 0, the weight at the benchmark, 0 at or past twice it.
-        PointsMethod::InverseRatio => bench.map(|b| ((2.0 - v / b) * w).max(0.0)),
-        PointsMethod::Value => Some(v * w),
-        PointsMethod::Minmax => bounds.map(|(lo, hi)| {
-            if hi == lo {
-                match pr.if_max_equals_min {
-                    RangeZero::FullWeight => w,
-                    RangeZero::BasePoints => w * pr.base_pct / 100.0,
-                    RangeZero::ZeroPoints => 0.0,
-                }
-            } else {
-                w * (pr.base_pct + pr.span_pct * (v - lo) / (hi - lo)) / 100.0
-            }
-        }),
-    };
-    let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
-    let mut notes = [None, None];
-    let pts = raw.map(|p| {
-        let mut q = p;
-        if let Some(c) = ind.cap_times_weight.or(pr.cap_times_weight) {
-            if q > c * w {
-                q = c * w;
-                notes[0] = Some(format!("{name} capped ({} → {})", shown(p), trim_number(q)));
-            }
-        }
-        if let Some(fl) = ind.floor.or(pr.floor) {
-            if q < fl {
-                q = fl;
-                notes[1] = Some(format!("{name} floored ({} → {})", shown(p), trim_number(q)));
-            }
-        }
-        q
-    });
-    ValuePoints { raw, pts, notes }
-}
-
-/// Records the points of a value on the firm: figures, notes, and with no benchmark for its group the
-/// undetermined class (never scored against nothing).
-fn apply_value_points(track: &Track, k: usize, bench: Option<f64>, vp: ValuePoints, s: &mut Scored) {
-    s.figures.set(Fig::Benchmark, k, bench);
-    s.figures.set(Fig::RawPoints, k, vp.raw);
-    s.reasons.extend(vp.notes.into_iter().flatten());
-    if vp.pts.is_none() {
-        let ind = &track.indicators[k];
-        let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
-        s.status = Status::Undetermined;
-        s.code = Some(ReasonCode::NoBenchmark);
-        s.class = track.undetermined_class.as_str().into();
-        s.reasons.push(format!("T: no benchmark for {name} in this firm's group"));
-    }
-    s.figures.set(Fig::Points, k, vp.pts);
-}
-
-/// Points per indicator by the track's method, with caps, floors and the missing-value rules. `raws` and
-/// `bench` are member by member, indicator by indicator (see [`values`]).
-///
-/// Firms are scored side by side. A firm's notes come indicator by indicator, as if the indicators were
-/// scored one after the other for the whole track: the points a missing value gets may be the track's
-/// mean, known only once every value is scored, so firms with a missing value get their notes last.
-fn points(
-    track: &Track,
-    members: &[usize],
-    raws: &[Raw],
-    bench: &[Option<f64>],
-    data: &Dataset,
-    industry_digits: usize,
-    out: &mut [Scored],
-) {
-    let pr = &track.points;
-    let n = track.indicators.len();
-    // Min-max bounds per indicator and group over the scored members with a value.
-    let group_of = |j: usize| benchmark::group_key(&data.enterprises[j], pr.minmax_group, industry_digits);
-    let bounds: Vec<FxHashMap<&str, (f64, f64)>> = (0..n)
-        .map(|k| {
-            let mut b: FxHashMap<&str, (f64, f64)> = FxHashMap::default();
-            if track.indicators[k].method.unwrap_or(pr.method) == PointsMethod::Minmax {
-                for (m, &j) in members.iter().enumerate() {
-                    if let (true, Raw::Value(v)) = (out[j].scored, &raws[m * n + k]) {
-                        let e = b.entry(group_of(j)).or_insert((*v, *v));
-                        e.0 = e.0.min(*v);
-                        e.1 = e.1.max(*v);
-                    }
-                }
-            }
-            b
-        })
-        .collect();
-    let mut member = vec![u32::MAX; out.len()];
-    members.iter().enumerate().for_each(|(m, &i)| member[i] = m as u32);
-    let has_missing = |m: usize| raws[m * n..(m + 1) * n].iter().any(|r| !matches!(r, Raw::Value(_)));
-    let score_value = |i: usize, m: usize, k: usize, v: f64| {
-        let b = bench[m * n + k];
-        (b, value_points(track, k, v, b, bounds[k].get(&group_of(i)).copied()))
-    };
-    // Values. Firms without a missing value are done here; the others get only their values' points,
-    // which the track's mean needs, and the rest below, indicator by indicator.
-    out.par_iter_mut().enumerate().filter(|(i, s)| member[*i] != u32::MAX && s.scored).for_each(|(i, s)| {
-        let m = member[i] as usize;
-        let complete = !has_missing(m);
-        for k in 0..n {
-            let Raw::Value(v) = raws[m * n + k] else { continue };
-            let (b, vp) = score_value(i, m, k, v);
-            if complete {
-                apply_value_points(track, k, b, vp, s);
-            } else {
-                s.figures.set(Fig::Points, k, vp.pts);
-            }
-        }
-    });
-    // The mean points of each indicator over the scored firms with a value, in member order.
-    let means: Vec<f64> = (0..n)
-        .map(|k| {
-            let have: Vec<f64> = members
-                .iter()
-                .filter(|&&i| out[i].scored)
-                .filter_map(|&i| out[i].figures.get(Fig::Points, k))
-                .collect();
-            if have.is_empty() {
-                0.0
-            } else {
-                have.iter().sum::<f64>() / have.len() as f64
-            }
-        })
-        .collect();
-    // Firms with a missing value: notes and points indicator by indicator.
-    out.par_iter_mut()
-        .enumerate()
-        .filter(|(i, s)| member[*i] != u32::MAX && s.scored && has_missing(member[*i] as usize))
-        .for_each(|(i, s)| {
-            let m = member[i] as usize;
-            for (k, ind) in track.indicators.iter().enumerate() {
-                let raw = &raws[m * n + k];
-                if let Raw::Value(v) = raw {
-                    let (b, vp) = score_value(i, m, k, *v);
-                    apply_value_points(track, k, b, vp, s);
-                    continue;
-                }
-                let rule = if matches!(raw, Raw::ZeroDen) {
-                    ind.on_zero_denominator.unwrap_or(ind.on_missing)
-                } else {
-                    ind.on_missing
-                };
-                let p = match rule {
-                    MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
-                    MissingRule::FullWeight => ind.weight,
-                    MissingRule::TrackMeanPoints => means[k],
-                    MissingRule::FixedPoints => ind.missing_points,
-                };
-                s.figures.set(Fig::Benchmark, k, bench[m * n + k]);
-                s.figures.set(Fig::Points, k, Some(p));
-                s.reasons.push(missing_note(ind, raw, rule));
-            }
-        });
-}
-
-fn shown(x: f64) -> String {
-    decimal::round_half_up_str(x, 4)
 }

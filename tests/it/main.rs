@@ -7,6 +7,7 @@ mod families;
 mod fixture;
 mod formats;
 mod golden;
+mod guards;
 mod monitor;
 mod objections;
 mod policies;

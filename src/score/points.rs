@@ -1,0 +1,232 @@
+//! Points per indicator: by the track's method (value ÷ benchmark, the inverse, min-max over the group, or
+//! the value itself), capped and floored, and what a value that cannot be scored gets (missing data, a
+//! zero denominator, a benchmark of zero or less: the indicator's rules).
+
+use super::{benchmark, Fig, Raw, Scored, Status};
+use crate::dataset::Dataset;
+use crate::decimal;
+use crate::indicators::trim_number;
+use crate::method::{MissingRule, PointsMethod, RangeZero, Track};
+use crate::schema::ReasonCode;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+/// Whether an indicator's points are the value measured against its benchmark.
+fn divides_by_benchmark(track: &Track, k: usize) -> bool {
+    matches!(
+        track.indicators[k].method.unwrap_or(track.points.method),
+        PointsMethod::Ratio | PointsMethod::InverseRatio
+    )
+}
+
+/// Marks the values whose benchmark is zero or less (value ÷ benchmark would be meaningless: a best
+/// value of 0 when nobody improved, a ratio of sums of negative figures), member by member as in `raws`.
+pub(super) fn mark_nonpositive_benchmarks(track: &Track, raws: &mut [Raw], bench: &[Option<f64>]) {
+    let n = track.indicators.len();
+    for k in (0..n).filter(|&k| divides_by_benchmark(track, k)) {
+        for (r, b) in raws.iter_mut().skip(k).step_by(n).zip(bench.iter().skip(k).step_by(n)) {
+            if let (Raw::Value(_), Some(b)) = (&*r, b) {
+                if *b <= 0.0 {
+                    *r = Raw::BenchmarkNotPositive(*b);
+                }
+            }
+        }
+    }
+}
+
+fn missing_note(ind: &crate::method::Indicator, raw: &Raw, rule: MissingRule) -> String {
+    let name = if ind.zh.is_empty() { ind.key.as_str() } else { ind.zh.as_str() };
+    let what = match raw {
+        Raw::ZeroDen => "denominator zero".to_string(),
+        // The benchmark at full precision: it decides.
+        Raw::BenchmarkNotPositive(b) => format!("benchmark {b} ≤ 0"),
+        _ => "missing".to_string(),
+    };
+    let gets = match rule {
+        MissingRule::ZeroPoints => "0 points",
+        MissingRule::FullWeight => "full weight",
+        MissingRule::TrackMeanPoints => "track mean points",
+        MissingRule::Undetermined => "undetermined",
+        MissingRule::FixedPoints => "fixed points",
+    };
+    format!("{name} {what} → {gets}")
+}
+
+/// Points of one indicator value, before the missing-value rules.
+struct ValuePoints {
+    /// Before cap and floor.
+    raw: Option<f64>,
+    /// After cap and floor; `None` when there is no benchmark for the firm's group.
+    pts: Option<f64>,
+    /// Cap and floor notes, in that order.
+    notes: [Option<String>; 2],
+}
+
+fn value_points(track: &Track, k: usize, v: f64, bench: Option<f64>, bounds: Option<(f64, f64)>) -> ValuePoints {
+    let (pr, ind) = (&track.points, &track.indicators[k]);
+    let w = ind.weight;
+    let raw = match ind.method.unwrap_or(pr.method) {
+        PointsMethod::Ratio => bench.map(|b| v / b * w),
+        // Lower is better: full weight at 0, the weight at the benchmark, 0 at or past twice it.
+        PointsMethod::InverseRatio => bench.map(|b| ((2.0 - v / b) * w).max(0.0)),
+        PointsMethod::Value => Some(v * w),
+        PointsMethod::Minmax => bounds.map(|(lo, hi)| {
+            if hi == lo {
+                match pr.if_max_equals_min {
+                    RangeZero::FullWeight => w,
+                    RangeZero::BasePoints => w * pr.base_pct / 100.0,
+                    RangeZero::ZeroPoints => 0.0,
+                }
+            } else {
+                w * (pr.base_pct + pr.span_pct * (v - lo) / (hi - lo)) / 100.0
+            }
+        }),
+    };
+    let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+    let mut notes = [None, None];
+    let pts = raw.map(|p| {
+        let mut q = p;
+        if let Some(c) = ind.cap_times_weight.or(pr.cap_times_weight) {
+            if q > c * w {
+                q = c * w;
+                notes[0] = Some(format!("{name} capped ({} → {})", shown(p), trim_number(q)));
+            }
+        }
+        if let Some(fl) = ind.floor.or(pr.floor) {
+            if q < fl {
+                q = fl;
+                notes[1] = Some(format!("{name} floored ({} → {})", shown(p), trim_number(q)));
+            }
+        }
+        q
+    });
+    ValuePoints { raw, pts, notes }
+}
+
+/// Records the points of a value on the firm: figures, notes, and with no benchmark for its group the
+/// undetermined class (never scored against nothing).
+fn apply_value_points(track: &Track, k: usize, bench: Option<f64>, vp: ValuePoints, s: &mut Scored) {
+    s.figures.set(Fig::Benchmark, k, bench);
+    s.figures.set(Fig::RawPoints, k, vp.raw);
+    s.reasons.extend(vp.notes.into_iter().flatten());
+    if vp.pts.is_none() {
+        let ind = &track.indicators[k];
+        let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+        s.status = Status::Undetermined;
+        s.code = Some(ReasonCode::NoBenchmark);
+        s.class = track.undetermined_class.as_str().into();
+        s.reasons.push(format!("T: no benchmark for {name} in this firm's group"));
+    }
+    s.figures.set(Fig::Points, k, vp.pts);
+}
+
+/// Points per indicator by the track's method, with caps, floors and the missing-value rules. `raws` and
+/// `bench` are member by member, indicator by indicator (see `values`).
+///
+/// Firms are scored side by side. A firm's notes come indicator by indicator, as if the indicators were
+/// scored one after the other for the whole track: the points a missing value gets may be the track's
+/// mean, known only once every value is scored, so firms with a missing value get their notes last.
+pub(super) fn points(
+    track: &Track,
+    members: &[usize],
+    raws: &[Raw],
+    bench: &[Option<f64>],
+    data: &Dataset,
+    industry_digits: usize,
+    out: &mut [Scored],
+) {
+    let pr = &track.points;
+    let n = track.indicators.len();
+    // Min-max bounds per indicator and group over the scored members with a value.
+    let group_of = |j: usize| benchmark::group_key(&data.enterprises[j], pr.minmax_group, industry_digits);
+    let bounds: Vec<FxHashMap<&str, (f64, f64)>> = (0..n)
+        .map(|k| {
+            let mut b: FxHashMap<&str, (f64, f64)> = FxHashMap::default();
+            if track.indicators[k].method.unwrap_or(pr.method) == PointsMethod::Minmax {
+                for (m, &j) in members.iter().enumerate() {
+                    if let (true, Raw::Value(v)) = (out[j].scored, &raws[m * n + k]) {
+                        let e = b.entry(group_of(j)).or_insert((*v, *v));
+                        e.0 = e.0.min(*v);
+                        e.1 = e.1.max(*v);
+                    }
+                }
+            }
+            b
+        })
+        .collect();
+    let mut member = vec![u32::MAX; out.len()];
+    members.iter().enumerate().for_each(|(m, &i)| member[i] = m as u32);
+    let has_missing = |m: usize| raws[m * n..(m + 1) * n].iter().any(|r| !matches!(r, Raw::Value(_)));
+    let score_value = |i: usize, m: usize, k: usize, v: f64| {
+        let b = bench[m * n + k];
+        (b, value_points(track, k, v, b, bounds[k].get(&group_of(i)).copied()))
+    };
+    // Values. Firms without a missing value are done here; the others get only their values' points,
+    // which the track's mean needs, and the rest below, indicator by indicator.
+    out.par_iter_mut().enumerate().filter(|(i, s)| member[*i] != u32::MAX && s.scored).for_each(|(i, s)| {
+        let m = member[i] as usize;
+        let complete = !has_missing(m);
+        for k in 0..n {
+            let Raw::Value(v) = raws[m * n + k] else { continue };
+            let (b, vp) = score_value(i, m, k, v);
+            if complete {
+                apply_value_points(track, k, b, vp, s);
+            } else {
+                s.figures.set(Fig::Points, k, vp.pts);
+            }
+        }
+    });
+    // The mean points of each indicator over the scored firms with a value, in member order.
+    let means: Vec<f64> = (0..n)
+        .map(|k| {
+            let have: Vec<f64> = members
+                .iter()
+                .filter(|&&i| out[i].scored)
+                .filter_map(|&i| out[i].figures.get(Fig::Points, k))
+                .collect();
+            if have.is_empty() {
+                0.0
+            } else {
+                have.iter().sum::<f64>() / have.len() as f64
+            }
+        })
+        .collect();
+    // Firms with a missing value: notes and points indicator by indicator.
+    out.par_iter_mut()
+        .enumerate()
+        .filter(|(i, s)| member[*i] != u32::MAX && s.scored && has_missing(member[*i] as usize))
+        .for_each(|(i, s)| {
+            let m = member[i] as usize;
+            for (k, ind) in track.indicators.iter().enumerate() {
+                let raw = &raws[m * n + k];
+                if let Raw::Value(v) = raw {
+                    let (b, vp) = score_value(i, m, k, *v);
+                    apply_value_points(track, k, b, vp, s);
+                    continue;
+                }
+                let rule = match raw {
+                    Raw::ZeroDen => ind.on_zero_denominator.unwrap_or(ind.on_missing),
+                    Raw::BenchmarkNotPositive(_) => ind.on_nonpositive_benchmark.unwrap_or(MissingRule::ZeroPoints),
+                    _ => ind.on_missing,
+                };
+                if let (Raw::BenchmarkNotPositive(_), MissingRule::Undetermined) = (raw, rule) {
+                    s.status = Status::Undetermined;
+                    s.code = Some(ReasonCode::BenchmarkNotPositive);
+                    s.class = track.undetermined_class.as_str().into();
+                }
+                let p = match rule {
+                    MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
+                    MissingRule::FullWeight => ind.weight,
+                    MissingRule::TrackMeanPoints => means[k],
+                    MissingRule::FixedPoints => ind.missing_points,
+                };
+                s.figures.set(Fig::Benchmark, k, bench[m * n + k]);
+                s.figures.set(Fig::Points, k, Some(p));
+                s.reasons.push(missing_note(ind, raw, rule));
+            }
+        });
+}
+
+fn shown(x: f64) -> String {
+    decimal::round_half_up_str(x, 4)
+}
