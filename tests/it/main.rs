@@ -11,6 +11,7 @@ mod guards;
 mod monitor;
 mod objections;
 mod policies;
+mod presets;
 mod props;
 mod render;
 mod spans;
