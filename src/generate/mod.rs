@@ -264,7 +264,10 @@ pub fn generate(opts: &GenOptions, out_dir: &Path) -> Result<GenSummary> {
             base *= r.range(3.0, 10.0); // a few giants
         }
         let base = base.clamp(30.0, 2_000_000.0);
-        let above = (base >= 2000.0) != r.chance(0.05);
+        // 规上 by last year's revenue (≥ 2000 万元); a firm close to the line may be labelled either way
+        // (last year's revenue crossed it), so the 升规 pool finds firms near the line and none far past it.
+        let near = (1600.0..2500.0).contains(&base);
+        let above = (base >= 2000.0) != (near && r.chance(0.3));
         let growth = r.range(-0.15, 0.25);
 
         let (lo, hi) =

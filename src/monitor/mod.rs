@@ -72,11 +72,12 @@ pub fn compute(inputs: &Inputs, period: Period, against: Period) -> Result<Monit
     let q = periods::Quarterly::new(data);
     let last = *cur.run.period.quarters.last().ok_or_else(|| Error::Internal("empty period".into()))?;
 
-    let warned = warnings::check(rules, &cur, &base, &q);
+    let mut warned = warnings::check(rules, &cur, &base, &q);
     let mut keys: Vec<Vec<&str>> = vec![Vec::new(); data.enterprises.len()];
     for w in &warned {
         keys[w.enterprise].push(w.key);
     }
+    warnings::by_severity(&mut warned, &cur.run);
     let digits = method.method.ranking.industry_digits;
     let ents = &data.enterprises;
     let entries = pool::build(data, &q, last, &rules.pool, treatment, &inputs.history);
@@ -101,6 +102,7 @@ pub fn compute(inputs: &Inputs, period: Period, against: Period) -> Result<Monit
         ),
         ("migration.csv", "等级迁移 migration", tables::migration(&cur.run, &base.run)),
         ("warnings.csv", "预警 warnings", warnings::table(&cur.run, &warned)),
+        ("warnings_by_county.csv", "预警按县区 by county", warnings::by_county(&cur.run, &warned)),
         ("pool.csv", "升规培育库 pool", pool::table(data, &entries, &rules.pool)),
     ];
     let mut target_counts = None;

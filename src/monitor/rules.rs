@@ -169,9 +169,13 @@ impl Default for RevenueDown {
 pub struct Predicted {
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Classes that warn when the enterprise is in them in the current period.
+    /// Classes that warn when the enterprise moves into them (it was in none of them in `--against`).
     #[serde(default = "cd")]
     pub classes: Vec<String>,
+    /// Warn for every enterprise in `classes` now, also when it was there already (a standing state, which
+    /// under county quotas is a large share of the firms); default: only moves into them.
+    #[serde(default)]
+    pub standing: bool,
     /// Classes in the `--against` period from which a score drop warns.
     #[serde(default = "ab")]
     pub from_classes: Vec<String>,
@@ -192,7 +196,7 @@ fn ten() -> f64 {
 
 impl Default for Predicted {
     fn default() -> Self {
-        Predicted { enabled: true, classes: cd(), from_classes: ab(), score_drop: 10.0 }
+        Predicted { enabled: true, classes: cd(), standing: false, from_classes: ab(), score_drop: 10.0 }
     }
 }
 

@@ -39,6 +39,14 @@ fn pct2(now: Option<f64>, base: Option<f64>) -> Option<f64> {
     change_pct(now, base).map(|x| round_half_up(x, 2))
 }
 
+/// Whether an enterprise's class is lower in its track's class list now than before (A → B …).
+fn class_fell(run: &crate::pipeline::Run, i: usize, before: &str, now: &str) -> bool {
+    let Some(t) = run.scored[i].track else { return false };
+    let labels = &run.method.method.tracks[t].classes.labels;
+    let at = |c: &str| labels.iter().position(|l| l == c);
+    matches!((at(before), at(now)), (Some(b), Some(n)) if n > b)
+}
+
 /// The base figures a percentage rule compares with, and their label.
 fn base_of<'a>(compare: Against, cur: &'a PeriodRun, base: &'a PeriodRun, i: usize) -> (&'a Facts, String) {
     match compare {
@@ -119,9 +127,14 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
             let r = &w.predicted_cd;
             let (sc, sb) = (&run.scored[i], &base.run.scored[i]);
             let (tc, tb) = (sc.total_rounded(), sb.total_rounded());
-            let now_bad = r.classes.iter().any(|c| *c == sc.class);
+            let in_bad = |class: &str| r.classes.iter().any(|c| *c == class);
+            // A move into C/D (or, with `standing`, being there at all).
+            let now_bad = in_bad(&sc.class) && (r.standing || !in_bad(&sb.class));
             let drop = tc.zip(tb).map(|(a, b)| round_half_up(b - a, 2));
-            let falling = r.from_classes.iter().any(|c| *c == sb.class) && drop.is_some_and(|d| d > r.score_drop);
+            // From A/B with a total down by more than score_drop, and a worse class than before.
+            let falling = r.from_classes.iter().any(|c| *c == sb.class)
+                && drop.is_some_and(|d| d > r.score_drop)
+                && class_fell(run, i, &sb.class, &sc.class);
             if now_bad || falling {
                 let why = if now_bad {
                     format!("class {} in {lc}", sc.class)
@@ -183,10 +196,71 @@ pub fn check(rules: &Rules, cur: &PeriodRun, base: &PeriodRun, q: &Quarterly) ->
     out
 }
 
-/// The warnings table.
+/// How bad a warning is, for the order of the list (worst first): the rule, most severe first (a fall into
+/// C/D, then a tax-per-mu drop, revenue falling, energy intensity rising, no report), then the size of the
+/// change within the rule.
+fn severity(w: &Warning) -> (usize, f64) {
+    let rank = ["predicted_cd", "tax_per_mu_drop", "revenue_down", "energy_intensity_rise", "no_report"]
+        .iter()
+        .position(|k| *k == w.key)
+        .unwrap_or(usize::MAX);
+    // Larger is worse: a total that fell more, a bigger fall of tax or revenue, a bigger rise of energy.
+    let size = match w.key {
+        "predicted_cd" => w.before.zip(w.after).map_or(0.0, |(b, a)| b - a),
+        "energy_intensity_rise" => w.change_pct.unwrap_or(0.0),
+        _ => -w.change_pct.unwrap_or(0.0),
+    };
+    (rank, size)
+}
+
+/// Orders warnings worst first ([`severity`]), then by enterprise id.
+pub fn by_severity(warnings: &mut [Warning], run: &crate::pipeline::Run) {
+    let id = |w: &Warning| run.data.enterprises[w.enterprise].id.as_str();
+    warnings.sort_by(|a, b| {
+        let ((ra, sa), (rb, sb)) = (severity(a), severity(b));
+        ra.cmp(&rb).then(sb.total_cmp(&sa)).then_with(|| id(a).cmp(id(b)))
+    });
+}
+
+/// Warnings per county and rule, counties with the most first, then the city.
+pub fn by_county(run: &crate::pipeline::Run, warnings: &[Warning]) -> Table {
+    let mut t = Table::new(&[("county", "县区 county"), ("warnings", "预警数 warnings")]);
+    for k in KEYS {
+        t.push_column(k.to_string(), format!("{} {k}", rule_zh(k)));
+    }
+    let mut counts: std::collections::BTreeMap<&str, Vec<i64>> = std::collections::BTreeMap::new();
+    let mut city = vec![0i64; KEYS.len()];
+    for w in warnings {
+        let k = KEYS.iter().position(|x| *x == w.key).unwrap_or(0);
+        counts.entry(run.data.enterprises[w.enterprise].county.as_str()).or_insert_with(|| vec![0; KEYS.len()])[k] += 1;
+        city[k] += 1;
+    }
+    let mut rows: Vec<(&str, Vec<i64>)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.iter().sum::<i64>().cmp(&a.1.iter().sum::<i64>()).then(a.0.cmp(b.0)));
+    for (county, n) in rows.into_iter().chain([("全市 city", city)]) {
+        let mut row = vec![Cell::text(county), Cell::Int(n.iter().sum())];
+        row.extend(n.into_iter().map(Cell::Int));
+        t.rows.push(row);
+    }
+    t
+}
+
+/// A rule's name in Chinese, for column labels.
+fn rule_zh(key: &str) -> &'static str {
+    match key {
+        "tax_per_mu_drop" => "亩均税收下降",
+        "revenue_down" => "营业收入连降",
+        "predicted_cd" => "预计落入C/D类",
+        "energy_intensity_rise" => "能耗强度上升",
+        _ => "未报送数据",
+    }
+}
+
+/// The warnings table, in the order given (worst first: see [`by_severity`]).
 pub fn table(run: &crate::pipeline::Run, warnings: &[Warning]) -> Table {
     let d = run.method.method.output.decimals;
     let mut t = Table::new(&[
+        ("rank", "序号 rank"),
         ("enterprise_id", "统一社会信用代码 enterprise_id"),
         ("name", "企业名称 name"),
         ("county", "县区 county"),
@@ -199,9 +273,10 @@ pub fn table(run: &crate::pipeline::Run, warnings: &[Warning]) -> Table {
         ("threshold", "阈值 threshold"),
         ("detail", "明细 detail"),
     ]);
-    for w in warnings {
+    for (n, w) in warnings.iter().enumerate() {
         let e = &run.data.enterprises[w.enterprise];
         t.rows.push(vec![
+            Cell::Int(n as i64 + 1),
             Cell::text(e.id.as_str()),
             Cell::text(&e.name),
             Cell::text(e.county.as_str()),

@@ -70,7 +70,7 @@ fn firms() -> Vec<Firm> {
         // Against 4 × 40 = 160 (A) → now 3 × 40 + 10 = 130 (B): down 30 > 10 points from A: predicted_cd.
         // Year on year 16 → 13 per mu is −18.75%: no tax warning.
         f("滑落厂", HB, "规上", c(1000.0), Some(300.0), c(60.0), [40.0, 40.0, 40.0, 40.0, 40.0, 40.0, 40.0, 10.0], &[]),
-        // 4 × 12 = 48 (D) in both periods: predicted_cd because it is in D now.
+        // 4 × 12 = 48 (D) in both periods: no predicted_cd (a standing state), unless `standing = true`.
         f("D类厂", HB, "规上", c(1000.0), Some(300.0), c(60.0), c(12.0), &[]),
         // Energy 4 × 60 = 240 over VA 1200 = 0.2 tce/万元 → 4 × 75 = 300 over 1200 = 0.25 (+25% > 20%).
         f(
@@ -188,33 +188,41 @@ fn warnings_migration_pool_and_targets_by_hand() {
     write(&tmp.path().join("data"));
     let out = monitor(tmp.path(), "out", &["--targets", targets.to_str().unwrap()]);
 
-    // Warnings: exactly one row per rule firm, two for predicted_cd (two paths), none for the others.
+    // Warnings: exactly one row per rule firm, none for the others (D类厂 was in D already), worst first:
+    // the fall from A, then the tax drop, revenue, energy, the missing report.
     let w = read_rows(&out.join("warnings.csv"));
-    let got: Vec<(&str, &str)> = w.iter().map(|r| (r["name"].as_str(), r["rule"].as_str())).collect();
+    let got: Vec<(&str, &str, &str)> =
+        w.iter().map(|r| (r["rank"].as_str(), r["name"].as_str(), r["rule"].as_str())).collect();
     assert_eq!(
         got,
         [
-            ("税降厂", "tax_per_mu_drop"),
-            ("营收连降厂", "revenue_down"),
-            ("滑落厂", "predicted_cd"),
-            ("D类厂", "predicted_cd"),
-            ("能耗升厂", "energy_intensity_rise"),
-            ("未报厂", "no_report"),
+            ("1", "滑落厂", "predicted_cd"),
+            ("2", "税降厂", "tax_per_mu_drop"),
+            ("3", "营收连降厂", "revenue_down"),
+            ("4", "能耗升厂", "energy_intensity_rise"),
+            ("5", "未报厂", "no_report"),
         ]
     );
     let cols = ["before", "after", "change_pct", "threshold"];
-    // 200 ÷ 10 = 20 → 136 ÷ 10 = 13.6 per mu: (13.6 − 20) ÷ 20 = −32%.
-    assert_eq!(cells(&w[0], &cols), ["20.0000", "13.6000", "-32.00", "30.00"]);
-    // 1000 → 800 over two falls: −20%; threshold 2 quarters.
-    assert_eq!(cells(&w[1], &cols), ["1000.0000", "800.0000", "-20.00", "2.00"]);
-    assert_eq!(w[1]["detail"], "2024Q4 1000 → 2025Q1 900 → 2025Q2 800");
     // Totals 160.00 (A) → 130.00 (B): (130 − 160) ÷ 160 = −18.75%; threshold 10 points.
-    assert_eq!(cells(&w[2], &cols), ["160.0000", "130.0000", "-18.75", "10.00"]);
-    assert_eq!(w[2]["detail"], "2025Q1 A 160.00 → 2025Q2 B 130.00");
-    assert!(w[3]["words"].contains("class D in 2025Q2"), "{}", w[3]["words"]);
+    assert_eq!(cells(&w[0], &cols), ["160.0000", "130.0000", "-18.75", "10.00"]);
+    assert_eq!(w[0]["detail"], "2025Q1 A 160.00 → 2025Q2 B 130.00");
+    // 200 ÷ 10 = 20 → 136 ÷ 10 = 13.6 per mu: (13.6 − 20) ÷ 20 = −32%.
+    assert_eq!(cells(&w[1], &cols), ["20.0000", "13.6000", "-32.00", "30.00"]);
+    // 1000 → 800 over two falls: −20%; threshold 2 quarters.
+    assert_eq!(cells(&w[2], &cols), ["1000.0000", "800.0000", "-20.00", "2.00"]);
+    assert_eq!(w[2]["detail"], "2024Q4 1000 → 2025Q1 900 → 2025Q2 800");
     // 240 ÷ 1200 = 0.2 → 300 ÷ 1200 = 0.25 tce/万元: +25%.
-    assert_eq!(cells(&w[4], &cols), ["0.2000", "0.2500", "25.00", "20.00"]);
-    assert_eq!(w[5]["detail"], "no output row, no tax row for 2025Q2");
+    assert_eq!(cells(&w[3], &cols), ["0.2000", "0.2500", "25.00", "20.00"]);
+    assert_eq!(w[4]["detail"], "no output row, no tax row for 2025Q2");
+    // Per county, most first: 汉滨区 滑落厂, 税降厂, 营收连降厂 (3); 汉阴县 能耗升厂, 未报厂 (2); the city 5.
+    let bc = read_rows(&out.join("warnings_by_county.csv"));
+    let rows: Vec<Vec<&str>> =
+        bc.iter().map(|r| cells(r, &["county", "warnings", "predicted_cd", "tax_per_mu_drop", "no_report"])).collect();
+    assert_eq!(
+        rows,
+        [vec!["汉滨区", "3", "1", "1", "0"], vec!["汉阴县", "2", "0", "0", "1"], vec!["全市 city", "5", "1", "1", "1"]]
+    );
 
     // Enterprise comparison.
     let e = by_key(&out.join("monitor_enterprises.csv"), "name");
@@ -323,7 +331,7 @@ fn warnings_migration_pool_and_targets_by_hand() {
 
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["warnings"]["predicted_cd"], 2);
+    assert_eq!(manifest["warnings"]["predicted_cd"], 1);
     assert_eq!(manifest["pool"]["pool"], 4);
     assert!(
         out.join("monitor.xlsx").is_file()
@@ -413,8 +421,22 @@ fn library_call_as_the_demo_makes_it() {
     let mut args = mujun::cli::MonitorArgs::new(&data, &method, "2025Q2", "2025Q1", tmp.path().join("out"));
     args.targets = Some(data.join("targets.csv"));
     let summary = mujun::cli::monitor(&args, &mujun::cli::Ctx::new(true, "mujun monitor")).unwrap();
-    // 6 warnings (see above); pool 4 + reached 1; targets: 汉滨区 tax is behind.
-    assert!(summary.contains("warnings: 6 ("), "{summary}");
+    // 5 warnings (see above); pool 4 + reached 1; targets: 汉滨区 tax is behind.
+    assert!(summary.contains("warnings: 5 ("), "{summary}");
     assert!(summary.contains("升规 pool: 5 listed (pool 4, reached 1); return support: 1"), "{summary}");
     assert!(summary.contains("targets: 3 rows, 1 behind"), "{summary}");
+}
+
+/// `standing = true` warns for every firm in C or D now, also when it was there already: D类厂, in D in
+/// both periods (4 × 12 = 48), then warns too, after 滑落厂 (the fall of 30 points comes first).
+#[test]
+fn standing_predicted_cd_lists_firms_that_stay_in_d() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules.toml");
+    std::fs::write(&rules, "[warnings.predicted_cd]\nstanding = true\n").unwrap();
+    let out = monitor(tmp.path(), "out", &["--rules", rules.to_str().unwrap()]);
+    let w = read_rows(&out.join("warnings.csv"));
+    let cd: Vec<&str> = w.iter().filter(|r| r["rule"] == "predicted_cd").map(|r| r["name"].as_str()).collect();
+    assert_eq!(cd, ["滑落厂", "D类厂"]);
+    assert!(w[1]["words"].contains("class D in 2025Q2"), "{}", w[1]["words"]);
 }
