@@ -5,7 +5,7 @@
 
 use crate::classify;
 use crate::dataset::Dataset;
-use crate::method::{ClassMethod, Group, Loaded, Ties};
+use crate::method::{Group, Loaded, Ties};
 use crate::score::Groups;
 use crate::score::{Fig, Scored, Status};
 use std::cmp::Ordering;
@@ -55,8 +55,12 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
     // Every firm's group under each grouping used (the class groups, county, industry), numbered once
     // for all the tracks.
     let all: Vec<usize> = (0..s.len()).collect();
-    let mut used: Vec<Group> =
-        m.tracks.iter().map(|t| t.classes.group).chain([Group::County, Group::Industry]).collect();
+    let mut used: Vec<Group> = m
+        .tracks
+        .iter()
+        .map(|t| t.classes.group)
+        .chain([Group::City, Group::County, Group::Park, Group::Industry])
+        .collect();
     used.sort_by_key(|g| *g as u8);
     used.dedup();
     let groupings: Vec<(Group, Groups)> = used.into_iter().map(|g| (g, Groups::new(data, &all, g, digits))).collect();
@@ -89,15 +93,11 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         }
         for (members, n_vetoed) in groups.iter().filter(|(members, _)| !members.is_empty()) {
             let n = members.len() + if m.adjust.vetoed_in_quota { *n_vetoed } else { 0 };
-            let q = classify::quota(rule, n);
+            let classifier = classify::Classifier::new(rule, n);
             // (class, firm) of the previous firm in the group.
             let mut prev: Option<(usize, usize)> = None;
             for (p, &i) in members.iter().enumerate() {
-                let mut c = if rule.method == ClassMethod::Thresholds {
-                    classify::by_threshold(rule, s[i].total_rounded().unwrap_or(0.0))
-                } else {
-                    q.get(p).copied().unwrap_or(rule.labels.len() - 1)
-                };
+                let mut c = classifier.class(p + 1, s[i].total_rounded().unwrap_or(0.0));
                 if let (Ties::ShareBetter, Some((pc, pi))) = (rule.ties, prev) {
                     if s[pi].total_text == s[i].total_text && pc < c {
                         c = pc;
@@ -109,20 +109,27 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         }
         let ordered: Vec<usize> = graded.iter().chain(vetoed.iter()).copied().collect();
         let shared = m.ranking.shared_ranks;
-        number(&ordered, [numbered(rule.group), numbered(Group::County), numbered(Group::Industry)], s, shared);
+        let levels = [
+            numbered(Group::City),
+            numbered(rule.group),
+            numbered(Group::County),
+            numbered(Group::Park),
+            numbered(Group::Industry),
+        ];
+        number(&ordered, levels, s, shared);
     }
 }
 
-/// Numbers firms 1, 2, … within each group of each grouping (class group, county, industry: `rank`,
-/// `county_rank`, `industry_rank`), in the given order. With `shared`, firms tied on the rounded total (and
+/// Numbers firms 1, 2, … within each group of each grouping (the whole track, the class group, county,
+/// park, industry: `track_rank`, `rank`, `county_rank`, `park_rank`, `industry_rank`), in the given order. With `shared`, firms tied on the rounded total (and
 /// of the same status) share the rank of the first of them (1, 2, 2, 4). The three ranks are numbered in
 /// one pass, so each firm's result is written once: in rank order the writes land all over memory
 /// (docs/performance.md, seventh round).
-fn number(ordered: &[usize], groupings: [&Groups; 3], s: &mut [Scored], shared: bool) {
+fn number(ordered: &[usize], groupings: [&Groups; 5], s: &mut [Scored], shared: bool) {
     // Per grouping and group: (position, rank given, the previous firm).
-    let mut next: [Vec<(usize, usize, usize)>; 3] = groupings.map(|g| vec![(0, 0, 0); g.names.len()]);
+    let mut next: [Vec<(usize, usize, usize)>; 5] = groupings.map(|g| vec![(0, 0, 0); g.names.len()]);
     for &i in ordered {
-        let mut ranks = [0; 3];
+        let mut ranks = [0; 5];
         for (k, groups) in groupings.iter().enumerate() {
             let (pos, rank, prev) = &mut next[k][groups.of[i] as usize];
             *pos += 1;
@@ -134,6 +141,7 @@ fn number(ordered: &[usize], groupings: [&Groups; 3], s: &mut [Scored], shared: 
             ranks[k] = *rank;
         }
         let x = &mut s[i];
-        (x.rank, x.county_rank, x.industry_rank) = (Some(ranks[0]), Some(ranks[1]), Some(ranks[2]));
+        let [track, group, county, park, industry] = ranks.map(Some);
+        (x.track_rank, x.rank, x.county_rank, x.park_rank, x.industry_rank) = (track, group, county, park, industry);
     }
 }

@@ -218,6 +218,7 @@ fn check_classes(c: &Classes, k: &str) -> Result<(), Problem> {
             }
             Ok(())
         }
+        ClassMethod::Rules => check_class_rules(c, k),
         ClassMethod::Thresholds if c.thresholds.len() != n - 1 || c.thresholds.windows(2).any(|w| w[0] < w[1]) => {
             Err((
                 format!("{k}.thresholds"),
@@ -227,6 +228,43 @@ fn check_classes(c: &Classes, k: &str) -> Result<(), Problem> {
         }
         _ => Ok(()),
     }
+}
+
+/// `method = "rules"`: every rule names a class of `labels`, percentages lie in 0–100, and the last rule
+/// has no condition (so every firm gets a class).
+fn check_class_rules(c: &Classes, k: &str) -> Result<(), Problem> {
+    let Some(last) = c.rules.last() else {
+        return Err((
+            format!("{k}.rules"),
+            "method = \"rules\" needs [[tracks.classes.rules]]".into(),
+            "e.g. { class = \"A\", top_pct = 20, round = \"floor\" }, …, { class = \"D\" }".into(),
+        ));
+    };
+    for (i, r) in c.rules.iter().enumerate() {
+        if !c.labels.contains(&r.class) {
+            let problem = format!("'{}' is not one of the labels {:?}", r.class, c.labels);
+            return Err((format!("{k}.rules[{i}].class"), problem, "add it to labels or correct it".into()));
+        }
+        if [r.top_pct, r.bottom_pct].iter().flatten().any(|p| !(0.0..=100.0).contains(p)) {
+            return Err((format!("{k}.rules[{i}]"), "a percentage outside 0–100".into(), "e.g. top_pct = 20".into()));
+        }
+    }
+    let conditional = last.top_pct.is_some()
+        || last.top_count.is_some()
+        || last.bottom_pct.is_some()
+        || last.bottom_count.is_some()
+        || last.min_total.is_some()
+        || last.below_total.is_some();
+    if conditional {
+        let i = c.rules.len() - 1;
+        let rest = c.labels.last().map_or("D", |l| l.as_str());
+        return Err((
+            format!("{k}.rules[{i}]"),
+            "the last rule has a condition, so some firms could get no class".into(),
+            format!("end with a rule without conditions, e.g. {{ class = \"{rest}\" }}"),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! never code. docs/methodology.md is the analyst's manual for every key.
 
 mod check;
+mod classes;
 mod describe;
 pub mod expr;
 pub mod overrides;
@@ -10,7 +11,8 @@ mod side;
 pub mod words;
 
 pub use check::{load_str, Compiled, Loaded, MethodError};
-pub use describe::{describe, Description, IndicatorWords, RuleWords, TrackWords};
+pub use classes::{ClassMethod, ClassRule, Classes, Count, Rounding, Ties};
+pub use describe::{classes_words, describe, Description, IndicatorWords, RuleWords, TrackWords};
 use serde::Deserialize;
 pub use side::SideFiles;
 use std::collections::BTreeMap;
@@ -23,9 +25,6 @@ fn one() -> f64 {
 }
 fn always() -> String {
     "true".into()
-}
-fn labels() -> Vec<String> {
-    ["A", "B", "C", "D"].iter().map(|s| s.to_string()).collect()
 }
 fn undetermined_label() -> String {
     "T".into()
@@ -410,66 +409,4 @@ impl Default for Points {
             minmax_group: Group::City,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum ClassMethod {
-    /// Cut positions ⌊(N × pct + 50) / 100⌋ for each cumulative percentage.
-    CumulativeRound,
-    /// Position p is in a class while 100·p ≤ pct·N (the literal reading of 前20%).
-    PositionShare,
-    /// A count per class from its own percentage and rounding; one class takes the rest.
-    Counts,
-    /// Rounded total at least the class's threshold.
-    Thresholds,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum Rounding {
-    Floor,
-    Ceil,
-    HalfUp,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Count {
-    pub class: String,
-    pub pct: f64,
-    pub round: Rounding,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum Ties {
-    /// Tied firms are ordered by the tie-break and may fall in different classes.
-    #[default]
-    Split,
-    /// Firms tied on the rounded total share the better class.
-    ShareBetter,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Classes {
-    pub method: ClassMethod,
-    #[serde(default = "labels")]
-    pub labels: Vec<String>,
-    /// Cumulative percentages for every label but the last (cumulative_round, position_share).
-    #[serde(default)]
-    pub cum_pcts: Vec<f64>,
-    /// For `counts`.
-    #[serde(default)]
-    pub counts: Vec<Count>,
-    /// For `counts`: the class that takes the rest.
-    pub rest: Option<String>,
-    /// For `thresholds`: minimum rounded totals for every label but the last.
-    #[serde(default)]
-    pub thresholds: Vec<f64>,
-    #[serde(default)]
-    pub group: Group,
-    #[serde(default)]
-    pub ties: Ties,
 }

@@ -39,7 +39,13 @@ pub fn row_order(run: &Run) -> Vec<usize> {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            (s.track.unwrap_or(usize::MAX), s.status.max(Status::Vetoed), s.rank.unwrap_or(usize::MAX), s.status, i)
+            (
+                s.track.unwrap_or(usize::MAX),
+                s.status.max(Status::Vetoed),
+                s.track_rank.unwrap_or(usize::MAX),
+                s.status,
+                i,
+            )
         })
         .collect();
     keys.par_sort_unstable_by(|a, b| {
@@ -97,6 +103,8 @@ pub fn columns(run: &Run) -> Table {
         ("rank", "排名 rank"),
         ("county_rank", "县区排名 county_rank"),
         ("industry_rank", "行业排名 industry_rank"),
+        ("track_rank", "序列排名 track_rank"),
+        ("park_rank", "园区排名 park_rank"),
         ("reason_code", "原因代码 reason_code"),
         ("reason", "说明 reason"),
     ] {
@@ -238,6 +246,8 @@ impl<'a> RowContext<'a> {
             rank(s.rank),
             rank(s.county_rank),
             rank(s.industry_rank),
+            rank(s.track_rank),
+            rank(s.park_rank),
             CellRef::Text(s.code.map_or("", |c| c.code())),
             CellRef::Joined(&s.reasons),
         ]);

@@ -4,7 +4,7 @@
 //! and its rounding, the class rule applied and the ranks. `mujun explain` prints one enterprise from it.
 
 use super::table::{Cell, Table};
-use crate::method::{Benchmark, ClassMethod, LandBasis, PointsMethod};
+use crate::method::{Benchmark, LandBasis, PointsMethod};
 use crate::pipeline::Run;
 use crate::score::{benchmark_group, Fig, Status};
 use std::collections::{BTreeMap, HashMap};
@@ -192,16 +192,7 @@ impl<'a> Explainer<'a> {
         let c = &track.classes;
         let g = benchmark_group(en, c.group, digits);
         let n = n_graded.get(&(s.track.unwrap_or(0), g)).copied().unwrap_or(0);
-        let rule = match c.method {
-            ClassMethod::PositionShare => {
-                format!("position share {:?}: position p is in a class while 100·p ≤ pct·N", c.cum_pcts)
-            }
-            ClassMethod::CumulativeRound => {
-                format!("cumulative round {:?}: cut positions ⌊(N × pct + 50) / 100⌋", c.cum_pcts)
-            }
-            ClassMethod::Counts => "counts per class (see the methodology file)".to_string(),
-            ClassMethod::Thresholds => format!("thresholds {:?} on the rounded total", c.thresholds),
-        };
+        let rule = crate::method::classes_words(c);
         let note = match s.status {
             Status::Graded => format!(
                 "{rule}; group {:?} {}, N = {n}, position {}",
@@ -220,11 +211,14 @@ impl<'a> Explainer<'a> {
             [e(), e(), e(), e(), e(), e(), e(), e(), e()],
             note,
         ));
+        let r = |x: Option<usize>| x.map_or("—".into(), |r| r.to_string());
         let ranks = format!(
-            "rank {} · county rank {} · industry rank {}",
-            s.rank.map_or("—".into(), |r| r.to_string()),
-            s.county_rank.map_or("—".into(), |r| r.to_string()),
-            s.industry_rank.map_or("—".into(), |r| r.to_string())
+            "track rank {} · rank {} · county rank {} · park rank {} · industry rank {}",
+            r(s.track_rank),
+            r(s.rank),
+            r(s.county_rank),
+            r(s.park_rank),
+            r(s.industry_rank)
         );
         t.rows.push(row(
             id,

@@ -50,8 +50,13 @@ pub struct Scored {
     pub rounded: Option<f64>,
     /// The class label (short text, kept inline: see [`crate::dataset::Enterprise`]).
     pub class: CompactString,
+    /// The place in the whole track, in the documented order.
+    pub track_rank: Option<usize>,
+    /// The place in the class group (the track, or its county, park or industry when classes are given
+    /// per group).
     pub rank: Option<usize>,
     pub county_rank: Option<usize>,
+    pub park_rank: Option<usize>,
     pub industry_rank: Option<usize>,
 }
 
@@ -151,8 +156,10 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
         total_text: CompactString::default(),
         rounded: None,
         class: CompactString::default(),
+        track_rank: None,
         rank: None,
         county_rank: None,
+        park_rank: None,
         industry_rank: None,
     };
     let Some(t) = loaded.tracks.iter().position(|c| c.select.eval(env).truthy()) else {

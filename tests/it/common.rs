@@ -41,3 +41,8 @@ pub fn read_rows(path: &Path) -> Vec<HashMap<String, String>> {
 pub fn by_key(path: &Path, key: &str) -> HashMap<String, HashMap<String, String>> {
     read_rows(path).into_iter().map(|r| (r[key].clone(), r)).collect()
 }
+
+/// The cells of `row` in the columns `cols`, in that order.
+pub fn cells<'a>(row: &'a HashMap<String, String>, cols: &[&str]) -> Vec<&'a str> {
+    cols.iter().map(|c| row.get(*c).unwrap_or_else(|| panic!("no column {c}")).as_str()).collect()
+}

@@ -11,7 +11,6 @@
 //! B ≥ 100, C ≥ 60, else D. 规下 firms have no track (status no_track, class —).
 
 use crate::common::*;
-use std::collections::HashMap;
 use std::path::Path;
 
 struct Firm {
@@ -175,10 +174,6 @@ fn monitor(tmp: &Path, out: &str, extra: &[&str]) -> std::path::PathBuf {
         .unwrap();
     assert!(o.status.success(), "mujun monitor failed: {}", String::from_utf8_lossy(&o.stderr));
     out
-}
-
-fn cells<'a>(row: &'a HashMap<String, String>, cols: &[&str]) -> Vec<&'a str> {
-    cols.iter().map(|c| row.get(*c).unwrap_or_else(|| panic!("no column {c}")).as_str()).collect()
 }
 
 #[test]
