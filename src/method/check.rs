@@ -32,7 +32,15 @@ impl Loaded {
         let mut used = Vec::new();
         for c in &self.tracks {
             let exprs = c.formulas.iter().flat_map(|(rule, points)| [rule, points]);
-            for e in exprs.chain([&c.select]).chain(&c.scope).chain(&c.undetermined).chain(&c.num).chain(&c.den) {
+            let applies = c.applies.iter().flatten();
+            for e in exprs
+                .chain([&c.select])
+                .chain(&c.scope)
+                .chain(&c.undetermined)
+                .chain(&c.num)
+                .chain(&c.den)
+                .chain(applies)
+            {
                 e.fields(&mut used);
             }
         }
@@ -44,8 +52,13 @@ impl Loaded {
     fn bind_fields(&mut self) {
         for c in &mut self.tracks {
             let formulas = c.formulas.iter_mut().flat_map(|(rule, points)| [rule, points]);
-            let rest =
-                c.scope.iter_mut().chain(c.undetermined.iter_mut()).chain(c.num.iter_mut()).chain(c.den.iter_mut());
+            let rest = c
+                .scope
+                .iter_mut()
+                .chain(c.undetermined.iter_mut())
+                .chain(c.num.iter_mut())
+                .chain(c.den.iter_mut())
+                .chain(c.applies.iter_mut().flatten());
             formulas.chain([&mut c.select]).chain(rest).for_each(|e| e.bind(&Field::slot_of));
         }
     }
@@ -61,6 +74,8 @@ pub struct Compiled {
     pub undetermined: Vec<Expr>,
     pub num: Vec<Expr>,
     pub den: Vec<Expr>,
+    /// Each indicator's `applies` rule (`None`: every firm).
+    pub applies: Vec<Option<Expr>>,
 }
 
 /// Checks a methodology given as text (`path` names the file in errors and the manifest).
@@ -116,6 +131,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
             undetermined: Vec::new(),
             num: Vec::new(),
             den: Vec::new(),
+            applies: Vec::new(),
         };
         for (i, r) in track.scope.iter().enumerate() {
             c.scope.push(compile(format!("{k}.scope[{i}].rule"), &r.rule)?);
@@ -135,6 +151,8 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
             }
             c.num.push(compile(format!("{ik}.num"), &ind.num)?);
             c.den.push(compile(format!("{ik}.den"), &ind.den)?);
+            let applies = ind.applies.as_deref().map(|a| compile(format!("{ik}.applies"), a)).transpose()?;
+            c.applies.push(applies);
             check_benchmark(track, ind, &ik).map_err(|(key, problem, fix)| invalid(key, problem, &fix))?;
         }
         check_classes(&track.classes, &format!("{k}.classes"))

@@ -207,6 +207,9 @@ fn indicator_words(t: &Track, i: &super::Indicator) -> IndicatorWords {
     if !b.is_empty() {
         points.push(b);
     }
+    if let Some(a) = &i.applies {
+        points.insert(0, format!("仅适用于 {}", rule_zh(a)));
+    }
     points.push(format!("数据缺失时{}", missing_words(i.on_missing, i.missing_points)));
     if let Some(z) = i.on_zero_denominator.filter(|z| *z != i.on_missing) {
         points.push(format!("分母为 0 时{}", missing_words(z, i.missing_points)));

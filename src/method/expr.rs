@@ -82,6 +82,7 @@ pub const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("min", 2, 2),
     ("max", 2, 2),
     ("abs", 1, 1),
+    ("if", 3, 3),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -383,6 +384,14 @@ fn call(f: &str, args: &[Expr], env: &dyn Env) -> Value {
         "missing" => Bool(matches!(arg(0), Missing)),
         "present" => Bool(!matches!(arg(0), Missing)),
         "abs" => arg(0).num().map_or(Missing, |x| Num(x.abs())),
+        // Only the branch taken is evaluated.
+        "if" => {
+            if arg(0).truthy() {
+                arg(1)
+            } else {
+                arg(2)
+            }
+        }
         "min" | "max" => match (arg(0).num(), arg(1).num()) {
             (Some(a), Some(b)) => Num(if f == "min" { a.min(b) } else { a.max(b) }),
             _ => Missing,

@@ -293,6 +293,10 @@ pub struct Indicator {
     pub method: Option<PointsMethod>,
     /// A block the indicator belongs to (e.g. 省定 worth 70, 地方 worth 30); the tables show block subtotals.
     pub block: Option<String>,
+    /// A rule: the indicator applies only to the firms for which it holds (e.g. a county's own block of
+    /// indicators beside the province's); for the others it has no value and no points, and it leaves
+    /// them out of its benchmark. Default: every firm of the track.
+    pub applies: Option<String>,
 }
 
 fn one_str() -> String {

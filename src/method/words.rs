@@ -102,6 +102,10 @@ fn call(f: &str, args: &[Expr]) -> String {
         "min" => format!("{first}与{}中的较小者", args.get(1).map(zh).unwrap_or_default()),
         "max" => format!("{first}与{}中的较大者", args.get(1).map(zh).unwrap_or_default()),
         "abs" => format!("{first}的绝对值"),
+        "if" => {
+            let (a, b) = (args.get(1).map(zh).unwrap_or_default(), args.get(2).map(zh).unwrap_or_default());
+            format!("如果 {first} 则 {a} 否则 {b}")
+        }
         other => format!("{other}({})", args.iter().map(zh).collect::<Vec<_>>().join(", ")),
     }
 }
@@ -131,5 +135,6 @@ mod tests {
         assert_eq!(words("-(10 + 5 * (tenants - 1))"), "−(10 + 5 × (承租企业数 − 1))");
         assert_eq!(words("true"), "是");
         assert_eq!(words("a > 1 or b and c"), "a > 1 或 (b 且 c)");
+        assert_eq!(words("if(tax >= 90, revenue, revenue / 2)"), "如果 实缴税金 ≥ 90 则 营业收入 否则 营业收入 ÷ 2");
     }
 }

@@ -280,6 +280,15 @@ mod tests {
         assert_eq!(sorted.len(), names.len(), "a name is listed twice");
     }
 
+    /// The manual's field table names every field a rule may read.
+    #[test]
+    fn the_manual_lists_every_field() {
+        let doc = include_str!("../../docs/methodology.md");
+        for name in Field::rule_names() {
+            assert!(doc.contains(&format!("`{name}`")), "docs/methodology.md does not list `{name}`");
+        }
+    }
+
     #[test]
     fn prior_twins_and_other_names() {
         assert_eq!(Field::parse("tax_paid"), Some(Field::Tax));

@@ -87,6 +87,8 @@ enum Raw {
     Value(f64),
     Missing,
     ZeroDen,
+    /// The indicator's `applies` rule does not hold for the firm: no value, no points.
+    NotApplicable,
     /// A value scored by value ÷ benchmark against this benchmark of zero or less (no firm of the group
     /// improved, for a best-value benchmark): what it gets is the indicator's `on_nonpositive_benchmark`.
     BenchmarkNotPositive(f64),
@@ -242,6 +244,10 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
     firms.par_iter_mut().zip(raws.par_chunks_mut(n)).zip(members.par_iter()).for_each(|((s, raws), &i)| {
         let env = ctx.env(i);
         for (k, (ind, slot)) in track.indicators.iter().zip(raws.iter_mut()).enumerate() {
+            if c.applies[k].as_ref().is_some_and(|a| !a.eval(&env).truthy()) {
+                *slot = Raw::NotApplicable;
+                continue;
+            }
             let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
             s.figures.set(Fig::Num, k, num.num());
             s.figures.set(Fig::Den, k, den.num());
@@ -252,7 +258,7 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
             };
             // (A benchmark's sign is known only later: see `points::mark_nonpositive_benchmarks`.)
             let rule = match raw {
-                Raw::Value(_) | Raw::BenchmarkNotPositive(_) => None,
+                Raw::Value(_) | Raw::BenchmarkNotPositive(_) | Raw::NotApplicable => None,
                 Raw::Missing => Some(ind.on_missing),
                 Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
             };

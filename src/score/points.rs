@@ -199,6 +199,9 @@ pub(super) fn points(
             let m = member[i] as usize;
             for (k, ind) in track.indicators.iter().enumerate() {
                 let raw = &raws[m * n + k];
+                if let Raw::NotApplicable = raw {
+                    continue;
+                }
                 if let Raw::Value(v) = raw {
                     let (b, vp) = score_value(i, m, k, *v);
                     apply_value_points(track, k, b, vp, s);

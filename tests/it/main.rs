@@ -3,6 +3,7 @@
 mod accounting;
 mod class_rules;
 mod common;
+mod conditions;
 mod corpus;
 mod families;
 mod fixture;
