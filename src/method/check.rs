@@ -20,6 +20,8 @@ pub enum MethodError {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub method: Methodology,
+    /// The `exclude` rules, parsed.
+    pub exclude: Vec<Expr>,
     pub tracks: Vec<Compiled>,
     pub path: PathBuf,
     pub sha256: String,
@@ -44,12 +46,14 @@ impl Loaded {
                 e.fields(&mut used);
             }
         }
+        self.exclude.iter().for_each(|e| e.fields(&mut used));
         used.iter().any(|f| f.starts_with("prior_"))
     }
 
     /// Binds every expression of every track to the field numbering ([`Field::slot_of`]), so that an
     /// evaluation reads fields by number, not by name.
     fn bind_fields(&mut self) {
+        self.exclude.iter_mut().for_each(|e| e.bind(&Field::slot_of));
         for c in &mut self.tracks {
             let formulas = c.formulas.iter_mut().flat_map(|(rule, points)| [rule, points]);
             let rest = c
@@ -170,7 +174,11 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
         }
     }
     let sha256 = crate::digest::of_bytes(text.as_bytes());
-    let mut loaded = Loaded { method, tracks, path: path.to_path_buf(), sha256 };
+    let mut exclude = Vec::new();
+    for (i, r) in method.exclude.iter().enumerate() {
+        exclude.push(compile(format!("exclude[{i}].rule"), &r.rule)?);
+    }
+    let mut loaded = Loaded { method, exclude, tracks, path: path.to_path_buf(), sha256 };
     loaded.bind_fields();
     Ok(loaded)
 }

@@ -17,6 +17,9 @@ pub struct Description {
     pub sources: Vec<String>,
     pub note: String,
     pub land_basis: String,
+    /// The rules that take firms out of the evaluation before any track.
+    #[serde(default)]
+    pub exclude: Vec<RuleWords>,
     pub tracks: Vec<TrackWords>,
     /// Bonus, penalty and veto items, one sentence each.
     pub adjust: Vec<String>,
@@ -397,6 +400,7 @@ pub fn describe(l: &Loaded) -> Description {
         sources: m.scheme.sources.clone(),
         note: m.scheme.note.clone(),
         land_basis: format!("{land_basis}{merge}"),
+        exclude: m.exclude.iter().map(rule_words).collect(),
         tracks,
         adjust: adjust_words(l),
         ranking,
@@ -412,6 +416,9 @@ impl Description {
             let _ = writeln!(s, "  来源 source: {src}");
         }
         let _ = writeln!(s, "用地面积口径 land basis: {}", self.land_basis);
+        for r in &self.exclude {
+            let _ = writeln!(s, "免于评价 excluded: 若 {} ({})", r.rule, r.label);
+        }
         for t in &self.tracks {
             let _ = writeln!(s, "评价序列 track {}: 适用于 {}", t.name, t.select);
             for r in &t.scope {

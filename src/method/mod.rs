@@ -59,6 +59,10 @@ pub struct Methodology {
     pub output: Output,
     #[serde(default)]
     pub policies: Policies,
+    /// Rules that take enterprises out of the evaluation before any track (e.g. 星级企业 are not
+    /// evaluated): the first that holds gives the status `excluded` with its reason.
+    #[serde(default)]
+    pub exclude: Vec<Rule>,
     pub tracks: Vec<Track>,
 }
 

@@ -113,10 +113,12 @@ pub enum Status {
     NoTrack,
     /// Merged with its landlord (`[land] merge_tenants`): shares the landlord's result.
     Merged,
+    /// Taken out of the evaluation by an `exclude` rule, before any track.
+    Excluded,
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
         Status::Graded,
         Status::Vetoed,
         Status::Undetermined,
@@ -124,6 +126,7 @@ impl Status {
         Status::NotScored,
         Status::NoTrack,
         Status::Merged,
+        Status::Excluded,
     ];
 
     /// The code in the tables and manifests (`graded`, `out_of_scope` …).
@@ -136,6 +139,7 @@ impl Status {
             Status::NotScored => "not_scored",
             Status::NoTrack => "no_track",
             Status::Merged => "merged",
+            Status::Excluded => "excluded",
         }
     }
 
@@ -149,6 +153,7 @@ impl Status {
             Status::NotScored => "不计分",
             Status::NoTrack => "未归类",
             Status::Merged => "并入出租方",
+            Status::Excluded => "免于评价",
         }
     }
 

@@ -107,6 +107,8 @@ reasons! {
     /// The derived checks could not read the evaluation data.
     DeriveFailed = "derive_failed", "无法从评价数据推算";
     // Enterprises that are not simply graded.
+    /// An `exclude` rule of the methodology holds: not evaluated.
+    Excluded = "excluded", "免于评价";
     /// No track's `select` rule holds.
     NoTrack = "no_track", "未归入评价序列";
     /// Merged with its landlord (`[land] merge_tenants`).

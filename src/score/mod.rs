@@ -164,6 +164,12 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
         park_rank: None,
         industry_rank: None,
     };
+    if let Some(i) = loaded.exclude.iter().position(|r| r.eval(env).truthy()) {
+        s.status = Status::Excluded;
+        s.code = Some(ReasonCode::Excluded);
+        s.reasons.push(env.fill(&m.exclude[i].reason));
+        return s;
+    }
     let Some(t) = loaded.tracks.iter().position(|c| c.select.eval(env).truthy()) else {
         s.reasons.push(format!("no track selects this enterprise (scale {})", env.e.scale));
         return s;

@@ -95,3 +95,28 @@ fn a_local_block_applies_per_county_in_one_track() {
     assert!(text.contains("仅适用于 县区为汉滨区"), "{text}");
     assert!(text.contains("如果 实缴税金 ≥ 90 则 营业收入 否则 营业收入 ÷ 2"), "{text}");
 }
+
+/// An `exclude` rule takes a firm out before any track: G6 (汉阴县) is `excluded` with the reason, has no
+/// class, and the others keep their totals (G2 96.50, G4 74.50: the local benchmark is fixed).
+#[test]
+fn excluded_firms_are_taken_out_before_the_tracks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write_firms(&data);
+    let method = tmp.path().join("m.toml");
+    let with_exclusion = METHOD.replace(
+        "[[tracks]]",
+        "[[exclude]]\nrule = \"name == 'G6'\"\nreason = \"星级企业免评 ({name})\"\n\n[[tracks]]",
+    );
+    std::fs::write(&method, with_exclusion).unwrap();
+    let out = tmp.path().join("out");
+    evaluate(&data, &method, "2024", &out);
+    let rows = by_key(&out.join("enterprises.csv"), "name");
+    assert_eq!(
+        cells(&rows["G6"], &["status", "reason_code", "reason", "class", "total", "track"]),
+        ["excluded", "excluded", "星级企业免评 (G6)", "", "", ""]
+    );
+    assert_eq!((rows["G2"]["total"].as_str(), rows["G4"]["total"].as_str()), ("96.50", "74.50"));
+    let o = mujun().args(["check", "--method"]).arg(&method).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("免于评价 excluded: 若 企业名称为G6"));
+}
