@@ -25,6 +25,9 @@ pub struct Description {
     pub adjust: Vec<String>,
     /// The order within a track and how ties are broken.
     pub ranking: String,
+    /// Measures and electricity surcharges by class, one sentence per class.
+    #[serde(default)]
+    pub policies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -349,6 +352,42 @@ fn adjust_words(l: &Loaded) -> Vec<String> {
     out
 }
 
+fn policy_words(l: &Loaded) -> Vec<String> {
+    let p = &l.method.policies;
+    let mut out: Vec<String> = p
+        .by_class
+        .iter()
+        .map(|c| {
+            let mut parts = Vec::new();
+            if !c.measures.is_empty() {
+                parts.push(format!("措施: {}", c.measures.join("、")));
+            }
+            let years: Vec<String> = c
+                .electricity_surcharge
+                .iter()
+                .enumerate()
+                .map(|(y, r)| {
+                    let last = y + 1 == c.electricity_surcharge.len();
+                    format!("第{}年{} {}", y + 1, if last { "及以后" } else { "" }, trim_number(*r))
+                })
+                .collect();
+            if !years.is_empty() {
+                parts.push(format!("差别化电价 (元/千瓦时, 按连续年数) {}", years.join(", ")));
+            }
+            parts.extend(c.other_surcharges.iter().map(|(t, r)| format!("带“{t}”标签加价 {}", trim_number(*r))));
+            parts.extend(c.event_surcharges.iter().map(|(e, r)| format!("期内发生 {e} 加价 {}", trim_number(*r))));
+            format!("{} 类: {}", c.class, parts.join("; "))
+        })
+        .collect();
+    if !out.is_empty() {
+        out.push("多项加价只收最高者".into());
+    }
+    if let Some(h) = &p.history_file {
+        out.push(format!("往年等级取自文件 {h}"));
+    }
+    out
+}
+
 /// The methodology in words.
 pub fn describe(l: &Loaded) -> Description {
     let m = &l.method;
@@ -404,6 +443,7 @@ pub fn describe(l: &Loaded) -> Description {
         tracks,
         adjust: adjust_words(l),
         ranking,
+        policies: policy_words(l),
     }
 }
 
@@ -443,6 +483,9 @@ impl Description {
         }
         for a in &self.adjust {
             let _ = writeln!(s, "加减分 adjust: {a}");
+        }
+        for p in &self.policies {
+            let _ = writeln!(s, "政策 policies: {p}");
         }
         let _ = write!(s, "排序 order: {}", self.ranking);
         s

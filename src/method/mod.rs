@@ -90,6 +90,10 @@ pub struct ClassPolicy {
     /// of all surcharges that apply, only the highest is charged.
     #[serde(default)]
     pub other_surcharges: BTreeMap<String, f64>,
+    /// Surcharges in 元/kWh triggered by an event of the kind named, dated in the period (惩罚性电价 for a
+    /// serious environmental violation …); with the others, only the highest is charged.
+    #[serde(default)]
+    pub event_surcharges: BTreeMap<String, f64>,
 }
 
 /// Name and provenance of the scheme, printed in every output.

@@ -67,6 +67,12 @@ pub fn table(run: &Run) -> Table {
         return t;
     }
     let year = run.period.year();
+    // The events of the period by enterprise (the events file is small).
+    let (first, last) = (run.period.first_day(), run.period.last_day());
+    let mut events: Vec<Vec<&crate::dataset::Event>> = vec![Vec::new(); run.data.enterprises.len()];
+    for ev in run.data.events.iter().filter(|ev| (first..=last).contains(&ev.date)) {
+        events[ev.enterprise].push(ev);
+    }
     for i in super::enterprises::row_order(run) {
         let (e, s) = (&run.data.enterprises[i], &run.scored[i]);
         let Some(p) = policies.iter().find(|p| p.class == s.class) else { continue };
@@ -77,6 +83,12 @@ pub fn table(run: &Run) -> Table {
         }
         // Other surcharges apply to enterprises carrying the tag of the same name (e.g. 惩罚性电价).
         options.extend(p.other_surcharges.iter().filter(|(k, _)| e.tags.contains(k)).map(|(k, v)| (k.clone(), *v)));
+        // Event surcharges apply to enterprises with an event of that kind dated in the period.
+        for ev in &events[i] {
+            if let Some(rate) = p.event_surcharges.get(&ev.kind) {
+                options.push((format!("{} {}", ev.kind, crate::dates::format(ev.date)), *rate));
+            }
+        }
         // Only the highest surcharge applies; ties keep the first listed.
         let best =
             options.iter().fold(None::<&(String, f64)>, |b, o| if b.is_none_or(|b| o.1 > b.1) { Some(o) } else { b });
