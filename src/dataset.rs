@@ -43,6 +43,8 @@ pub struct Enterprise {
     pub rented_floor_m2: Option<f64>,
     /// Values of the extra columns (names in [`Dataset::extra_columns`]), carried to the outputs.
     pub extra: Vec<String>,
+    /// The methodology's named group (`[[groups]]`), set when an evaluation starts; empty without groups.
+    pub group: CompactString,
     pub line: usize,
 }
 

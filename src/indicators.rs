@@ -261,6 +261,7 @@ impl EntEnv<'_> {
             Field::Park => text(&e.park),
             Field::Industry => text(&e.industry),
             Field::Scale => Value::Str(compact_str::CompactString::const_new(e.scale.zh())),
+            Field::Group => text(&e.group),
             f => opt(self.f.figure(f)),
         }
     }
@@ -341,6 +342,7 @@ mod tests {
             tags: Vec::new(),
             rented_floor_m2: Some(120.0),
             extra: Vec::new(),
+            group: "".into(),
             line: 2,
         };
         let mut f = Facts {

@@ -80,6 +80,7 @@ pub fn evaluate(inputs: Inputs, opts: &Options) -> Result<Run> {
     let Inputs { mut data, method, side, data_dir, corrections, mut timings } = inputs;
     let period = opts.period.clone();
     check_period_has_rows(&data, &period)?;
+    crate::method::groups::assign(&method.method.groups, &mut data.enterprises);
     let class_history = History::parse(&method, &side)?;
     let side_files = side.iter().map(|(name, t)| (name.clone(), t.sha256.clone())).collect();
     let bar = crate::progress::steps();

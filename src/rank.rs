@@ -59,7 +59,7 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         .tracks
         .iter()
         .map(|t| t.classes.group)
-        .chain([Group::City, Group::County, Group::Park, Group::Industry])
+        .chain([Group::City, Group::County, Group::Park, Group::Industry, Group::Named])
         .collect();
     used.sort_by_key(|g| *g as u8);
     used.dedup();
@@ -115,21 +115,23 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
             numbered(Group::County),
             numbered(Group::Park),
             numbered(Group::Industry),
+            numbered(Group::Named),
         ];
         number(&ordered, levels, s, shared);
     }
 }
 
 /// Numbers firms 1, 2, … within each group of each grouping (the whole track, the class group, county,
-/// park, industry: `track_rank`, `rank`, `county_rank`, `park_rank`, `industry_rank`), in the given order. With `shared`, firms tied on the rounded total (and
+/// park, industry, named group: `track_rank`, `rank`, `county_rank`, `park_rank`, `industry_rank`,
+/// `group_rank`), in the given order. With `shared`, firms tied on the rounded total (and
 /// of the same status) share the rank of the first of them (1, 2, 2, 4). The three ranks are numbered in
 /// one pass, so each firm's result is written once: in rank order the writes land all over memory
 /// (docs/performance.md, seventh round).
-fn number(ordered: &[usize], groupings: [&Groups; 5], s: &mut [Scored], shared: bool) {
+fn number(ordered: &[usize], groupings: [&Groups; 6], s: &mut [Scored], shared: bool) {
     // Per grouping and group: (position, rank given, the previous firm).
-    let mut next: [Vec<(usize, usize, usize)>; 5] = groupings.map(|g| vec![(0, 0, 0); g.names.len()]);
+    let mut next: [Vec<(usize, usize, usize)>; 6] = groupings.map(|g| vec![(0, 0, 0); g.names.len()]);
     for &i in ordered {
-        let mut ranks = [0; 5];
+        let mut ranks = [0; 6];
         for (k, groups) in groupings.iter().enumerate() {
             let (pos, rank, prev) = &mut next[k][groups.of[i] as usize];
             *pos += 1;
@@ -141,7 +143,8 @@ fn number(ordered: &[usize], groupings: [&Groups; 5], s: &mut [Scored], shared: 
             ranks[k] = *rank;
         }
         let x = &mut s[i];
-        let [track, group, county, park, industry] = ranks.map(Some);
-        (x.track_rank, x.rank, x.county_rank, x.park_rank, x.industry_rank) = (track, group, county, park, industry);
+        let [track, class_group, county, park, industry, named] = ranks.map(Some);
+        (x.track_rank, x.rank, x.county_rank) = (track, class_group, county);
+        (x.park_rank, x.industry_rank, x.group_rank) = (park, industry, named);
     }
 }

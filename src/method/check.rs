@@ -104,6 +104,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
         }
         Ok(e)
     };
+    super::groups::check(&method).map_err(|(key, problem, fix)| invalid(key, problem, &fix))?;
     if method.tracks.is_empty() {
         return Err(invalid("tracks".into(), "no track is defined".into(), "add at least one [[tracks]] table"));
     }

@@ -20,6 +20,9 @@ pub struct Description {
     /// The rules that take firms out of the evaluation before any track.
     #[serde(default)]
     pub exclude: Vec<RuleWords>,
+    /// The named groups (`[[groups]]`), one sentence each; 其他 takes the rest.
+    #[serde(default)]
+    pub groups: Vec<String>,
     pub tracks: Vec<TrackWords>,
     /// Bonus, penalty and veto items, one sentence each.
     pub adjust: Vec<String>,
@@ -74,6 +77,7 @@ fn group_zh(g: Group) -> &'static str {
         Group::County => "县区",
         Group::Park => "园区",
         Group::Industry => "行业",
+        Group::Named => "分组",
     }
 }
 
@@ -440,6 +444,7 @@ pub fn describe(l: &Loaded) -> Description {
         note: m.scheme.note.clone(),
         land_basis: format!("{land_basis}{merge}"),
         exclude: m.exclude.iter().map(rule_words).collect(),
+        groups: m.groups.iter().map(super::GroupDef::words).collect(),
         tracks,
         adjust: adjust_words(l),
         ranking,
@@ -458,6 +463,12 @@ impl Description {
         let _ = writeln!(s, "用地面积口径 land basis: {}", self.land_basis);
         for r in &self.exclude {
             let _ = writeln!(s, "免于评价 excluded: 若 {} ({})", r.rule, r.label);
+        }
+        for g in &self.groups {
+            let _ = writeln!(s, "分组 group {g}");
+        }
+        if !self.groups.is_empty() {
+            let _ = writeln!(s, "分组 group {}: 不属于以上分组的企业", super::groups::OTHER);
         }
         for t in &self.tracks {
             let _ = writeln!(s, "评价序列 track {}: 适用于 {}", t.name, t.select);

@@ -6,6 +6,7 @@ mod check;
 mod classes;
 mod describe;
 pub mod expr;
+pub mod groups;
 pub mod overrides;
 mod side;
 pub mod words;
@@ -13,6 +14,7 @@ pub mod words;
 pub use check::{load_str, Compiled, Loaded, MethodError};
 pub use classes::{ClassMethod, ClassRule, Classes, Count, Rounding, Ties};
 pub use describe::{classes_words, describe, Description, IndicatorWords, RuleWords, TrackWords};
+pub use groups::GroupDef;
 use serde::Deserialize;
 pub use side::SideFiles;
 use std::collections::BTreeMap;
@@ -63,6 +65,9 @@ pub struct Methodology {
     /// evaluated): the first that holds gives the status `excluded` with its reason.
     #[serde(default)]
     pub exclude: Vec<Rule>,
+    /// Named groups (`group = "groups"` wherever a group is asked for; the field `group` in rules).
+    #[serde(default)]
+    pub groups: Vec<GroupDef>,
     pub tracks: Vec<Track>,
 }
 
@@ -344,6 +349,9 @@ pub enum Group {
     County,
     Park,
     Industry,
+    /// The methodology's named groups (`[[groups]]`).
+    #[serde(rename = "groups")]
+    Named,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -71,11 +71,16 @@ pub fn columns(run: &Run) -> Table {
     for x in &run.data.extra_columns {
         t.push_column(x.clone(), x.clone());
     }
+    for (c, l) in
+        [("county", "县区 county"), ("park", "园区 park"), ("industry", "行业代码 industry"), ("scale", "规模 scale")]
+    {
+        t.push_column(c.into(), l.into());
+    }
+    let named = !run.method.method.groups.is_empty();
+    if named {
+        t.push_column("group".into(), "分组 group".into());
+    }
     for (c, l) in [
-        ("county", "县区 county"),
-        ("park", "园区 park"),
-        ("industry", "行业代码 industry"),
-        ("scale", "规模 scale"),
         ("track", "评价序列 track"),
         ("status", "状态 status"),
         ("land_mu", "用地面积(亩) land_mu"),
@@ -105,9 +110,13 @@ pub fn columns(run: &Run) -> Table {
         ("industry_rank", "行业排名 industry_rank"),
         ("track_rank", "序列排名 track_rank"),
         ("park_rank", "园区排名 park_rank"),
-        ("reason_code", "原因代码 reason_code"),
-        ("reason", "说明 reason"),
     ] {
+        t.push_column(c.into(), l.into());
+    }
+    if named {
+        t.push_column("group_rank".into(), "分组排名 group_rank".into());
+    }
+    for (c, l) in [("reason_code", "原因代码 reason_code"), ("reason", "说明 reason")] {
         t.push_column(c.into(), l.into());
     }
     t
@@ -121,6 +130,8 @@ pub struct RowContext<'a> {
     positions: Vec<Vec<Option<usize>>>,
     /// Per track, per block: the positions of the block's indicators, in listed order.
     blocks: Vec<Vec<Vec<usize>>>,
+    /// Whether the methodology names groups (`[[groups]]`): the `group` and `group_rank` columns.
+    named: bool,
 }
 
 impl<'a> RowContext<'a> {
@@ -148,7 +159,8 @@ impl<'a> RowContext<'a> {
                     .collect()
             })
             .collect();
-        RowContext { run, decimals: run.method.method.output.decimals, positions, blocks }
+        let named = !run.method.method.groups.is_empty();
+        RowContext { run, decimals: run.method.method.output.decimals, positions, blocks, named }
     }
 
     /// The row of enterprise `i`.
@@ -209,6 +221,11 @@ impl<'a> RowContext<'a> {
             CellRef::Text(&e.park),
             CellRef::Text(&e.industry),
             CellRef::Text(e.scale.zh()),
+        ]);
+        if self.named {
+            row.push(CellRef::Text(&e.group));
+        }
+        row.extend([
             CellRef::Text(track.map(|t| t.name.as_str()).unwrap_or("")),
             CellRef::Text(s.status.code()),
             CellRef::Num(f.land, 4),
@@ -248,8 +265,10 @@ impl<'a> RowContext<'a> {
             rank(s.industry_rank),
             rank(s.track_rank),
             rank(s.park_rank),
-            CellRef::Text(s.code.map_or("", |c| c.code())),
-            CellRef::Joined(&s.reasons),
         ]);
+        if self.named {
+            row.push(rank(s.group_rank));
+        }
+        row.extend([CellRef::Text(s.code.map_or("", |c| c.code())), CellRef::Joined(&s.reasons)]);
     }
 }

@@ -114,7 +114,8 @@ pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Writ
         let end = first + order[first..].iter().take_while(|&&i| run.scored[i].track == Some(t)).count();
         ent_files.push((out.join(format!("list_{}.csv", safe_file_name(&track.name))), first..end));
     }
-    let (ent_hashes, (county, (park, industry))) = rayon::join(
+    let named = !run.method.method.groups.is_empty();
+    let (ent_hashes, (county, (park, industry), by_group)) = rayon::join(
         || {
             let cx = enterprises::RowContext::new(run);
             let targets: Vec<(&Path, std::ops::Range<usize>)> =
@@ -137,7 +138,7 @@ pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Writ
         },
         || {
             let prep = aggregates::Prepared::new(run);
-            rayon::join(
+            let (county, rest) = rayon::join(
                 || aggregates::table(run, &prep, "county", "县区 county", Group::County),
                 || {
                     rayon::join(
@@ -145,7 +146,9 @@ pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Writ
                         || aggregates::table(run, &prep, "industry", "行业 industry", Group::Industry),
                     )
                 },
-            )
+            );
+            let by_group = named.then(|| aggregates::table(run, &prep, "group", "分组 group", Group::Named));
+            (county, rest, by_group)
         },
     );
     let ent_hashes = ent_hashes.map_err(io)?;
@@ -157,14 +160,10 @@ pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Writ
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut ent_files = ent_files.into_iter().map(|(p, _)| p).zip(ent_hashes);
     files.extend(ent_files.next());
-    for (name, t) in [
-        ("by_county.csv", &county),
-        ("by_park.csv", &park),
-        ("by_industry.csv", &industry),
-        ("benchmarks.csv", &bench),
-        ("exceptions.csv", &exc),
-        ("policies.csv", &pol),
-    ] {
+    let mut tables = vec![("by_county.csv", &county), ("by_park.csv", &park), ("by_industry.csv", &industry)];
+    tables.extend(by_group.as_ref().map(|t| ("by_group.csv", t)));
+    tables.extend([("benchmarks.csv", &bench), ("exceptions.csv", &exc), ("policies.csv", &pol)]);
+    for (name, t) in tables {
         let p = out.join(name);
         files.push((p.clone(), table::write_atomic_parts(&p, &[&table::to_csv(t)]).map_err(io)?));
     }
@@ -192,12 +191,10 @@ pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Writ
     }
     let xlsx = out.join("results.xlsx");
     let ent = if detailed { enterprises::table(run) } else { Table::default() };
-    let mut sheets: Vec<(&str, &Table)> = vec![
-        ("县区 county", &county),
-        ("园区 park", &park),
-        ("行业 industry", &industry),
-        ("基准值 benchmarks", &bench),
-    ];
+    let mut sheets: Vec<(&str, &Table)> =
+        vec![("县区 county", &county), ("园区 park", &park), ("行业 industry", &industry)];
+    sheets.extend(by_group.as_ref().map(|t| ("分组 group", t)));
+    sheets.push(("基准值 benchmarks", &bench));
     if detailed {
         sheets.insert(0, ("企业 enterprises", &ent));
         sheets.push(("政策 policies", &pol));

@@ -64,6 +64,7 @@ pub enum Field {
     Park,
     Industry,
     Scale,
+    Group,
 }
 
 /// A field's description: name in files and rules, Chinese name, unit, how it is read, what it holds,
@@ -134,13 +135,14 @@ const DEFS: [Def; Field::ALL.len()] = [
     def("park", "园区", "", Attribute, Text, false, "park"),
     def("industry", "行业代码", "", Attribute, Text, false, "GB/T 4754 industry code"),
     def("scale", "规模", "", Attribute, Text, false, "规上 or 规下"),
+    def("group", "分组", "", Attribute, Text, false, "the methodology's named group ([[groups]]), 其他 if none"),
 ];
 
 /// Slot numbers of prior-year twins start here (see [`Field::slot_of`]).
 const PRIOR_SLOT: u16 = 128;
 
 impl Field {
-    pub const ALL: [Field; 31] = [
+    pub const ALL: [Field; 32] = [
         Field::Revenue,
         Field::ValueAdded,
         Field::EnergyTce,
@@ -172,6 +174,7 @@ impl Field {
         Field::Park,
         Field::Industry,
         Field::Scale,
+        Field::Group,
     ];
 
     /// The quarterly output columns, in the order of the output rows' values.

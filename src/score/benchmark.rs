@@ -65,6 +65,7 @@ pub fn group_key(e: &Enterprise, g: Group, industry_digits: usize) -> &str {
             Some((end, _)) => &e.industry[..end],
             None => &e.industry,
         },
+        Group::Named => &e.group,
     }
 }
 

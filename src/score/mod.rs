@@ -58,6 +58,8 @@ pub struct Scored {
     pub county_rank: Option<usize>,
     pub park_rank: Option<usize>,
     pub industry_rank: Option<usize>,
+    /// The place in the methodology's named group (`[[groups]]`).
+    pub group_rank: Option<usize>,
 }
 
 impl Scored {
@@ -163,6 +165,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
         county_rank: None,
         park_rank: None,
         industry_rank: None,
+        group_rank: None,
     };
     if let Some(i) = loaded.exclude.iter().position(|r| r.eval(env).truthy()) {
         s.status = Status::Excluded;

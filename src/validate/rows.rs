@@ -340,6 +340,7 @@ impl Part {
             tags,
             rented_floor_m2,
             extra,
+            group: CompactString::default(),
             line: row.line,
         });
         Ok(())

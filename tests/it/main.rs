@@ -9,6 +9,7 @@ mod families;
 mod fixture;
 mod formats;
 mod golden;
+mod groups;
 mod guards;
 mod monitor;
 mod objections;
