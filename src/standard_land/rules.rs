@@ -2,6 +2,8 @@
 //! rectification period, liability rules, cap and the take-back flag. docs/standard-land.md explains
 //! every key. Loading checks the file as a whole and names the key of every problem.
 
+use super::contract_rules::{self as contract, Clause, CompiledStatus, ContractEnd, Idle, Interest, LatePayment};
+use super::contract_rules::{LateStart, StatusRule};
 use crate::error::{Error, Result};
 use crate::method::expr::{self, Expr};
 use serde::Deserialize;
@@ -42,6 +44,21 @@ pub struct Rules {
     pub take_back: TakeBack,
     #[serde(default)]
     pub derive: Derive,
+    /// 逾期缴纳土地出让价款; absent = not charged.
+    #[serde(default)]
+    pub late_payment: Option<LatePayment>,
+    /// 逾期开工; absent = not charged.
+    #[serde(default)]
+    pub late_start: Option<LateStart>,
+    /// 闲置土地: idle fee and take-back; absent = not assessed.
+    #[serde(default)]
+    pub idle: Option<Idle>,
+    /// What ends the contract, and the clauses that stop at its end.
+    #[serde(default)]
+    pub contract_end: ContractEnd,
+    /// The overall statuses in order of precedence; absent = `contract_rules::default_statuses`.
+    #[serde(default)]
+    pub statuses: Option<Vec<StatusRule>>,
     pub stages: Vec<Stage>,
     pub indicators: Vec<Indicator>,
     /// Park tier (园区等级) → indicator key → default agreed value, used when a project leaves the
@@ -95,11 +112,14 @@ pub struct Liability {
     /// Bands whose indicators create liability items (`breach`, and optionally `rectify`).
     #[serde(default = "breach_only")]
     pub applies_to: Vec<String>,
+    /// Clauses whose items are added after the cap (e.g. the idle fee, a fee rather than a penalty).
+    #[serde(default)]
+    pub cap_excludes: Vec<Clause>,
 }
 
 impl Default for Liability {
     fn default() -> Self {
-        Liability { cap_share: None, decimals: 2, applies_to: breach_only() }
+        Liability { cap_share: None, decimals: 2, applies_to: breach_only(), cap_excludes: Vec::new() }
     }
 }
 
@@ -187,6 +207,9 @@ pub struct Indicator {
     /// Expression over the check row fields plus `land_mu`, `land_m2`, `land_price`.
     pub actual: String,
     pub liability: IndicatorLiability,
+    /// Late interest on the shortfall item (税收差额 paid late); absent = none.
+    #[serde(default)]
+    pub interest: Option<Interest>,
     /// Extra header spellings of the agreed-value column in the projects file.
     #[serde(default)]
     pub agreed_aliases: Vec<String>,
@@ -251,6 +274,8 @@ pub struct Loaded {
     pub compiled: Vec<CompiledIndicator>,
     /// Index of the stage that may be derived from the evaluation data.
     pub derive_stage: Option<usize>,
+    /// The overall statuses in order of precedence, conditions parsed.
+    pub statuses: Vec<CompiledStatus>,
 }
 
 #[derive(Debug, Clone)]
@@ -360,6 +385,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
                 ))
             }
         };
+        if let Some(i) = &ind.interest {
+            contract::check_interest(i, &format!("{key}.interest"), path)?;
+            if !matches!(kind, Kind::ShortfallShare | Kind::ShortfallAreaYears(_)) {
+                return Err(bad(path, &format!("{key}.interest"), "needs a liability kind that charges money".into()));
+            }
+        }
         compiled.push(CompiledIndicator { stage, direction, actual, fields, kind });
     }
     for (tier, values) in &rules.tiers {
@@ -381,7 +412,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
                 .ok_or_else(|| bad(path, "derive.stage", format!("'{s}' is not a stage")))?,
         ),
     };
-    Ok(Loaded { rules, path: path.to_path_buf(), sha256: String::new(), compiled, derive_stage })
+    contract::check(rules.late_payment.as_ref(), rules.late_start.as_ref(), rules.idle.as_ref(), path)?;
+    let statuses = match &rules.statuses {
+        Some(list) => contract::compile_statuses(list, path)?,
+        None => contract::compile_statuses(&contract::default_statuses(), path)?,
+    };
+    Ok(Loaded { rules, path: path.to_path_buf(), sha256: String::new(), compiled, derive_stage, statuses })
 }
 
 /// An agreed value must be positive, and a range only for `between` (min ≤ max).
