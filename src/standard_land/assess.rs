@@ -253,29 +253,24 @@ fn ended(cx: &StageCx, r: &mut StageResult, end: i64) {
 /// A stage without a check row: overdue after its due date, else pending.
 fn unchecked_stage(cx: &StageCx, r: &mut StageResult) {
     let stage = &cx.rules.rules.stages[r.stage];
+    let actual = cx.inputs.projects[cx.p].milestones.actual(&stage.due).filter(|a| *a <= cx.as_of);
     match r.due {
         Some(d) if d < cx.as_of => {
             r.status = Status::Overdue;
-            let mut note = format!("{} days late", r.days_late.unwrap_or(cx.as_of - d));
-            if r.late.is_some_and(|l| l.basis == LateBasis::Actual) {
-                note = format!("no check row {} days after the due date; {}", cx.as_of - d, actual_note(r));
-            } else if r.late.is_some_and(|l| l.to < cx.as_of) {
-                note.push_str(&format!(
-                    ", counted to the contract's end on {}",
-                    dates::format(r.late.map_or(d, |l| l.to))
-                ));
-            }
-            r.note = note;
+            r.note = match (actual, r.late) {
+                // Done (the projects file dates it) but not checked: the check is what is overdue.
+                (Some(a), late) => {
+                    let when = late.map_or("in time".to_string(), |l| format!("{} days late", l.days));
+                    format!("no check row {} days after the due date; done {} ({when})", cx.as_of - d, dates::format(a))
+                }
+                (None, Some(l)) if l.to < cx.as_of => {
+                    format!("{} days late, counted to the contract's end on {}", l.days, dates::format(l.to))
+                }
+                (None, _) => format!("{} days late", cx.as_of - d),
+            };
         }
         Some(d) => r.note = format!("due {}", dates::format(d)),
         None => r.note = format!("no {} date", stage.due),
-    }
-}
-
-fn actual_note(r: &StageResult) -> String {
-    match r.late {
-        Some(l) => format!("done {} ({} days late)", dates::format(l.to), l.days),
-        None => String::new(),
     }
 }
 

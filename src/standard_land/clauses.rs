@@ -19,6 +19,11 @@ pub struct End {
     pub kind: EndKind,
     pub date: i64,
     pub why: String,
+    /// The same in Chinese (the PDF).
+    pub zh: String,
+    /// Whether it ends the contract: an event does; a trigger does while its breach is uncured at the
+    /// as-of date (and `[contract_end] triggers` is on); otherwise it is a flag only.
+    pub ends: bool,
 }
 
 /// What a row of milestones.csv is about.
@@ -83,11 +88,13 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// Ended by take-back (无偿收回), by a trigger or an event.
     pub fn take_back(&self) -> bool {
-        self.ends.iter().any(|e| e.kind == EndKind::TakeBack)
+        self.ends.iter().any(|e| e.kind == EndKind::TakeBack && e.ends)
     }
+    /// Ended by termination (解除合同), by a trigger or an event.
     pub fn terminate(&self) -> bool {
-        self.ends.iter().any(|e| e.kind == EndKind::Terminate)
+        self.ends.iter().any(|e| e.kind == EndKind::Terminate && e.ends)
     }
     /// The contract's end date, if `clause` stops at it.
     pub fn stop(&self, rules: &Loaded, clause: Clause) -> Option<i64> {
@@ -122,28 +129,43 @@ fn anniversary(m: &Milestones, years: i32, leap: LeapDay) -> Option<i64> {
 fn ends(p: &Project, rules: &Loaded, as_of: i64) -> Vec<End> {
     let m = &p.milestones;
     let mut v = Vec::new();
+    let triggers = rules.rules.contract_end.triggers;
     if let Some(idle) = &rules.rules.idle {
         let years = idle.take_back_after_years;
         if let (Some(n), Some(a)) = (years, years.and_then(|n| anniversary(m, n, idle.leap_day))) {
             if idle_at(m, a, as_of) {
                 let agreed = day(m.start_due.unwrap_or_default());
+                let started = m.start.filter(|s| *s <= as_of);
+                let cured =
+                    started.map(|s| format!("; started {}, so the contract continues", day(s))).unwrap_or_default();
                 let why = format!(
-                    "not started by {} ({n} years after the agreed start {agreed}) → take-back without compensation (无偿收回)",
+                    "not started by {} ({n} years after the agreed start {agreed}) → take-back without compensation (无偿收回){cured}",
                     day(a)
                 );
-                v.push(End { kind: EndKind::TakeBack, date: a + 1, why });
+                let ends = triggers && started.is_none();
+                let cured = started.map(|s| format!(", 已于 {} 动工, 合同继续", day(s))).unwrap_or_default();
+                let zh = format!("约定开工日 {agreed} 起满 {n} 年 ({}) 未动工, 可无偿收回{cured}", day(a));
+                v.push(End { kind: EndKind::TakeBack, date: a + 1, why, zh, ends });
             }
         }
     }
     if let Some(n) = rules.rules.late_payment.as_ref().and_then(|l| l.terminate_after_days) {
         for i in m.instalments.iter().filter(|i| paid_by(i, as_of) - i.due > n) {
-            let deposit = p.deposit.map(|d| format!(" 定金 {} 万元", short(d))).unwrap_or_default();
+            let deposit = p.deposit.map(|d| format!(" {} 万元", short(d))).unwrap_or_default();
+            let unpaid = i.paid.is_none_or(|d| d > as_of);
+            let state = if unpaid { "unpaid" } else { "paid" };
             let why = format!(
-                "{} {} days late (> {n}) → may terminate the contract (解除合同;{deposit} 定金不予退还)",
+                "{} {state} {} days late (> {n}) → may terminate the contract (解除合同, 定金{deposit}不予退还)",
                 scope(i),
                 paid_by(i, as_of) - i.due
             );
-            v.push(End { kind: EndKind::Terminate, date: i.due + n + 1, why });
+            let zh = format!(
+                "{} {}逾期 {} 天 (超过 {n} 天), 可解除合同, 定金{deposit}不予退还",
+                scope(i),
+                if unpaid { "未缴, " } else { "已缴, " },
+                paid_by(i, as_of) - i.due
+            );
+            v.push(End { kind: EndKind::Terminate, date: i.due + n + 1, why, zh, ends: triggers && unpaid });
         }
     }
     for e in &m.events {
@@ -152,7 +174,8 @@ fn ends(p: &Project, rules: &Loaded, as_of: i64) -> Vec<End> {
             EventKind::Terminated => (EndKind::Terminate, "contract terminated (解除合同)"),
             _ => continue,
         };
-        v.push(End { kind, date: e.date, why: format!("{what} on {}", day(e.date)) });
+        let (why, zh) = (format!("{what} on {}", day(e.date)), format!("{} {}", day(e.date), e.kind.zh()));
+        v.push(End { kind, date: e.date, why, zh, ends: true });
     }
     v.sort_by_key(|e| e.date);
     v
@@ -162,7 +185,7 @@ fn ends(p: &Project, rules: &Loaded, as_of: i64) -> Vec<End> {
 pub fn timeline(p: &Project, rules: &Loaded, as_of: i64) -> Timeline {
     let all = ends(p, rules, as_of);
     let by = &rules.rules.contract_end.by;
-    let end = all.iter().filter(|e| by.contains(&e.kind)).min_by_key(|e| e.date).cloned();
+    let end = all.iter().filter(|e| e.ends && by.contains(&e.kind)).min_by_key(|e| e.date).cloned();
     let ends = all.into_iter().filter(|e| end.as_ref().is_none_or(|x| e.date <= x.date)).collect();
     let mut t = Timeline { end, ends, ..Default::default() };
     payments(&mut t, p, rules, as_of);
@@ -222,12 +245,12 @@ fn payments(t: &mut Timeline, p: &Project, rules: &Loaded, as_of: i64) {
         let days = to - i.due;
         t.unpaid += usize::from(i.due < as_of && i.paid.is_none_or(|d| d > as_of));
         t.late_payment_days = t.late_payment_days.max(days);
-        let mut note = if i.due >= as_of && i.paid.is_none_or(|d| d > as_of) {
-            format!("due {}", day(i.due))
-        } else if days > 0 {
-            format!("{days} days late: {}", counted_to(to, i.paid, stop, as_of, "paid"))
-        } else {
-            format!("paid {} (in time)", day(i.paid.unwrap_or(to)))
+        let unpaid = i.paid.is_none_or(|d| d > as_of);
+        let mut note = match stop {
+            Some(e) if e <= i.due && unpaid => format!("due {}, after the contract's end on {}", day(i.due), day(e)),
+            _ if i.due >= as_of && unpaid => format!("due {}", day(i.due)),
+            _ if days > 0 => format!("{days} days late: {}", counted_to(to, i.paid, stop, as_of, "paid")),
+            _ => format!("paid {} (in time)", day(i.paid.unwrap_or(to))),
         };
         let item = match rule.filter(|_| days > 0) {
             Some(r) => {
@@ -239,10 +262,9 @@ fn payments(t: &mut Timeline, p: &Project, rules: &Loaded, as_of: i64) {
             }
             None => None,
         };
-        if let Some(e) =
-            t.ends.iter().find(|e| e.kind == EndKind::Terminate && e.why.starts_with(&format!("{} ", scope(i))))
-        {
-            note.push_str(&format!("; {}", e.why));
+        let limit = rule.and_then(|r| r.terminate_after_days);
+        if let Some(n) = limit.filter(|n| paid_by(i, as_of) - i.due > *n) {
+            note.push_str(&format!("; more than {n} days late: termination flag (解除合同)"));
         }
         t.rows.push(MilestoneRow {
             milestone: scope(i),

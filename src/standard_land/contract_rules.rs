@@ -200,6 +200,11 @@ pub struct ContractEnd {
     pub by: Vec<EndKind>,
     #[serde(default = "all_clauses")]
     pub stops: Vec<Clause>,
+    /// Whether a clause's trigger (idle past the take-back anniversary, a payment more than
+    /// `terminate_after_days` late) ends the contract on the day it is met, when the breach is still
+    /// uncured at the as-of date; `false`: only `take_back` / `terminated` events end it.
+    #[serde(default = "yes")]
+    pub triggers: bool,
 }
 
 fn end_by_all() -> Vec<EndKind> {
@@ -211,7 +216,7 @@ fn all_clauses() -> Vec<Clause> {
 
 impl Default for ContractEnd {
     fn default() -> Self {
-        ContractEnd { by: end_by_all(), stops: all_clauses() }
+        ContractEnd { by: end_by_all(), stops: all_clauses(), triggers: true }
     }
 }
 

@@ -77,6 +77,19 @@ pub struct Item {
     pub to: Option<i64>,
 }
 
+/// A flag on a project: in English (projects.csv `flags`) and in Chinese (`flags_zh`, the PDF).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub text: String,
+    pub zh: String,
+}
+
+impl Flag {
+    fn new(text: impl Into<String>, zh: impl Into<String>) -> Flag {
+        Flag { text: text.into(), zh: zh.into() }
+    }
+}
+
 /// The project's liability.
 #[derive(Debug, Clone)]
 pub struct Liability {
@@ -90,7 +103,7 @@ pub struct Liability {
     pub rounded: String,
     /// Σ capped items > cap.
     pub cap_hit: bool,
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
     /// Flagged for land take-back review (收回评估, `[take_back]`).
     pub take_back: bool,
 }
@@ -219,20 +232,26 @@ pub fn assess(cx: &Cx, stages: &[StageResult], events: &mut [String]) -> Liabili
     let mut flags = Vec::new();
     if let (Some(c), Some(share)) = (cap, r.liability.cap_share) {
         if capped_sum > c {
-            flags.push(format!("cap {}% of land price hit ({} → {})", short(share * 100.0), d4(capped_sum), short(c)));
+            let (pct, from, to) = (short(share * 100.0), d4(capped_sum), short(c));
+            let text = format!("cap {pct}% of land price hit ({from} → {to})");
+            flags.push(Flag::new(text, format!("违约金达上限 (土地价款的 {pct}%): {from} → {to}")));
         }
     }
     if items.iter().any(|i| outside(&i) && i.amount > 0.0) {
         let keys: Vec<&str> = r.liability.cap_excludes.iter().map(|c| c.key()).collect();
-        flags.push(format!("{} outside the cap ({})", d4(beyond), keys.join(", ")));
+        let zh: Vec<&str> = r.liability.cap_excludes.iter().map(|c| c.zh()).collect();
+        let text = format!("{} outside the cap ({})", d4(beyond), keys.join(", "));
+        flags.push(Flag::new(text, format!("{} 万元不计入上限 ({})", d4(beyond), zh.join("、"))));
     }
     let take_back = review(stages, cx.rules, &mut flags);
-    flags.extend(cx.timeline.ends.iter().map(|e| e.why.clone()));
+    flags.extend(cx.timeline.ends.iter().map(|e| Flag::new(&e.why, &e.zh)));
     if cx.timeline.idle {
-        flags.push("idle land (闲置土地): idle fee charged".into());
+        flags.push(Flag::new("idle land (闲置土地): idle fee charged", "闲置土地, 征缴土地闲置费"));
     }
     if let Some(e) = &cx.timeline.end {
-        flags.push(format!("contract ended {} ({}): later items stopped", crate::dates::format(e.date), e.kind.zh()));
+        let (d, by) = (crate::dates::format(e.date), e.kind.zh());
+        let text = format!("contract ended {d} ({by}): later items stopped");
+        flags.push(Flag::new(text, format!("合同于 {d} 终止 ({by}), 其后事项不再计")));
     }
     let rounded = round_half_up_str(capped, r.liability.decimals);
     let cap_hit = cap.is_some_and(|c| capped_sum > c);
@@ -240,7 +259,7 @@ pub fn assess(cx: &Cx, stages: &[StageResult], events: &mut [String]) -> Liabili
 }
 
 /// The land take-back review flag (收回评估) of `[take_back]`, and its flag texts.
-fn review(stages: &[StageResult], rules: &Loaded, flags: &mut Vec<String>) -> bool {
+fn review(stages: &[StageResult], rules: &Loaded, flags: &mut Vec<Flag>) -> bool {
     let r = &rules.rules;
     let breach = |s: &StageResult| s.status == Status::Breach;
     let mut take_back = match r.take_back.when.as_str() {
@@ -249,17 +268,20 @@ fn review(stages: &[StageResult], rules: &Loaded, flags: &mut Vec<String>) -> bo
         _ => false,
     };
     if take_back {
-        flags.push(r.take_back.flag.clone());
+        let zh = match r.take_back.when.as_str() {
+            "breach_at_all_stages" => "各阶段均违约, 建议启动收回评估",
+            _ => "有阶段违约, 建议启动收回评估",
+        };
+        flags.push(Flag::new(r.take_back.flag.clone(), zh));
     }
     if let Some(limit) = r.take_back.overdue_days {
         let overdue = |s: &&StageResult| s.status == Status::Overdue && s.days_late.is_some_and(|d| d > limit);
         for st in stages.iter().filter(overdue) {
             take_back = true;
             let name = &r.stages[st.stage].name;
-            flags.push(format!(
-                "{name} overdue {} days (> {limit}) → recommend land take-back review (收回评估)",
-                st.days_late.unwrap_or(0)
-            ));
+            let days = st.days_late.unwrap_or(0);
+            let text = format!("{name} overdue {days} days (> {limit}) → recommend land take-back review (收回评估)");
+            flags.push(Flag::new(text, format!("{name} 逾期 {days} 天 (超过 {limit} 天), 建议启动收回评估")));
         }
     }
     take_back

@@ -74,6 +74,7 @@ pub fn projects(a: &Assessment) -> Table {
         ("contract_end_by", "终止方式 contract_end_by"),
         ("needs_action", "需处置 needs_action"),
         ("flags", "提示 flags"),
+        ("flags_zh", "提示(中文) flags_zh"),
     ] {
         t.push_column(c.into(), l.into());
     }
@@ -110,7 +111,8 @@ pub fn projects(a: &Assessment) -> Table {
             date(end.map(|e| e.date)),
             end.map_or(Cell::Empty, |e| Cell::text(e.kind.zh())),
             Cell::text(if status.action { "yes" } else { "no" }),
-            text(&l.flags.join("; ")),
+            text(&l.flags.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("; ")),
+            text(&l.flags.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("; ")),
         ]);
         row.extend(p.extra.iter().map(|x| text(x)));
         t.rows.push(row);
