@@ -5,7 +5,7 @@ use super::clauses::Timeline;
 use super::contract::EventKind;
 use super::contract_rules::Clause;
 use super::input::{Check, Inputs, Project, Source};
-use super::rules::{Agreed, Direction, Loaded};
+use super::rules::{Agreed, Direction, LateCount, Loaded};
 use crate::dates;
 use crate::method::expr::{Env, Value};
 
@@ -330,7 +330,7 @@ fn checked_stage(cx: &StageCx, r: &mut StageResult, check: &Check, events: &mut 
     // A late check is noted where it is charged (the S1 notes of late checks are empty).
     let late_rule = rules.rules.stages[r.stage].late.as_ref();
     let charged =
-        |l: &StageLate| l.basis == LateBasis::Actual || late_rule.is_some_and(|x| x.count == "also_late_check");
+        |l: &StageLate| l.basis == LateBasis::Actual || late_rule.is_some_and(|x| x.count == LateCount::AlsoLateCheck);
     if let Some(l) = r.late.filter(|l| l.basis != LateBasis::AsOf && charged(l)) {
         let what = if l.basis == LateBasis::Actual { "done" } else { "checked" };
         notes.push(format!("{what} {} days after the due date", l.days));

@@ -143,6 +143,22 @@ pub(super) fn project_milestones(
     m
 }
 
+/// The `deposit` cell (定金, 万元): missing, or not a number or negative (listed, kept as missing).
+pub(super) fn deposit(c: &Ctx, warnings: &mut Vec<crate::dataset::Exception>) -> Option<f64> {
+    match numbers::parse(c.cell("deposit"), MONEY_UNITS) {
+        Ok(Some(d)) if d < 0.0 => {
+            let r = format!("deposit {d} is negative");
+            warnings.push(c.ex("deposit", R::ValueNegative, r, Action::KeptAsMissing));
+            None
+        }
+        Ok(d) => d,
+        Err(r) => {
+            warnings.push(c.ex("deposit", R::NumberInvalid, r, Action::KeptAsMissing));
+            None
+        }
+    }
+}
+
 /// Project index by id, and the ids whose projects row was excluded (id → line).
 pub(super) struct Link<'a> {
     pub index: HashMap<&'a str, usize>,
@@ -327,6 +343,9 @@ fn event_row(c: &Ctx, link: &Link, rules: &Loaded, as_of: i64) -> RowResult<(usi
         })?),
     };
     let amount = numbers::parse(c.cell("amount"), MONEY_UNITS).map_err(|r| fail("amount", R::NumberInvalid, r))?;
+    if amount.is_some_and(|a| a < 0.0) {
+        return Err(fail("amount", R::ValueNegative, format!("amount {} is negative", c.cell("amount"))));
+    }
     let note = c.cell("note").to_string();
     Ok((p, Event { kind, date, stage, amount, note, line: c.raw.line }))
 }

@@ -341,14 +341,9 @@ fn rate_ok(r: f64) -> bool {
     r.is_finite() && r >= 0.0
 }
 
-/// Checks the values of the contract clauses.
-pub fn check(
-    late_payment: Option<&LatePayment>,
-    late_start: Option<&LateStart>,
-    idle: Option<&Idle>,
-    path: &Path,
-) -> Result<()> {
-    if let Some(l) = late_payment {
+/// Checks the values of the contract clauses; returns the statuses with their conditions parsed.
+pub fn check(rules: &super::rules::Rules, path: &Path) -> Result<Vec<CompiledStatus>> {
+    if let Some(l) = &rules.late_payment {
         if !rate_ok(l.rate) {
             return Err(bad(path, "late_payment.rate", format!("{} is not a rate ≥ 0", l.rate)));
         }
@@ -356,12 +351,12 @@ pub fn check(
             return Err(bad(path, "late_payment.terminate_after_days", "must be ≥ 0".into()));
         }
     }
-    if let Some(l) = late_start {
+    if let Some(l) = &rules.late_start {
         if !rate_ok(l.rate) {
             return Err(bad(path, "late_start.rate", format!("{} is not a rate ≥ 0", l.rate)));
         }
     }
-    if let Some(i) = idle {
+    if let Some(i) = &rules.idle {
         if !(i.fee_share.is_finite() && (0.0..=1.0).contains(&i.fee_share)) {
             return Err(bad(path, "idle.fee_share", format!("{} is not a share between 0 and 1", i.fee_share)));
         }
@@ -372,13 +367,19 @@ pub fn check(
             return Err(bad(path, "idle.take_back_after_years", "must be more than fee_after_years".into()));
         }
     }
-    Ok(())
+    match &rules.statuses {
+        Some(list) => compile_statuses(list, path),
+        None => compile_statuses(&default_statuses(), path),
+    }
 }
 
-/// Checks an indicator's interest rule.
-pub fn check_interest(i: &Interest, key: &str, path: &Path) -> Result<()> {
+/// Checks an indicator's interest rule (`money`: its liability kind charges money).
+pub fn check_interest(i: &Interest, money: bool, key: &str, path: &Path) -> Result<()> {
     if !rate_ok(i.rate) || i.grace_days < 0 {
         return Err(bad(path, key, "rate must be ≥ 0 and grace_days ≥ 0".into()));
+    }
+    if !money {
+        return Err(bad(path, key, "needs a liability kind that charges money".into()));
     }
     Ok(())
 }

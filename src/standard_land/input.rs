@@ -310,10 +310,7 @@ fn project_row(
         None
     });
     let milestones = contract::project_milestones(c, land_price, &mut warnings);
-    let deposit = numbers::parse(c.cell("deposit"), MONEY_UNITS).unwrap_or_else(|r| {
-        warnings.push(c.ex("deposit", R::NumberInvalid, r, Action::KeptAsMissing));
-        None
-    });
+    let deposit = contract::deposit(c, &mut warnings);
     let eid = &c.enterprise_id;
     if eid.is_empty() {
         let r = "enterprise_id is empty; the project cannot be linked to an enterprise";
@@ -327,34 +324,7 @@ fn project_row(
         }
     }
     let tier = c.cell("park_tier").to_string();
-    let mut agreed = Vec::new();
-    for (i, ind) in rules.rules.indicators.iter().enumerate() {
-        let dir = rules.compiled[i].direction;
-        let col = format!("agreed_{}", ind.key);
-        let contract = agreed_cell(c, &col, dir, &ind.unit);
-        let contract = match contract {
-            Ok(v) => v,
-            Err(r) => {
-                warnings.push(c.ex(&col, R::AgreedInvalid, r, Action::TierDefault));
-                None
-            }
-        };
-        let tier_default = rules.rules.tiers.get(&tier).and_then(|m| m.get(&ind.key)).copied();
-        agreed.push(match (contract, tier_default) {
-            (Some(v), _) => Some((v, Source::Contract)),
-            (None, Some(v)) => Some((v, Source::TierDefault)),
-            (None, None) => {
-                let why = if rules.rules.tiers.contains_key(&tier) {
-                    format!("park tier '{tier}' has no default for {} in the rules file", ind.key)
-                } else {
-                    format!("park tier '{tier}' is not in the rules file's [tiers]")
-                };
-                let r = format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh);
-                warnings.push(c.ex(&col, R::AgreedMissing, r, Action::IndicatorNotAssessed));
-                None
-            }
-        });
-    }
+    let agreed = agreed_values(c, rules, &tier, &mut warnings);
     let p = Project {
         id: id.to_string(),
         enterprise_id: eid.clone(),
@@ -377,6 +347,40 @@ fn project_row(
         line: c.raw.line,
     };
     Ok((p, warnings))
+}
+
+/// The agreed value of every indicator: the project's cell, else the park tier's default, else none
+/// (listed).
+fn agreed_values(c: &Ctx, rules: &Loaded, tier: &str, warnings: &mut Vec<Exception>) -> Vec<Option<(Agreed, Source)>> {
+    let mut agreed = Vec::new();
+    for (i, ind) in rules.rules.indicators.iter().enumerate() {
+        let dir = rules.compiled[i].direction;
+        let col = format!("agreed_{}", ind.key);
+        let contract = agreed_cell(c, &col, dir, &ind.unit);
+        let contract = match contract {
+            Ok(v) => v,
+            Err(r) => {
+                warnings.push(c.ex(&col, R::AgreedInvalid, r, Action::TierDefault));
+                None
+            }
+        };
+        let tier_default = rules.rules.tiers.get(tier).and_then(|m| m.get(&ind.key)).copied();
+        agreed.push(match (contract, tier_default) {
+            (Some(v), _) => Some((v, Source::Contract)),
+            (None, Some(v)) => Some((v, Source::TierDefault)),
+            (None, None) => {
+                let why = if rules.rules.tiers.contains_key(tier) {
+                    format!("park tier '{tier}' has no default for {} in the rules file", ind.key)
+                } else {
+                    format!("park tier '{tier}' is not in the rules file's [tiers]")
+                };
+                let r = format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh);
+                warnings.push(c.ex(&col, R::AgreedMissing, r, Action::IndicatorNotAssessed));
+                None
+            }
+        });
+    }
+    agreed
 }
 
 /// Reads one agreed value: a number (a leading ≥/≤ and a trailing % or the indicator's unit are

@@ -6,7 +6,7 @@ use super::assess::{Band, LateBasis, StageResult, Status};
 use super::clauses::Timeline;
 use super::contract_rules::Clause;
 use super::input::Project;
-use super::rules::{Agreed, Direction, Kind, Loaded};
+use super::rules::{Agreed, Direction, Kind, LateCount, Loaded};
 use crate::decimal::round_half_up_str;
 
 /// A number as a person writes it: the shortest decimal spelling, with binary noise below 1e-10 removed
@@ -131,7 +131,7 @@ fn shortfall(actual: f64, agreed: Agreed, d: Direction) -> (f64, f64, String) {
 fn late_item(project: &Project, st: &StageResult, rules: &Loaded) -> Option<Item> {
     let stage = &rules.rules.stages[st.stage];
     let (rule, late) = (stage.late.as_ref()?, st.late.as_ref()?);
-    if late.basis == LateBasis::Check && rule.count != "also_late_check" {
+    if late.basis == LateBasis::Check && rule.count != LateCount::AlsoLateCheck {
         return None;
     }
     let (price, days) = (project.land_price, late.days);

@@ -25,9 +25,6 @@ fn breach_only() -> Vec<String> {
 fn take_back_text() -> String {
     "breach at both stages → recommend land take-back review (收回评估)".into()
 }
-fn overdue_only() -> String {
-    "overdue_only".into()
-}
 
 /// The whole file as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -186,10 +183,20 @@ pub struct Late {
     pub rate: f64,
     /// Item label (逾期竣工).
     pub label: String,
-    /// `overdue_only`: only a stage with no check row after its due date (days = as-of − due);
-    /// `also_late_check`: also a check dated after the due date (days = check date − due).
-    #[serde(default = "overdue_only")]
-    pub count: String,
+    /// Which late stages are charged.
+    #[serde(default)]
+    pub count: LateCount,
+}
+
+/// Which late stages a `late` rule charges (an actual date of the projects file counts under both).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LateCount {
+    /// Only a stage with no check row after its due date (days = as-of − due).
+    #[default]
+    OverdueOnly,
+    /// Also a check dated after the due date (days = check date − due).
+    AlsoLateCheck,
 }
 
 /// One control indicator (控制指标).
@@ -294,6 +301,28 @@ fn bad(path: &Path, key: &str, problem: String) -> Error {
     Error::BadInput(format!("rules file {}: `{key}`: {problem}", path.display()))
 }
 
+/// The stages: at least one, each once, with a due column mujun knows and a late rate ≥ 0.
+fn check_stages(stages: &[Stage], path: &Path) -> Result<()> {
+    if stages.is_empty() {
+        return Err(bad(path, "stages", "at least one [[stages]] is needed".into()));
+    }
+    for (i, s) in stages.iter().enumerate() {
+        let key = format!("stages[{i}]");
+        if stages[..i].iter().any(|o| o.key == s.key || o.name == s.name) {
+            return Err(bad(path, &key, format!("stage '{}' ({}) is listed twice", s.key, s.name)));
+        }
+        if !DUE_COLUMNS.contains(&s.due.as_str()) {
+            return Err(bad(path, &format!("{key}.due"), format!("'{}': use completion_due or production_due", s.due)));
+        }
+        if let Some(l) = &s.late {
+            if !l.rate.is_finite() || l.rate < 0.0 {
+                return Err(bad(path, &format!("{key}.late.rate"), format!("{} is not a rate ≥ 0", l.rate)));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks rules given as text (`path` only names the file in errors).
 pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
     let rules: Rules =
@@ -330,27 +359,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
             format!("'{}': use breach_at_all_stages, breach_at_any_stage or never", rules.take_back.when),
         ));
     }
-    if rules.stages.is_empty() {
-        return Err(bad(path, "stages", "at least one [[stages]] is needed".into()));
-    }
-    for (i, s) in rules.stages.iter().enumerate() {
-        let key = format!("stages[{i}]");
-        if rules.stages[..i].iter().any(|o| o.key == s.key || o.name == s.name) {
-            return Err(bad(path, &key, format!("stage '{}' ({}) is listed twice", s.key, s.name)));
-        }
-        if !DUE_COLUMNS.contains(&s.due.as_str()) {
-            return Err(bad(path, &format!("{key}.due"), format!("'{}': use completion_due or production_due", s.due)));
-        }
-        if let Some(l) = &s.late {
-            if !l.rate.is_finite() || l.rate < 0.0 || !["overdue_only", "also_late_check"].contains(&l.count.as_str()) {
-                return Err(bad(
-                    path,
-                    &format!("{key}.late"),
-                    "rate must be ≥ 0 and count overdue_only or also_late_check".into(),
-                ));
-            }
-        }
-    }
+    check_stages(&rules.stages, path)?;
     let mut compiled = Vec::new();
     for (i, ind) in rules.indicators.iter().enumerate() {
         let key = format!("indicators[{i}] ({})", ind.key);
@@ -386,10 +395,8 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
             }
         };
         if let Some(i) = &ind.interest {
-            contract::check_interest(i, &format!("{key}.interest"), path)?;
-            if !matches!(kind, Kind::ShortfallShare | Kind::ShortfallAreaYears(_)) {
-                return Err(bad(path, &format!("{key}.interest"), "needs a liability kind that charges money".into()));
-            }
+            let money = matches!(kind, Kind::ShortfallShare | Kind::ShortfallAreaYears(_));
+            contract::check_interest(i, money, &format!("{key}.interest"), path)?;
         }
         compiled.push(CompiledIndicator { stage, direction, actual, fields, kind });
     }
@@ -412,11 +419,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
                 .ok_or_else(|| bad(path, "derive.stage", format!("'{s}' is not a stage")))?,
         ),
     };
-    contract::check(rules.late_payment.as_ref(), rules.late_start.as_ref(), rules.idle.as_ref(), path)?;
-    let statuses = match &rules.statuses {
-        Some(list) => contract::compile_statuses(list, path)?,
-        None => contract::compile_statuses(&contract::default_statuses(), path)?,
-    };
+    let statuses = contract::check(&rules, path)?;
     Ok(Loaded { rules, path: path.to_path_buf(), sha256: String::new(), compiled, derive_stage, statuses })
 }
 
