@@ -59,7 +59,8 @@ fn short_indicator(key: &str, name: &str) -> String {
     }
 }
 
-/// The flags of projects.csv in Chinese where their wording is known; other text as written.
+/// The flags of an earlier run's projects.csv (without `flags_zh`) in Chinese where their wording is known;
+/// other text as written.
 fn flags_zh(flags: &str) -> String {
     flags
         .split("; ")
@@ -242,7 +243,7 @@ fn status_counts(p: &Projects, mine: &[&Vec<String>]) -> Vec<(String, u64)> {
     counts.into_iter().map(|(_, zh, n)| (zh, n)).collect()
 }
 
-/// The stages of projects.csv: (`<key>_status` column, stage name from project_checks.csv).
+/// The stages of projects.csv: (`<key>_status` column, the stage's name as project_checks.csv writes it).
 fn stage_columns(p: &Projects) -> Vec<(String, String)> {
     let mut names: Vec<String> = Vec::new();
     for r in &p.checks.rows {
@@ -251,8 +252,11 @@ fn stage_columns(p: &Projects) -> Vec<(String, String)> {
             names.push(n.to_string());
         }
     }
-    let keys = p.projects.headers.iter().filter(|h| h.ends_with("_status") && h.as_str() != "overall_status");
-    keys.zip(names).map(|(k, n)| (k.clone(), n)).collect()
+    // The stage columns sit between the overall status and land_mu (extra columns come after).
+    let h = &p.projects.headers;
+    let from = p.projects.col("overall_zh").or_else(|| p.projects.col("overall")).map_or(0, |i| i + 1);
+    let to = p.projects.col("land_mu").unwrap_or(from).max(from);
+    h[from..to].iter().zip(names).map(|(k, n)| (k.clone(), n)).collect()
 }
 
 /// The projects needing action: header and rows.

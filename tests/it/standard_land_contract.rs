@@ -489,3 +489,25 @@ fn bad_payment_and_event_rows_are_listed() {
     );
     assert!(!p1["flags"].contains("terminate"), "{}", p1["flags"]);
 }
+
+/// Status conditions read the project's facts: events (`has_tag`), days late, unpaid instalments.
+#[test]
+fn status_conditions_read_events_and_days() {
+    let d = data();
+    let s1 = contract_rules();
+    let rules = s1[..s1.find("[[statuses]]").unwrap()].to_string()
+        + "[[statuses]]\nkey = \"accepted\"\nzh = \"整改已验收\"\nwhen = \"has_tag('整改验收通过')\"\n\
+           [[statuses]]\nkey = \"late\"\nzh = \"逾期\"\nwhen = \"late_payment_days > 20 or late_start_days > 0 or unpaid > 0\"\n\
+           [[statuses]]\nkey = \"other\"\nzh = \"其他\"\n";
+    std::fs::write(d.path().join("rules.toml"), rules).unwrap();
+    let (out, _) = run(d.path(), &d.path().join("rules.toml"), "2025-06-30");
+    let got = by_key(&out.path().join("projects.csv"), "project_id");
+    let status: Vec<&str> = ["T1", "T2", "T3", "T4", "T5", "T7"].iter().map(|k| got[*k]["overall"].as_str()).collect();
+    // T1 paid 30 days late; T2 unpaid; T3, T4 started late; T5 none of these; T7 has a rectified event.
+    assert_eq!(status, ["late", "late", "late", "late", "other", "accepted"]);
+    let county = read_rows(&out.path().join("by_county.csv"));
+    assert_eq!(
+        (county[0]["accepted"].as_str(), county[0]["late"].as_str(), county[0]["other"].as_str()),
+        ("1", "4", "4")
+    );
+}
