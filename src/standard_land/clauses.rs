@@ -307,6 +307,8 @@ fn start(t: &mut Timeline, p: &Project, rules: &Loaded, as_of: i64) {
         format!("{days} days late: {}", counted_to(to, m.start, stop, as_of, "started"))
     } else if m.start.is_some_and(|s| s <= as_of) {
         format!("started {} (in time)", day(reached))
+    } else if let Some(e) = t.end.as_ref().filter(|e| e.date <= due) {
+        format!("due {}, after the contract's end on {}", day(due), day(e.date))
     } else {
         format!("due {}", day(due))
     };
@@ -330,6 +332,17 @@ fn start(t: &mut Timeline, p: &Project, rules: &Loaded, as_of: i64) {
         note,
     };
     t.rows.push(row);
+}
+
+/// Why an idle anniversary did not trigger: started in time, the contract ended before it, or not yet.
+fn not_idle(t: &Timeline, m: &Milestones, anniversary: i64, as_of: i64, what: &str) -> String {
+    match (m.start.filter(|s| *s <= as_of), &t.end) {
+        (Some(s), _) => format!("started {} (in time)", day(s)),
+        (None, Some(e)) if e.date <= anniversary => {
+            format!("the contract ended {} before {}", day(e.date), day(anniversary))
+        }
+        (None, _) => format!("{what} if not started by {}", day(anniversary)),
+    }
 }
 
 fn idle(t: &mut Timeline, p: &Project, rules: &Loaded, as_of: i64) {
@@ -371,10 +384,8 @@ fn idle(t: &mut Timeline, p: &Project, rules: &Loaded, as_of: i64) {
         format!("idle land (闲置土地): not started by {} ({} after {})", day(a1), years(n), day(agreed))
     } else if triggered {
         format!("not started by {}, but the contract ended before: no idle fee", day(a1))
-    } else if as_of > a1 {
-        "started in time".to_string()
     } else {
-        format!("idle if not started by {}", day(a1))
+        not_idle(t, m, a1, as_of, "idle")
     };
     let row = |milestone: String, kind, due: i64, item: Option<f64>, note: String| MilestoneRow {
         milestone,
@@ -392,8 +403,7 @@ fn idle(t: &mut Timeline, p: &Project, rules: &Loaded, as_of: i64) {
         let note = match t.ends.iter().find(|e| e.kind == EndKind::TakeBack && e.date == a2 + 1) {
             Some(e) => e.why.clone(),
             None if idle_at(m, a2, as_of) => format!("not started by {}, but the contract ended before", day(a2)),
-            None if as_of > a2 => "started in time".to_string(),
-            None => format!("take-back (无偿收回) if not started by {}", day(a2)),
+            None => not_idle(t, m, a2, as_of, "take-back (无偿收回)"),
         };
         t.rows.push(row(format!("闲置满{k}年"), MilestoneKind::IdleTakeBack, a2, None, note));
     }
