@@ -37,6 +37,18 @@ pub fn format(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The `years`-th anniversary of a day number: the same month and day `years` later, the years being
+/// calendar years (a year spanning 29 February has 366 days). The anniversary of 29 February in a year
+/// without one is 28 February, or 1 March with `feb29_to_mar1`.
+pub fn anniversary(day: i64, years: i32, feb29_to_mar1: bool) -> i64 {
+    let (y, m, d) = civil_from_days(day);
+    match from_parts(y + years, m, d) {
+        Some(x) => x,
+        None if feb29_to_mar1 => days_from_civil(y + years, 3, 1),
+        None => days_from_civil(y + years, 2, 28),
+    }
+}
+
 /// Excel's serial day number (1900 date system) to a day number.
 pub fn from_excel_serial(serial: f64) -> Option<i64> {
     if !serial.is_finite() || !(1.0..=120000.0).contains(&serial) {
@@ -87,6 +99,18 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), z);
         }
         assert_eq!(format(days_from_civil(2025, 6, 30)), "2025-06-30");
+    }
+
+    #[test]
+    fn anniversaries_count_leap_days() {
+        // 2023-03-01 + 1 year = 2024-03-01: 366 days, as the year holds 2024-02-29.
+        let d = days_from_civil(2023, 3, 1);
+        assert_eq!(anniversary(d, 1, false) - d, 366);
+        // 2024-02-29 + 1 year: 2025-02-28 (month end), or 2025-03-01; + 4 years: 2028-02-29.
+        let leap = days_from_civil(2024, 2, 29);
+        assert_eq!(format(anniversary(leap, 1, false)), "2025-02-28");
+        assert_eq!(format(anniversary(leap, 1, true)), "2025-03-01");
+        assert_eq!(format(anniversary(leap, 4, false)), "2028-02-29");
     }
 
     #[test]

@@ -185,6 +185,11 @@ pub struct RunData {
 pub struct Projects {
     pub projects: Csv,
     pub checks: Csv,
+    /// `projects/liabilities.csv` (every item with its arithmetic), when the run has it.
+    pub liabilities: Option<Csv>,
+    /// The overall statuses in the rules' order (key, 中文), as projects/manifest.json lists them; empty for
+    /// an earlier run whose manifest has no list.
+    pub statuses: Vec<(String, String)>,
 }
 
 /// The quarterly monitoring tables of a run folder's `monitor/` sub-folder.
@@ -203,7 +208,21 @@ pub struct Monitor {
 impl Projects {
     fn read(files: Files, dir: &Path) -> Result<Option<Projects>> {
         let Some(projects) = Csv::optional(files, dir, "projects/projects.csv")? else { return Ok(None) };
-        Ok(Some(Projects { projects, checks: Csv::required(files, dir, "projects/project_checks.csv")? }))
+        let checks = Csv::required(files, dir, "projects/project_checks.csv")?;
+        let liabilities = Csv::optional(files, dir, "projects/liabilities.csv")?;
+        let manifest: serde_json::Value = files("projects/manifest.json")
+            .ok()
+            .flatten()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let statuses = manifest["statuses"]
+            .as_array()
+            .map(|l| {
+                let text = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+                l.iter().map(|v| (text(v, "key"), text(v, "zh"))).collect()
+            })
+            .unwrap_or_default();
+        Ok(Some(Projects { projects, checks, liabilities, statuses }))
     }
 }
 

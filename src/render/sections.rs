@@ -5,7 +5,8 @@
 use super::chart_job::{file_part, migration_matrix, ChartFile, Job, Kind};
 use super::chart_kinds::{HBars, Matrix};
 use super::labels::thousands;
-use super::run_data::{num, unneutralize, Csv, RunData};
+use super::run_data::{num, unneutralize, Csv, Projects, RunData};
+use crate::standard_land::assess::Status;
 use plotters::style::RGBColor;
 use serde_json::{json, Value};
 
@@ -17,16 +18,17 @@ const BASE: RGBColor = RGBColor(170, 190, 215);
 /// The agreed value's line: neutral, so that it is not read as one of the bands.
 const AGREED: RGBColor = RGBColor(60, 60, 60);
 
-/// Chinese words for a project's or a check's status.
+/// Chinese words for a stage's status or an indicator's band as project_checks.csv writes them; an overall
+/// status of an earlier run without `overall_zh` (the default statuses) too.
 pub fn project_status(s: &str) -> String {
+    if let Some(st) = Status::parse(s) {
+        return st.zh().to_string();
+    }
     match s {
-        "pass" => "达标",
-        "pending" => "未到期",
-        "rectify" => "限期整改",
-        "breach" => "违约",
-        "overdue" => "逾期",
-        "incomplete" => "资料不全",
         "no data" => "无数据",
+        "take_back" => "无偿收回",
+        "terminate" => "解除合同",
+        "idle" => "闲置土地",
         other => other,
     }
     .to_string()
@@ -57,7 +59,8 @@ fn short_indicator(key: &str, name: &str) -> String {
     }
 }
 
-/// The flags of projects.csv in Chinese where their wording is known; other text as written.
+/// The flags of an earlier run's projects.csv (without `flags_zh`) in Chinese where their wording is known;
+/// other text as written.
 fn flags_zh(flags: &str) -> String {
     flags
         .split("; ")
@@ -80,9 +83,22 @@ fn flags_zh(flags: &str) -> String {
         .join("; ")
 }
 
-/// Projects needing action: in breach, overdue, to rectify, or with incomplete records.
-fn needs_action(overall: &str) -> bool {
-    matches!(overall, "breach" | "overdue" | "rectify" | "incomplete")
+/// Whether a project needs action: projects.csv's `needs_action` (the rules' statuses say), or for an
+/// earlier run without it, the default statuses other than pending and pass.
+fn needs_action(t: &Csv, row: &[String]) -> bool {
+    match t.cell(row, "needs_action") {
+        "yes" => true,
+        "no" => false,
+        _ => !matches!(t.cell(row, "overall"), "pending" | "pass" | ""),
+    }
+}
+
+/// The overall status in Chinese: `overall_zh`, else the words for the key.
+fn overall_zh(t: &Csv, row: &[String]) -> String {
+    match t.cell(row, "overall_zh") {
+        "" => project_status(t.cell(row, "overall")),
+        zh => zh.to_string(),
+    }
 }
 
 fn in_county(csv: &Csv, row: &[String], county: Option<&str>) -> bool {
@@ -98,13 +114,13 @@ fn sl_stem(county: Option<&str>) -> String {
 /// 100% and 85% lines. The city chart shows the projects needing action; a county's chart all its projects.
 pub(super) fn standard_land_chart(run: &RunData, county: Option<&str>) -> Option<Job> {
     let p = run.projects.as_ref()?;
-    let overall: Vec<(String, String)> = p
+    let overall: Vec<(String, bool)> = p
         .projects
         .rows
         .iter()
-        .map(|r| (p.projects.cell(r, "project_id").to_string(), p.projects.cell(r, "overall").to_string()))
+        .map(|r| (p.projects.cell(r, "project_id").to_string(), needs_action(&p.projects, r)))
         .collect();
-    let wanted = |id: &str| county.is_some() || overall.iter().any(|(i, o)| i == id && needs_action(o));
+    let wanted = |id: &str| county.is_some() || overall.iter().any(|(i, a)| i == id && *a);
     let c = &p.checks;
     let rows: Vec<_> = c
         .rows
@@ -207,54 +223,118 @@ pub fn is_section_chart(stem: &str) -> bool {
     stem.starts_with("standard_land") || stem.starts_with("monitor_")
 }
 
-/// The 标准地 section of the city's or a county's report; `null` without projects/.
-pub fn standard_land(run: &RunData, county: Option<&str>, charts: &[ChartFile], ext: &str) -> Value {
-    let Some(p) = &run.projects else { return Value::Null };
+/// Projects per overall status in Chinese, in the rules' order (the manifest's), statuses present only.
+fn status_counts(p: &Projects, mine: &[&Vec<String>]) -> Vec<(String, u64)> {
     let t = &p.projects;
-    let mine: Vec<&Vec<String>> = t.rows.iter().filter(|r| in_county(t, r, county)).collect();
-    let order = ["breach", "overdue", "rectify", "incomplete", "pending", "pass"];
-    let mut counts: Vec<(String, u64)> = Vec::new();
-    for r in &mine {
-        let s = t.cell(r, "overall").to_string();
-        match counts.iter_mut().find(|c| c.0 == s) {
-            Some(c) => c.1 += 1,
-            None => counts.push((s, 1)),
+    let mut counts: Vec<(String, String, u64)> = Vec::new();
+    for r in mine {
+        let key = t.cell(r, "overall");
+        match counts.iter_mut().find(|c| c.0 == key) {
+            Some(c) => c.2 += 1,
+            None => counts.push((key.to_string(), overall_zh(t, r), 1)),
         }
     }
-    counts.sort_by_key(|c| order.iter().position(|o| *o == c.0).unwrap_or(order.len()));
-    let liability: f64 = mine.iter().filter_map(|r| num(t.cell(r, "liability"))).sum();
-    let take_back = mine.iter().filter(|r| t.cell(r, "take_back_review") == "yes").count();
-    let mut header = vec!["项目编号", "企业名称"];
-    if county.is_none() {
-        header.push("县区");
+    let old = ["breach", "overdue", "rectify", "incomplete", "pending", "pass"];
+    let rank = |k: &str| match p.statuses.iter().position(|s| s.0 == k) {
+        Some(i) => i,
+        None => old.iter().position(|o| *o == k).unwrap_or(old.len()),
+    };
+    counts.sort_by_key(|c| rank(&c.0));
+    counts.into_iter().map(|(_, zh, n)| (zh, n)).collect()
+}
+
+/// The stages of projects.csv: (`<key>_status` column, the stage's name as project_checks.csv writes it).
+fn stage_columns(p: &Projects) -> Vec<(String, String)> {
+    let mut names: Vec<String> = Vec::new();
+    for r in &p.checks.rows {
+        let n = p.checks.cell(r, "stage");
+        if !names.iter().any(|x| x == n) {
+            names.push(n.to_string());
+        }
     }
-    header.extend(["总体", "竣工验收", "达产复核", "违约金 (万元)", "收回评估", "说明"]);
+    // The stage columns sit between the overall status and land_mu (extra columns come after).
+    let h = &p.projects.headers;
+    let from = p.projects.col("overall_zh").or_else(|| p.projects.col("overall")).map_or(0, |i| i + 1);
+    let to = p.projects.col("land_mu").unwrap_or(from).max(from);
+    h[from..to].iter().zip(names).map(|(k, n)| (k.clone(), n)).collect()
+}
+
+/// The projects needing action: header and rows.
+fn action_table(p: &Projects, mine: &[&Vec<String>], county: Option<&str>) -> Value {
+    let t = &p.projects;
+    let stages = stage_columns(p);
+    let mut header = vec!["项目编号".to_string(), "企业名称".to_string()];
+    if county.is_none() {
+        header.push("县区".into());
+    }
+    header.push("总体".into());
+    header.extend(stages.iter().map(|(_, n)| n.clone()));
+    header.extend(["违约金 (万元)", "收回评估", "说明"].map(String::from));
     let rows: Vec<Vec<String>> = mine
         .iter()
-        .filter(|r| needs_action(t.cell(r, "overall")))
+        .filter(|r| needs_action(t, r))
         .map(|r| {
             let mut row = vec![t.cell(r, "project_id").to_string(), unneutralize(t.cell(r, "name"))];
             if county.is_none() {
                 row.push(t.cell(r, "county").to_string());
             }
+            row.push(overall_zh(t, r));
+            row.extend(stages.iter().map(|(k, _)| project_status(t.cell(r, k))));
             row.extend([
-                project_status(t.cell(r, "overall")),
-                project_status(t.cell(r, "completion_status")),
-                project_status(t.cell(r, "production_status")),
                 t.cell(r, "liability").to_string(),
                 if t.cell(r, "take_back_review") == "yes" { "建议".to_string() } else { "—".to_string() },
-                flags_zh(&unneutralize(t.cell(r, "flags"))),
+                match t.col("flags_zh") {
+                    Some(_) => unneutralize(t.cell(r, "flags_zh")),
+                    None => flags_zh(&unneutralize(t.cell(r, "flags"))),
+                },
             ]);
             row
         })
         .collect();
+    json!({ "header": header, "rows": rows })
+}
+
+/// At most this many liability items in a report's table; the rest are in projects/liabilities.csv.
+const ITEM_ROWS: usize = 40;
+
+/// The liability items of the projects in scope that charge money: project, where, item, amount, arithmetic.
+fn items_table(p: &Projects, mine: &[&Vec<String>]) -> Value {
+    let Some(l) = &p.liabilities else { return Value::Null };
+    let ids: Vec<&str> = mine.iter().map(|r| p.projects.cell(r, "project_id")).collect();
+    let rows: Vec<Vec<String>> = l
+        .rows
+        .iter()
+        .filter(|r| ids.contains(&l.cell(r, "project_id")) && num(l.cell(r, "amount")).is_some_and(|a| a > 0.0))
+        .map(|r| {
+            ["project_id", "stage", "item", "amount", "formula"].iter().map(|c| unneutralize(l.cell(r, c))).collect()
+        })
+        .collect();
+    let more = rows.len().saturating_sub(ITEM_ROWS);
+    json!({
+        "header": ["项目编号", "阶段/节点", "事项", "金额 (万元)", "计算"],
+        "rows": rows.into_iter().take(ITEM_ROWS).collect::<Vec<_>>(),
+        "more": thousands(more as u64),
+    })
+}
+
+/// The 标准地 section of the city's or a county's report; `null` without projects/.
+pub fn standard_land(run: &RunData, county: Option<&str>, charts: &[ChartFile], ext: &str) -> Value {
+    let Some(p) = &run.projects else { return Value::Null };
+    let t = &p.projects;
+    let mine: Vec<&Vec<String>> = t.rows.iter().filter(|r| in_county(t, r, county)).collect();
+    let counts = status_counts(p, &mine);
+    let liability: f64 = mine.iter().filter_map(|r| num(t.cell(r, "liability"))).sum();
+    let take_back = mine.iter().filter(|r| t.cell(r, "take_back_review") == "yes").count();
+    let ended = mine.iter().filter(|r| !t.cell(r, "contract_end").is_empty()).count();
     json!({
         "projects": thousands(mine.len() as u64),
-        "action": thousands(mine.iter().filter(|r| needs_action(t.cell(r, "overall"))).count() as u64),
-        "statuses": counts.iter().map(|(s, n)| json!({ "status": project_status(s), "count": thousands(*n) })).collect::<Vec<_>>(),
+        "action": thousands(mine.iter().filter(|r| needs_action(t, r)).count() as u64),
+        "statuses": counts.iter().map(|(s, n)| json!({ "status": s, "count": thousands(*n) })).collect::<Vec<_>>(),
         "liability_total": format!("{liability:.2}"),
         "take_back": thousands(take_back as u64),
-        "table": { "header": header, "rows": rows },
+        "ended": thousands(ended as u64),
+        "table": action_table(p, &mine, county),
+        "items": items_table(p, &mine),
         "chart": chart_path(charts, &sl_stem(county), ext),
     })
 }

@@ -17,6 +17,11 @@ pub enum FileKind {
     Projects,
     /// 竣工验收 / 达产复核 results (`mujun projects`).
     Checks,
+    /// Land-price instalments of 标准地 agreements: due dates, amounts, payment dates (`mujun projects`).
+    Payments,
+    /// Dated events of 标准地 agreements: a shortfall paid, a rectification accepted, a take-back, a
+    /// termination (`mujun projects`). Not the evaluation's `events` (加减分) file.
+    ProjectEvents,
 }
 
 impl FileKind {
@@ -34,6 +39,8 @@ impl FileKind {
             FileKind::Events => "events",
             FileKind::Projects => "projects",
             FileKind::Checks => "checks",
+            FileKind::Payments => "payments",
+            FileKind::ProjectEvents => "project_events",
         }
     }
 
@@ -47,12 +54,14 @@ impl FileKind {
             FileKind::Events => &["事件", "加减分", "奖惩"],
             FileKind::Projects => &["项目", "标准地项目", "标准地", "项目清单"],
             FileKind::Checks => &["验收", "验收复核", "核查", "验收核查"],
+            FileKind::Payments => &["缴款", "价款缴纳", "分期缴款", "土地价款缴纳", "缴款记录"],
+            FileKind::ProjectEvents => &["项目事件", "履约事件", "履约记录", "项目履约"],
         }
     }
 
     /// Whether an evaluation's data folder must hold this kind.
     pub fn required(self) -> bool {
-        !matches!(self, FileKind::Events | FileKind::Projects | FileKind::Checks)
+        matches!(self, FileKind::Enterprises | FileKind::Land | FileKind::Output | FileKind::Tax)
     }
 }
 

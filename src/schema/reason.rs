@@ -106,6 +106,14 @@ reasons! {
     AgreedInvalid = "agreed_invalid", "约定值无效";
     /// The derived checks could not read the evaluation data.
     DeriveFailed = "derive_failed", "无法从评价数据推算";
+    /// The projects file gives a land-price due date for a project that has rows in the payments file.
+    PaymentScheduleTwice = "payment_schedule_twice", "缴款计划重复";
+    /// The instalments of a project do not add up to its land price.
+    InstalmentsMismatch = "instalments_mismatch", "分期金额与出让价款不符";
+    /// A project event whose kind is none of those mujun knows.
+    ProjectEventKindInvalid = "project_event_kind_invalid", "履约事件类型无效";
+    /// A project event dated after the as-of date.
+    ProjectEventNotUsed = "project_event_not_used", "履约事件未采用";
     // Enterprises that are not simply graded.
     /// An `exclude` rule of the methodology holds: not evaluated.
     Excluded = "excluded", "免于评价";

@@ -1,5 +1,5 @@
 //! Columns of the standard-land inputs: which header (English canonical name or a Chinese spelling found
-//! in bureau exports) means which column of the `projects` and `checks` files.
+//! in bureau exports) means which column of the `projects`, `checks`, `payments` and `project_events` files.
 //! docs/standard-land.md lists the same aliases.
 
 use crate::error::{Error, Result};
@@ -39,6 +39,37 @@ pub fn project_cols(due_required: &[&str]) -> Vec<Col> {
         col("contract_date", false, &["合同签订日期", "签约日期", "出让合同签订日期", "签订日期"]),
         col("completion_due", due_required.contains(&"completion_due"), &["约定竣工日期", "竣工期限", "约定竣工时间"]),
         col("production_due", due_required.contains(&"production_due"), &["约定达产日期", "达产期限", "约定达产时间"]),
+        // Contract milestones (履约节点), all optional.
+        col("start_due", false, &["约定开工日期", "开工期限", "约定开工时间", "约定动工日期", "动工期限"]),
+        col("start_date", false, &["实际开工日期", "开工日期", "实际动工日期", "动工日期", "开工时间"]),
+        col("completion_date", false, &["实际竣工日期", "竣工日期", "竣工时间"]),
+        col("production_date", false, &["实际达产日期", "达产日期", "实际投产日期", "投产日期"]),
+        col("price_due", false, &["价款缴纳期限", "约定缴款日期", "缴款期限", "出让价款缴纳期限"]),
+        col("price_paid", false, &["价款缴清日期", "实际缴款日期", "缴款日期", "缴清日期"]),
+        col("deposit", false, &["定金", "定金金额", "合同定金"]),
+    ]
+}
+
+/// The columns of the payments file (分期缴款): one row per instalment of the land price (or per part paid).
+pub fn payment_cols() -> Vec<Col> {
+    vec![
+        col("project_id", true, PROJECT_ID_ALIASES),
+        col("instalment", false, &["期次", "缴款期次", "期数", "分期"]),
+        col("due_date", true, &["约定缴款日期", "缴款期限", "应缴日期", "应缴款日期", "缴款截止日期"]),
+        col("amount", false, &["应缴金额", "应缴价款", "本期应缴", "分期金额", "金额"]),
+        col("paid_date", false, &["实际缴款日期", "缴款日期", "实缴日期", "到账日期", "缴清日期"]),
+    ]
+}
+
+/// The columns of the project events file (履约事件): one dated event per row.
+pub fn event_cols() -> Vec<Col> {
+    vec![
+        col("project_id", true, PROJECT_ID_ALIASES),
+        col("event_date", true, &["日期", "事件日期", "发生日期"]),
+        col("kind", true, &["事件类型", "类型", "事项", "事件"]),
+        col("stage", false, &["阶段", "验收阶段"]),
+        col("amount", false, &["金额", "补缴金额"]),
+        col("note", false, &["说明", "备注"]),
     ]
 }
 

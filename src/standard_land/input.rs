@@ -1,9 +1,10 @@
-//! Reading the projects and checks files (and the enterprise ids of an enterprises file, if the folder has
-//! one) into typed rows. Every row is either used or listed in the exceptions with file, line, column and
+//! Reading the projects file (and the enterprise ids of an enterprises file, if the folder has one) into
+//! typed rows, then the checks (`checks_input`), payments and project events (`contract`) files. Every row is either used or listed in the exceptions with file, line, column and
 //! a reason; a bad cell that does not stop the row is kept as missing and listed too.
 
 use super::columns::{self, Col, Mapped};
 use super::columns::{area_factor, land_both};
+use super::contract::{self, Link, Milestones};
 use super::rules::{check_agreed, Agreed, Direction, Loaded};
 use crate::dataset::{Exception, FileAccount};
 use crate::error::{Error, Result};
@@ -52,6 +53,10 @@ pub struct Project {
     pub contract_date: Option<i64>,
     pub completion_due: Option<i64>,
     pub production_due: Option<i64>,
+    /// 定金, 万元 (named in the termination flag: 定金不予退还).
+    pub deposit: Option<f64>,
+    /// Instalments, start, actual completion and production dates, events.
+    pub milestones: Milestones,
     /// Per indicator of the rules: the agreed value and its source, `None` when there is none.
     pub agreed: Vec<Option<(Agreed, Source)>>,
     pub extra: Vec<String>,
@@ -96,24 +101,25 @@ pub struct Inputs {
     pub accounts: Vec<FileAccount>,
 }
 
-struct Ctx<'a> {
-    file: &'a str,
-    map: &'a Mapped,
-    cols: &'a [Col],
-    raw: &'a RawRow,
-    who: String,
-    enterprise_id: String,
+/// One row being typed: the file, its column map and the row, and who the row is about (for the reasons).
+pub(super) struct Ctx<'a> {
+    pub file: &'a str,
+    pub map: &'a Mapped,
+    pub cols: &'a [Col],
+    pub raw: &'a RawRow,
+    pub who: String,
+    pub enterprise_id: String,
 }
 
 impl Ctx<'_> {
-    fn cell(&self, name: &str) -> &str {
+    pub fn cell(&self, name: &str) -> &str {
         let i = self.cols.iter().position(|c| c.name == name);
         i.and_then(|i| self.map.index[i]).and_then(|p| self.raw.cells.get(p)).map(|s| s.trim()).unwrap_or("")
     }
-    fn hint(&self, name: &str) -> Option<&str> {
+    pub fn hint(&self, name: &str) -> Option<&str> {
         self.cols.iter().position(|c| c.name == name).and_then(|i| self.map.unit_hint[i].as_deref())
     }
-    fn ex(&self, column: &str, code: R, reason: String, action: Action) -> Exception {
+    pub fn ex(&self, column: &str, code: R, reason: String, action: Action) -> Exception {
         Exception {
             file: self.file.into(),
             line: self.raw.line,
@@ -126,11 +132,11 @@ impl Ctx<'_> {
     }
 }
 
-fn extra_cells(map: &Mapped, raw: &RawRow) -> Vec<String> {
+pub(super) fn extra_cells(map: &Mapped, raw: &RawRow) -> Vec<String> {
     map.extra.iter().map(|(p, _)| raw.cells.get(*p).cloned().unwrap_or_default()).collect()
 }
 
-fn account(t: &RawTable, kind: FileKind, excluded: &HashSet<usize>) -> FileAccount {
+pub(super) fn account(t: &RawTable, kind: FileKind, excluded: &HashSet<usize>) -> FileAccount {
     FileAccount {
         file: t.file.clone(),
         kind,
@@ -152,7 +158,16 @@ pub fn read(tables: &super::Tables, rules: &Loaded, as_of: i64) -> Result<Inputs
     };
     let pt = &tables.projects;
     let excluded = read_projects(pt, rules, known.as_ref(), &mut inputs)?;
-    read_checks(&tables.checks, rules, as_of, &pt.file, &excluded, &mut inputs)?;
+    super::checks_input::read_checks(&tables.checks, rules, as_of, &pt.file, &excluded, &mut inputs)?;
+    let ids: Vec<String> = inputs.projects.iter().map(|p| p.id.clone()).collect();
+    let index = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let link = Link { index, excluded: &excluded, projects_file: &pt.file };
+    if let Some(t) = &tables.payments {
+        contract::read_payments(t, &link, &mut inputs)?;
+    }
+    if let Some(t) = &tables.events {
+        contract::read_events(t, &link, rules, as_of, &mut inputs)?;
+    }
     Ok(inputs)
 }
 
@@ -224,13 +239,13 @@ fn read_projects(
 }
 
 /// Why a row is excluded: (column, reason code, reason).
-type RowResult<T> = std::result::Result<T, (String, R, String)>;
+pub(super) type RowResult<T> = std::result::Result<T, (String, R, String)>;
 
-fn fail(column: &str, code: R, reason: String) -> (String, R, String) {
+pub(super) fn fail(column: &str, code: R, reason: String) -> (String, R, String) {
     (column.to_string(), code, reason)
 }
 
-fn date_cell(c: &Ctx, name: &str, required: bool) -> RowResult<Option<i64>> {
+pub(super) fn date_cell(c: &Ctx, name: &str, required: bool) -> RowResult<Option<i64>> {
     let text = c.cell(name);
     if text.is_empty() {
         return if required { Err(fail(name, R::ValueEmpty, format!("{name} is empty"))) } else { Ok(None) };
@@ -294,6 +309,8 @@ fn project_row(
         warnings.push(c.ex(&col, code, r, Action::KeptAsMissing));
         None
     });
+    let milestones = contract::project_milestones(c, land_price, &mut warnings);
+    let deposit = contract::deposit(c, &mut warnings);
     let eid = &c.enterprise_id;
     if eid.is_empty() {
         let r = "enterprise_id is empty; the project cannot be linked to an enterprise";
@@ -307,34 +324,7 @@ fn project_row(
         }
     }
     let tier = c.cell("park_tier").to_string();
-    let mut agreed = Vec::new();
-    for (i, ind) in rules.rules.indicators.iter().enumerate() {
-        let dir = rules.compiled[i].direction;
-        let col = format!("agreed_{}", ind.key);
-        let contract = agreed_cell(c, &col, dir, &ind.unit);
-        let contract = match contract {
-            Ok(v) => v,
-            Err(r) => {
-                warnings.push(c.ex(&col, R::AgreedInvalid, r, Action::TierDefault));
-                None
-            }
-        };
-        let tier_default = rules.rules.tiers.get(&tier).and_then(|m| m.get(&ind.key)).copied();
-        agreed.push(match (contract, tier_default) {
-            (Some(v), _) => Some((v, Source::Contract)),
-            (None, Some(v)) => Some((v, Source::TierDefault)),
-            (None, None) => {
-                let why = if rules.rules.tiers.contains_key(&tier) {
-                    format!("park tier '{tier}' has no default for {} in the rules file", ind.key)
-                } else {
-                    format!("park tier '{tier}' is not in the rules file's [tiers]")
-                };
-                let r = format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh);
-                warnings.push(c.ex(&col, R::AgreedMissing, r, Action::IndicatorNotAssessed));
-                None
-            }
-        });
-    }
+    let agreed = agreed_values(c, rules, &tier, &mut warnings);
     let p = Project {
         id: id.to_string(),
         enterprise_id: eid.clone(),
@@ -350,11 +340,47 @@ fn project_row(
         contract_date,
         completion_due,
         production_due,
+        deposit,
+        milestones,
         agreed,
         extra: extra_cells(c.map, c.raw),
         line: c.raw.line,
     };
     Ok((p, warnings))
+}
+
+/// The agreed value of every indicator: the project's cell, else the park tier's default, else none
+/// (listed).
+fn agreed_values(c: &Ctx, rules: &Loaded, tier: &str, warnings: &mut Vec<Exception>) -> Vec<Option<(Agreed, Source)>> {
+    let mut agreed = Vec::new();
+    for (i, ind) in rules.rules.indicators.iter().enumerate() {
+        let dir = rules.compiled[i].direction;
+        let col = format!("agreed_{}", ind.key);
+        let contract = agreed_cell(c, &col, dir, &ind.unit);
+        let contract = match contract {
+            Ok(v) => v,
+            Err(r) => {
+                warnings.push(c.ex(&col, R::AgreedInvalid, r, Action::TierDefault));
+                None
+            }
+        };
+        let tier_default = rules.rules.tiers.get(tier).and_then(|m| m.get(&ind.key)).copied();
+        agreed.push(match (contract, tier_default) {
+            (Some(v), _) => Some((v, Source::Contract)),
+            (None, Some(v)) => Some((v, Source::TierDefault)),
+            (None, None) => {
+                let why = if rules.rules.tiers.contains_key(tier) {
+                    format!("park tier '{tier}' has no default for {} in the rules file", ind.key)
+                } else {
+                    format!("park tier '{tier}' is not in the rules file's [tiers]")
+                };
+                let r = format!("no agreed value for {} ({}): the cell is empty and {why}", ind.key, ind.zh);
+                warnings.push(c.ex(&col, R::AgreedMissing, r, Action::IndicatorNotAssessed));
+                None
+            }
+        });
+    }
+    agreed
 }
 
 /// Reads one agreed value: a number (a leading ≥/≤ and a trailing % or the indicator's unit are
@@ -391,152 +417,4 @@ fn agreed_cell(c: &Ctx, col: &str, dir: Direction, unit: &str) -> std::result::R
         Some(a) => check_agreed(a, dir).map(|_| Some(a)).map_err(|p| format!("'{text}': {p}")),
         None => Ok(None),
     }
-}
-
-fn read_checks(
-    t: &RawTable,
-    rules: &Loaded,
-    as_of: i64,
-    projects_file: &str,
-    excluded_projects: &HashMap<String, usize>,
-    inputs: &mut Inputs,
-) -> Result<()> {
-    let cols = columns::check_cols();
-    let map = columns::map(&t.file, &cols, &t.headers)?;
-    for (i, c) in cols.iter().enumerate() {
-        if let Some(h) = &map.unit_hint[i] {
-            let units = columns::check_units(&c.name);
-            if !units.is_empty() && !units.iter().any(|(u, f)| u == h && *f == 1.0) {
-                let ok: Vec<&str> = units.iter().filter(|(_, f)| *f == 1.0).map(|(u, _)| *u).collect();
-                return Err(Error::BadInput(format!(
-                    "{}: header unit '{h}' of {}: use {}",
-                    t.file,
-                    c.name,
-                    ok.join(" or ")
-                )));
-            }
-        }
-    }
-    inputs.check_extra = map.extra.iter().map(|(_, n)| n.clone()).collect();
-    let index: HashMap<&str, usize> = inputs.projects.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let mut excluded = HashSet::new();
-    let mut used: HashMap<(usize, usize), Check> = HashMap::new();
-    for raw in &t.rows {
-        let mut c =
-            Ctx { file: &t.file, map: &map, cols: &cols, raw, who: String::new(), enterprise_id: String::new() };
-        let id = c.cell("project_id").to_string();
-        let project = index.get(id.as_str()).copied();
-        if let Some(p) = project {
-            c.enterprise_id = inputs.projects[p].enterprise_id.clone();
-        }
-        if !id.is_empty() {
-            c.who = format!("project {id}: ");
-        }
-        let mut warnings = Vec::new();
-        let row = check_row(&c, rules, as_of, project, &id, projects_file, excluded_projects, &mut warnings);
-        match row {
-            Ok(check) => {
-                inputs.exceptions.extend(warnings);
-                let key = (check.project, check.stage);
-                match used.remove(&key) {
-                    None => {
-                        used.insert(key, check);
-                    }
-                    Some(prev) => {
-                        let (keep, drop) = if check.date > prev.date { (check, prev) } else { (prev, check) };
-                        let reason = if keep.date == drop.date {
-                            format!("duplicate: a check of the same stage on the same date is at line {}", keep.line)
-                        } else {
-                            format!(
-                                "superseded by the later check of {} at line {}",
-                                dates::format(keep.date),
-                                keep.line
-                            )
-                        };
-                        excluded.insert(drop.line);
-                        let code = if keep.date == drop.date { R::CheckDuplicate } else { R::CheckNotUsed };
-                        let mut e = c.ex("check_date", code, reason, Action::Excluded);
-                        e.line = drop.line;
-                        inputs.exceptions.push(e);
-                        used.insert(key, keep);
-                    }
-                }
-            }
-            Err((column, code, reason)) => {
-                excluded.insert(raw.line);
-                inputs.exceptions.push(c.ex(&column, code, reason, Action::Excluded));
-            }
-        }
-    }
-    inputs.checks = used;
-    inputs.accounts.push(account(t, FileKind::Checks, &excluded));
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn check_row(
-    c: &Ctx,
-    rules: &Loaded,
-    as_of: i64,
-    project: Option<usize>,
-    id: &str,
-    projects_file: &str,
-    excluded_projects: &HashMap<String, usize>,
-    warnings: &mut Vec<Exception>,
-) -> RowResult<Check> {
-    if id.is_empty() {
-        return Err(fail("project_id", R::ProjectIdEmpty, "project_id is empty".into()));
-    }
-    let Some(project) = project else {
-        let r = match excluded_projects.get(id) {
-            Some(line) => format!("the project's row in {projects_file} (line {line}) was excluded"),
-            None => format!("project_id '{id}' is not in {projects_file}"),
-        };
-        return Err(fail("project_id", R::ProjectUnknown, r));
-    };
-    let stage_text = c.cell("stage");
-    let stage = rules.stage_of(stage_text).ok_or_else(|| {
-        let names: Vec<&str> = rules.rules.stages.iter().map(|s| s.name.as_str()).collect();
-        fail("stage", R::StageInvalid, format!("stage '{stage_text}' is not one of {}", names.join(", ")))
-    })?;
-    let date = date_cell(c, "check_date", true)?.unwrap_or_default();
-    if date > as_of {
-        let (d, a) = (dates::format(date), dates::format(as_of));
-        let r = format!("dated {d} after --as-of {a}; not used for this as-of date");
-        return Err(fail("check_date", R::CheckNotUsed, r));
-    }
-    let mut values = BTreeMap::new();
-    values.insert("check_date".to_string(), Value::Num(date as f64));
-    let review_year = match c.cell("review_year") {
-        "" => None,
-        y => match y.trim_end_matches('年').parse::<i64>() {
-            Ok(v) if (1900..=2200).contains(&v) => Some(v),
-            _ => {
-                let r = format!("review_year '{y}' is not a year such as 2024");
-                warnings.push(c.ex("review_year", R::DateInvalid, r, Action::KeptAsMissing));
-                None
-            }
-        },
-    };
-    values.insert("review_year".into(), review_year.map_or(Value::Missing, |y| Value::Num(y as f64)));
-    for col in columns::check_cols().iter().skip(4) {
-        let v = match numbers::parse(c.cell(&col.name), columns::check_units(&col.name)) {
-            Ok(v) => v,
-            Err(r) => {
-                warnings.push(c.ex(&col.name, R::NumberInvalid, r, Action::KeptAsMissing));
-                None
-            }
-        };
-        values.insert(col.name.clone(), v.map_or(Value::Missing, Value::Num));
-    }
-    let extra = extra_cells(c.map, c.raw);
-    for ((_, name), cell) in c.map.extra.iter().zip(&extra) {
-        let v = match numbers::parse(cell, NO_UNITS) {
-            Ok(Some(x)) => Value::Num(x),
-            Ok(None) => Value::Missing,
-            Err(_) => Value::Str(cell.trim().into()),
-        };
-        values.insert(name.clone(), v);
-    }
-    Ok(Check { project, stage, date, review_year, values, extra, line: c.raw.line, derived_note: None })
 }

@@ -2,9 +2,11 @@
 //! summed at full precision, capped at a share of the land price, then rounded half up (S1.6–S1.7), and the
 //! flags (cap hit, land take-back review).
 
-use super::assess::{Band, StageResult, Status};
+use super::assess::{Band, LateBasis, StageResult, Status};
+use super::clauses::Timeline;
+use super::contract_rules::Clause;
 use super::input::Project;
-use super::rules::{Agreed, Direction, Kind, Loaded};
+use super::rules::{Agreed, Direction, Kind, LateCount, Loaded};
 use crate::decimal::round_half_up_str;
 
 /// A number as a person writes it: the shortest decimal spelling, with binary noise below 1e-10 removed
@@ -27,12 +29,15 @@ pub fn d4(x: f64) -> String {
     round_half_up_str(x, 4)
 }
 
-/// What an item is, for the liabilities table.
+/// How an item's amount is computed (the `rule` column of liabilities.csv).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
     ShortfallShare,
     ShortfallAreaYears,
+    /// base × rate × days.
     LatePerDay,
+    /// land price × share (the idle fee).
+    ShareOfPrice,
     Action,
 }
 
@@ -42,6 +47,7 @@ impl ItemKind {
             ItemKind::ShortfallShare => "land_price_x_shortfall_share",
             ItemKind::ShortfallAreaYears => "shortfall_x_area_x_years",
             ItemKind::LatePerDay => "late_per_day",
+            ItemKind::ShareOfPrice => "land_price_x_share",
             ItemKind::Action => "action",
         }
     }
@@ -50,8 +56,12 @@ impl ItemKind {
 /// One liability item.
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub stage: usize,
-    /// The indicator's 中文名, or the late rule's label (逾期竣工).
+    pub clause: Clause,
+    /// The stage of a stage's item (late completion, indicator, shortfall interest).
+    pub stage: Option<usize>,
+    /// Where it arises: the stage name, `缴款 第2期`, `开工`, `闲置土地`.
+    pub scope: String,
+    /// The indicator's 中文名, or the clause's label (逾期竣工).
     pub label: String,
     pub indicator: Option<usize>,
     pub kind: ItemKind,
@@ -60,6 +70,24 @@ pub struct Item {
     /// The arithmetic, e.g. `600 × (150 − 120.0000) / 150`.
     pub formula: String,
     pub action: String,
+    /// Per-day items: the days counted.
+    pub days: Option<i64>,
+    /// The dates the item counts between (due date → payment, start, as-of or the contract's end).
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+/// A flag on a project: in English (projects.csv `flags`) and in Chinese (`flags_zh`, the PDF).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub text: String,
+    pub zh: String,
+}
+
+impl Flag {
+    fn new(text: impl Into<String>, zh: impl Into<String>) -> Flag {
+        Flag { text: text.into(), zh: zh.into() }
+    }
 }
 
 /// The project's liability.
@@ -69,18 +97,21 @@ pub struct Liability {
     /// Σ items at full precision.
     pub sum: f64,
     pub cap: Option<f64>,
-    /// min(sum, cap) at full precision.
+    /// min(Σ capped items, cap) + Σ items of `[liability] cap_excludes`, at full precision.
     pub capped: f64,
     /// The liability rounded half up to `liability.decimals`.
     pub rounded: String,
-    pub flags: Vec<String>,
+    /// Σ capped items > cap.
+    pub cap_hit: bool,
+    pub flags: Vec<Flag>,
+    /// Flagged for land take-back review (收回评估, `[take_back]`).
     pub take_back: bool,
 }
 
 impl Item {
     /// `竣工验收 固定资产投资强度: 120.0000 = 600 × (150 − 120.0000) / 150`.
-    pub fn text(&self, rules: &Loaded) -> String {
-        format!("{} {}: {} = {}", rules.rules.stages[self.stage].name, self.label, d4(self.amount), self.formula)
+    pub fn text(&self) -> String {
+        format!("{} {}: {} = {}", self.scope, self.label, d4(self.amount), self.formula)
     }
 }
 
@@ -95,71 +126,141 @@ fn shortfall(actual: f64, agreed: Agreed, d: Direction) -> (f64, f64, String) {
     }
 }
 
-/// Computes the items, sum, cap, rounded liability and flags of one project.
-pub fn assess(project: &Project, stages: &[StageResult], rules: &Loaded) -> Liability {
-    let r = &rules.rules;
-    let price = project.land_price;
-    let mut items = Vec::new();
+/// The late item of a stage (逾期竣工): land price × rate × the stage's days late. A late check counts
+/// only with `count = "also_late_check"`; an actual date or a missing check always.
+fn late_item(project: &Project, st: &StageResult, rules: &Loaded) -> Option<Item> {
+    let stage = &rules.rules.stages[st.stage];
+    let (rule, late) = (stage.late.as_ref()?, st.late.as_ref()?);
+    if late.basis == LateBasis::Check && rule.count != LateCount::AlsoLateCheck {
+        return None;
+    }
+    let (price, days) = (project.land_price, late.days);
+    Some(Item {
+        clause: Clause::LateCompletion,
+        stage: Some(st.stage),
+        scope: stage.name.clone(),
+        label: rule.label.clone(),
+        indicator: None,
+        kind: ItemKind::LatePerDay,
+        amount: price * rule.rate * days as f64,
+        formula: format!("{} × {} × {days} days", short(price), short(rule.rate)),
+        action: String::new(),
+        days: Some(days),
+        from: Some(late.from),
+        to: Some(late.to),
+    })
+}
+
+/// The indicator items of a checked stage (and their late interest), unless the check is dated after a
+/// contract end that stops them.
+fn indicator_items(cx: &Cx, st: &StageResult, items: &mut Vec<Item>, events: &mut [String]) {
+    let (r, price) = (&cx.rules.rules, cx.project.land_price);
     let applies = |b: Band| r.liability.applies_to.iter().any(|a| a == b.label());
-    for st in stages {
-        let stage = &r.stages[st.stage];
-        if let Some(late) = &stage.late {
-            let days = match (st.status, &st.check, st.due) {
-                (Status::Overdue, _, _) => st.days_late,
-                (_, Some(c), Some(due))
-                    if late.count == "also_late_check" && c.derived_note.is_none() && c.date > due =>
-                {
-                    Some(c.date - due)
-                }
-                _ => None,
-            };
-            if let Some(days) = days {
-                items.push(Item {
-                    stage: st.stage,
-                    label: late.label.clone(),
-                    indicator: None,
-                    kind: ItemKind::LatePerDay,
-                    amount: price * late.rate * days as f64,
-                    formula: format!("{} × {} × {days} days", short(price), short(late.rate)),
-                    action: String::new(),
-                });
+    let Some(check) = &st.check else { return };
+    if cx.timeline.stop(cx.rules, Clause::Indicators).is_some_and(|e| check.date > e) {
+        return;
+    }
+    for x in st.indicators.iter().filter(|x| applies(x.band)) {
+        let (Some(actual), Some((agreed, _))) = (x.actual, x.agreed) else { continue };
+        let c = &cx.rules.compiled[x.indicator];
+        let label = r.indicators[x.indicator].zh.clone();
+        let (bound, gap, gap_text) = shortfall(actual, agreed, c.direction);
+        let (kind, amount, formula, action) = match &c.kind {
+            Kind::ShortfallShare => (
+                ItemKind::ShortfallShare,
+                price * gap / bound,
+                format!("{} × {gap_text} / {}", short(price), short(bound)),
+                String::new(),
+            ),
+            Kind::ShortfallAreaYears(y) => {
+                let unit = if *y == 1.0 { "year" } else { "years" };
+                let f = format!("{gap_text} × {} 亩 × {} {unit}", short(cx.project.land_mu), short(*y));
+                (ItemKind::ShortfallAreaYears, gap * cx.project.land_mu * y, f, String::new())
             }
-        }
-        for x in st.indicators.iter().filter(|x| applies(x.band)) {
-            let (Some(actual), Some((agreed, _))) = (x.actual, x.agreed) else { continue };
-            let c = &rules.compiled[x.indicator];
-            let label = r.indicators[x.indicator].zh.clone();
-            let (bound, gap, gap_text) = shortfall(actual, agreed, c.direction);
-            let (kind, amount, formula, action) = match &c.kind {
-                Kind::ShortfallShare => (
-                    ItemKind::ShortfallShare,
-                    price * gap / bound,
-                    format!("{} × {gap_text} / {}", short(price), short(bound)),
-                    String::new(),
-                ),
-                Kind::ShortfallAreaYears(y) => {
-                    let unit = if *y == 1.0 { "year" } else { "years" };
-                    let f = format!("{gap_text} × {} 亩 × {} {unit}", short(project.land_mu), short(*y));
-                    (ItemKind::ShortfallAreaYears, gap * project.land_mu * y, f, String::new())
-                }
-                Kind::Action(a) => (ItemKind::Action, 0.0, format!("no money rule: {a}"), a.clone()),
-                Kind::None => continue,
-            };
-            items.push(Item { stage: st.stage, label, indicator: Some(x.indicator), kind, amount, formula, action });
-        }
+            Kind::Action(a) => (ItemKind::Action, 0.0, format!("no money rule: {a}"), a.clone()),
+            Kind::None => continue,
+        };
+        let scope = r.stages[st.stage].name.clone();
+        let (stage, indicator) = (Some(st.stage), Some(x.indicator));
+        let item = Item {
+            clause: Clause::Indicators,
+            stage,
+            scope,
+            label,
+            indicator,
+            kind,
+            amount,
+            formula,
+            action,
+            days: None,
+            from: Some(check.date),
+            to: None,
+        };
+        let interest = super::interest::item(cx, st, &item, events);
+        items.push(item);
+        items.extend(interest);
+    }
+}
+
+/// What the items of a project are computed from.
+pub struct Cx<'a> {
+    pub project: &'a Project,
+    pub rules: &'a Loaded,
+    pub timeline: &'a Timeline,
+    pub as_of: i64,
+}
+
+/// Computes the items, sum, cap, rounded liability and flags of one project; notes what each
+/// `shortfall_paid` event did in `events` (parallel to the project's events).
+pub fn assess(cx: &Cx, stages: &[StageResult], events: &mut [String]) -> Liability {
+    let r = &cx.rules.rules;
+    let price = cx.project.land_price;
+    let mut items = cx.timeline.items.clone();
+    for st in stages {
+        items.extend(late_item(cx.project, st, cx.rules));
+        indicator_items(cx, st, &mut items, events);
     }
     let sum: f64 = items.iter().map(|i| i.amount).sum();
+    let outside = |i: &&Item| r.liability.cap_excludes.contains(&i.clause);
+    let capped_sum: f64 = items.iter().filter(|i| !outside(i)).map(|i| i.amount).sum();
+    let beyond: f64 = items.iter().filter(outside).map(|i| i.amount).sum();
     let cap = r.liability.cap_share.map(|s| s * price);
     let capped = match cap {
-        Some(c) if sum > c => c,
-        _ => sum,
-    };
+        Some(c) if capped_sum > c => c,
+        _ => capped_sum,
+    } + beyond;
     let mut flags = Vec::new();
     if let (Some(c), Some(share)) = (cap, r.liability.cap_share) {
-        if sum > c {
-            flags.push(format!("cap {}% of land price hit ({} → {})", short(share * 100.0), d4(sum), short(c)));
+        if capped_sum > c {
+            let (pct, from, to) = (short(share * 100.0), d4(capped_sum), short(c));
+            let text = format!("cap {pct}% of land price hit ({from} → {to})");
+            flags.push(Flag::new(text, format!("违约金达上限 (土地价款的 {pct}%): {from} → {to}")));
         }
     }
+    if items.iter().any(|i| outside(&i) && i.amount > 0.0) {
+        let keys: Vec<&str> = r.liability.cap_excludes.iter().map(|c| c.key()).collect();
+        let zh: Vec<&str> = r.liability.cap_excludes.iter().map(|c| c.zh()).collect();
+        let text = format!("{} outside the cap ({})", d4(beyond), keys.join(", "));
+        flags.push(Flag::new(text, format!("{} 万元不计入上限 ({})", d4(beyond), zh.join("、"))));
+    }
+    let take_back = review(stages, cx.rules, &mut flags);
+    flags.extend(cx.timeline.ends.iter().map(|e| Flag::new(&e.why, &e.zh)));
+    if cx.timeline.idle {
+        flags.push(Flag::new("idle land (闲置土地): idle fee charged", "闲置土地, 征缴土地闲置费"));
+    }
+    if let Some(e) = &cx.timeline.end {
+        let (d, by) = (crate::dates::format(e.date), e.kind.zh());
+        let text = format!("contract ended {d} ({by}): later items stopped");
+        flags.push(Flag::new(text, format!("合同于 {d} 终止 ({by}), 其后事项不再计")));
+    }
+    let rounded = round_half_up_str(capped, r.liability.decimals);
+    let cap_hit = cap.is_some_and(|c| capped_sum > c);
+    Liability { items, sum, cap, capped, rounded, cap_hit, flags, take_back }
+}
+
+/// The land take-back review flag (收回评估) of `[take_back]`, and its flag texts.
+fn review(stages: &[StageResult], rules: &Loaded, flags: &mut Vec<Flag>) -> bool {
+    let r = &rules.rules;
     let breach = |s: &StageResult| s.status == Status::Breach;
     let mut take_back = match r.take_back.when.as_str() {
         "breach_at_all_stages" => !stages.is_empty() && stages.iter().all(breach),
@@ -167,20 +268,23 @@ pub fn assess(project: &Project, stages: &[StageResult], rules: &Loaded) -> Liab
         _ => false,
     };
     if take_back {
-        flags.push(r.take_back.flag.clone());
+        let zh = match r.take_back.when.as_str() {
+            "breach_at_all_stages" => "各阶段均违约, 建议启动收回评估",
+            _ => "有阶段违约, 建议启动收回评估",
+        };
+        flags.push(Flag::new(r.take_back.flag.clone(), zh));
     }
     if let Some(limit) = r.take_back.overdue_days {
-        for st in stages.iter().filter(|s| s.days_late.is_some_and(|d| d > limit)) {
+        let overdue = |s: &&StageResult| s.status == Status::Overdue && s.days_late.is_some_and(|d| d > limit);
+        for st in stages.iter().filter(overdue) {
             take_back = true;
             let name = &r.stages[st.stage].name;
-            flags.push(format!(
-                "{name} overdue {} days (> {limit}) → recommend land take-back review (收回评估)",
-                st.days_late.unwrap_or(0)
-            ));
+            let days = st.days_late.unwrap_or(0);
+            let text = format!("{name} overdue {days} days (> {limit}) → recommend land take-back review (收回评估)");
+            flags.push(Flag::new(text, format!("{name} 逾期 {days} 天 (超过 {limit} 天), 建议启动收回评估")));
         }
     }
-    let rounded = round_half_up_str(capped, r.liability.decimals);
-    Liability { items, sum, cap, capped, rounded, flags, take_back }
+    take_back
 }
 
 #[cfg(test)]

@@ -12,18 +12,24 @@
 //! data) → `assess` (attainment, bands, statuses) → `liability` (items, cap, flags) → `tables` (outputs).
 
 pub mod assess;
+mod checks_input;
+pub mod clauses;
 pub mod columns;
+pub mod contract;
+pub mod contract_rules;
 pub mod derive;
 pub mod input;
+mod interest;
 pub mod liability;
 pub mod rules;
+pub mod status;
 pub mod tables;
+pub mod timeline_table;
 
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::ingest::RawTable;
-use assess::{StageResult, Status};
-use std::collections::BTreeMap;
+use assess::StageResult;
 use std::path::PathBuf;
 
 /// One project's results.
@@ -32,8 +38,13 @@ pub struct ProjectResult {
     /// Index into `Inputs::projects`.
     pub project: usize,
     pub stages: Vec<StageResult>,
-    pub overall: Status,
+    /// Index into the rules' statuses (`Loaded::statuses`).
+    pub overall: usize,
     pub liability: liability::Liability,
+    /// The milestones' items, rows and the contract's end.
+    pub timeline: clauses::Timeline,
+    /// What each project event did (parallel to the project's events).
+    pub events: Vec<String>,
 }
 
 /// A finished assessment: rules, inputs and results.
@@ -47,6 +58,8 @@ pub struct Assessment {
     pub data_dir: PathBuf,
     /// Stages whose figures were derived from the evaluation data.
     pub derived: usize,
+    /// Files of the data folder not read, and why.
+    pub not_used: Vec<NotUsed>,
 }
 
 /// Parses the `--as-of` date.
@@ -58,12 +71,25 @@ pub fn parse_as_of(text: &str) -> Result<i64> {
 /// Fields the `actual` expressions may read besides the checks columns.
 pub const PROJECT_FIELDS: [&str; 3] = ["land_mu", "land_m2", "land_price"];
 
+/// A file of the data folder that is not read, and why (the summary and the manifest name it).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NotUsed {
+    pub file: String,
+    pub why: String,
+}
+
 /// What an assessment reads, loaded by the command layer.
 pub struct Tables {
     pub projects: RawTable,
     pub checks: RawTable,
     /// The data folder's enterprises file, when it has one (its ids are checked against).
     pub enterprises: Option<RawTable>,
+    /// The payments file (分期缴款), when the folder has one.
+    pub payments: Option<RawTable>,
+    /// The project events file (履约事件), when the folder has one.
+    pub events: Option<RawTable>,
+    /// The other files of the folder, each with why it is not read.
+    pub not_used: Vec<NotUsed>,
     /// With `[derive] from_evaluation`: the evaluation data of the same folder, or why it cannot be read.
     pub evaluation: Option<std::result::Result<Dataset, String>>,
     pub data_dir: PathBuf,
@@ -90,19 +116,32 @@ pub fn assess(tables: Tables, rules: rules::Loaded, as_of: i64) -> Result<Assess
         }
     }
     let derived = derive::fill(tables.evaluation.as_ref(), &mut inputs, &rules, as_of);
-    let mut results = Vec::new();
-    for p in 0..inputs.projects.len() {
-        let stages = assess::stages(p, &inputs, &rules, as_of);
-        let overall = assess::overall(&stages);
-        let liability = liability::assess(&inputs.projects[p], &stages, &rules);
-        results.push(ProjectResult { project: p, stages, overall, liability });
-    }
-    Ok(Assessment { rules, inputs, results, as_of, data_dir: tables.data_dir, derived })
+    let results = (0..inputs.projects.len()).map(|p| project(p, &inputs, &rules, as_of)).collect();
+    let not_used = tables.not_used;
+    Ok(Assessment { rules, inputs, results, as_of, data_dir: tables.data_dir, derived, not_used })
 }
 
-/// Projects per overall status.
-pub fn status_counts(a: &Assessment) -> BTreeMap<Status, usize> {
-    let mut m = BTreeMap::new();
-    a.results.iter().for_each(|r| *m.entry(r.overall).or_default() += 1);
-    m
+/// One project: its milestones, stages, liability and overall status.
+fn project(p: usize, inputs: &input::Inputs, rules: &rules::Loaded, as_of: i64) -> ProjectResult {
+    let project = &inputs.projects[p];
+    let timeline = clauses::timeline(project, rules, as_of);
+    let mut events = vec![String::new(); project.milestones.events.len()];
+    let cx = assess::StageCx { p, inputs, rules, as_of, timeline: &timeline };
+    let stages = assess::stages(&cx, &mut events);
+    let lcx = liability::Cx { project, rules, timeline: &timeline, as_of };
+    let liability = liability::assess(&lcx, &stages, &mut events);
+    for (note, e) in events.iter_mut().zip(&project.milestones.events).filter(|(n, _)| n.is_empty()) {
+        *note = clauses::event_effect(e, &timeline);
+    }
+    let facts =
+        status::Facts { stages: &stages, timeline: &timeline, liability: &liability, milestones: &project.milestones };
+    let overall = status::overall(rules, &facts);
+    ProjectResult { project: p, stages, overall, liability, timeline, events }
+}
+
+/// Projects per overall status, in the rules' order, with the statuses no project has left out.
+pub fn status_counts(a: &Assessment) -> Vec<(&contract_rules::CompiledStatus, usize)> {
+    let mut n = vec![0; a.rules.statuses.len()];
+    a.results.iter().for_each(|r| n[r.overall] += 1);
+    a.rules.statuses.iter().zip(n).filter(|(_, k)| *k > 0).collect()
 }

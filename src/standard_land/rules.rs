@@ -2,6 +2,8 @@
 //! rectification period, liability rules, cap and the take-back flag. docs/standard-land.md explains
 //! every key. Loading checks the file as a whole and names the key of every problem.
 
+use super::contract_rules::{self as contract, Clause, CompiledStatus, ContractEnd, Idle, Interest, LatePayment};
+use super::contract_rules::{LateStart, StatusRule};
 use crate::error::{Error, Result};
 use crate::method::expr::{self, Expr};
 use serde::Deserialize;
@@ -23,9 +25,6 @@ fn breach_only() -> Vec<String> {
 fn take_back_text() -> String {
     "breach at both stages → recommend land take-back review (收回评估)".into()
 }
-fn overdue_only() -> String {
-    "overdue_only".into()
-}
 
 /// The whole file as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -42,6 +41,21 @@ pub struct Rules {
     pub take_back: TakeBack,
     #[serde(default)]
     pub derive: Derive,
+    /// 逾期缴纳土地出让价款; absent = not charged.
+    #[serde(default)]
+    pub late_payment: Option<LatePayment>,
+    /// 逾期开工; absent = not charged.
+    #[serde(default)]
+    pub late_start: Option<LateStart>,
+    /// 闲置土地: idle fee and take-back; absent = not assessed.
+    #[serde(default)]
+    pub idle: Option<Idle>,
+    /// What ends the contract, and the clauses that stop at its end.
+    #[serde(default)]
+    pub contract_end: ContractEnd,
+    /// The overall statuses in order of precedence; absent = `contract_rules::default_statuses`.
+    #[serde(default)]
+    pub statuses: Option<Vec<StatusRule>>,
     pub stages: Vec<Stage>,
     pub indicators: Vec<Indicator>,
     /// Park tier (园区等级) → indicator key → default agreed value, used when a project leaves the
@@ -95,11 +109,14 @@ pub struct Liability {
     /// Bands whose indicators create liability items (`breach`, and optionally `rectify`).
     #[serde(default = "breach_only")]
     pub applies_to: Vec<String>,
+    /// Clauses whose items are added after the cap (e.g. the idle fee, a fee rather than a penalty).
+    #[serde(default)]
+    pub cap_excludes: Vec<Clause>,
 }
 
 impl Default for Liability {
     fn default() -> Self {
-        Liability { cap_share: None, decimals: 2, applies_to: breach_only() }
+        Liability { cap_share: None, decimals: 2, applies_to: breach_only(), cap_excludes: Vec::new() }
     }
 }
 
@@ -166,10 +183,20 @@ pub struct Late {
     pub rate: f64,
     /// Item label (逾期竣工).
     pub label: String,
-    /// `overdue_only`: only a stage with no check row after its due date (days = as-of − due);
-    /// `also_late_check`: also a check dated after the due date (days = check date − due).
-    #[serde(default = "overdue_only")]
-    pub count: String,
+    /// Which late stages are charged.
+    #[serde(default)]
+    pub count: LateCount,
+}
+
+/// Which late stages a `late` rule charges (an actual date of the projects file counts under both).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LateCount {
+    /// Only a stage with no check row after its due date (days = as-of − due).
+    #[default]
+    OverdueOnly,
+    /// Also a check dated after the due date (days = check date − due).
+    AlsoLateCheck,
 }
 
 /// One control indicator (控制指标).
@@ -187,6 +214,9 @@ pub struct Indicator {
     /// Expression over the check row fields plus `land_mu`, `land_m2`, `land_price`.
     pub actual: String,
     pub liability: IndicatorLiability,
+    /// Late interest on the shortfall item (税收差额 paid late); absent = none.
+    #[serde(default)]
+    pub interest: Option<Interest>,
     /// Extra header spellings of the agreed-value column in the projects file.
     #[serde(default)]
     pub agreed_aliases: Vec<String>,
@@ -251,6 +281,8 @@ pub struct Loaded {
     pub compiled: Vec<CompiledIndicator>,
     /// Index of the stage that may be derived from the evaluation data.
     pub derive_stage: Option<usize>,
+    /// The overall statuses in order of precedence, conditions parsed.
+    pub statuses: Vec<CompiledStatus>,
 }
 
 #[derive(Debug, Clone)]
@@ -267,6 +299,28 @@ pub const DUE_COLUMNS: [&str; 2] = ["completion_due", "production_due"];
 
 fn bad(path: &Path, key: &str, problem: String) -> Error {
     Error::BadInput(format!("rules file {}: `{key}`: {problem}", path.display()))
+}
+
+/// The stages: at least one, each once, with a due column mujun knows and a late rate ≥ 0.
+fn check_stages(stages: &[Stage], path: &Path) -> Result<()> {
+    if stages.is_empty() {
+        return Err(bad(path, "stages", "at least one [[stages]] is needed".into()));
+    }
+    for (i, s) in stages.iter().enumerate() {
+        let key = format!("stages[{i}]");
+        if stages[..i].iter().any(|o| o.key == s.key || o.name == s.name) {
+            return Err(bad(path, &key, format!("stage '{}' ({}) is listed twice", s.key, s.name)));
+        }
+        if !DUE_COLUMNS.contains(&s.due.as_str()) {
+            return Err(bad(path, &format!("{key}.due"), format!("'{}': use completion_due or production_due", s.due)));
+        }
+        if let Some(l) = &s.late {
+            if !l.rate.is_finite() || l.rate < 0.0 {
+                return Err(bad(path, &format!("{key}.late.rate"), format!("{} is not a rate ≥ 0", l.rate)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks rules given as text (`path` only names the file in errors).
@@ -305,27 +359,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
             format!("'{}': use breach_at_all_stages, breach_at_any_stage or never", rules.take_back.when),
         ));
     }
-    if rules.stages.is_empty() {
-        return Err(bad(path, "stages", "at least one [[stages]] is needed".into()));
-    }
-    for (i, s) in rules.stages.iter().enumerate() {
-        let key = format!("stages[{i}]");
-        if rules.stages[..i].iter().any(|o| o.key == s.key || o.name == s.name) {
-            return Err(bad(path, &key, format!("stage '{}' ({}) is listed twice", s.key, s.name)));
-        }
-        if !DUE_COLUMNS.contains(&s.due.as_str()) {
-            return Err(bad(path, &format!("{key}.due"), format!("'{}': use completion_due or production_due", s.due)));
-        }
-        if let Some(l) = &s.late {
-            if !l.rate.is_finite() || l.rate < 0.0 || !["overdue_only", "also_late_check"].contains(&l.count.as_str()) {
-                return Err(bad(
-                    path,
-                    &format!("{key}.late"),
-                    "rate must be ≥ 0 and count overdue_only or also_late_check".into(),
-                ));
-            }
-        }
-    }
+    check_stages(&rules.stages, path)?;
     let mut compiled = Vec::new();
     for (i, ind) in rules.indicators.iter().enumerate() {
         let key = format!("indicators[{i}] ({})", ind.key);
@@ -360,6 +394,10 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
                 ))
             }
         };
+        if let Some(i) = &ind.interest {
+            let money = matches!(kind, Kind::ShortfallShare | Kind::ShortfallAreaYears(_));
+            contract::check_interest(i, money, &format!("{key}.interest"), path)?;
+        }
         compiled.push(CompiledIndicator { stage, direction, actual, fields, kind });
     }
     for (tier, values) in &rules.tiers {
@@ -381,7 +419,8 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded> {
                 .ok_or_else(|| bad(path, "derive.stage", format!("'{s}' is not a stage")))?,
         ),
     };
-    Ok(Loaded { rules, path: path.to_path_buf(), sha256: String::new(), compiled, derive_stage })
+    let statuses = contract::check(&rules, path)?;
+    Ok(Loaded { rules, path: path.to_path_buf(), sha256: String::new(), compiled, derive_stage, statuses })
 }
 
 /// An agreed value must be positive, and a range only for `between` (min ≤ max).

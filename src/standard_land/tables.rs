@@ -3,7 +3,9 @@
 //! bilingual in the XLSX header; docs/standard-land.md maps them to the S1 reference tables.
 
 use super::assess::{Band, Status};
-use super::liability::{short, ItemKind};
+use super::clauses::MilestoneKind;
+use super::contract_rules::Clause;
+use super::liability::short;
 use super::rules::Agreed;
 use super::{Assessment, ProjectResult};
 use crate::dates;
@@ -55,6 +57,7 @@ pub fn projects(a: &Assessment) -> Table {
         ("park_tier", "园区等级 park_tier"),
         ("parcel_id", "宗地编号 parcel_id"),
         ("overall", "总体状态 overall"),
+        ("overall_zh", "总体状态(中文) overall_zh"),
     ]);
     for s in &a.rules.rules.stages {
         t.push_column(format!("{}_status", s.key), format!("{}状态 {}_status", s.name, s.key));
@@ -67,7 +70,11 @@ pub fn projects(a: &Assessment) -> Table {
         ("liability_cap", "上限(万元) liability_cap"),
         ("liability", "违约金(万元) liability"),
         ("take_back_review", "收回评估 take_back_review"),
+        ("contract_end", "合同终止日期 contract_end"),
+        ("contract_end_by", "终止方式 contract_end_by"),
+        ("needs_action", "需处置 needs_action"),
         ("flags", "提示 flags"),
+        ("flags_zh", "提示(中文) flags_zh"),
     ] {
         t.push_column(c.into(), l.into());
     }
@@ -77,6 +84,8 @@ pub fn projects(a: &Assessment) -> Table {
     for r in &a.results {
         let p = &a.inputs.projects[r.project];
         let l = &r.liability;
+        let status = &a.rules.statuses[r.overall];
+        let end = r.timeline.end.as_ref();
         let mut row = vec![
             text(&p.id),
             text(&p.enterprise_id),
@@ -86,10 +95,11 @@ pub fn projects(a: &Assessment) -> Table {
             text(&p.park),
             text(&p.tier),
             text(&p.parcel_id),
-            Cell::text(r.overall.label()),
+            Cell::text(&status.key),
+            Cell::text(&status.zh),
         ];
         row.extend(r.stages.iter().map(|s| Cell::text(s.status.label())));
-        let items: Vec<String> = l.items.iter().map(|i| i.text(&a.rules)).collect();
+        let items: Vec<String> = l.items.iter().map(|i| i.text()).collect();
         row.extend([
             Cell::Num(p.land_mu, 4),
             Cell::Dec(short(p.land_price)),
@@ -98,7 +108,11 @@ pub fn projects(a: &Assessment) -> Table {
             l.cap.map_or(Cell::Empty, |c| Cell::Dec(short(c))),
             Cell::Dec(l.rounded.clone()),
             Cell::text(if l.take_back { "yes" } else { "no" }),
-            text(&l.flags.join("; ")),
+            date(end.map(|e| e.date)),
+            end.map_or(Cell::Empty, |e| Cell::text(e.kind.zh())),
+            Cell::text(if status.action { "yes" } else { "no" }),
+            text(&l.flags.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("; ")),
+            text(&l.flags.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("; ")),
         ]);
         row.extend(p.extra.iter().map(|x| text(x)));
         t.rows.push(row);
@@ -154,7 +168,9 @@ pub fn checks(a: &Assessment) -> Table {
                 }
                 row
             };
-            if s.check.is_none() {
+            // A stage without a check, or checked with no indicator of its own (a date-only completion
+            // check), is one row: its status, days late and note.
+            if s.check.is_none() || s.indicators.is_empty() {
                 t.rows.push(stage_cells(vec![Cell::Empty; 9]));
                 continue;
             }
@@ -210,7 +226,8 @@ pub fn overdue(a: &Assessment) -> Table {
         let p = &a.inputs.projects[r.project];
         for s in &r.stages {
             let stage = &a.rules.rules.stages[s.stage].name;
-            let late = r.liability.items.iter().find(|i| i.stage == s.stage && i.kind == ItemKind::LatePerDay);
+            let late =
+                r.liability.items.iter().find(|i| i.stage == Some(s.stage) && i.clause == Clause::LateCompletion);
             let (kind, due, days) = match (s.status, s.rectify_by) {
                 (Status::Overdue, _) => ("stage overdue (no check row)", s.due, s.days_late),
                 (Status::Rectify, Some(by)) if by < a.as_of => {
@@ -230,33 +247,62 @@ pub fn overdue(a: &Assessment) -> Table {
             ]);
             t.rows.push(row);
         }
+        for m in r.timeline.rows.iter().filter(|m| m.actual.is_none_or(|d| d > a.as_of)) {
+            let kind = match (m.kind, m.days_late) {
+                (MilestoneKind::Instalment, Some(_)) => "land price unpaid (缴款逾期)",
+                (MilestoneKind::Start, Some(_)) => "construction not started (逾期未开工)",
+                _ => continue,
+            };
+            let mut row = who(a, r);
+            row.extend([
+                text(&p.enterprise_id),
+                Cell::text(&m.milestone),
+                Cell::text(kind),
+                date(m.due),
+                m.days_late.map_or(Cell::Empty, Cell::Int),
+                m.item.map_or(Cell::Empty, |x| Cell::Num(x, 4)),
+                text(&m.note),
+            ]);
+            t.rows.push(row);
+        }
     }
     t
 }
 
-/// One row per liability item, with its arithmetic.
+/// One row per liability item, with its arithmetic, the days and the dates it counts between.
 pub fn liabilities(a: &Assessment) -> Table {
     let mut cols: Vec<(&str, &str)> = WHO.to_vec();
     cols.extend([
-        ("stage", "阶段 stage"),
+        ("stage", "阶段/节点 stage"),
         ("item", "事项 item"),
         ("indicator_key", "指标代码 indicator_key"),
+        ("clause", "条款 clause"),
         ("rule", "规则 rule"),
         ("amount", "金额(万元) amount"),
         ("formula", "计算 formula"),
+        ("days", "天数 days"),
+        ("from", "起算日 from"),
+        ("to", "截止日 to"),
+        ("capped", "计入上限 capped"),
         ("action", "处理措施 action"),
     ]);
     let mut t = Table::new(&cols);
+    let excluded = &a.rules.rules.liability.cap_excludes;
     for r in &a.results {
         for i in &r.liability.items {
             let mut row = who(a, r);
             row.extend([
-                Cell::text(&a.rules.rules.stages[i.stage].name),
+                Cell::text(&i.scope),
                 Cell::text(&i.label),
                 i.indicator.map_or(Cell::Empty, |x| Cell::text(&a.rules.rules.indicators[x].key)),
+                Cell::text(i.clause.key()),
                 Cell::text(i.kind.key()),
                 Cell::Num(i.amount, 4),
                 Cell::text(&i.formula),
+                i.days.map_or(Cell::Empty, Cell::Int),
+                date(i.from),
+                date(i.to),
+                Cell::text(if excluded.contains(&i.clause) { "no" } else { "yes" }),
                 text(&i.action),
             ]);
             t.rows.push(row);
@@ -270,47 +316,59 @@ struct Group {
     projects: usize,
     land_mu: f64,
     land_price: f64,
-    status: BTreeMap<Status, usize>,
+    status: Vec<usize>,
     liability: f64,
     capped: usize,
     take_back: usize,
     breach_indicators: usize,
+    /// Σ item amounts per clause (before the cap).
+    clauses: BTreeMap<Clause, f64>,
 }
 
-/// Counts by overall status and liability totals per group (`park` or `county`), with a total row.
+/// Counts by overall status, liability totals and the amounts of each clause per group (`park` or
+/// `county`), with a total row.
 pub fn by_group(a: &Assessment, column: &str, label: &str) -> Table {
-    let mut cols = vec![
+    let mut t = Table::new(&[
         (column, label),
         ("projects", "项目数 projects"),
         ("land_mu", "用地面积(亩) land_mu"),
         ("land_price", "土地出让价款(万元) land_price"),
-    ];
-    let status_cols: Vec<(String, String)> =
-        Status::ALL.iter().map(|s| (s.label().replace(' ', "_"), format!("{} {}", s.zh(), s.label()))).collect();
-    cols.extend(status_cols.iter().map(|(c, l)| (c.as_str(), l.as_str())));
-    cols.extend([
+    ]);
+    for s in &a.rules.statuses {
+        t.push_column(s.key.clone(), format!("{} {}", s.zh, s.key));
+    }
+    for (c, l) in [
         ("breach_indicators", "违约指标数 breach_indicators"),
         ("liability", "违约金合计(万元) liability"),
         ("cap_hit", "触及上限 cap_hit"),
         ("take_back_review", "收回评估 take_back_review"),
-    ]);
-    let mut t = Table::new(&cols);
+    ] {
+        t.push_column(c.into(), l.into());
+    }
+    for c in Clause::ALL {
+        t.push_column(format!("{}_amount", c.key()), format!("{}(万元, 封顶前) {}_amount", c.zh(), c.key()));
+    }
+    let n = a.rules.statuses.len();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    let mut total = Group::default();
+    let mut total = Group { status: vec![0; n], ..Default::default() };
     for r in &a.results {
         let p = &a.inputs.projects[r.project];
         let key = if column == "park" { &p.park } else { &p.county };
         let key = if key.is_empty() { "(blank)".to_string() } else { key.clone() };
-        for g in [groups.entry(key).or_default(), &mut total] {
+        let g = groups.entry(key).or_insert_with(|| Group { status: vec![0; n], ..Default::default() });
+        for g in [g, &mut total] {
             g.projects += 1;
             g.land_mu += p.land_mu;
             g.land_price += p.land_price;
-            *g.status.entry(r.overall).or_default() += 1;
+            g.status[r.overall] += 1;
             g.liability += r.liability.rounded.parse::<f64>().unwrap_or(0.0);
-            g.capped += usize::from(r.liability.cap.is_some_and(|c| r.liability.sum > c));
+            g.capped += usize::from(r.liability.cap_hit);
             g.take_back += usize::from(r.liability.take_back);
             g.breach_indicators +=
                 r.stages.iter().flat_map(|s| &s.indicators).filter(|x| x.band == Band::Breach).count();
+            for i in &r.liability.items {
+                *g.clauses.entry(i.clause).or_default() += i.amount;
+            }
         }
     }
     let decimals = a.rules.rules.liability.decimals;
@@ -321,13 +379,14 @@ pub fn by_group(a: &Assessment, column: &str, label: &str) -> Table {
             Cell::Num(g.land_mu, 4),
             Cell::Dec(short(g.land_price)),
         ];
-        row.extend(Status::ALL.iter().map(|s| Cell::Int(*g.status.get(s).unwrap_or(&0) as i64)));
+        row.extend(g.status.iter().map(|k| Cell::Int(*k as i64)));
         row.extend([
             Cell::Int(g.breach_indicators as i64),
             Cell::Dec(round_half_up_str(g.liability, decimals)),
             Cell::Int(g.capped as i64),
             Cell::Int(g.take_back as i64),
         ]);
+        row.extend(Clause::ALL.iter().map(|c| Cell::Num(g.clauses.get(c).copied().unwrap_or(0.0), 4)));
         t.rows.push(row);
     }
     t
@@ -340,7 +399,7 @@ pub fn line(a: &Assessment, r: &ProjectResult) -> String {
         "{} {} {} {} 万元{}",
         p.id,
         p.county,
-        r.overall.label(),
+        a.rules.statuses[r.overall].key,
         r.liability.rounded,
         if r.liability.take_back { " (收回评估)" } else { "" }
     )
@@ -350,4 +409,16 @@ pub fn line(a: &Assessment, r: &ProjectResult) -> String {
 pub fn total_liability(a: &Assessment) -> String {
     let s: f64 = a.results.iter().map(|r| r.liability.rounded.parse::<f64>().unwrap_or(0.0)).sum();
     round_half_up_str(s, a.rules.rules.liability.decimals)
+}
+
+/// Σ item amounts per clause over all projects (before the cap), 4 decimals.
+pub fn clause_totals(a: &Assessment) -> Vec<(Clause, String)> {
+    Clause::ALL
+        .iter()
+        .map(|c| {
+            let x: f64 =
+                a.results.iter().flat_map(|r| &r.liability.items).filter(|i| i.clause == *c).map(|i| i.amount).sum();
+            (*c, round_half_up_str(x, 4))
+        })
+        .collect()
 }

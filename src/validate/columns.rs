@@ -75,7 +75,7 @@ pub fn defs(kind: FileKind) -> &'static [ColumnDef] {
         FileKind::Tax => TAX,
         FileKind::Events => EVENTS,
         // Standard land's files have columns of their own (`standard_land::columns`).
-        FileKind::Projects | FileKind::Checks => &[],
+        FileKind::Projects | FileKind::Checks | FileKind::Payments | FileKind::ProjectEvents => &[],
     }
 }
 

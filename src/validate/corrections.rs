@@ -35,7 +35,7 @@ fn key_columns(kind: FileKind) -> &'static [&'static str] {
         FileKind::Land => &["enterprise_id", "parcel_id", "tenure"],
         FileKind::Output | FileKind::Tax => &["enterprise_id", "period"],
         FileKind::Events => &["enterprise_id", "date", "kind"],
-        FileKind::Projects | FileKind::Checks => &[],
+        FileKind::Projects | FileKind::Checks | FileKind::Payments | FileKind::ProjectEvents => &[],
     }
 }
 

@@ -169,7 +169,7 @@ fn checked(
                 excluded(line, "period", &enterprises[e].id, ReasonCode::QuarterDuplicate, reason)
             }));
         }
-        FileKind::Events | FileKind::Projects | FileKind::Checks => {}
+        FileKind::Events | FileKind::Projects | FileKind::Checks | FileKind::Payments | FileKind::ProjectEvents => {}
     }
     if !late.is_empty() {
         all.exceptions = in_file_order(std::mem::take(&mut all.exceptions), late);

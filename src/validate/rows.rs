@@ -138,7 +138,7 @@ pub(super) fn numbers_only(kind: FileKind, map: &HeaderMap) -> Vec<bool> {
         FileKind::Land => &["area"],
         FileKind::Output => &output,
         FileKind::Tax => &["tax_paid"],
-        FileKind::Events | FileKind::Projects | FileKind::Checks => &[],
+        FileKind::Events | FileKind::Projects | FileKind::Checks | FileKind::Payments | FileKind::ProjectEvents => &[],
     };
     let width = map.index.iter().flatten().chain(map.extra.iter().map(|(p, _)| p)).max().map_or(0, |m| m + 1);
     let mut flags = vec![false; width];
@@ -171,7 +171,7 @@ impl Part {
             FileKind::Output => p.data.output.reserve_exact(rows),
             FileKind::Tax => p.data.tax.reserve_exact(rows),
             FileKind::Events => p.data.events.reserve_exact(rows),
-            FileKind::Projects | FileKind::Checks => {}
+            FileKind::Projects | FileKind::Checks | FileKind::Payments | FileKind::ProjectEvents => {}
         }
         p
     }
@@ -205,7 +205,7 @@ impl Part {
             FileKind::Tax => self.link(&row, links, src.enterprises).and_then(|e| self.tax(&row, e)),
             FileKind::Events => self.link(&row, links, src.enterprises).and_then(|e| self.event(&row, e)),
             // Standard land types its own files (`standard_land::input`).
-            FileKind::Projects | FileKind::Checks => Ok(()),
+            FileKind::Projects | FileKind::Checks | FileKind::Payments | FileKind::ProjectEvents => Ok(()),
         };
         if let Err(f) = result {
             if f.after_id_check {

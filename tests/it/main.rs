@@ -19,4 +19,5 @@ mod props;
 mod render;
 mod spans;
 mod standard_land;
+mod standard_land_contract;
 mod whatif;

@@ -224,7 +224,11 @@ fn monitor_and_standard_land_sections() {
     for must in [
         "标准地项目",
         "违约金合计",
-        "668.28",
+        "1019.65",
+        "无偿收回",
+        "解除合同",
+        "闲置土地",
+        "违约责任明细",
         breach["project_id"].as_str(),
         "建议收回评估",
         "季度监测",

@@ -454,7 +454,11 @@ fn sample_projects_run_through_the_library() {
         force: true,
     };
     let text = mujun::cli::projects(&args, &mujun::cli::Ctx::new(true, "mujun projects")).unwrap();
-    assert!(text.contains("projects: 20 (overdue 3, breach 5, rectify 3, incomplete 1, pending 6, pass 2)"), "{text}");
+    assert!(
+        text.contains("projects: 25 (take_back 1, terminate 1, idle 1, overdue 3, breach 5, liable 2, rectify 2, incomplete 1, pending 7, pass 2)"),
+        "{text}"
+    );
+    assert!(!text.contains("not used"), "every file of the sample is read: {text}");
     for r in read_rows(&data.join("projects.csv")) {
         assert_eq!(mujun::ids::id_problem(&r["enterprise_id"]), None);
     }
@@ -466,10 +470,29 @@ fn sample_projects_run_through_the_library() {
     );
     // AK-SQ-06: 360 × 0.001 × 273 days (2024-09-30 → 2025-06-30) = 98.28
     assert_eq!(got["AK-SQ-06"]["liability"], "98.28");
+    // The contract clauses of the default rules (1‰ per day; idle fee 20 % outside the 30 % cap):
+    // AK-HY-21 not started by 2025-03-01 (2 years after 2023-03-01) → take-back, ended 2025-03-02; late
+    // start 732 days × 400 × 0.001 = 292.8 → cap 120, + idle fee 80 = 200; its stages are ended.
+    let status = |k: &str| (got[k]["overall"].as_str(), got[k]["liability"].as_str());
+    assert_eq!(status("AK-HY-21"), ("take_back", "200.00"));
+    // AK-SQ-22 第2期 150 unpaid since 2025-03-31: 91 days (> 60) → ends 2025-05-31: 150 × 0.001 × 61 = 9.15.
+    assert_eq!(status("AK-SQ-22"), ("terminate", "9.15"));
+    // AK-LG-23 agreed start 2024-02-29, started 2025-03-10: idle fee 240 × 0.2 = 48 (anniversary
+    // 2025-02-28); late start 375 days × 240 × 0.001 = 90 → cap 72; 72 + 48 = 120.
+    assert_eq!(status("AK-LG-23"), ("idle", "120.00"));
+    // AK-ZP-24 paid 2024-10-10, due 2024-08-31: 40 days × 200 × 0.001 = 8; AK-ZY-25 completed 45 days
+    // late: 300 × 0.001 × 45 = 13.5.
+    assert_eq!(status("AK-ZP-24"), ("liable", "8.00"));
+    assert_eq!(status("AK-ZY-25"), ("liable", "13.50"));
+    // AK-ZY-08: tax shortfall (8 − 5) × 15 × 1 = 45, due 2025-04-25 + 30 = 2025-05-25, paid 2025-06-10:
+    // 16 days × 45 × 0.001 = 0.72 → 45.72. AK-GX-15's rectification accepted 2025-04-15: pending.
+    assert_eq!(status("AK-ZY-08"), ("breach", "45.72"));
+    assert_eq!(status("AK-GX-15"), ("pending", "0.00"));
     let ex = read_rows(&out.path().join("exceptions.csv"));
     assert!(ex.iter().any(|e| e["reason"].contains("AK-SQ-17: the agreement references enterprise")));
     for f in [
         "project_checks.csv",
+        "milestones.csv",
         "overdue.csv",
         "liabilities.csv",
         "by_park.csv",
@@ -534,16 +557,40 @@ fn review_derived_from_evaluation_data_when_switched_on() {
 fn doc_lists_every_alias() {
     use mujun::standard_land::columns;
     let doc = std::fs::read_to_string(repo("docs/standard-land.md")).unwrap();
-    for c in columns::project_cols(&[]).iter().chain(columns::check_cols().iter()) {
+    let format = std::fs::read_to_string(repo("docs/data-format.md")).unwrap();
+    let cols = [columns::project_cols(&[]), columns::check_cols(), columns::payment_cols(), columns::event_cols()];
+    for c in cols.iter().flatten() {
         assert!(doc.contains(&format!("`{}`", c.name)), "{}", c.name);
         for a in &c.aliases {
             assert!(doc.contains(a.as_str()), "docs/standard-land.md lacks the header {a} of {}", c.name);
         }
     }
+    // data-format.md lists the milestone columns and the payments and events files too.
+    for c in columns::project_cols(&[]).iter().skip(14).chain(&cols[2]).chain(&cols[3]) {
+        assert!(format.contains(&format!("`{}`", c.name)), "data-format.md lacks {}", c.name);
+        for a in &c.aliases {
+            assert!(format.contains(a.as_str()), "docs/data-format.md lacks the header {a} of {}", c.name);
+        }
+    }
     use mujun::schema::FileKind;
     let stems = |k: FileKind| std::iter::once(k.stem()).chain(k.stem_aliases().iter().copied());
-    for s in stems(FileKind::Projects).chain(stems(FileKind::Checks)) {
-        assert!(doc.contains(&format!("`{s}`")), "{s}");
+    for k in [FileKind::Projects, FileKind::Checks, FileKind::Payments, FileKind::ProjectEvents] {
+        for s in stems(k) {
+            assert!(doc.contains(&format!("`{s}`")) && format.contains(&format!("`{s}`")), "{s}");
+        }
+    }
+    use mujun::standard_land::contract::EventKind;
+    for k in EventKind::ALL {
+        assert!(doc.contains(&format!("`{}`", k.key())) && doc.contains(k.zh()), "{}", k.key());
+        for a in k.aliases() {
+            assert!(doc.contains(a), "docs/standard-land.md lacks the event kind {a}");
+        }
+    }
+    // Every rules key of a contract clause has its snippet.
+    for key in
+        ["[late_payment]", "[late_start]", "[idle]", "[contract_end]", "[[statuses]]", "interest = {", "cap_excludes"]
+    {
+        assert!(doc.contains(key), "docs/standard-land.md lacks {key}");
     }
 }
 
