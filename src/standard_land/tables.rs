@@ -8,7 +8,7 @@ use super::rules::Agreed;
 use super::{Assessment, ProjectResult};
 use crate::dates;
 use crate::decimal::round_half_up_str;
-use crate::report::table::{Cell, Table};
+use crate::report::table::{Cell, Show, Table};
 use std::collections::BTreeMap;
 
 fn text(s: &str) -> Cell {
@@ -57,7 +57,7 @@ pub fn projects(a: &Assessment) -> Table {
         ("overall", "总体状态 overall"),
     ]);
     for s in &a.rules.rules.stages {
-        t.push_column(format!("{}_status", s.key), format!("{}状态 {}_status", s.name, s.key));
+        t.push_shown(format!("{}_status", s.key), format!("{}状态 {}_status", s.name, s.key), Show::Coded);
     }
     for (c, l) in [
         ("land_mu", "用地面积(亩) land_mu"),
@@ -74,6 +74,8 @@ pub fn projects(a: &Assessment) -> Table {
     for x in &a.inputs.project_extra {
         t.push_column(x.clone(), x.clone());
     }
+    t.set_show(&["overall", "take_back_review"], Show::Coded);
+    t.set_show(&["land_price", "liability_sum", "liability_cap", "liability"], Show::Money);
     for r in &a.results {
         let p = &a.inputs.projects[r.project];
         let l = &r.liability;
@@ -86,9 +88,9 @@ pub fn projects(a: &Assessment) -> Table {
             text(&p.park),
             text(&p.tier),
             text(&p.parcel_id),
-            Cell::text(r.overall.label()),
+            Cell::word(r.overall),
         ];
-        row.extend(r.stages.iter().map(|s| Cell::text(s.status.label())));
+        row.extend(r.stages.iter().map(|s| Cell::word(s.status)));
         let items: Vec<String> = l.items.iter().map(|i| i.text(&a.rules)).collect();
         row.extend([
             Cell::Num(p.land_mu, 4),
@@ -97,7 +99,7 @@ pub fn projects(a: &Assessment) -> Table {
             Cell::Num(l.sum, 4),
             l.cap.map_or(Cell::Empty, |c| Cell::Dec(short(c))),
             Cell::Dec(l.rounded.clone()),
-            Cell::text(if l.take_back { "yes" } else { "no" }),
+            if l.take_back { Cell::coded("yes", "是") } else { Cell::coded("no", "否") },
             text(&l.flags.join("; ")),
         ]);
         row.extend(p.extra.iter().map(|x| text(x)));
@@ -132,6 +134,8 @@ pub fn checks(a: &Assessment) -> Table {
     for x in &a.inputs.check_extra {
         t.push_column(x.clone(), x.clone());
     }
+    t.set_show(&["band", "stage_status"], Show::Coded);
+    t.set_show(&["review_year"], Show::Plain);
     let rules = &a.rules.rules;
     for r in &a.results {
         for s in &r.stages {
@@ -140,7 +144,7 @@ pub fn checks(a: &Assessment) -> Table {
                 row.push(Cell::text(&rules.stages[s.stage].name));
                 row.extend(ind);
                 row.extend([
-                    Cell::text(s.status.label()),
+                    Cell::word(s.status),
                     date(s.check.as_ref().map(|c| c.date)),
                     s.check.as_ref().and_then(|c| c.review_year).map_or(Cell::Empty, Cell::Int),
                     date(s.due),
@@ -185,7 +189,7 @@ pub fn checks(a: &Assessment) -> Table {
                     source,
                     Cell::opt(x.actual, 4),
                     att,
-                    Cell::text(x.band.label()),
+                    Cell::word(x.band),
                 ]));
             }
         }
@@ -206,15 +210,17 @@ pub fn overdue(a: &Assessment) -> Table {
         ("note", "说明 note"),
     ]);
     let mut t = Table::new(&cols);
+    t.set_show(&["late_liability"], Show::Money);
+    t.set_show(&["kind"], Show::Coded);
     for r in &a.results {
         let p = &a.inputs.projects[r.project];
         for s in &r.stages {
             let stage = &a.rules.rules.stages[s.stage].name;
             let late = r.liability.items.iter().find(|i| i.stage == s.stage && i.kind == ItemKind::LatePerDay);
             let (kind, due, days) = match (s.status, s.rectify_by) {
-                (Status::Overdue, _) => ("stage overdue (no check row)", s.due, s.days_late),
+                (Status::Overdue, _) => (("stage overdue (no check row)", "阶段逾期(无验收记录)"), s.due, s.days_late),
                 (Status::Rectify, Some(by)) if by < a.as_of => {
-                    ("rectification overdue (no later check)", Some(by), Some(a.as_of - by))
+                    (("rectification overdue (no later check)", "整改逾期(无复验记录)"), Some(by), Some(a.as_of - by))
                 }
                 _ => continue,
             };
@@ -222,7 +228,7 @@ pub fn overdue(a: &Assessment) -> Table {
             row.extend([
                 text(&p.enterprise_id),
                 Cell::text(stage),
-                Cell::text(kind),
+                Cell::coded(kind.0, kind.1),
                 date(due),
                 days.map_or(Cell::Empty, Cell::Int),
                 late.map_or(Cell::Empty, |i| Cell::Num(i.amount, 4)),
@@ -247,6 +253,7 @@ pub fn liabilities(a: &Assessment) -> Table {
         ("action", "处理措施 action"),
     ]);
     let mut t = Table::new(&cols);
+    t.set_show(&["amount"], Show::Money);
     for r in &a.results {
         for i in &r.liability.items {
             let mut row = who(a, r);
@@ -295,6 +302,7 @@ pub fn by_group(a: &Assessment, column: &str, label: &str) -> Table {
         ("take_back_review", "收回评估 take_back_review"),
     ]);
     let mut t = Table::new(&cols);
+    t.set_show(&["land_price", "liability"], Show::Money);
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut total = Group::default();
     for r in &a.results {

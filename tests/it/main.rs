@@ -15,3 +15,4 @@ mod render;
 mod spans;
 mod standard_land;
 mod whatif;
+mod workbooks;
