@@ -5,6 +5,7 @@
 //! `run.json` (what the reports read: [`run_summary::RunSummary`]); the command layer adds `manifest.json`.
 
 pub mod aggregates;
+pub mod atomic;
 pub mod enterprises;
 pub mod explain;
 pub mod manifest;

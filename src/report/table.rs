@@ -1,13 +1,15 @@
 //! A typed output table written the same way to CSV and XLSX. Text cells that a spreadsheet would run as
 //! a formula (starting with = + - @, tab or carriage return) are neutralized with a leading apostrophe,
 //! as OWASP advises for CSV injection; numbers are never touched (a negative number stays a number).
-//! Files are written to a temporary name and renamed, so an interrupted run never leaves half a file.
+//! Files are written to a temporary name and renamed ([`super::atomic`]), so an interrupted run never
+//! leaves half a file.
 
-// The workbook writer lives in `xlsx`; named here too, beside the table it writes.
+// The workbook writer lives in `xlsx`, the atomic file writes in `atomic`; named here too, where the
+// tables are written from.
+pub use super::atomic::{write_atomic, write_atomic_parts, AtomicFile};
 pub use super::xlsx::{write_xlsx, Show};
 use crate::schema::Word;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -222,48 +224,6 @@ impl Table {
     }
 }
 
-/// Writes bytes to `path` through a temporary file in the same folder, then renames it into place.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_parts(path, &[bytes]).map(|_| ())
-}
-
-/// [`write_atomic`] of several pieces one after the other; returns the SHA-256 (hex) of what was written,
-/// so the manifest need not read the file again.
-pub fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<String> {
-    let mut f = AtomicFile::create(path)?;
-    for p in parts {
-        f.write(p)?;
-    }
-    f.finish()
-}
-
-/// A file written under a temporary name in its folder, synced and renamed into place by
-/// [`AtomicFile::finish`], which gives the SHA-256 (hex) of what was written.
-pub struct AtomicFile {
-    path: PathBuf,
-    tmp: PathBuf,
-    file: std::fs::File,
-    hash: crate::digest::Sha256,
-}
-
-impl AtomicFile {
-    pub fn create(path: &Path) -> std::io::Result<AtomicFile> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let tmp = dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
-        let file = std::fs::File::create(&tmp)?;
-        Ok(AtomicFile { path: path.to_path_buf(), tmp, file, hash: Default::default() })
-    }
-    pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.hash.update(bytes);
-        self.file.write_all(bytes)
-    }
-    pub fn finish(self) -> std::io::Result<String> {
-        self.file.sync_all()?;
-        std::fs::rename(&self.tmp, &self.path)?;
-        Ok(self.hash.finish_hex())
-    }
-}
-
 /// The UTF-8 BOM (so Excel shows the Chinese text) and the header row of machine names.
 pub fn csv_head(columns: &[String]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
@@ -402,6 +362,7 @@ pub fn write_csv(path: &Path, t: &Table) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     /// Streamed files hold the header and exactly their range's rows, across chunk and batch boundaries
     /// (a range of 0 items gives the header alone), and the same bytes as rendering the table whole.
