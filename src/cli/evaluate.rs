@@ -134,12 +134,8 @@ pub fn summary(run: &Run, out: &Path) -> String {
     let _ =
         writeln!(s, "input rows: {read} read, {} used, {excepted} excluded; {lines} exception lines", read - excepted);
     let _ = writeln!(s, "results: {} (enterprises.csv, results.xlsx, exceptions.csv, manifest.json)", out.display());
-    let _ = write!(
-        s,
-        "PDF reports: mujun report --run {} (writes them to {})",
-        out.display(),
-        out.join("report").display()
-    );
+    // The demo renders them right away; after evaluate, the command that does.
+    let _ = write!(s, "PDF reports: {} (made by mujun report --run {})", out.join("report").display(), out.display());
     s
 }
 

@@ -386,7 +386,7 @@ group = "county"
         // Counts per class for the track (A ≥ 150, B ≥ 100, C ≥ 50): A 200, 150, 150; B 120 × 3; C 90, 50;
         // D 32, 20, 16 (汉阴六号厂 is not scored).
         assert!(text.contains("track 规上: classes A 3, B 3, C 2, D 3"), "{text}");
-        assert!(text.contains("PDF reports: mujun report --run "), "{text}");
+        assert!(text.contains("PDF reports: ") && text.contains("(made by mujun report --run "), "{text}");
     }
 
     #[test]
