@@ -164,7 +164,8 @@ impl Render for CellRef<'_> {
     }
 }
 
-fn is_formula_like(s: &str) -> bool {
+/// Whether a spreadsheet would run text starting so as a formula (`=`, `+`, `-`, `@`, tab, CR).
+pub fn is_formula_like(s: &str) -> bool {
     matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 

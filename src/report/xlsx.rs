@@ -3,7 +3,7 @@
 //! (statuses, reasons, actions, classes) in Chinese with the code in its own column beside them. The CSV
 //! files keep the codes alone: only the workbook shows words, so scripts reading the CSV see no change.
 
-use super::table::{neutralize, write_atomic, Cell, Coded, Table};
+use super::table::{is_formula_like, neutralize, write_atomic, Cell, Coded, Table};
 use crate::schema::Field;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
@@ -121,7 +121,8 @@ fn cell_width(cell: &Cell, format: Option<&str>) -> usize {
     let grouped = format.is_some_and(|f| f.starts_with("#,##"));
     let shown = format.map_or(0, |f| f.split_once('.').map_or(0, |(_, z)| z.len()));
     match cell {
-        Cell::Text(s) => text_width(&neutralize(s)),
+        // With the apostrophe a formula-like text is given.
+        Cell::Text(s) => text_width(s) + usize::from(is_formula_like(s)),
         Cell::Coded(x) => text_width(&x.words),
         Cell::Num(v, _) if v.is_finite() => number_width(*v, shown, grouped),
         Cell::Int(i) => number_width(*i as f64, shown, grouped),
