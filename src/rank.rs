@@ -10,8 +10,14 @@ use crate::score::Groups;
 use crate::score::{Fig, Scored, Status};
 use std::cmp::Ordering;
 
-/// The documented order of firms within a track.
-fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> Ordering {
+/// The positions in `track` of the methodology's tie-break indicators (`[ranking] tie_break`), in the
+/// order they break ties; a key the track does not have is skipped.
+pub fn tie_positions(ranking: &crate::method::Ranking, track: &crate::method::Track) -> Vec<usize> {
+    ranking.tie_break.iter().filter_map(|key| track.indicators.iter().position(|i| &i.key == key)).collect()
+}
+
+/// The documented order of firms within a track; `tie` from [`tie_positions`].
+pub fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> Ordering {
     let ta = s[a].total_rounded().unwrap_or(f64::NEG_INFINITY);
     let tb = s[b].total_rounded().unwrap_or(f64::NEG_INFINITY);
     tb.total_cmp(&ta)
@@ -75,8 +81,7 @@ pub fn classify_and_rank(data: &Dataset, loaded: &Loaded, s: &mut [Scored]) {
         }
     }
     for (t, track) in m.tracks.iter().enumerate() {
-        let tie: Vec<usize> =
-            m.ranking.tie_break.iter().filter_map(|key| track.indicators.iter().position(|i| &i.key == key)).collect();
+        let tie = tie_positions(&m.ranking, track);
         let (mut graded, mut vetoed) = std::mem::take(&mut members[t]);
         sort_ranked(&mut graded, s, data, &tie);
         sort_ranked(&mut vetoed, s, data, &tie);

@@ -5,6 +5,7 @@
 use super::manifest::{self, Output};
 use super::{load, Ctx, OutArgs, PeriodArgs};
 use crate::error::{Error, Result};
+use crate::method::Group;
 use crate::pipeline::{self, Run};
 use crate::report;
 use crate::schema::Status;
@@ -82,7 +83,8 @@ pub fn write(run: &Run, out: &Path, extra: &[(&str, &report::table::Table)], cx:
     Ok(())
 }
 
-/// Counts per status and class, the exceptions, and the top five of each track.
+/// Counts per status and class, the top five of each track in the track's order with their ranks, the
+/// exceptions, and where the tables are and how to make the PDF reports.
 pub fn summary(run: &Run, out: &Path) -> String {
     let mut s = String::new();
     let m = &run.method.method;
@@ -104,34 +106,26 @@ pub fn summary(run: &Run, out: &Path) -> String {
     }
     let st: Vec<String> = status.iter().map(|(k, v)| format!("{} {v}", k.code())).collect();
     let _ = writeln!(s, "enterprises: {} ({})", run.scored.len(), st.join(", "));
-    for ((track, classes), mut top) in m.tracks.iter().zip(&classes).zip(graded) {
+    for (t, ((track, classes), graded)) in m.tracks.iter().zip(&classes).zip(graded).enumerate() {
         let cl: Vec<String> = classes.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ =
             writeln!(s, "track {}: classes {}", track.name, if cl.is_empty() { "none".into() } else { cl.join(", ") });
-        // The city's top five by rounded total, then id.
-        let order = |&a: &usize, &b: &usize| {
-            let (x, y) = (&run.scored[a], &run.scored[b]);
-            let (tx, ty) = (x.total_rounded().unwrap_or(f64::MIN), y.total_rounded().unwrap_or(f64::MIN));
-            ty.total_cmp(&tx).then_with(|| run.data.enterprises[a].id.cmp(&run.data.enterprises[b].id))
-        };
-        // Only the first five are shown: selected, then sorted.
-        if top.len() > 5 {
-            top.select_nth_unstable_by(4, order);
-            top.truncate(5);
-        }
-        top.sort_by(order);
-        for (n, &i) in top.iter().take(5).enumerate() {
+        let group = m.tracks[t].classes.group;
+        for (rank, i) in top_five(run, t, graded) {
             let (e, x) = (&run.data.enterprises[i], &run.scored[i]);
-            let rank = x.county_rank.unwrap_or(0);
+            // The class-group rank beside the track rank when the classes are given per county, park or
+            // industry (the city-wide group's rank is the track rank).
+            let within = match (group, x.rank) {
+                (Group::City, _) | (_, None) => String::new(),
+                (Group::County, Some(r)) => format!(", county rank {r}"),
+                (Group::Park, Some(r)) => format!(", park rank {r}"),
+                (Group::Industry, Some(r)) => format!(", industry rank {r}"),
+                (Group::Named, Some(r)) => format!(", group rank {r}"),
+            };
             let _ = writeln!(
                 s,
-                "  {}. {} {} {} {} {} (county rank {rank})",
-                n + 1,
-                x.total_text,
-                x.class,
-                e.county,
-                e.name,
-                e.id
+                "  {rank}. {} {} {} {} {} (track rank {rank}{within})",
+                x.total_text, x.class, e.county, e.name, e.id
             );
         }
     }
@@ -143,7 +137,9 @@ pub fn summary(run: &Run, out: &Path) -> String {
     let lines = run.data.exceptions.len();
     let _ =
         writeln!(s, "input rows: {read} read, {} used, {excepted} excluded; {lines} exception lines", read - excepted);
-    let _ = write!(s, "results: {} (enterprises.csv, results.xlsx, exceptions.csv, manifest.json)", out.display());
+    let _ = writeln!(s, "results: {} (enterprises.csv, results.xlsx, exceptions.csv, manifest.json)", out.display());
+    // The demo renders them right away; after evaluate, the command that does.
+    let _ = write!(s, "PDF reports: {} (made by mujun report --run {})", out.join("report").display(), out.display());
     s
 }
 
@@ -170,4 +166,20 @@ fn missing_quarters_warning(run: &Run) -> Option<String> {
         run.period.label,
         quarters.join(", ")
     ))
+}
+
+/// The first five graded firms of track `t` in the track's documented order (`rank::compare`: rounded
+/// total, then the tie-break indicators, then enterprise_id), each with its track rank (shared by tied
+/// totals with `[ranking] shared_ranks`).
+fn top_five(run: &Run, t: usize, mut firms: Vec<usize>) -> Vec<(usize, usize)> {
+    let m = &run.method.method;
+    let tie = crate::rank::tie_positions(&m.ranking, &m.tracks[t]);
+    let order = |&a: &usize, &b: &usize| crate::rank::compare(a, b, &run.scored, &run.data, &tie);
+    // Only the first five are shown: selected, then sorted.
+    if firms.len() > 5 {
+        firms.select_nth_unstable_by(4, order);
+        firms.truncate(5);
+    }
+    firms.sort_by(order);
+    firms.into_iter().map(|i| (run.scored[i].track_rank.unwrap_or(0), i)).collect()
 }

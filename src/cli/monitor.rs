@@ -90,7 +90,7 @@ pub fn run(a: &MonitorArgs, cx: &Ctx) -> Result<String> {
     }
     let xlsx = a.out.join("monitor.xlsx");
     let named: Vec<(&str, &table::Table)> = m.tables.iter().map(|(_, s, t)| (*s, t)).collect();
-    table::write_xlsx(&xlsx, &named).map_err(Error::Output)?;
+    crate::report::xlsx::write_xlsx(&xlsx, &named).map_err(Error::Output)?;
     outputs.push(Output::new(xlsx));
     manifest::write(&a.out, fields(a, &inputs, &m)?, &cx.command_line, &outputs)?;
     Ok(summary(a, &inputs, &m))

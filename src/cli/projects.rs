@@ -168,7 +168,7 @@ pub fn write(a: &Assessment, out: &Path, cx: &Ctx) -> Result<()> {
     }
     let xlsx = out.join("projects.xlsx");
     let named: Vec<(&str, &table::Table)> = sheets.iter().map(|(_, s, t)| (*s, t)).collect();
-    table::write_xlsx(&xlsx, &named).map_err(Error::Output)?;
+    crate::report::xlsx::write_xlsx(&xlsx, &named).map_err(Error::Output)?;
     outputs.push(Output::new(xlsx));
     manifest::write(out, fields(a), &cx.command_line, &outputs)?;
     Ok(())

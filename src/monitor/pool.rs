@@ -230,6 +230,8 @@ pub fn table(data: &Dataset, entries: &[Entry], rule: &Pool) -> Table {
         ("return_support", "规转下回升扶持 return_support"),
         ("missing_quarters", "缺报季度 missing_quarters"),
     ]);
+    let money = ["revenue_r4", "revenue_r4_prior", "revenue_ytd", "projection", "threshold", "gap"];
+    t.set_show(&money, crate::report::table::Show::Money);
     for x in entries {
         let e = &data.enterprises[x.enterprise];
         t.rows.push(vec![

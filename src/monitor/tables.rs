@@ -6,7 +6,8 @@
 use super::periods::PeriodRun;
 use crate::indicators::Facts;
 use crate::pipeline::Run;
-use crate::report::table::{Cell, Table};
+use crate::report::enterprises::class_words;
+use crate::report::table::{Cell, Show, Table};
 use crate::schema::Field;
 use crate::score::Status;
 use std::collections::BTreeMap;
@@ -63,10 +64,12 @@ pub fn change_pct(now: Option<f64>, base: Option<f64>) -> Option<f64> {
 }
 
 fn push_measure_columns(t: &mut Table, cur: &str, base: &str) {
-    for (k, zh, _, _) in MEASURES {
-        t.push_column(format!("{k}_cur"), format!("{zh} {cur} {k}_cur"));
-        t.push_column(format!("{k}_base"), format!("{zh} {base} {k}_base"));
-        t.push_column(format!("{k}_change"), format!("{zh} 增减 {k}_change"));
+    for &(k, zh, num, den) in MEASURES {
+        // Sums in 万元 as money; ratios and other sums from their cells.
+        let show = if den.is_none() { Show::of_field(num) } else { Show::Auto };
+        t.push_shown(format!("{k}_cur"), format!("{zh} {cur} {k}_cur"), show);
+        t.push_shown(format!("{k}_base"), format!("{zh} {base} {k}_base"), show);
+        t.push_shown(format!("{k}_change"), format!("{zh} 增减 {k}_change"), show);
         t.push_column(format!("{k}_change_pct"), format!("{zh} 增减% {k}_change_pct"));
     }
 }
@@ -114,6 +117,8 @@ pub fn enterprises(cur: &PeriodRun, base: &PeriodRun, warned: &[Vec<&str>]) -> T
     t.push_column("total_change".into(), "总分增减 total_change".into());
     t.push_column("class_move".into(), "等级变化 class_move".into());
     t.push_column("warnings".into(), "预警 warnings".into());
+    t.set_show(&["status_cur", "status_base", "class_cur", "class_base"], Show::Coded);
+    t.set_show(&["rank_cur", "rank_base"], Show::Plain);
     for (i, e) in c.data.enterprises.iter().enumerate() {
         let (sc, sb) = (&c.scored[i], &b.scored[i]);
         let track = sc.track.map(|k| c.method.method.tracks[k].name.clone()).unwrap_or_default();
@@ -125,8 +130,8 @@ pub fn enterprises(cur: &PeriodRun, base: &PeriodRun, warned: &[Vec<&str>]) -> T
             Cell::text(e.industry.as_str()),
             Cell::text(e.scale.zh()),
             Cell::text(track),
-            Cell::text(sc.status.code()),
-            Cell::text(sb.status.code()),
+            Cell::word(sc.status),
+            Cell::word(sb.status),
             Cell::text(cur.missing[i].join(" ")),
             Cell::text(base.missing[i].join(" ")),
             Cell::text(&cur.treated[i]),
@@ -137,8 +142,8 @@ pub fn enterprises(cur: &PeriodRun, base: &PeriodRun, warned: &[Vec<&str>]) -> T
         row.extend([
             Cell::Dec(sc.total_text.to_string()),
             Cell::Dec(sb.total_text.to_string()),
-            Cell::text(sc.class.as_str()),
-            Cell::text(sb.class.as_str()),
+            Cell::coded(sc.class.as_str(), class_words(&sc.class, sc.status)),
+            Cell::coded(sb.class.as_str(), class_words(&sb.class, sb.status)),
             Cell::rank(sc.rank),
             Cell::rank(sb.rank),
             tc.zip(tb).map_or(Cell::Empty, |(x, y)| Cell::Dec(crate::decimal::round_half_up_str(x - y, 2))),

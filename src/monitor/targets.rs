@@ -106,6 +106,8 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
         ("status", "进度 status"),
         ("enterprises", "企业数 enterprises"),
     ]);
+    t.set_show(&["year"], crate::report::table::Show::Plain);
+    t.set_show(&["status"], crate::report::table::Show::Coded);
     let quarters = ytd(last);
     let elapsed = quarters.len() as f64 / 4.0 * 100.0;
     let mut behind = 0;
@@ -123,12 +125,12 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
         }
         let completion = (x.target != 0.0).then(|| actual / x.target * 100.0);
         let gap = completion.map(|c| round_half_up(c, 2) - elapsed);
-        let status = match gap {
-            None => "no target",
-            Some(g) if g >= 0.0 => "on_track",
+        let (status, words) = match gap {
+            None => ("no target", "无目标"),
+            Some(g) if g >= 0.0 => ("on_track", "达到时间进度"),
             Some(_) => {
                 behind += 1;
-                "behind"
+                ("behind", "落后于时间进度")
             }
         };
         t.rows.push(vec![
@@ -141,7 +143,7 @@ pub fn table(data: &Dataset, q: &Quarterly, last: Quarter, targets: &[Target], s
             Cell::opt(completion, 2),
             Cell::Num(elapsed, 2),
             Cell::opt(gap, 2),
-            Cell::text(status),
+            Cell::coded(status, words),
             Cell::Int(members.len() as i64),
         ]);
     }

@@ -4,7 +4,7 @@
 //! 1,000,000 × 1234.56 万元 is 0.03 万元 off); money is shown to 0.01 万元, land to 0.0001 亩. Firms in a group: those with a track, positive land and in
 //! scope (graded, vetoed or undetermined); a ratio uses only firms that report both of its fields.
 
-use super::table::{Cell, Table};
+use super::table::{Cell, Show, Table};
 use crate::method::Group;
 use crate::pipeline::Run;
 use crate::schema::Field;
@@ -188,8 +188,8 @@ pub fn table(run: &Run, prep: &Prepared, dim: &str, dim_zh: &str, g: Group) -> T
     for l in &prep.labels {
         t.push_column(format!("class_{l}"), format!("{l}类 class_{l}"));
     }
-    for (c, l, _, _) in TOTALS {
-        t.push_column(c.into(), format!("{l} {c}"));
+    for (c, l, field, _) in TOTALS {
+        t.push_shown(c.into(), format!("{l} {c}"), Show::of_field(field));
     }
     for (k, zh, _, _) in RATIOS {
         t.push_column(k.to_string(), format!("{zh} {k}"));

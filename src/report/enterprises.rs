@@ -1,7 +1,7 @@
 //! The enterprises table: one row per enterprise with its land, every indicator value and points,
 //! bonus, penalty, total, class, ranks and the reason for anything but a plain grade.
 
-use super::table::{Cell, CellRef, Table};
+use super::table::{Cell, CellRef, Show, Table};
 use crate::pipeline::Run;
 use crate::score::{Fig, Status};
 
@@ -115,11 +115,26 @@ pub fn columns(run: &Run) -> Table {
     }
     if named {
         t.push_column("group_rank".into(), "分组排名 group_rank".into());
+        t.set_show(&["group_rank"], Show::Plain);
     }
     for (c, l) in [("reason_code", "原因代码 reason_code"), ("reason", "说明 reason")] {
         t.push_column(c.into(), l.into());
     }
+    t.set_show(&["status", "class", "reason_code"], Show::Coded);
+    t.set_show(&["rank", "county_rank", "industry_rank", "track_rank", "park_rank"], Show::Plain);
     t
+}
+
+/// The words a workbook shows for a class: `A类` for a letter class, 不定等级 for the undetermined class,
+/// a label already in words as it is.
+pub fn class_words(label: &str, status: Status) -> String {
+    if status == Status::Undetermined {
+        Status::Undetermined.zh().to_string()
+    } else if !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric()) {
+        format!("{label}类")
+    } else {
+        label.to_string()
+    }
 }
 
 /// What every row needs: the run, the decimals, and where each indicator column sits in each track.
@@ -132,6 +147,8 @@ pub struct RowContext<'a> {
     blocks: Vec<Vec<Vec<usize>>>,
     /// Whether the methodology names groups (`[[groups]]`): the `group` and `group_rank` columns.
     named: bool,
+    /// (label, status, words) of every class a firm holds: the words are made once, not per row.
+    class_words: Vec<(String, Status, String)>,
 }
 
 impl<'a> RowContext<'a> {
@@ -160,7 +177,14 @@ impl<'a> RowContext<'a> {
             })
             .collect();
         let named = !run.method.method.groups.is_empty();
-        RowContext { run, decimals: run.method.method.output.decimals, positions, blocks, named }
+        let mut words: Vec<(String, Status, String)> = Vec::new();
+        for s in &run.scored {
+            if !s.class.is_empty() && !words.iter().any(|(l, st, _)| *l == s.class && *st == s.status) {
+                words.push((s.class.to_string(), s.status, class_words(&s.class, s.status)));
+            }
+        }
+        let decimals = run.method.method.output.decimals;
+        RowContext { run, decimals, positions, blocks, named, class_words: words }
     }
 
     /// The row of enterprise `i`.
@@ -207,7 +231,10 @@ impl<'a> RowContext<'a> {
     }
 
     /// The row of enterprise `i`, its text borrowed from the run, in `row` (cleared first).
-    pub fn row_refs(&self, i: usize, row: &mut Vec<CellRef<'a>>) {
+    pub fn row_refs<'s>(&'s self, i: usize, row: &mut Vec<CellRef<'s>>)
+    where
+        'a: 's,
+    {
         let (run, d) = (self.run, self.decimals);
         let e = &run.data.enterprises[i];
         let f = &run.facts[i];
@@ -227,7 +254,7 @@ impl<'a> RowContext<'a> {
         }
         row.extend([
             CellRef::Text(track.map(|t| t.name.as_str()).unwrap_or("")),
-            CellRef::Text(s.status.code()),
+            CellRef::word(s.status),
             CellRef::Num(f.land, 4),
             CellRef::Num(f.land_owned, 4),
             CellRef::Num(f.land_rented_in, 4),
@@ -259,7 +286,7 @@ impl<'a> RowContext<'a> {
             if scored { CellRef::Num(s.bonus, 4) } else { CellRef::Empty },
             if scored { CellRef::Num(s.penalty, 4) } else { CellRef::Empty },
             if s.total_text.is_empty() { CellRef::Empty } else { CellRef::Dec(&s.total_text) },
-            CellRef::Text(&s.class),
+            self.class(i),
             rank(s.rank),
             rank(s.county_rank),
             rank(s.industry_rank),
@@ -269,6 +296,26 @@ impl<'a> RowContext<'a> {
         if self.named {
             row.push(rank(s.group_rank));
         }
-        row.extend([CellRef::Text(s.code.map_or("", |c| c.code())), CellRef::Joined(&s.reasons)]);
+        row.extend([s.code.map_or(CellRef::Empty, CellRef::word), CellRef::Joined(&s.reasons)]);
+    }
+
+    /// The class cell of enterprise `i`: its label and the words for it.
+    fn class(&self, i: usize) -> CellRef<'_> {
+        let s = &self.run.scored[i];
+        let found = self.class_words.iter().find(|(l, st, _)| *l == s.class && *st == s.status);
+        found.map_or(CellRef::Empty, |(label, _, words)| CellRef::Coded { code: label, words })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_words() {
+        assert_eq!(super::class_words("A", Status::Graded), "A类");
+        assert_eq!(super::class_words("D", Status::Vetoed), "D类");
+        assert_eq!(super::class_words("T", Status::Undetermined), "不定等级");
+        assert_eq!(super::class_words("优", Status::Graded), "优");
     }
 }

@@ -5,12 +5,14 @@
 //! `run.json` (what the reports read: [`run_summary::RunSummary`]); the command layer adds `manifest.json`.
 
 pub mod aggregates;
+pub mod atomic;
 pub mod enterprises;
 pub mod explain;
 pub mod manifest;
 pub mod policies;
 pub mod run_summary;
 pub mod table;
+pub mod xlsx;
 
 use crate::dataset::Exception;
 use crate::error::{Error, Result};
@@ -36,11 +38,13 @@ pub fn exceptions_table(ex: &[Exception]) -> Table {
             Cell::Int(e.line as i64),
             Cell::text(&e.column),
             Cell::text(&e.enterprise_id),
-            Cell::text(e.code.code()),
+            Cell::word(e.code),
             Cell::text(&e.reason),
-            Cell::text(e.action.text()),
+            Cell::word(e.action),
         ]);
     }
+    t.set_show(&["reason_code", "action"], table::Show::Coded);
+    t.set_show(&["line"], table::Show::Plain);
     t
 }
 
@@ -61,6 +65,8 @@ fn benchmarks_table(run: &Run) -> Table {
             Cell::text(&b.how),
         ]);
     }
+    // Written at full precision; shown like the indicator values.
+    t.set_show(&["benchmark"], table::Show::Fixed(run.method.method.output.decimals));
     t
 }
 
@@ -200,7 +206,7 @@ pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Writ
         sheets.push(("政策 policies", &pol));
         sheets.push(("例外 exceptions", &exc));
     }
-    table::write_xlsx(&xlsx, &sheets).map_err(Error::Output)?;
+    xlsx::write_xlsx(&xlsx, &sheets).map_err(Error::Output)?;
     files.push((xlsx.clone(), crate::digest::of_file(&xlsx).map_err(io)?));
     bar.finish_and_clear();
     Ok(Written { files, ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3 })

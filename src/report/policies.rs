@@ -2,7 +2,7 @@
 //! with consecutive years in the class, read from a class-history file), only the highest of several
 //! surcharges applying, and the amount from its consumption: 万kWh × 元/kWh = 万元.
 
-use super::table::{Cell, Table};
+use super::table::{Cell, Show, Table};
 use crate::error::{Error, Result};
 use crate::method::{Loaded, SideFiles};
 use crate::pipeline::Run;
@@ -62,6 +62,8 @@ pub fn table(run: &Run) -> Table {
         ("electricity_10k_kwh", "用电量(万千瓦时) electricity_10k_kwh"),
         ("surcharge_10k_yuan", "加价金额(万元) surcharge_10k_yuan"),
     ]);
+    t.set_show(&["class"], Show::Coded);
+    t.set_show(&["surcharge_10k_yuan"], Show::Money);
     let policies = &run.method.method.policies.by_class;
     if policies.is_empty() {
         return t;
@@ -101,7 +103,7 @@ pub fn table(run: &Run) -> Table {
             Cell::text(e.id.as_str()),
             Cell::text(&e.name),
             Cell::text(e.county.as_str()),
-            Cell::text(s.class.as_str()),
+            Cell::coded(s.class.as_str(), super::enterprises::class_words(&s.class, s.status)),
             Cell::Int(years as i64),
             Cell::text(p.measures.join("; ")),
             Cell::opt(best.map(|b| b.1), 4),

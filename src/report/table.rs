@@ -1,10 +1,15 @@
 //! A typed output table written the same way to CSV and XLSX. Text cells that a spreadsheet would run as
 //! a formula (starting with = + - @, tab or carriage return) are neutralized with a leading apostrophe,
 //! as OWASP advises for CSV injection; numbers are never touched (a negative number stays a number).
-//! Files are written to a temporary name and renamed, so an interrupted run never leaves half a file.
+//! Files are written to a temporary name and renamed ([`super::atomic`]), so an interrupted run never
+//! leaves half a file.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+// The workbook writer lives in `xlsx`, the atomic file writes in `atomic`; named here too, where the
+// tables are written from.
+pub use super::atomic::{write_atomic, write_atomic_parts, AtomicFile};
+pub use super::xlsx::{write_xlsx, Show};
+use crate::schema::Word;
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -14,7 +19,17 @@ pub enum Cell {
     Int(i64),
     /// A number already formatted (e.g. a total rounded half up): never neutralized, a number in XLSX.
     Dec(String),
+    /// A code and the words a reader sees (`graded`, 参评): CSV writes the code, a workbook the words with
+    /// the code in a column beside them (in a column shown as [`Show::Coded`]).
+    Coded(Box<Coded>),
     Empty,
+}
+
+/// A code of a closed vocabulary (a status, a reason, an action, a class) and its Chinese words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coded {
+    pub code: String,
+    pub words: String,
 }
 
 impl Cell {
@@ -26,6 +41,19 @@ impl Cell {
     }
     pub fn rank(x: Option<usize>) -> Cell {
         x.map_or(Cell::Empty, |v| Cell::Int(v as i64))
+    }
+    /// A code with its words; both empty make an empty cell.
+    pub fn coded(code: impl Into<String>, words: impl Into<String>) -> Cell {
+        let (code, words) = (code.into(), words.into());
+        if code.is_empty() && words.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Coded(Box::new(Coded { code, words }))
+        }
+    }
+    /// A member of a vocabulary ([`Word`]): its code and its Chinese.
+    pub fn word(w: impl Word) -> Cell {
+        Cell::coded(w.code(), w.zh())
     }
     /// The cell as it appears in CSV.
     pub fn render(&self) -> String {
@@ -43,6 +71,7 @@ impl Cell {
             Cell::Num(v, d) => CellRef::Num(*v, *d),
             Cell::Int(i) => CellRef::Int(*i),
             Cell::Dec(s) => CellRef::Dec(s),
+            Cell::Coded(k) => CellRef::Coded { code: &k.code, words: &k.words },
             Cell::Empty => CellRef::Empty,
         }
     }
@@ -58,10 +87,20 @@ pub enum CellRef<'a> {
     Num(f64, usize),
     Int(i64),
     Dec(&'a str),
+    /// See [`Cell::Coded`].
+    Coded {
+        code: &'a str,
+        words: &'a str,
+    },
     Empty,
 }
 
-impl CellRef<'_> {
+impl<'a> CellRef<'a> {
+    /// A member of a vocabulary ([`Word`]).
+    pub fn word(w: impl Word) -> CellRef<'a> {
+        CellRef::Coded { code: w.code(), words: w.zh() }
+    }
+
     /// The owned cell.
     pub fn to_cell(self) -> Cell {
         match self {
@@ -70,6 +109,7 @@ impl CellRef<'_> {
             CellRef::Num(v, d) => Cell::Num(v, d),
             CellRef::Int(i) => Cell::Int(i),
             CellRef::Dec(s) => Cell::Dec(s.to_string()),
+            CellRef::Coded { code, words } => Cell::coded(code, words),
             CellRef::Empty => Cell::Empty,
         }
     }
@@ -89,7 +129,8 @@ impl Render for Cell {
 impl Render for CellRef<'_> {
     fn render_into(&self, out: &mut String) {
         match *self {
-            CellRef::Text(s) => {
+            // The code alone: the CSV files keep their codes.
+            CellRef::Text(s) | CellRef::Coded { code: s, .. } => {
                 if is_formula_like(s) {
                     out.push('\'');
                 }
@@ -123,7 +164,8 @@ impl Render for CellRef<'_> {
     }
 }
 
-fn is_formula_like(s: &str) -> bool {
+/// Whether a spreadsheet would run text starting so as a formula (`=`, `+`, `-`, `@`, tab, CR).
+pub fn is_formula_like(s: &str) -> bool {
     matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
@@ -143,6 +185,9 @@ pub struct Table {
     /// Reader column names (Chinese where one exists): the XLSX header.
     pub labels: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// How the workbook shows each column (number format, coded words); a column without one is
+    /// [`Show::Auto`]. The CSV ignores it.
+    pub shows: Vec<Show>,
 }
 
 impl Table {
@@ -151,53 +196,32 @@ impl Table {
             columns: columns.iter().map(|c| c.0.to_string()).collect(),
             labels: columns.iter().map(|c| c.1.to_string()).collect(),
             rows: Vec::new(),
+            shows: vec![Show::Auto; columns.len()],
         }
     }
     pub fn push_column(&mut self, name: String, label: String) {
+        self.push_shown(name, label, Show::Auto);
+    }
+    /// A column shown as `show` in the workbook.
+    pub fn push_shown(&mut self, name: String, label: String, show: Show) {
+        self.shows.resize(self.columns.len(), Show::Auto);
         self.columns.push(name);
         self.labels.push(label);
+        self.shows.push(show);
     }
-}
-
-/// Writes bytes to `path` through a temporary file in the same folder, then renames it into place.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_parts(path, &[bytes]).map(|_| ())
-}
-
-/// [`write_atomic`] of several pieces one after the other; returns the SHA-256 (hex) of what was written,
-/// so the manifest need not read the file again.
-pub fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<String> {
-    let mut f = AtomicFile::create(path)?;
-    for p in parts {
-        f.write(p)?;
+    /// Shows the columns named (the table's own names, as declared) as `show`. A name the table does not
+    /// have is a mistake in the code that built it.
+    pub fn set_show(&mut self, columns: &[&str], show: Show) {
+        self.shows.resize(self.columns.len(), Show::Auto);
+        for name in columns {
+            let c = self.columns.iter().position(|x| x == name);
+            let c = c.unwrap_or_else(|| panic!("set_show: no column {name} in {:?}", self.columns));
+            self.shows[c] = show;
+        }
     }
-    f.finish()
-}
-
-/// A file written under a temporary name in its folder, synced and renamed into place by
-/// [`AtomicFile::finish`], which gives the SHA-256 (hex) of what was written.
-pub struct AtomicFile {
-    path: PathBuf,
-    tmp: PathBuf,
-    file: std::fs::File,
-    hash: crate::digest::Sha256,
-}
-
-impl AtomicFile {
-    pub fn create(path: &Path) -> std::io::Result<AtomicFile> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let tmp = dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
-        let file = std::fs::File::create(&tmp)?;
-        Ok(AtomicFile { path: path.to_path_buf(), tmp, file, hash: Default::default() })
-    }
-    pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.hash.update(bytes);
-        self.file.write_all(bytes)
-    }
-    pub fn finish(self) -> std::io::Result<String> {
-        self.file.sync_all()?;
-        std::fs::rename(&self.tmp, &self.path)?;
-        Ok(self.hash.finish_hex())
+    /// How column `c` is shown.
+    pub fn show(&self, c: usize) -> Show {
+        self.shows.get(c).copied().unwrap_or_default()
     }
 }
 
@@ -336,62 +360,10 @@ pub fn write_csv(path: &Path, t: &Table) -> std::io::Result<()> {
     write_atomic(path, &to_csv(t))
 }
 
-/// One workbook with a sheet per table (sheet names ≤ 31 characters, Chinese allowed).
-pub fn write_xlsx(path: &Path, sheets: &[(&str, &Table)]) -> Result<(), String> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    // A fixed creation time (Excel would stamp the current one), so the same run gives the same bytes.
-    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| e.to_string())?;
-    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
-    let bold = Format::new().set_bold();
-    for (name, t) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name).map_err(|e| e.to_string())?;
-        for (c, label) in t.labels.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, label, &bold).map_err(|e| e.to_string())?;
-        }
-        for (r, row) in t.rows.iter().enumerate() {
-            let r = r as u32 + 1;
-            for (c, cell) in row.iter().enumerate() {
-                let c = c as u16;
-                let res = match cell {
-                    Cell::Text(s) => ws.write_string(r, c, neutralize(s)).map(|_| ()),
-                    // Non-finite numbers are left empty, as in CSV (and Excel cannot store them).
-                    Cell::Num(v, _) if !v.is_finite() => Ok(()),
-                    Cell::Num(v, d) => ws.write_number(r, c, crate::decimal::round_half_up(*v, *d)).map(|_| ()),
-                    Cell::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
-                    Cell::Dec(s) => match s.parse::<f64>() {
-                        Ok(v) if !v.is_finite() => Ok(()),
-                        Ok(v) => ws.write_number(r, c, v).map(|_| ()),
-                        Err(_) => ws.write_string(r, c, neutralize(s)).map(|_| ()),
-                    },
-                    Cell::Empty => Ok(()),
-                };
-                res.map_err(|e| e.to_string())?;
-            }
-        }
-        ws.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
-    }
-    let bytes = wb.save_to_buffer().map_err(|e| e.to_string())?;
-    write_atomic(path, &bytes).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A workbook written twice, a second apart, has the same bytes (no creation time stamped).
-    #[test]
-    fn workbooks_do_not_depend_on_the_clock() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut t = Table::new(&[("name", "企业名称")]);
-        t.rows.push(vec![Cell::text("汉滨精工")]);
-        let (a, b) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
-        write_xlsx(&a, &[("表", &t)]).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        write_xlsx(&b, &[("表", &t)]).unwrap();
-        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
-    }
+    use std::path::PathBuf;
 
     /// Streamed files hold the header and exactly their range's rows, across chunk and batch boundaries
     /// (a range of 0 items gives the header alone), and the same bytes as rendering the table whole.

@@ -28,6 +28,33 @@ impl Band {
             Band::Breach => "breach",
         }
     }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Band::Pass => "达标",
+            Band::NoData => "无数据",
+            Band::Rectify => "整改",
+            Band::Breach => "违约",
+        }
+    }
+}
+
+impl crate::schema::Word for Band {
+    fn code(self) -> &'static str {
+        self.label()
+    }
+    fn zh(self) -> &'static str {
+        Band::zh(self)
+    }
+}
+
+/// A status's code is its label (`overdue`), as the tables write it.
+impl crate::schema::Word for Status {
+    fn code(self) -> &'static str {
+        self.label()
+    }
+    fn zh(self) -> &'static str {
+        Status::zh(self)
+    }
 }
 
 /// Status of a stage or a project, in the order of precedence for the overall status (first present wins).

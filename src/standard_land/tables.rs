@@ -10,7 +10,7 @@ use super::rules::Agreed;
 use super::{Assessment, ProjectResult};
 use crate::dates;
 use crate::decimal::round_half_up_str;
-use crate::report::table::{Cell, Table};
+use crate::report::table::{Cell, Show, Table};
 use std::collections::BTreeMap;
 
 fn text(s: &str) -> Cell {
@@ -60,7 +60,7 @@ pub fn projects(a: &Assessment) -> Table {
         ("overall_zh", "总体状态(中文) overall_zh"),
     ]);
     for s in &a.rules.rules.stages {
-        t.push_column(format!("{}_status", s.key), format!("{}状态 {}_status", s.name, s.key));
+        t.push_shown(format!("{}_status", s.key), format!("{}状态 {}_status", s.name, s.key), Show::Coded);
     }
     for (c, l) in [
         ("land_mu", "用地面积(亩) land_mu"),
@@ -81,6 +81,8 @@ pub fn projects(a: &Assessment) -> Table {
     for x in &a.inputs.project_extra {
         t.push_column(x.clone(), x.clone());
     }
+    t.set_show(&["overall", "take_back_review", "needs_action"], Show::Coded);
+    t.set_show(&["land_price", "liability_sum", "liability_cap", "liability"], Show::Money);
     for r in &a.results {
         let p = &a.inputs.projects[r.project];
         let l = &r.liability;
@@ -95,10 +97,10 @@ pub fn projects(a: &Assessment) -> Table {
             text(&p.park),
             text(&p.tier),
             text(&p.parcel_id),
-            Cell::text(&status.key),
+            Cell::coded(&status.key, &status.zh),
             Cell::text(&status.zh),
         ];
-        row.extend(r.stages.iter().map(|s| Cell::text(s.status.label())));
+        row.extend(r.stages.iter().map(|s| Cell::word(s.status)));
         let items: Vec<String> = l.items.iter().map(|i| i.text()).collect();
         row.extend([
             Cell::Num(p.land_mu, 4),
@@ -107,10 +109,10 @@ pub fn projects(a: &Assessment) -> Table {
             Cell::Num(l.sum, 4),
             l.cap.map_or(Cell::Empty, |c| Cell::Dec(short(c))),
             Cell::Dec(l.rounded.clone()),
-            Cell::text(if l.take_back { "yes" } else { "no" }),
+            if l.take_back { Cell::coded("yes", "是") } else { Cell::coded("no", "否") },
             date(end.map(|e| e.date)),
             end.map_or(Cell::Empty, |e| Cell::text(e.kind.zh())),
-            Cell::text(if status.action { "yes" } else { "no" }),
+            if status.action { Cell::coded("yes", "是") } else { Cell::coded("no", "否") },
             text(&l.flags.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("; ")),
             text(&l.flags.iter().map(|f| f.zh.as_str()).collect::<Vec<_>>().join("; ")),
         ]);
@@ -146,6 +148,8 @@ pub fn checks(a: &Assessment) -> Table {
     for x in &a.inputs.check_extra {
         t.push_column(x.clone(), x.clone());
     }
+    t.set_show(&["band", "stage_status"], Show::Coded);
+    t.set_show(&["review_year"], Show::Plain);
     let rules = &a.rules.rules;
     for r in &a.results {
         for s in &r.stages {
@@ -154,7 +158,7 @@ pub fn checks(a: &Assessment) -> Table {
                 row.push(Cell::text(&rules.stages[s.stage].name));
                 row.extend(ind);
                 row.extend([
-                    Cell::text(s.status.label()),
+                    Cell::word(s.status),
                     date(s.check.as_ref().map(|c| c.date)),
                     s.check.as_ref().and_then(|c| c.review_year).map_or(Cell::Empty, Cell::Int),
                     date(s.due),
@@ -201,7 +205,7 @@ pub fn checks(a: &Assessment) -> Table {
                     source,
                     Cell::opt(x.actual, 4),
                     att,
-                    Cell::text(x.band.label()),
+                    Cell::word(x.band),
                 ]));
             }
         }
@@ -222,6 +226,8 @@ pub fn overdue(a: &Assessment) -> Table {
         ("note", "说明 note"),
     ]);
     let mut t = Table::new(&cols);
+    t.set_show(&["late_liability"], Show::Money);
+    t.set_show(&["kind"], Show::Coded);
     for r in &a.results {
         let p = &a.inputs.projects[r.project];
         for s in &r.stages {
@@ -229,9 +235,9 @@ pub fn overdue(a: &Assessment) -> Table {
             let late =
                 r.liability.items.iter().find(|i| i.stage == Some(s.stage) && i.clause == Clause::LateCompletion);
             let (kind, due, days) = match (s.status, s.rectify_by) {
-                (Status::Overdue, _) => ("stage overdue (no check row)", s.due, s.days_late),
+                (Status::Overdue, _) => (("stage overdue (no check row)", "阶段逾期(无验收记录)"), s.due, s.days_late),
                 (Status::Rectify, Some(by)) if by < a.as_of => {
-                    ("rectification overdue (no later check)", Some(by), Some(a.as_of - by))
+                    (("rectification overdue (no later check)", "整改逾期(无复验记录)"), Some(by), Some(a.as_of - by))
                 }
                 _ => continue,
             };
@@ -239,7 +245,7 @@ pub fn overdue(a: &Assessment) -> Table {
             row.extend([
                 text(&p.enterprise_id),
                 Cell::text(stage),
-                Cell::text(kind),
+                Cell::coded(kind.0, kind.1),
                 date(due),
                 days.map_or(Cell::Empty, Cell::Int),
                 late.map_or(Cell::Empty, |i| Cell::Num(i.amount, 4)),
@@ -288,6 +294,7 @@ pub fn liabilities(a: &Assessment) -> Table {
     ]);
     let mut t = Table::new(&cols);
     let excluded = &a.rules.rules.liability.cap_excludes;
+    t.set_show(&["amount"], Show::Money);
     for r in &a.results {
         for i in &r.liability.items {
             let mut row = who(a, r);
@@ -348,6 +355,7 @@ pub fn by_group(a: &Assessment, column: &str, label: &str) -> Table {
     for c in Clause::ALL {
         t.push_column(format!("{}_amount", c.key()), format!("{}(万元, 封顶前) {}_amount", c.zh(), c.key()));
     }
+    t.set_show(&["land_price", "liability"], Show::Money);
     let n = a.rules.statuses.len();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut total = Group { status: vec![0; n], ..Default::default() };

@@ -273,3 +273,141 @@ cum_pcts = [20, 60, 95]
     let got: f64 = one["pts_va_per_mu"].parse().unwrap();
     assert!((got - mean).abs() < 1e-4, "{got} against the mean {mean} of {others:?}");
 }
+
+/// The console's top five follow the track's documented order — rounded total, then the tie-break
+/// (tax per mu), then enterprise_id — with each firm's rank in it, even where the ids alone would order
+/// the tied firms the other way.
+mod top_five {
+    use super::*;
+
+    /// Fixed benchmarks (tax 10, revenue 200), so each firm's points are its own: 60 × t ÷ 10 = 6t and
+    /// 40 × r ÷ 200 = r ÷ 5 for tax per mu t and revenue per mu r. Classes by thresholds within each county.
+    const METHOD: &str = r#"
+[scheme]
+name = "fixture_top_five"
+[ranking]
+tie_break = ["tax_per_mu"]
+[[tracks]]
+name = "规上"
+[[tracks.indicators]]
+key = "tax_per_mu"
+zh = "亩均税收"
+num = "tax"
+den = "land"
+weight = 60
+benchmark = 10
+[[tracks.indicators]]
+key = "revenue_per_mu"
+zh = "亩均营业收入"
+num = "revenue"
+den = "land"
+weight = 40
+benchmark = 200
+[tracks.classes]
+method = "thresholds"
+thresholds = [150, 100, 50]
+group = "county"
+"#;
+
+    /// (id, annual tax, annual revenue) over the fixture's land, with the total each gives.
+    const ANNUAL: &[(&str, f64, f64)] = &[
+        ("91610902MA0009001J", 200.0, 4000.0), // 10 亩: t 20 → 120, r 400 → 80: 200.00
+        ("91610902MA0009002M", 200.0, 9000.0), // 20 亩: t 10 → 60, r 450 → 90: 150.00
+        ("91610902MA0009003Q", 45.0, 4050.0),  // 9 亩: t 5 → 30, r 450 → 90: 120.00
+        ("91610902MA0009004U", 100.0, 9000.0), // 20 亩: t 5 → 30, r 450 → 90: 120.00
+        ("91610902MA0009000F", 50.0, 1000.0),  // 10 亩: t 5 → 30, r 100 → 20: 50.00
+        ("91610902MA00090062", 0.0, 1000.0),   // 10 亩: 0 + 20 = 20.00
+        ("91610921MA0009101Q", 120.0, 2400.0), // 8 亩: t 15 → 90, r 300 → 60: 150.00
+        ("91610921MA0009102U", 120.0, 1800.0), // 12 亩: t 10 → 60, r 150 → 30: 90.00
+        ("91610921MA0009103Y", 100.0, 3000.0), // 10 亩: t 10 → 60, r 300 → 60: 120.00
+        ("91610921MA00091042", 10.0, 500.0),   // 5 亩: 12 + 20 = 32.00
+        ("91610921MA00091055", 30.0, 300.0),   // 15 亩: 12 + 4 = 16.00
+        ("91610921MA00091068", 40.0, 800.0),   // no land left: not scored
+    ];
+
+    /// Runs `mujun evaluate` with `method` and returns the printed summary and enterprises.csv by name.
+    fn summary(method: &str) -> (String, std::collections::HashMap<String, std::collections::HashMap<String, String>>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        write(&data);
+        let mut out =
+            String::from("enterprise_id,period,revenue,value_added,energy_tce,emissions,rd_expense,employees\n");
+        let mut tax = String::from("enterprise_id,period,tax_paid\n");
+        for (id, t, r) in ANNUAL {
+            for q in 1..=4 {
+                out.push_str(&format!("{id},2024Q{q},{},,,,,\n", r / 4.0));
+                tax.push_str(&format!("{id},2024Q{q},{}\n", t / 4.0));
+            }
+        }
+        std::fs::write(data.join("output.csv"), out).unwrap();
+        std::fs::write(data.join("tax.csv"), tax).unwrap();
+        let m = tmp.path().join("m.toml");
+        std::fs::write(&m, method).unwrap();
+        let dir = tmp.path().join("out");
+        let o = mujun()
+            .args(["evaluate", "--data"])
+            .arg(&data)
+            .arg("--method")
+            .arg(&m)
+            .args(["--period", "2024", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (String::from_utf8_lossy(&o.stdout).into_owned(), by_key(&dir.join("enterprises.csv"), "name"))
+    }
+
+    fn top_lines(text: &str) -> Vec<&str> {
+        text.lines().filter(|l| l.starts_with("  ")).collect()
+    }
+
+    #[test]
+    fn the_tie_break_decides_between_tied_totals() {
+        let (text, ent) = summary(METHOD);
+        // 150.00: 汉阴一号厂 (t 15) before 汉滨二号厂 (t 10) although its id sorts after. 120.00: 汉阴三号厂
+        // (t 10), then 汉滨三号厂 and 汉滨四号厂 (both t 5: id …9003Q first), so 汉滨四号厂 is sixth and
+        // left out. County ranks in the same order: 汉滨区 200, 150, 120 (…9003Q), 120; 汉阴县 150, 120.
+        assert_eq!(
+            top_lines(&text),
+            [
+                "  1. 200.00 A 汉滨区 汉滨一号厂 91610902MA0009001J (track rank 1, county rank 1)",
+                "  2. 150.00 A 汉阴县 汉阴一号厂 91610921MA0009101Q (track rank 2, county rank 1)",
+                "  3. 150.00 A 汉滨区 汉滨二号厂 91610902MA0009002M (track rank 3, county rank 2)",
+                "  4. 120.00 B 汉阴县 汉阴三号厂 91610921MA0009103Y (track rank 4, county rank 2)",
+                "  5. 120.00 B 汉滨区 汉滨三号厂 91610902MA0009003Q (track rank 5, county rank 3)",
+            ],
+            "{text}"
+        );
+        // The printed ranks are the table's.
+        for (name, rank) in [("汉阴一号厂", "1"), ("汉滨二号厂", "2"), ("汉滨三号厂", "3"), ("汉滨四号厂", "4")]
+        {
+            assert_eq!(ent[name]["county_rank"], rank, "{name}");
+        }
+        // Counts per class for the track (A ≥ 150, B ≥ 100, C ≥ 50): A 200, 150, 150; B 120 × 3; C 90, 50;
+        // D 32, 20, 16 (汉阴六号厂 is not scored).
+        assert!(text.contains("track 规上: classes A 3, B 3, C 2, D 3"), "{text}");
+        assert!(text.contains("PDF reports: ") && text.contains("(made by mujun report --run "), "{text}");
+    }
+
+    #[test]
+    fn shared_ranks_are_printed_shared() {
+        let method =
+            METHOD.replace("tie_break = [\"tax_per_mu\"]", "tie_break = [\"tax_per_mu\"]\nshared_ranks = true");
+        let (text, _) = summary(&method);
+        // Tied totals share the first one's rank (1, 2, 2, 4, 4), in the same order; in 汉滨区 the two
+        // firms at 120.00 share county rank 3.
+        let ranks: Vec<&str> =
+            top_lines(&text).iter().map(|l| l.split_once('(').map_or("", |(_, r)| r.trim_end_matches(')'))).collect();
+        assert_eq!(
+            ranks,
+            [
+                "track rank 1, county rank 1",
+                "track rank 2, county rank 1",
+                "track rank 2, county rank 2",
+                "track rank 4, county rank 2",
+                "track rank 4, county rank 3",
+            ],
+            "{text}"
+        );
+    }
+}

@@ -21,3 +21,4 @@ mod spans;
 mod standard_land;
 mod standard_land_contract;
 mod whatif;
+mod workbooks;

@@ -155,7 +155,7 @@ fn write(dir: &Path) {
 
 /// Runs `mujun monitor` on the fixture (written into `tmp` on first use) with extra arguments into
 /// `tmp/<out>`; returns the output folder.
-fn monitor(tmp: &Path, out: &str, extra: &[&str]) -> std::path::PathBuf {
+pub(crate) fn monitor(tmp: &Path, out: &str, extra: &[&str]) -> std::path::PathBuf {
     let data = tmp.join("data");
     if !data.is_dir() {
         write(&data);
