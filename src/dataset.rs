@@ -76,6 +76,9 @@ macro_rules! linked_row {
 pub struct LandRow {
     enterprise: u32,
     line: u32,
+    /// The other side of a lease (承租方 of a 租出 row, 出租方 of a 租入 row) when the file names it;
+    /// `u32::MAX` when it does not.
+    counterparty: u32,
     pub parcel_id: String,
     pub area_mu: f64,
     pub tenure: Tenure,
@@ -83,7 +86,25 @@ pub struct LandRow {
 
 impl LandRow {
     pub fn new(enterprise: usize, parcel_id: String, area_mu: f64, tenure: Tenure, line: usize) -> LandRow {
-        LandRow { enterprise: narrow(enterprise), line: narrow(line), parcel_id, area_mu, tenure }
+        LandRow {
+            enterprise: narrow(enterprise),
+            line: narrow(line),
+            counterparty: u32::MAX,
+            parcel_id,
+            area_mu,
+            tenure,
+        }
+    }
+
+    /// The row with the other side of its lease (an index into [`Dataset::enterprises`]).
+    pub fn with_counterparty(mut self, counterparty: Option<usize>) -> LandRow {
+        self.counterparty = counterparty.map_or(u32::MAX, narrow);
+        self
+    }
+
+    /// The other side of the lease, when the file names it.
+    pub fn counterparty(&self) -> Option<usize> {
+        (self.counterparty != u32::MAX).then_some(self.counterparty as usize)
     }
 }
 linked_row!(LandRow);

@@ -40,6 +40,21 @@ pub trait Env {
         let _ = slot;
         self.field(name)
     }
+    /// The enterprise's tenants (承租企业) for which `cond` holds, evaluated on each tenant (all of them
+    /// without a condition): how many, or the area in 亩 leased to them. Missing where leases are unknown.
+    fn tenants(&self, cond: Option<&Expr>, measure: TenantMeasure) -> Value {
+        let _ = (cond, measure);
+        Value::Missing
+    }
+}
+
+/// What [`Env::tenants`] measures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TenantMeasure {
+    /// `count_tenants(cond)`: the number of distinct tenants.
+    Count,
+    /// `area_rented_out_to(cond)`: the area leased to them.
+    Area,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +98,8 @@ pub const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("max", 2, 2),
     ("abs", 1, 1),
     ("if", 3, 3),
+    ("count_tenants", 0, 1),
+    ("area_rented_out_to", 0, 1),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -392,6 +409,9 @@ fn call(f: &str, args: &[Expr], env: &dyn Env) -> Value {
                 arg(2)
             }
         }
+        // The condition is evaluated on each tenant, not on this enterprise.
+        "count_tenants" => env.tenants(args.first(), TenantMeasure::Count),
+        "area_rented_out_to" => env.tenants(args.first(), TenantMeasure::Area),
         "min" | "max" => match (arg(0).num(), arg(1).num()) {
             (Some(a), Some(b)) => Num(if f == "min" { a.min(b) } else { a.max(b) }),
             _ => Missing,

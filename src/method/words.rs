@@ -106,6 +106,10 @@ fn call(f: &str, args: &[Expr]) -> String {
             let (a, b) = (args.get(1).map(zh).unwrap_or_default(), args.get(2).map(zh).unwrap_or_default());
             format!("如果 {first} 则 {a} 否则 {b}")
         }
+        "count_tenants" if args.is_empty() => "承租企业数".into(),
+        "count_tenants" => format!("{first}的承租企业数"),
+        "area_rented_out_to" if args.is_empty() => "出租给其他企业的面积".into(),
+        "area_rented_out_to" => format!("出租给{first}的企业的面积"),
         other => format!("{other}({})", args.iter().map(zh).collect::<Vec<_>>().join(", ")),
     }
 }
@@ -122,6 +126,8 @@ mod tests {
     #[test]
     fn rules_read_as_chinese() {
         assert_eq!(words("scale == '规上'"), "规模为规上");
+        assert_eq!(words("count_tenants(scale == '规下') >= 2"), "规模为规下的承租企业数 ≥ 2");
+        assert_eq!(words("area_rented_out_to(scale == '规上')"), "出租给规模为规上的企业的面积");
         assert_eq!(words("land <= 0 and rented_floor_m2 > 0"), "用地面积 ≤ 0 且 租赁厂房面积 > 0");
         assert_eq!(words("starts_with(industry, '44', '45', '46')"), "行业代码以 44/45/46 开头");
         assert_eq!(words("production_start > date(year - 2, 12, 31)"), "投产日期 > (评价年度 − 2)年12月31日");

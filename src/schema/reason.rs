@@ -83,6 +83,8 @@ reasons! {
     QuarterDuplicate = "quarter_duplicate", "季度重复";
     /// The same land row twice.
     LandRowDuplicate = "land_row_duplicate", "用地行重复";
+    /// The lease's other side (counterparty) is not an enterprise of the enterprises file.
+    CounterpartyUnknown = "counterparty_unknown", "对方企业不在名录中";
     /// An event without a kind.
     EventKindEmpty = "event_kind_empty", "事件类型为空";
     /// An enterprise without any land, output or tax row.

@@ -16,7 +16,7 @@ pub use tenants::share_with_landlords;
 use crate::dataset::{CompactString, Dataset};
 use crate::decimal;
 use crate::error::Result;
-use crate::indicators::{trim_number, EntEnv, Facts};
+use crate::indicators::{trim_number, EntEnv, Facts, Others, Tenancy};
 use crate::method::{expr::Value, Loaded, MissingRule, SideFiles};
 use crate::period::Period;
 use crate::schema::ReasonCode;
@@ -75,12 +75,14 @@ pub(super) struct Ctx<'a> {
     pub prior: &'a [Facts],
     pub loaded: &'a Loaded,
     pub period: &'a Period,
+    pub others: &'a Others<'a>,
 }
 
 impl<'a> Ctx<'a> {
     /// The expression environment of enterprise `i`.
     pub fn env(&self, i: usize) -> EntEnv<'a> {
-        EntEnv { e: &self.data.enterprises[i], f: &self.facts[i], prior: self.prior.get(i), period: self.period }
+        let (e, f, prior) = (&self.data.enterprises[i], &self.facts[i], self.prior.get(i));
+        EntEnv { e, f, prior, period: self.period, others: Some((self.others, i)) }
     }
 }
 
@@ -106,7 +108,9 @@ pub fn score(
     side: &SideFiles,
 ) -> Result<(Vec<Scored>, Vec<BenchmarkSource>)> {
     let m = &loaded.method;
-    let ctx = Ctx { data, facts, prior, loaded, period };
+    let tenancy = Tenancy::of_data(data);
+    let others = Others { data, facts, prior, tenancy: &tenancy };
+    let ctx = Ctx { data, facts, prior, loaded, period, others: &others };
     let events = adjust::by_enterprise(data);
     // Per enterprise, independent of the others: in parallel, collected in enterprise order.
     let mut out: Vec<Scored> =

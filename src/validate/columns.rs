@@ -39,6 +39,11 @@ const LAND: &[ColumnDef] = &[
     col("area", true, &["用地面积", "土地面积", "面积", "占地面积"]),
     col("unit", false, &["单位", "面积单位"]),
     col("tenure", true, &["权属", "使用方式", "土地来源", "用地类型", "类型"]),
+    col(
+        "counterparty",
+        false,
+        &["对方统一社会信用代码", "承租方统一社会信用代码", "出租方统一社会信用代码", "承租方代码", "出租方代码"],
+    ),
 ];
 
 const OUTPUT: &[ColumnDef] = &[
@@ -164,7 +169,7 @@ mod tests {
         let m =
             map_headers(FileKind::Land, &h(&["统一社会信用代码", "宗地编号", "用地面积（平方米）", "权属", "备注"]))
                 .unwrap();
-        assert_eq!(m.index, vec![Some(0), Some(1), Some(2), None, Some(3)]);
+        assert_eq!(m.index, vec![Some(0), Some(1), Some(2), None, Some(3), None]);
         assert_eq!(m.unit_hint[2].as_deref(), Some("平方米"));
         assert_eq!(m.extra, vec![(4, "备注".to_string())]);
     }

@@ -198,8 +198,9 @@ fn repeated_land_rows(rows: &[LandRow]) -> Vec<(usize, usize)> {
         order[*at as usize] = k as u32;
         *at += 1;
     }
-    fn key(r: &LandRow) -> (&str, Tenure, u64) {
-        (r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits())
+    // Two identical rows leasing one parcel to two named tenants are two leases, not a duplicate.
+    fn key(r: &LandRow) -> (&str, Tenure, u64, Option<usize>) {
+        (r.parcel_id.as_str(), r.tenure, r.area_mu.to_bits(), r.counterparty())
     }
     let mut dups = Vec::new();
     for e in 0..firms {
@@ -214,7 +215,7 @@ fn repeated_land_rows(rows: &[LandRow]) -> Vec<(usize, usize)> {
                 }
             }
         } else {
-            let mut first: FxHashMap<(&str, Tenure, u64), usize> = FxHashMap::default();
+            let mut first: FxHashMap<(&str, Tenure, u64, Option<usize>), usize> = FxHashMap::default();
             for &k in mine {
                 let k = k as usize;
                 match first.get(&key(&rows[k])) {

@@ -198,7 +198,7 @@ impl Part {
         }
         let result = match kind {
             FileKind::Enterprises => self.enterprise(&row),
-            FileKind::Land => self.link(&row, links, src.enterprises).and_then(|e| self.land(&row, e)),
+            FileKind::Land => self.link(&row, links, src.enterprises).and_then(|e| self.land(&row, e, links)),
             FileKind::Output => {
                 self.link(&row, links, src.enterprises).and_then(|e| self.output(&row, e, &src.output_cols))
             }
@@ -347,7 +347,7 @@ impl Part {
     }
 
     /// A land row; identical rows are found when the pieces are merged.
-    fn land(&mut self, row: &Row, e: usize) -> Result<(), Failure> {
+    fn land(&mut self, row: &Row, e: usize, links: &Links) -> Result<(), Failure> {
         let parcel_id = row.cell("parcel_id").trim().to_string();
         if parcel_id.is_empty() {
             return Err(fail("parcel_id", ReasonCode::ParcelEmpty, "parcel_id is empty".into()));
@@ -378,8 +378,31 @@ impl Part {
             let r = format!("area {value} is not positive; rented-out land is a positive area with tenure 租出");
             return Err(fail("area", ReasonCode::AreaNotPositive, r));
         }
-        self.data.land.push(LandRow::new(e, parcel_id, value * factor, tenure, row.line));
+        let counterparty = self.counterparty(row, e, links);
+        self.data
+            .land
+            .push(LandRow::new(e, parcel_id, value * factor, tenure, row.line).with_counterparty(counterparty));
         Ok(())
+    }
+
+    /// The lease's other side, when the row names one: an enterprise of the enterprises file other than
+    /// the row's own. Any other value keeps the row, without the relation, and is listed.
+    fn counterparty(&mut self, row: &Row, e: usize, links: &Links) -> Option<usize> {
+        let id = row.cell("counterparty").trim();
+        if id.is_empty() {
+            return None;
+        }
+        match links.index.get(id).copied() {
+            Some(c) if c != e => Some(c),
+            found => {
+                let problem =
+                    if found.is_some() { "is the enterprise itself" } else { "is not in the enterprises file" };
+                let reason = format!("counterparty '{id}' {problem}; the row is used without the lease relation");
+                let ex = row.exception("counterparty", ReasonCode::CounterpartyUnknown, reason, Action::KeptAsMissing);
+                self.exceptions.push(ex);
+                None
+            }
+        }
     }
 
     fn quarter(row: &Row) -> Result<Quarter, Failure> {

@@ -20,5 +20,6 @@ mod render;
 mod spans;
 mod standard_land;
 mod standard_land_contract;
+mod tenancy;
 mod whatif;
 mod workbooks;

@@ -3,11 +3,14 @@
 //! methodology expressions use.
 
 use crate::dataset::{Dataset, Enterprise, Tenure};
-use crate::method::expr::{Env, Value};
+use crate::method::expr::{Env, Expr, TenantMeasure, Value};
 use crate::method::LandBasis;
 use crate::period::Period;
 use crate::schema::Field;
 use rayon::prelude::*;
+
+mod tenancy;
+pub use tenancy::{Lease, Tenancy};
 
 /// What one enterprise brings to the evaluation for one period. Packed (152 bytes; a million firms'
 /// facts are built in every run): sums are NaN when missing, read them with [`Facts::sum`], [`Facts::tax`].
@@ -120,30 +123,23 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
             Tenure::RentedOut => f.land_rented_out += r.area_mu,
         }
     }
-    // Tenants: distinct other enterprises with 租入 on a parcel where this one has 租出.
-    let mut renters: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
-    for r in data.land.iter().filter(|r| r.tenure == Tenure::RentedIn) {
-        renters.entry(r.parcel_id.as_str()).or_default().push(r.enterprise());
-    }
-    let mut tenant_sets: Vec<Vec<usize>> = vec![Vec::new(); n];
+    // Tenants: distinct other enterprises leasing land from this one (tenancy.rs).
+    let tenancy = Tenancy::of_data(data);
     for r in data.land.iter().filter(|r| r.tenure == Tenure::RentedOut) {
         facts[r.enterprise()].rent_out_rows += 1;
-        for &t in renters.get(r.parcel_id.as_str()).into_iter().flatten() {
-            if t != r.enterprise() && !tenant_sets[r.enterprise()].contains(&t) {
-                tenant_sets[r.enterprise()].push(t);
-            }
-        }
     }
-    for (f, t) in facts.iter_mut().zip(&tenant_sets) {
-        f.tenants = t.len() as u32;
+    for (l, f) in facts.iter_mut().enumerate() {
+        if !tenancy.of(l).is_empty() {
+            f.tenants = tenancy.tenants(l).len() as u32;
+        }
     }
     let merge: Vec<(usize, usize)> = if merge_tenants {
         // (landlord, tenant); a tenant of several landlords joins the first in file order.
         let mut pairs = Vec::new();
         let mut taken = vec![false; n];
-        for (l, ts) in tenant_sets.iter().enumerate() {
-            for &t in ts {
-                if !taken[t] && tenant_sets[t].is_empty() {
+        for l in 0..n {
+            for t in tenancy.tenants(l) {
+                if !taken[t] && tenancy.of(t).is_empty() {
                     taken[t] = true;
                     pairs.push((l, t));
                 }
@@ -231,6 +227,19 @@ pub struct EntEnv<'a> {
     /// The same quarters one year earlier (`prior_<field>` in expressions).
     pub prior: Option<&'a Facts>,
     pub period: &'a Period,
+    /// The other enterprises and this one's place among them, for rules on its tenants; `None` where no
+    /// rule looks at other enterprises.
+    pub others: Option<(&'a Others<'a>, usize)>,
+}
+
+/// Every enterprise's record and facts and the leases between them, for rules that look past the
+/// enterprise being evaluated (`count_tenants(scale == '规下')`).
+pub struct Others<'a> {
+    pub data: &'a Dataset,
+    pub facts: &'a [Facts],
+    /// Empty when the prior year is not computed.
+    pub prior: &'a [Facts],
+    pub tenancy: &'a Tenancy,
 }
 
 fn num(x: f64) -> Value {
@@ -283,6 +292,28 @@ impl Env for EntEnv<'_> {
 
     fn has_tag(&self, tag: &str) -> bool {
         self.e.tags.iter().any(|t| t == tag)
+    }
+
+    fn tenants(&self, cond: Option<&Expr>, measure: TenantMeasure) -> Value {
+        let Some((o, i)) = self.others else { return Value::Missing };
+        // Each tenant is looked at on its own (its tenants are not looked through).
+        let holds = |t: usize| {
+            let env = EntEnv {
+                e: &o.data.enterprises[t],
+                f: &o.facts[t],
+                prior: o.prior.get(t),
+                period: self.period,
+                others: None,
+            };
+            cond.is_none_or(|c| c.eval(&env).truthy())
+        };
+        match measure {
+            TenantMeasure::Count => num(o.tenancy.tenants(i).into_iter().filter(|&t| holds(t)).count() as f64),
+            TenantMeasure::Area => {
+                let leases = o.tenancy.of(i).iter().filter(|l| holds(l.tenant));
+                num(leases.fold(0.0, |sum, l| sum + l.area_mu))
+            }
+        }
     }
 }
 
@@ -357,7 +388,7 @@ mod tests {
         f.set_sum(Field::ValueAdded, Some(250.0));
         f.missing_quarters = vec!["2025Q4".into()];
         let period = Period::parse("2025", Basis::Rolling4).unwrap();
-        let env = EntEnv { e: &e, f: &f, prior: None, period: &period };
+        let env = EntEnv { e: &e, f: &f, prior: None, period: &period, others: None };
         for name in Field::rule_names() {
             let slot = Field::slot_of(&name).unwrap_or_else(|| panic!("{name} has no number"));
             assert_eq!(env.field_at(slot, &name), env.field(&name), "{name}");
