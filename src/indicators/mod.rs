@@ -318,7 +318,9 @@ impl Env for EntEnv<'_> {
 }
 
 impl EntEnv<'_> {
-    /// Fills `{field}` placeholders of a reason text: numbers at up to 4 decimals, dates as YYYY-MM-DD.
+    /// Fills `{field}` placeholders of a reason text: numbers at full precision (the shortest spelling
+    /// that reads back to the same number: a reason saying why a rule held must not read "5 亩 < 5 亩"
+    /// for 4.999995 亩), dates as YYYY-MM-DD.
     pub fn fill(&self, template: &str) -> String {
         let mut out = String::new();
         let mut rest = template;
@@ -330,7 +332,7 @@ impl EntEnv<'_> {
                 ("established" | "production_start" | "period_start" | "period_end", Value::Num(d)) => {
                     crate::dates::format(d as i64)
                 }
-                (_, Value::Num(x)) => trim_number(x),
+                (_, Value::Num(x)) => format!("{}", x + 0.0),
                 (_, Value::Missing) => "—".to_string(),
                 (_, v) => v.to_string(),
             };
@@ -411,5 +413,12 @@ mod tests {
             assert_ne!(plain, bound, "{src}: no field was numbered");
             assert_eq!((bound.eval(&env), plain.eval(&env)), (want.clone(), want), "{src}");
         }
+        // Reasons quote the number that decided, not its 4-decimal rounding: land 12.5 as is; a land of
+        // 4.999995 亩 (rounded: 5) as 4.999995.
+        assert_eq!(env.fill("用地 {land} 亩"), "用地 12.5 亩");
+        let mut f2 = f.clone();
+        f2.land = 4.999995;
+        let env2 = EntEnv { f: &f2, ..env };
+        assert_eq!(env2.fill("用地 {land} 亩 < 5 亩"), "用地 4.999995 亩 < 5 亩");
     }
 }

@@ -255,10 +255,10 @@ impl<'a> RowContext<'a> {
         row.extend([
             CellRef::Text(track.map(|t| t.name.as_str()).unwrap_or("")),
             CellRef::word(s.status),
-            CellRef::Num(f.land, 4),
-            CellRef::Num(f.land_owned, 4),
-            CellRef::Num(f.land_rented_in, 4),
-            CellRef::Num(f.land_rented_out, 4),
+            CellRef::Num(f.land, d),
+            CellRef::Num(f.land_owned, d),
+            CellRef::Num(f.land_rented_in, d),
+            CellRef::Num(f.land_rented_out, d),
         ]);
         let opt = |x: Option<f64>| x.map_or(CellRef::Empty, |v| CellRef::Num(v, d));
         let n_inds = self.positions.first().map_or(0, Vec::len);
