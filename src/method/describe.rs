@@ -164,9 +164,11 @@ fn derived(d: &Derived) -> String {
     if d.factor != 1.0 {
         let _ = write!(text, " × {}", trim_number(d.factor));
     }
-    if !d.include_undetermined {
-        text.push_str(", 不含不定等级企业");
-    }
+    text.push_str(if d.include_undetermined {
+        ", 含计分的不定等级企业"
+    } else {
+        ", 不含不定等级企业"
+    });
     text
 }
 
@@ -210,6 +212,9 @@ fn indicator_words(t: &Track, i: &super::Indicator) -> IndicatorWords {
     let num = rule_zh(&i.num);
     let formula = if i.den.trim() == "1" { num } else { format!("{num} ÷ {}", rule_zh(&i.den)) };
     let mut points = Vec::new();
+    if let Some(b) = &i.block {
+        points.push(format!("属于板块 {b} (板块小计列 block_{b})"));
+    }
     if let Some(m) = i.method.filter(|m| *m != t.points.method) {
         points.push(method_words(m, t));
     }
@@ -221,9 +226,8 @@ fn indicator_words(t: &Track, i: &super::Indicator) -> IndicatorWords {
         points.insert(0, format!("仅适用于 {}", rule_zh(a)));
     }
     points.push(format!("数据缺失时{}", missing_words(i.on_missing, i.missing_points)));
-    if let Some(z) = i.on_zero_denominator.filter(|z| *z != i.on_missing) {
-        points.push(format!("分母为 0 时{}", missing_words(z, i.missing_points)));
-    }
+    let z = i.on_zero_denominator.unwrap_or(i.on_missing);
+    points.push(format!("分母为 0 时{}", missing_words(z, i.missing_points)));
     if i.benchmark.is_some() {
         let rule = i.on_nonpositive_benchmark.unwrap_or(MissingRule::ZeroPoints);
         points.push(format!("基准值 ≤ 0 时{}", missing_words(rule, i.missing_points)));
@@ -400,17 +404,21 @@ pub fn describe(l: &Loaded) -> Description {
         LandBasis::OwnedPlusRentedIn => "自有 + 租入 (租出不扣减)",
         LandBasis::OwnedOnly => "仅自有",
     };
-    let merge = if m.land.merge_tenants { "; 承租企业并入出租方合并评价" } else { "" };
+    let mut merge =
+        if m.land.merge_tenants { "; 承租企业并入出租方合并评价".to_string() } else { String::new() };
+    if m.land.merge_tenants || reads_tenants(m) {
+        merge.push_str(
+            "; 承租企业: 用地文件 counterparty 列所列承租方, 未列时为在本企业租出宗地上有租入记录的其他企业, 每家计一次",
+        );
+    }
     let tracks = m
         .tracks
         .iter()
         .map(|t| {
-            let b = bounds(t.points.cap_times_weight, t.points.floor);
-            let points = if b.is_empty() {
-                method_words(t.points.method, t)
-            } else {
-                format!("{}, {b}", method_words(t.points.method, t))
-            };
+            let cap =
+                t.points.cap_times_weight.map_or("不设上限".into(), |c| format!("上限 {} × 权重", trim_number(c)));
+            let floor = t.points.floor.map_or("不设下限".into(), |f| format!("下限 {} 分", trim_number(f)));
+            let points = format!("{}, {cap}, {floor}", method_words(t.points.method, t));
             TrackWords {
                 name: t.name.clone(),
                 undetermined_class: t.undetermined_class.clone(),
@@ -434,9 +442,11 @@ pub fn describe(l: &Loaded) -> Description {
         let _ = write!(ranking, ", 同分按 {} 从高到低", tie.join("、"));
     }
     ranking.push_str(", 再按统一社会信用代码");
-    if m.ranking.shared_ranks {
-        ranking.push_str("; 同分者名次相同");
-    }
+    ranking.push_str(if m.ranking.shared_ranks {
+        "; 总分相同者名次相同 (1, 2, 2, 4), 序列、分组、县区、园区、行业各级排名同此"
+    } else {
+        "; 总分相同者按上述顺序依次排名, 各级排名同此"
+    });
     Description {
         scheme: m.scheme.name.clone(),
         title: m.scheme.title.clone(),
@@ -450,6 +460,19 @@ pub fn describe(l: &Loaded) -> Description {
         ranking,
         policies: policy_words(l),
     }
+}
+
+/// Whether a rule of the methodology reads the landlord-tenant relation.
+fn reads_tenants(m: &super::Methodology) -> bool {
+    let mut texts: Vec<&str> = m.exclude.iter().map(|r| r.rule.as_str()).collect();
+    texts.extend(m.adjust.formulas.iter().flat_map(|f| [f.rule.as_str(), f.points.as_str()]));
+    for t in &m.tracks {
+        texts.push(&t.select);
+        texts.extend(t.scope.iter().chain(&t.undetermined).map(|r| r.rule.as_str()));
+        texts.extend(t.indicators.iter().flat_map(|i| [i.num.as_str(), i.den.as_str()]));
+        texts.extend(t.indicators.iter().filter_map(|i| i.applies.as_deref()));
+    }
+    texts.iter().any(|x| x.contains("tenants") || x.contains("area_rented_out_to"))
 }
 
 impl Description {
@@ -472,6 +495,7 @@ impl Description {
         }
         for t in &self.tracks {
             let _ = writeln!(s, "评价序列 track {}: 适用于 {}", t.name, t.select);
+            let _ = writeln!(s, "  不计分 not scored: 用地面积 ≤ 0 的企业 (无法计算亩均), 列入名单并注明原因");
             for r in &t.scope {
                 let _ = writeln!(s, "  评价范围 scope: 须 {} (否则: {})", r.rule, r.label);
             }
