@@ -42,6 +42,7 @@ impl Loaded {
                 .chain(&c.num)
                 .chain(&c.den)
                 .chain(applies)
+                .chain(c.weights.iter().flatten())
             {
                 e.fields(&mut used);
             }
@@ -62,7 +63,8 @@ impl Loaded {
                 .chain(c.undetermined.iter_mut())
                 .chain(c.num.iter_mut())
                 .chain(c.den.iter_mut())
-                .chain(c.applies.iter_mut().flatten());
+                .chain(c.applies.iter_mut().flatten())
+                .chain(c.weights.iter_mut().flatten());
             formulas.chain([&mut c.select]).chain(rest).for_each(|e| e.bind(&Field::slot_of));
         }
     }
@@ -80,6 +82,18 @@ pub struct Compiled {
     pub den: Vec<Expr>,
     /// Each indicator's `applies` rule (`None`: every firm).
     pub applies: Vec<Option<Expr>>,
+    /// Each indicator's `weights` rules, in order.
+    pub weights: Vec<Vec<Expr>>,
+}
+
+impl Compiled {
+    /// The weight of indicator `k` of `track` for the firm of `env`: the first `weights` rule that holds,
+    /// else the indicator's `weight`.
+    pub fn weight(&self, track: &super::Track, k: usize, env: &dyn expr::Env) -> f64 {
+        let ind = &track.indicators[k];
+        let hit = self.weights[k].iter().position(|r| r.eval(env).truthy());
+        hit.map_or(ind.weight, |j| ind.weights[j].weight)
+    }
 }
 
 /// Checks a methodology given as text (`path` names the file in errors and the manifest).
@@ -137,6 +151,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
             num: Vec::new(),
             den: Vec::new(),
             applies: Vec::new(),
+            weights: Vec::new(),
         };
         for (i, r) in track.scope.iter().enumerate() {
             c.scope.push(compile(format!("{k}.scope[{i}].rule"), &r.rule)?);
@@ -158,6 +173,11 @@ pub fn load_str(text: &str, path: &Path) -> Result<Loaded, MethodError> {
             c.den.push(compile(format!("{ik}.den"), &ind.den)?);
             let applies = ind.applies.as_deref().map(|a| compile(format!("{ik}.applies"), a)).transpose()?;
             c.applies.push(applies);
+            let mut weights = Vec::new();
+            for (j, w) in ind.weights.iter().enumerate() {
+                weights.push(compile(format!("{ik}.weights[{j}].rule"), &w.rule)?);
+            }
+            c.weights.push(weights);
             check_benchmark(track, ind, &ik).map_err(|(key, problem, fix)| invalid(key, problem, &fix))?;
         }
         check_classes(&track.classes, &format!("{k}.classes"))

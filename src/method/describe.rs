@@ -208,6 +208,17 @@ fn missing_words(rule: MissingRule, points: f64) -> String {
     }
 }
 
+/// The weight, with the weights that differ by firm: `70 (县区为汉阴县时 80)`.
+fn weight_words(i: &super::Indicator) -> String {
+    let mut w = trim_number(i.weight);
+    if !i.weights.is_empty() {
+        let rules: Vec<String> =
+            i.weights.iter().map(|r| format!("{}时 {}", rule_zh(&r.rule), trim_number(r.weight))).collect();
+        let _ = write!(w, " ({})", rules.join("; "));
+    }
+    w
+}
+
 fn indicator_words(t: &Track, i: &super::Indicator) -> IndicatorWords {
     let num = rule_zh(&i.num);
     let formula = if i.den.trim() == "1" { num } else { format!("{num} ÷ {}", rule_zh(&i.den)) };
@@ -236,7 +247,7 @@ fn indicator_words(t: &Track, i: &super::Indicator) -> IndicatorWords {
         key: i.key.clone(),
         zh: if i.zh.is_empty() { i.key.clone() } else { i.zh.clone() },
         unit: i.unit.clone(),
-        weight: trim_number(i.weight),
+        weight: weight_words(i),
         formula,
         benchmark_rule: benchmark_rule(i.benchmark.as_ref()),
         points: points.join("; "),

@@ -310,6 +310,18 @@ pub struct Indicator {
     /// indicators beside the province's); for the others it has no value and no points, and it leaves
     /// them out of its benchmark. Default: every firm of the track.
     pub applies: Option<String>,
+    /// Weights that differ by firm: the first rule that holds gives its weight, else `weight`
+    /// (`weights = [{ rule = "county == '汉滨区'", weight = 40 }]`).
+    #[serde(default)]
+    pub weights: Vec<WeightRule>,
+}
+
+/// A weight for the firms a rule selects.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightRule {
+    pub rule: String,
+    pub weight: f64,
 }
 
 fn one_str() -> String {

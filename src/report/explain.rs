@@ -4,6 +4,7 @@
 //! and its rounding, the class rule applied and the ranks. `mujun explain` prints one enterprise from it.
 
 use super::table::{Cell, Table};
+use crate::indicators::{EntEnv, Others, Tenancy};
 use crate::method::{Benchmark, LandBasis, PointsMethod};
 use crate::pipeline::Run;
 use crate::score::{benchmark_group, Fig, Status};
@@ -57,6 +58,8 @@ pub struct Explainer<'a> {
     run: &'a Run,
     how: HashMap<(&'a str, &'a str, &'a str), &'a str>,
     n_graded: BTreeMap<(usize, &'a str), usize>,
+    /// The leases, for weight rules that read tenants (empty when no indicator has `weights`).
+    tenancy: Tenancy,
 }
 
 impl<'a> Explainer<'a> {
@@ -75,7 +78,22 @@ impl<'a> Explainer<'a> {
                 *n_graded.entry((tr, g)).or_default() += 1;
             }
         }
-        Explainer { run, how, n_graded }
+        let weighted = run.method.tracks.iter().any(|c| c.weights.iter().any(|w| !w.is_empty()));
+        let tenancy = if weighted { Tenancy::of_data(&run.data) } else { Tenancy::default() };
+        Explainer { run, how, n_graded, tenancy }
+    }
+
+    /// The weight of indicator `k` of track `t` for enterprise `i`: its `weights` rule's, or the indicator's.
+    fn weight(&self, i: usize, t: usize, k: usize) -> f64 {
+        let run = self.run;
+        let (c, track) = (&run.method.tracks[t], &run.method.method.tracks[t]);
+        if c.weights[k].is_empty() {
+            return track.indicators[k].weight;
+        }
+        let (data, facts, prior) = (&run.data, run.facts.as_slice(), run.prior_facts.as_slice());
+        let others = Others { data, facts, prior, tenancy: &self.tenancy };
+        let (e, f, prior) = (&data.enterprises[i], &facts[i], prior.get(i));
+        c.weight(track, k, &EntEnv { e, f, prior, period: &run.period, others: Some((&others, i)) })
     }
 
     /// The explanation rows of enterprise `i`, in order.
@@ -152,7 +170,7 @@ impl<'a> Explainer<'a> {
                     full(s.figures.get(Fig::Benchmark, k)),
                     source.map_or(Cell::Empty, Cell::Text),
                     full(ratio),
-                    Cell::Dec(format!("{}", ind.weight)),
+                    Cell::Dec(format!("{}", self.weight(i, s.track.unwrap_or(0), k))),
                     full(s.figures.get(Fig::RawPoints, k)),
                     full(s.figures.get(Fig::Points, k)),
                 ],

@@ -122,7 +122,10 @@ pub fn score(
         let bench = benchmark::compute(&ctx, t, &members, &out, side)?;
         let mut raws = raws;
         points::mark_nonpositive_benchmarks(track, &mut raws, &bench.values);
-        points::points(track, &members, &raws, &bench.values, data, m.ranking.industry_digits, &mut out);
+        let weights = weights(&ctx, t, &members);
+        let input =
+            points::TrackInput { track, members: &members, raws: &raws, bench: &bench.values, weights: &weights };
+        points::points(&input, data, m.ranking.industry_digits, &mut out);
         sources.extend(bench.sources);
     }
     out.par_iter_mut().enumerate().filter(|(_, s)| s.scored).for_each(|(i, s)| {
@@ -229,6 +232,24 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
         s.reasons.push(v);
     }
     s
+}
+
+/// The weights of a track's members, member by member, indicator by indicator (`w[m * n + k]`), when an
+/// indicator's weight differs by firm (`weights` rules); empty when every weight is the indicator's.
+fn weights(ctx: &Ctx, t: usize, members: &[usize]) -> Vec<f64> {
+    let (track, c) = (&ctx.loaded.method.tracks[t], &ctx.loaded.tracks[t]);
+    if c.weights.iter().all(Vec::is_empty) {
+        return Vec::new();
+    }
+    let n = track.indicators.len();
+    let mut w = vec![0.0; members.len() * n];
+    w.par_chunks_mut(n).zip(members.par_iter()).for_each(|(w, &i)| {
+        let env = ctx.env(i);
+        for (k, x) in w.iter_mut().enumerate() {
+            *x = c.weight(track, k, &env);
+        }
+    });
+    w
 }
 
 /// Computes indicator values of a track's scored members; sends firms whose missing value is ruled

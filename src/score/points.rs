@@ -62,9 +62,15 @@ struct ValuePoints {
     notes: [Option<String>; 2],
 }
 
-fn value_points(track: &Track, k: usize, v: f64, bench: Option<f64>, bounds: Option<(f64, f64)>) -> ValuePoints {
+fn value_points(
+    track: &Track,
+    k: usize,
+    w: f64,
+    v: f64,
+    bench: Option<f64>,
+    bounds: Option<(f64, f64)>,
+) -> ValuePoints {
     let (pr, ind) = (&track.points, &track.indicators[k]);
-    let w = ind.weight;
     let raw = match ind.method.unwrap_or(pr.method) {
         PointsMethod::Ratio => bench.map(|b| v / b * w),
         // Lower is better: full weight at 0, the weight at the benchmark, 0 at or past twice it.
@@ -126,15 +132,19 @@ fn apply_value_points(track: &Track, k: usize, bench: Option<f64>, vp: ValuePoin
 /// Firms are scored side by side. A firm's notes come indicator by indicator, as if the indicators were
 /// scored one after the other for the whole track: the points a missing value gets may be the track's
 /// mean, known only once every value is scored, so firms with a missing value get their notes last.
-pub(super) fn points(
-    track: &Track,
-    members: &[usize],
-    raws: &[Raw],
-    bench: &[Option<f64>],
-    data: &Dataset,
-    industry_digits: usize,
-    out: &mut [Scored],
-) {
+/// What the points of a track are computed from: values and benchmarks member by member, indicator by
+/// indicator (`[m * n + k]`), and the members' weights when they differ by firm (else empty).
+#[derive(Clone, Copy)]
+pub(super) struct TrackInput<'a> {
+    pub track: &'a Track,
+    pub members: &'a [usize],
+    pub raws: &'a [Raw],
+    pub bench: &'a [Option<f64>],
+    pub weights: &'a [f64],
+}
+
+pub(super) fn points(input: &TrackInput, data: &Dataset, industry_digits: usize, out: &mut [Scored]) {
+    let TrackInput { track, members, raws, bench, weights } = *input;
     let pr = &track.points;
     let n = track.indicators.len();
     // Min-max bounds per indicator and group over the scored members with a value.
@@ -157,9 +167,11 @@ pub(super) fn points(
     let mut member = vec![u32::MAX; out.len()];
     members.iter().enumerate().for_each(|(m, &i)| member[i] = m as u32);
     let has_missing = |m: usize| raws[m * n..(m + 1) * n].iter().any(|r| !matches!(r, Raw::Value(_)));
+    // The firm's weight: its `weights` rule's, or the indicator's.
+    let weight = |m: usize, k: usize| weights.get(m * n + k).copied().unwrap_or(track.indicators[k].weight);
     let score_value = |i: usize, m: usize, k: usize, v: f64| {
         let b = bench[m * n + k];
-        (b, value_points(track, k, v, b, bounds[k].get(&group_of(i)).copied()))
+        (b, value_points(track, k, weight(m, k), v, b, bounds[k].get(&group_of(i)).copied()))
     };
     // Values. Firms without a missing value are done here; the others get only their values' points,
     // which the track's mean needs, and the rest below, indicator by indicator.
@@ -219,7 +231,7 @@ pub(super) fn points(
                 }
                 let p = match rule {
                     MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
-                    MissingRule::FullWeight => ind.weight,
+                    MissingRule::FullWeight => weight(m, k),
                     MissingRule::TrackMeanPoints => means[k],
                     MissingRule::FixedPoints => ind.missing_points,
                 };

@@ -120,3 +120,52 @@ fn excluded_firms_are_taken_out_before_the_tracks() {
     let o = mujun().args(["check", "--method"]).arg(&method).output().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("免于评价 excluded: 若 企业名称为G6"));
 }
+
+/// Weights by firm (`weights` rules): 汉阴县 firms weigh tax per mu 80, the others 70, against one fixed
+/// benchmark of 90 with the cap at 1 × the firm's own weight.
+#[test]
+fn weights_differ_by_county_with_the_cap_at_the_firms_weight() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    write_firms(&data);
+    let method = tmp.path().join("m.toml");
+    let text = r#"
+[scheme]
+name = "weights"
+[[tracks]]
+name = "规上"
+[[tracks.indicators]]
+key = "tax_per_mu"
+num = "tax"
+den = "land"
+weight = 70
+weights = [{ rule = "county == '汉阴县'", weight = 80 }]
+benchmark = 90
+cap_times_weight = 1
+[tracks.classes]
+method = "thresholds"
+thresholds = [75, 65, 50]
+"#;
+    std::fs::write(&method, text).unwrap();
+    let out = tmp.path().join("out");
+    evaluate(&data, &method, "2024", &out);
+    let rows = by_key(&out.join("enterprises.csv"), "name");
+    // 汉滨区 (G1, G3, G5) × 70, 汉阴县 (G2, G4, G6) × 80, value ÷ 90, capped at the firm's weight:
+    // G1 100 ÷ 90 × 70 = 77.78 → 70; G2 95 ÷ 90 × 80 = 84.44 → 80 (its own cap, not 70);
+    // G3 90 ÷ 90 × 70 = 70; G4 85 ÷ 90 × 80 = 75.555… → 75.56; G5 80 ÷ 90 × 70 = 62.222… → 62.22;
+    // G6 75 ÷ 90 × 80 = 66.666… → 66.67.
+    let want = [("G1", "70.00"), ("G2", "80.00"), ("G3", "70.00"), ("G4", "75.56"), ("G5", "62.22"), ("G6", "66.67")];
+    for (name, total) in want {
+        assert_eq!(rows[name]["total"], total, "{name}");
+    }
+    // explain.csv gives each firm its own weight.
+    let explain = read_rows(&out.join("explain.csv"));
+    let weight_of = |name: &str| {
+        let r = explain.iter().find(|r| r["name"] == name && r["step"] == "indicator").unwrap();
+        r["weight"].clone()
+    };
+    assert_eq!((weight_of("G1"), weight_of("G2")), ("70".to_string(), "80".to_string()));
+    let o = mujun().args(["check", "--method"]).arg(&method).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("权重 weight 70 (县区为汉阴县时 80)"), "{text}");
+}
