@@ -164,7 +164,7 @@ fn identity(run: &Run, i: usize) -> Card {
         status_zh: s.status.zh().to_string(),
         reason_code: code.map(|c| c.code().to_string()).unwrap_or_default(),
         reason_zh: code.map(|c| c.zh().to_string()).unwrap_or_default(),
-        reasons: s.reasons.clone(),
+        reasons: s.reasons.iter().map(|r| words::reason(r)).collect(),
         land_mu: run.facts[i].land,
         indicators: Vec::new(),
         items: s.items.iter().map(|(what, p)| Item { label: words::item(what), text: words::fixed(*p, 2) }).collect(),

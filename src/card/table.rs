@@ -5,7 +5,7 @@ use super::{Card, Move};
 use crate::indicators::trim_number;
 use crate::report::table::{Cell, Table};
 
-const COLUMNS: [(&str, &str); 21] = [
+const COLUMNS: [(&str, &str); 22] = [
     ("enterprise_id", "统一社会信用代码 enterprise_id"),
     ("name", "企业名称 name"),
     ("county", "县区 county"),
@@ -22,6 +22,7 @@ const COLUMNS: [(&str, &str); 21] = [
     ("unit", "单位 unit"),
     ("current", "现值 current"),
     ("change", "所需变化 change"),
+    ("change_pct", "变化率(%) change_pct"),
     ("new_value", "调整后 new_value"),
     ("new_total", "调整后总分 new_total"),
     ("new_class", "调整后等级 new_class"),
@@ -69,6 +70,7 @@ fn move_cells(m: &Move) -> Vec<Cell> {
         Cell::text(&m.unit),
         m.current.map_or(Cell::Empty, |x| Cell::Dec(trim_number(x))),
         m.change.map_or(Cell::Empty, |x| Cell::Dec(super::words::fixed(x, m.decimals))),
+        Cell::opt(m.change_pct, 1),
         new_value.map_or(Cell::Empty, |x| Cell::Dec(trim_number(x))),
         m.new_total.clone().map_or(Cell::Empty, Cell::Dec),
         m.new_class.clone().map_or(Cell::Empty, Cell::text),

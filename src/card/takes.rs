@@ -31,6 +31,8 @@ pub struct Move {
     pub change: Option<f64>,
     /// Decimals the change is shown with.
     pub decimals: usize,
+    /// The change as a percentage of the figure now (none when it is zero).
+    pub change_pct: Option<f64>,
     pub new_total: Option<String>,
     pub new_class: Option<String>,
     /// The best rounded total this lever alone reaches (when it cannot lift the class).
@@ -142,6 +144,7 @@ impl Search<'_> {
             current,
             change: None,
             decimals: 0,
+            change_pct: None,
             new_total: None,
             new_class: None,
             best_total: None,
@@ -170,6 +173,7 @@ impl Search<'_> {
             Some(n) => {
                 let s = self.scored(Self::tweak(lever, current, step, n));
                 m.change = Some(amount(n, step));
+                m.change_pct = (current != 0.0).then(|| amount(n, step) / current.abs() * 100.0);
                 m.new_total = Some(s.total_text.to_string());
                 m.new_class = self.standing.class_of(self.i, &s).map(|c| self.standing.label(c).to_string());
                 m.words = super::words::change(&m);

@@ -35,8 +35,8 @@ pub fn change(m: &Move) -> String {
     let unit = if m.unit.is_empty() || m.unit == "ratio" { String::new() } else { format!(" {}", m.unit) };
     let mut s =
         format!("{} {}{unit} ({} → {})", m.lever_zh, signed(d, m.decimals), trim_number(now), trim_number(now + d));
-    if now != 0.0 {
-        s.push_str(&format!(", 变化 {}%", signed(d / now.abs() * 100.0, 1)));
+    if let Some(p) = m.change_pct {
+        s.push_str(&format!(", 变化 {}%", signed(p, 1)));
     }
     if let (Some(t), Some(c)) = (&m.new_total, &m.new_class) {
         s.push_str(&format!("; 总分 {t}, 升至 {c} 类"));
@@ -103,4 +103,58 @@ pub fn item(what: &str) -> String {
         }
     }
     what.to_string()
+}
+
+/// The score stage's notes in Chinese (the methodology's own reasons are kept as written).
+const REASONS: [(&str, &str); 21] = [
+    ("no track selects this enterprise (scale ", "没有评价序列选中该企业 (规模 "),
+    ("not scored: land basis ", "不计分: 用地面积 "),
+    ("): nothing to divide by", ")"),
+    (" cannot be computed (denominator is zero)", " 无法计算 (分母为零)"),
+    (" cannot be computed (data missing)", " 无法计算 (数据缺失)"),
+    ("T: no benchmark for ", "T: 所在分组无基准值: "),
+    (" in this firm's group", ""),
+    ("bonus capped (", "加分封顶 ("),
+    ("penalty capped (", "减分封顶 ("),
+    (" capped (", " 得分封顶 ("),
+    (" floored (", " 得分保底 ("),
+    (" denominator zero → ", " 分母为零 → "),
+    (" missing → ", " 数据缺失 → "),
+    (" benchmark ", " 基准值 "),
+    ("→ 0 points", "→ 0 分"),
+    ("→ full weight", "→ 满分"),
+    ("→ track mean points", "→ 序列平均得分"),
+    ("→ undetermined", "→ 不定等级"),
+    ("→ fixed points", "→ 固定得分"),
+    ("merged with its landlord ", "并入出租方 "),
+    (": shares the landlord's result", ", 与出租方同一结果"),
+];
+
+/// A reason of the run in Chinese: the score stage's English notes translated, the rest as written.
+pub fn reason(s: &str) -> String {
+    if let Some(rest) = s.strip_prefix("veto: ") {
+        return format!("一票否决: {}", rest.replacen(" on ", " 于 ", 1));
+    }
+    REASONS.iter().fold(s.to_string(), |acc, (en, zh)| acc.replace(en, zh))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_notes_read_in_chinese() {
+        assert_eq!(
+            (fixed(10.0, 1), fixed(16.7, 1), fixed(-15.0, 0), fixed(-0.04, 1)),
+            ("10".into(), "16.7".into(), "-15".into(), "0".into())
+        );
+        assert_eq!((signed(-15.0, 0), signed(38.2, 1)), ("−15".to_string(), "+38.2".to_string()));
+        assert_eq!(reason("单位排放增加值 capped (21.7246 → 20)"), "单位排放增加值 得分封顶 (21.7246 → 20)");
+        assert_eq!(
+            reason("veto: safety_accident_major on 2025-03-01 → D"),
+            "一票否决: safety_accident_major 于 2025-03-01 → D"
+        );
+        assert_eq!(reason("单位排放增加值 missing → track mean points"), "单位排放增加值 数据缺失 → 序列平均得分");
+        assert_eq!(item("bonus tag 高新技术企业"), "加分标签: 高新技术企业");
+    }
 }

@@ -156,6 +156,16 @@ fn reevaluate(dir: &Path) -> Result<Run> {
     let data_dir = PathBuf::from(field(&m, "/data_dir", dir)?);
     let method_path = PathBuf::from(field(&m, "/methodology/file", dir)?);
     let method_sha = field(&m, "/methodology/sha256", dir)?;
+    for (what, path, found) in
+        [("data folder", &data_dir, data_dir.is_dir()), ("methodology", &method_path, method_path.is_file())]
+    {
+        if !found {
+            return Err(Error::BadInput(format!(
+                "the run's {what} {} (as its manifest.json records it) is not found from the current folder; run mujun card from the folder mujun evaluate ran in",
+                path.display()
+            )));
+        }
+    }
     let changed = |what: &str, path: &Path, now: &str, then: &str| {
         Error::BadInput(format!(
             "{what} {} changed since the run (SHA-256 {now}, the run's manifest.json says {then}); evaluate again before making cards",
