@@ -87,20 +87,26 @@ pub fn choose(loaded: &Loaded, t: usize, k: usize) -> Lever {
 }
 
 /// The step a change is reported in, and its decimals: 万元 and 万千瓦时 to 0.1, tce, 当量吨 and people
-/// to 1; an indicator value to about three significant digits of `scale` (its value or benchmark).
+/// to 1, finer for a figure under ten steps (two significant digits: 0.83 当量吨 by 0.01); an indicator
+/// value to about three significant digits of `scale` (its value or benchmark).
 pub fn step(kind: Kind, unit: &str, scale: f64) -> (f64, usize) {
-    match (kind, unit) {
+    let scale = scale.abs();
+    let digits = |significant: i32| {
+        if !scale.is_finite() || scale == 0.0 {
+            return (0.01, 2);
+        }
+        let exp = scale.log10().floor() as i32 + 1 - significant;
+        (10f64.powi(exp), (-exp).max(0) as usize)
+    };
+    let (base, decimals) = match (kind, unit) {
+        (Kind::Value, _) => return digits(3),
         (Kind::Figure(_), "万元" | "万千瓦时") => (0.1, 1),
         (Kind::Figure(_), _) => (1.0, 0),
-        (Kind::Value, _) => {
-            let scale = scale.abs();
-            if !scale.is_finite() || scale == 0.0 {
-                return (0.01, 2);
-            }
-            let exp = scale.log10().floor() as i32 - 2;
-            let decimals = (-exp).max(0) as usize;
-            (10f64.powi(exp), decimals)
-        }
+    };
+    if scale > 0.0 && scale < 10.0 * base {
+        digits(2)
+    } else {
+        (base, decimals)
     }
 }
 
@@ -116,5 +122,8 @@ mod tests {
         assert!((s - 0.1).abs() < 1e-12 && d == 1);
         let (s, d) = step(Kind::Value, "ratio", 0.0123);
         assert!((s - 0.0001).abs() < 1e-12 && d == 4);
+        let (s, d) = step(Kind::Figure(Field::Emissions), "当量吨", 0.83);
+        assert!((s - 0.01).abs() < 1e-12 && d == 2);
+        assert_eq!(step(Kind::Figure(Field::Emissions), "当量吨", 12.0), (1.0, 0));
     }
 }

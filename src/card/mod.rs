@@ -18,7 +18,7 @@ pub use takes::Move;
 
 use crate::method::{Benchmark, PointsMethod};
 use crate::pipeline::Run;
-use crate::score::single::{self, Basis, Held};
+use crate::score::single::{self, Basis, Fixed, Held};
 use crate::score::{Fig, Scored, Status};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -114,6 +114,8 @@ pub fn cards(run: &Run, which: &[usize]) -> Vec<Card> {
             }
         }
     }
+    let fixed: Vec<Fixed> =
+        (0..run.method.method.tracks.len()).map(|t| Fixed::of(&run.data, &run.method, &run.scored, t)).collect();
     let basis = Basis::new(&run.data, &run.facts, &run.prior_facts, &run.method, &run.period);
     which
         .par_iter()
@@ -122,7 +124,8 @@ pub fn cards(run: &Run, which: &[usize]) -> Vec<Card> {
             let mut card = identity(run, i);
             card.indicators = indicator_lines(run, i, &spreads);
             card.ranks = counts.lines(run, i);
-            card.takes = takes(run, &basis, i, standing, &events[i]);
+            let held = run.scored[i].track.and_then(|t| fixed[t].held(&run.data, &run.scored, i));
+            card.takes = takes(run, &basis, i, standing, held, &events[i]);
             card
         })
         .collect()
@@ -228,12 +231,19 @@ fn no_move(s: &Scored, standing: Option<&Standing>) -> Option<String> {
 }
 
 /// What it would take firm `i` to move up one class.
-fn takes(run: &Run, basis: &Basis, i: usize, standing: Option<&Standing>, events: &[&crate::dataset::Event]) -> Takes {
+fn takes(
+    run: &Run,
+    basis: &Basis,
+    i: usize,
+    standing: Option<&Standing>,
+    held: Option<Held>,
+    events: &[&crate::dataset::Event],
+) -> Takes {
     let s = &run.scored[i];
     if let Some(note) = no_move(s, standing) {
         return Takes { note, ..Takes::default() };
     }
-    let (Some(st), Some(held)) = (standing, Held::of(&run.data, &run.method, &run.scored, i)) else {
+    let (Some(st), Some(held)) = (standing, held) else {
         return Takes { note: "无法测算".into(), ..Takes::default() };
     };
     // The firm scored again without a change must be the firm of the run, or nothing here is trusted.

@@ -159,10 +159,11 @@ impl Search<'_> {
         let (step, decimals) = lever::step(lever.kind, &lever.unit, scale);
         m.decimals = decimals;
         let up = self.least_steps(lever, current, step, 1, i64::MAX);
-        // Down to zero at most: figures and the values of ratios of them are not negative.
-        let floor = if current > 0.0 { (current / step).floor() as i64 } else { 0 };
+        // Down to one step above zero at most: figures and the values of ratios of them are not negative,
+        // and a figure of zero is a missing denominator, not a better one.
+        let floor = if current > 0.0 { (current / step).ceil() as i64 - 1 } else { 0 };
         let down = self.least_steps(lever, current, step, -1, floor);
-        let best = up.1.max(down.1);
+        let best = up.1.max(down.1).max(own.total_rounded().unwrap_or(f64::NEG_INFINITY));
         let steps = match (up.0, down.0) {
             (Some(u), Some(d)) if d < u => Some(-d),
             (Some(u), _) => Some(u),

@@ -11,6 +11,7 @@ use crate::indicators::{EntEnv, Facts, Others, Tenancy};
 use crate::method::{Loaded, PointsMethod};
 use crate::period::Period;
 use crate::schema::Field;
+use std::collections::HashMap;
 
 /// What is changed before the firm is scored again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,27 +35,90 @@ pub struct Held {
 }
 
 impl Held {
-    /// What the run fixed for firm `i`; `None` when the firm has no track or was not scored.
+    /// What the run fixed for firm `i`; `None` when the firm has no track or was not scored. (For many
+    /// firms of a track, take [`Fixed::of`] once and [`Fixed::held`] for each.)
     pub fn of(data: &Dataset, loaded: &Loaded, scored: &[Scored], i: usize) -> Option<Held> {
-        let s = &scored[i];
-        let t = s.track.filter(|_| s.scored)?;
+        let t = scored[i].track.filter(|_| scored[i].scored)?;
+        Fixed::of(data, loaded, scored, t).held(data, scored, i)
+    }
+}
+
+/// The two smallest and the two largest values of a group, with their firms: its bounds without any one
+/// of them.
+#[derive(Debug, Clone, Default)]
+struct Extremes {
+    lo: Vec<(f64, usize)>,
+    hi: Vec<(f64, usize)>,
+}
+
+impl Extremes {
+    fn add(&mut self, v: f64, j: usize) {
+        self.lo.push((v, j));
+        self.lo.sort_by(|a, b| a.0.total_cmp(&b.0));
+        self.lo.truncate(2);
+        self.hi.push((v, j));
+        self.hi.sort_by(|a, b| b.0.total_cmp(&a.0));
+        self.hi.truncate(2);
+    }
+
+    /// (min, max) over the group without firm `i`.
+    fn without(&self, i: usize) -> Option<(f64, f64)> {
+        let lo = self.lo.iter().find(|x| x.1 != i)?.0;
+        let hi = self.hi.iter().find(|x| x.1 != i)?.0;
+        Some((lo, hi))
+    }
+}
+
+/// What the other firms of a track fix, taken once for all its firms: the mean points of each indicator
+/// and the extremes of each min-max indicator per group.
+pub struct Fixed<'a> {
+    loaded: &'a Loaded,
+    track: usize,
+    means: Vec<f64>,
+    extremes: Vec<HashMap<String, Extremes>>,
+}
+
+impl<'a> Fixed<'a> {
+    pub fn of(data: &Dataset, loaded: &'a Loaded, scored: &[Scored], t: usize) -> Fixed<'a> {
         let track = &loaded.method.tracks[t];
         let n = track.indicators.len();
-        let digits = loaded.method.ranking.industry_digits;
-        let group = |j: usize| super::benchmark_group(&data.enterprises[j], track.points.minmax_group, digits);
         let members: Vec<usize> =
             (0..scored.len()).filter(|&j| scored[j].track == Some(t) && scored[j].scored).collect();
-        let bench: Vec<Option<f64>> = (0..n).map(|k| s.figures.get(Fig::Benchmark, k)).collect();
-        let others_bounds = (0..n)
+        let digits = loaded.method.ranking.industry_digits;
+        let extremes = (0..n)
             .map(|k| {
-                let minmax = track.indicators[k].method.unwrap_or(track.points.method) == PointsMethod::Minmax;
-                let values = members.iter().filter(|&&j| j != i && group(j) == group(i));
-                let values = values.filter_map(|&j| scored[j].figures.get(Fig::Value, k)).filter(|_| minmax);
-                values.fold(None, |b: Option<(f64, f64)>, v| Some(b.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v)))))
+                let mut by_group: HashMap<String, Extremes> = HashMap::new();
+                if track.indicators[k].method.unwrap_or(track.points.method) == PointsMethod::Minmax {
+                    for &j in &members {
+                        if let Some(v) = scored[j].figures.get(Fig::Value, k) {
+                            let g = super::benchmark_group(&data.enterprises[j], track.points.minmax_group, digits);
+                            by_group.entry(g.to_string()).or_default().add(v, j);
+                        }
+                    }
+                }
+                by_group
             })
             .collect();
         let means = (0..n).map(|k| mean_points(track, &members, scored, k)).collect();
-        Some(Held { track: t, bench, others_bounds, means })
+        Fixed { loaded, track: t, means, extremes }
+    }
+
+    /// What is held for firm `i` of the track; `None` when it is not a scored firm of the track.
+    pub fn held(&self, data: &Dataset, scored: &[Scored], i: usize) -> Option<Held> {
+        let s = &scored[i];
+        if s.track != Some(self.track) || !s.scored {
+            return None;
+        }
+        let m = &self.loaded.method;
+        let track = &m.tracks[self.track];
+        let g = super::benchmark_group(&data.enterprises[i], track.points.minmax_group, m.ranking.industry_digits);
+        let n = track.indicators.len();
+        Some(Held {
+            track: self.track,
+            bench: (0..n).map(|k| s.figures.get(Fig::Benchmark, k)).collect(),
+            others_bounds: (0..n).map(|k| self.extremes[k].get(g).and_then(|e| e.without(i))).collect(),
+            means: self.means.clone(),
+        })
     }
 }
 

@@ -150,11 +150,14 @@ cum_pcts = [20, 60, 95]
 group = "county"
 "#;
 
+/// A firm name that would be markup if it were pasted into the template.
+const Q4: &str = "#pagebreak() *Q4* [w] @ref <lab> _z_";
+
 #[test]
 fn what_it_takes_under_quotas_by_hand() {
     let tmp = tempfile::tempdir().unwrap();
     // 10 亩 each, tax 90, 80, 70, 60, 50 → totals 90, 80, 70, 60, 50 → A B B C D; ids ascending in that order.
-    let firms: Vec<(&str, f64, f64, f64, f64)> = [("Q1", 90.0), ("Q2", 80.0), ("Q3", 70.0), ("Q4", 60.0), ("Q5", 50.0)]
+    let firms: Vec<(&str, f64, f64, f64, f64)> = [("Q1", 90.0), ("Q2", 80.0), ("Q3", 70.0), (Q4, 60.0), ("Q5", 50.0)]
         .iter()
         .map(|&(n, t)| (n, 10.0, t, 100.0, 10.0))
         .collect();
@@ -165,6 +168,9 @@ fn what_it_takes_under_quotas_by_hand() {
     let q4 = card_rows(&run, &ids[3], &tmp.path().join("q4.pdf"));
     assert_eq!(cells(&q4["tax_per_mu"], &cols), ["C", "B", "70.01", "10.1", "70.10", "B"]);
     // Q5 (D) must pass Q4, the only C (60.00): the same +10.1 万元 to 60.1.
+    // Q4's name is typst markup; it prints as written, on the card's one page.
+    let text = pdftotext(&tmp.path().join("q4.pdf"));
+    assert!(text.contains(Q4) && text.matches('\u{c}').count() == 1, "{text}");
     let q5 = card_rows(&run, &ids[4], &tmp.path().join("q5.pdf"));
     assert_eq!(cells(&q5["tax_per_mu"], &cols), ["D", "C", "60.01", "10.1", "60.10", "C"]);
     // Q1 is A already: one row saying so.
