@@ -25,7 +25,11 @@ fn write_firms(dir: &Path, firms: &[(&str, f64, f64, f64, f64)]) -> Vec<String> 
         }
         ids.push(id);
     }
-    for (name, text) in [("enterprises.csv", ent), ("land.csv", land), ("output.csv", out), ("tax.csv", tax)] {
+    // Earlier classes of the first firm, for the methodologies that name the file.
+    let history = format!("enterprise_id,year,class\n{0},2022,C\n{0},2023,B\n", ids[0]);
+    let files =
+        [("enterprises.csv", ent), ("land.csv", land), ("output.csv", out), ("tax.csv", tax), ("history.csv", history)];
+    for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
     }
     ids
@@ -37,6 +41,8 @@ const LINES: &str = r#"
 [scheme]
 name = "card_lines"
 title = "画像测试"
+[policies]
+history_file = "history.csv"
 [[tracks]]
 name = "规上"
 [tracks.points]
@@ -127,6 +133,13 @@ fn what_it_takes_under_score_lines_by_hand() {
     assert_eq!(card["indicators"][0]["benchmark"].as_f64(), Some(20.0));
     assert!(card["takes"]["rule"].as_str().unwrap().contains("分数线"), "{}", card["takes"]["rule"]);
     assert!(card["takes"]["assumptions"].to_string().contains("固定值"), "{}", card["takes"]["assumptions"]);
+    let history: Vec<String> = card["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| format!("{} {}", h["label"], h["text"]).replace('"', ""))
+        .collect();
+    assert_eq!(history, ["2022年 C", "2023年 B", "2024 (本期) B"]);
 }
 
 /// One indicator, points = tax per mu ÷ 10 × 100 (no cap); A 20 %, B to 60 %, C to 95 % of the county's
