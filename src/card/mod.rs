@@ -32,6 +32,8 @@ pub struct Card {
     pub county: String,
     pub park: String,
     pub industry: String,
+    /// The methodology's named group (`[[groups]]`), "" without one.
+    pub group: String,
     pub scale: String,
     pub period: String,
     /// The track's name ("" without one).
@@ -160,6 +162,7 @@ fn identity(run: &Run, i: usize) -> Card {
         county: e.county.to_string(),
         park: e.park.to_string(),
         industry: e.industry.to_string(),
+        group: e.group.to_string(),
         scale: e.scale.zh().to_string(),
         period: run.period.label.clone(),
         track: s.track.map(|t| m.tracks[t].name.clone()).unwrap_or_default(),
