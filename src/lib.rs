@@ -5,6 +5,7 @@
 //! `method` holds the methodology file (TOML) that drives the middle stages; `pipeline` runs them in order.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod card;
 pub mod classify;
 pub mod cli;
 pub mod compare;

@@ -18,13 +18,21 @@ pub fn tie_positions(ranking: &crate::method::Ranking, track: &crate::method::Tr
 
 /// The documented order of firms within a track; `tie` from [`tie_positions`].
 pub fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) -> Ordering {
-    let ta = s[a].total_rounded().unwrap_or(f64::NEG_INFINITY);
-    let tb = s[b].total_rounded().unwrap_or(f64::NEG_INFINITY);
+    order(&s[a], &data.enterprises[a].id, &s[b], &data.enterprises[b].id, tie)
+}
+
+/// The documented order of two firms of a track (`Less`: `a` comes first): rounded total descending, the
+/// tie-break indicators (`tie`, from [`tie_positions`]) descending at full precision with missing last,
+/// then the id ascending. A firm's result need not be the run's: the enterprise card places a firm
+/// scored again among the others with it.
+pub fn order(a: &Scored, a_id: &str, b: &Scored, b_id: &str, tie: &[usize]) -> Ordering {
+    let ta = a.total_rounded().unwrap_or(f64::NEG_INFINITY);
+    let tb = b.total_rounded().unwrap_or(f64::NEG_INFINITY);
     tb.total_cmp(&ta)
         .then_with(|| {
             for &k in tie {
-                let va = s[a].figures.get(Fig::Value, k).unwrap_or(f64::NEG_INFINITY);
-                let vb = s[b].figures.get(Fig::Value, k).unwrap_or(f64::NEG_INFINITY);
+                let va = a.figures.get(Fig::Value, k).unwrap_or(f64::NEG_INFINITY);
+                let vb = b.figures.get(Fig::Value, k).unwrap_or(f64::NEG_INFINITY);
                 match vb.total_cmp(&va) {
                     Ordering::Equal => continue,
                     o => return o,
@@ -32,7 +40,7 @@ pub fn compare(a: usize, b: usize, s: &[Scored], data: &Dataset, tie: &[usize]) 
             }
             Ordering::Equal
         })
-        .then_with(|| data.enterprises[a].id.cmp(&data.enterprises[b].id))
+        .then_with(|| a_id.cmp(b_id))
 }
 
 /// Sorts firms in the documented order ([`compare`]). The rounded total and the first tie-break value

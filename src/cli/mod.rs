@@ -5,6 +5,7 @@
 //!
 //! Exit codes: see [`crate::error`].
 
+mod card;
 mod check;
 mod compare;
 mod demo;
@@ -51,6 +52,9 @@ enum Command {
     Validate(validate::Args),
     /// Explain one enterprise's result from a finished run: indicators, benchmarks, points, class, ranks.
     Explain(explain::Args),
+    /// Enterprise cards (企业画像): one firm's, or a county's firms', result and what it would take to
+    /// move up one class, as a Chinese PDF with the numbers beside it (.csv, .json).
+    Card(card::Args),
     /// What-if: evaluate the same data under two methodologies (or one with overrides) and list the
     /// enterprises that change class, with the class migration matrix.
     Compare(compare::Args),
@@ -114,6 +118,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Evaluate(a) => evaluate::run(&a, &cx),
         Command::Validate(a) => validate::run(&a, &cx),
         Command::Explain(a) => explain::run(&a),
+        Command::Card(a) => card::run(&a, &cx),
         Command::Compare(a) => compare::run(&a, &cx),
         Command::Monitor(a) => monitor::run(&a, &cx).map(|s| cx.say(s)).map(|_| 0),
         Command::Check(a) => check::run(&a, &cx),

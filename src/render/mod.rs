@@ -8,6 +8,7 @@
 //! parallel (`charts`, `chart_kinds`) → one JSON document per report (`report_data`) → typeset each with
 //! the template `templates/report.typ` in parallel (`pdf`). docs/reports.md is the manual.
 
+pub mod card;
 mod chart_job;
 mod chart_kinds;
 pub mod charts;

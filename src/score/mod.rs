@@ -6,6 +6,7 @@ mod adjust;
 mod benchmark;
 mod figures;
 mod points;
+pub mod single;
 mod tenants;
 
 pub(crate) use benchmark::Groups;
@@ -17,7 +18,7 @@ use crate::dataset::{CompactString, Dataset};
 use crate::decimal;
 use crate::error::Result;
 use crate::indicators::{trim_number, EntEnv, Facts, Others, Tenancy};
-use crate::method::{expr::Value, Loaded, MissingRule, SideFiles};
+use crate::method::{expr::Value, Compiled, Loaded, MissingRule, SideFiles, Track};
 use crate::period::Period;
 use crate::schema::ReasonCode;
 use rayon::prelude::*;
@@ -128,26 +129,32 @@ pub fn score(
         points::points(&input, data, m.ranking.industry_digits, &mut out);
         sources.extend(bench.sources);
     }
-    out.par_iter_mut().enumerate().filter(|(_, s)| s.scored).for_each(|(i, s)| {
-        let env = ctx.env(i);
-        let formulas = s.track.map(|t| loaded.tracks[t].formulas.as_slice()).unwrap_or(&[]);
-        let (bonus, penalty, notes, items) =
-            adjust::bonus_penalty(&m.adjust, data, i, &events[i], period, formulas, &env);
-        s.bonus = bonus;
-        s.penalty = penalty;
-        s.reasons.extend(notes);
-        s.items = items;
-        let mut total = 0.0;
-        for p in s.figures.all(Fig::Points) {
-            total += p.unwrap_or(0.0);
-        }
-        total += bonus;
-        total += penalty;
-        s.total = Some(total);
-        s.total_text = decimal::round_half_up_str(total, 2).into();
-        s.rounded = s.total_text.parse().ok();
-    });
+    out.par_iter_mut()
+        .enumerate()
+        .filter(|(_, s)| s.scored)
+        .for_each(|(i, s)| finish(loaded, data, i, &events[i], &ctx.env(i), s));
     Ok((out, sources))
+}
+
+/// Bonus and penalty items and the total of a scored firm whose points are known: Σ points in the listed
+/// order, + bonus, + penalty, rounded half up to 2 decimals.
+fn finish(loaded: &Loaded, data: &Dataset, i: usize, events: &[&crate::dataset::Event], env: &EntEnv, s: &mut Scored) {
+    let formulas = s.track.map(|t| loaded.tracks[t].formulas.as_slice()).unwrap_or(&[]);
+    let (bonus, penalty, notes, items) =
+        adjust::bonus_penalty(&loaded.method.adjust, data, i, events, env.period, formulas, env);
+    s.bonus = bonus;
+    s.penalty = penalty;
+    s.reasons.extend(notes);
+    s.items = items;
+    let mut total = 0.0;
+    for p in s.figures.all(Fig::Points) {
+        total += p.unwrap_or(0.0);
+    }
+    total += bonus;
+    total += penalty;
+    s.total = Some(total);
+    s.total_text = decimal::round_half_up_str(total, 2).into();
+    s.rounded = s.total_text.parse().ok();
 }
 
 /// Track, land, scope, undetermined and veto checks, in that order.
@@ -276,40 +283,45 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
         }
     }
     firms.par_iter_mut().zip(raws.par_chunks_mut(n)).zip(members.par_iter()).for_each(|((s, raws), &i)| {
-        let env = ctx.env(i);
-        for (k, (ind, slot)) in track.indicators.iter().zip(raws.iter_mut()).enumerate() {
-            if c.applies[k].as_ref().is_some_and(|a| !a.eval(&env).truthy()) {
-                *slot = Raw::NotApplicable;
-                continue;
-            }
-            let (num, den) = (c.num[k].eval(&env), c.den[k].eval(&env));
-            s.figures.set(Fig::Num, k, num.num());
-            s.figures.set(Fig::Den, k, den.num());
-            let raw = match (num, den) {
-                (_, Value::Num(0.0)) => Raw::ZeroDen,
-                (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
-                _ => Raw::Missing,
-            };
-            // (A benchmark's sign is known only later: see `points::mark_nonpositive_benchmarks`.)
-            let rule = match raw {
-                Raw::Value(_) | Raw::BenchmarkNotPositive(_) | Raw::NotApplicable => None,
-                Raw::Missing => Some(ind.on_missing),
-                Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
-            };
-            if let Raw::Value(v) = raw {
-                s.figures.set(Fig::Value, k, Some(v));
-            }
-            if rule == Some(MissingRule::Undetermined) && s.status == Status::Graded {
-                let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
-                let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
-                s.status = Status::Undetermined;
-                s.code = Some(ReasonCode::IndicatorMissing);
-                s.class = track.undetermined_class.as_str().into();
-                s.reasons.push(format!("T: {name} cannot be computed ({why})"));
-                s.scored = track.score_undetermined;
-            }
-            *slot = raw;
-        }
+        firm_values(&ctx.env(i), track, c, s, raws);
     });
     raws
+}
+
+/// The values of one firm's indicators (`raws`, in the track's order), with its figures; a missing
+/// value ruled "undetermined" sends the firm to the undetermined class.
+fn firm_values(env: &EntEnv, track: &Track, c: &Compiled, s: &mut Scored, raws: &mut [Raw]) {
+    for (k, (ind, slot)) in track.indicators.iter().zip(raws.iter_mut()).enumerate() {
+        if c.applies[k].as_ref().is_some_and(|a| !a.eval(env).truthy()) {
+            *slot = Raw::NotApplicable;
+            continue;
+        }
+        let (num, den) = (c.num[k].eval(env), c.den[k].eval(env));
+        s.figures.set(Fig::Num, k, num.num());
+        s.figures.set(Fig::Den, k, den.num());
+        let raw = match (num, den) {
+            (_, Value::Num(0.0)) => Raw::ZeroDen,
+            (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),
+            _ => Raw::Missing,
+        };
+        // (A benchmark's sign is known only later: see `points::mark_nonpositive_benchmarks`.)
+        let rule = match raw {
+            Raw::Value(_) | Raw::BenchmarkNotPositive(_) | Raw::NotApplicable => None,
+            Raw::Missing => Some(ind.on_missing),
+            Raw::ZeroDen => Some(ind.on_zero_denominator.unwrap_or(ind.on_missing)),
+        };
+        if let Raw::Value(v) = raw {
+            s.figures.set(Fig::Value, k, Some(v));
+        }
+        if rule == Some(MissingRule::Undetermined) && s.status == Status::Graded {
+            let name = if ind.zh.is_empty() { &ind.key } else { &ind.zh };
+            let why = if matches!(raw, Raw::ZeroDen) { "denominator is zero" } else { "data missing" };
+            s.status = Status::Undetermined;
+            s.code = Some(ReasonCode::IndicatorMissing);
+            s.class = track.undetermined_class.as_str().into();
+            s.reasons.push(format!("T: {name} cannot be computed ({why})"));
+            s.scored = track.score_undetermined;
+        }
+        *slot = raw;
+    }
 }

@@ -167,24 +167,23 @@ pub(super) fn points(input: &TrackInput, data: &Dataset, industry_digits: usize,
     let mut member = vec![u32::MAX; out.len()];
     members.iter().enumerate().for_each(|(m, &i)| member[i] = m as u32);
     let has_missing = |m: usize| raws[m * n..(m + 1) * n].iter().any(|r| !matches!(r, Raw::Value(_)));
-    // The firm's weight: its `weights` rule's, or the indicator's.
-    let weight = |m: usize, k: usize| weights.get(m * n + k).copied().unwrap_or(track.indicators[k].weight);
-    let score_value = |i: usize, m: usize, k: usize, v: f64| {
-        let b = bench[m * n + k];
-        (b, value_points(track, k, weight(m, k), v, b, bounds[k].get(&group_of(i)).copied()))
-    };
+    // The member's weights when they differ by firm (empty: each indicator's weight).
+    let weights_of = |m: usize| weights.get(m * n..(m + 1) * n).unwrap_or(&[]);
     // Values. Firms without a missing value are done here; the others get only their values' points,
     // which the track's mean needs, and the rest below, indicator by indicator.
     out.par_iter_mut().enumerate().filter(|(i, s)| member[*i] != u32::MAX && s.scored).for_each(|(i, s)| {
         let m = member[i] as usize;
-        let complete = !has_missing(m);
-        for k in 0..n {
-            let Raw::Value(v) = raws[m * n + k] else { continue };
-            let (b, vp) = score_value(i, m, k, v);
-            if complete {
-                apply_value_points(track, k, b, vp, s);
-            } else {
-                s.figures.set(Fig::Points, k, vp.pts);
+        let bounds_of = |k: usize| bounds[k].get(&group_of(i)).copied();
+        let (raws, bench) = (&raws[m * n..(m + 1) * n], &bench[m * n..(m + 1) * n]);
+        let w = weights_of(m);
+        if !has_missing(m) {
+            firm_points(track, raws, bench, &bounds_of, &[], w, s);
+            return;
+        }
+        for (k, raw) in raws.iter().enumerate() {
+            if let Raw::Value(v) = raw {
+                let weight = w.get(k).copied().unwrap_or(track.indicators[k].weight);
+                s.figures.set(Fig::Points, k, value_points(track, k, weight, *v, bench[k], bounds_of(k)).pts);
             }
         }
     });
@@ -209,37 +208,55 @@ pub(super) fn points(input: &TrackInput, data: &Dataset, industry_digits: usize,
         .filter(|(i, s)| member[*i] != u32::MAX && s.scored && has_missing(member[*i] as usize))
         .for_each(|(i, s)| {
             let m = member[i] as usize;
-            for (k, ind) in track.indicators.iter().enumerate() {
-                let raw = &raws[m * n + k];
-                if let Raw::NotApplicable = raw {
-                    continue;
-                }
-                if let Raw::Value(v) = raw {
-                    let (b, vp) = score_value(i, m, k, *v);
-                    apply_value_points(track, k, b, vp, s);
-                    continue;
-                }
-                let rule = match raw {
-                    Raw::ZeroDen => ind.on_zero_denominator.unwrap_or(ind.on_missing),
-                    Raw::BenchmarkNotPositive(_) => ind.on_nonpositive_benchmark.unwrap_or(MissingRule::ZeroPoints),
-                    _ => ind.on_missing,
-                };
-                if let (Raw::BenchmarkNotPositive(_), MissingRule::Undetermined) = (raw, rule) {
-                    s.status = Status::Undetermined;
-                    s.code = Some(ReasonCode::BenchmarkNotPositive);
-                    s.class = track.undetermined_class.as_str().into();
-                }
-                let p = match rule {
-                    MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
-                    MissingRule::FullWeight => weight(m, k),
-                    MissingRule::TrackMeanPoints => means[k],
-                    MissingRule::FixedPoints => ind.missing_points,
-                };
-                s.figures.set(Fig::Benchmark, k, bench[m * n + k]);
-                s.figures.set(Fig::Points, k, Some(p));
-                s.reasons.push(missing_note(ind, raw, rule));
-            }
+            let bounds_of = |k: usize| bounds[k].get(&group_of(i)).copied();
+            let (raws, bench) = (&raws[m * n..(m + 1) * n], &bench[m * n..(m + 1) * n]);
+            firm_points(track, raws, bench, &bounds_of, &means, weights_of(m), s);
         });
+}
+
+/// The points of one firm's indicators, indicator by indicator: its values (`raws`) against its
+/// benchmarks (`bench`) or min-max bounds (`bounds(k)`), and what a value that cannot be scored gets by
+/// the indicator's rules (`means`: each indicator's mean points over the track, for `track_mean_points`;
+/// unread when every value is there; `weights`: the firm's weights when they differ by firm, else empty).
+pub(super) fn firm_points(
+    track: &Track,
+    raws: &[Raw],
+    bench: &[Option<f64>],
+    bounds: &dyn Fn(usize) -> Option<(f64, f64)>,
+    means: &[f64],
+    weights: &[f64],
+    s: &mut Scored,
+) {
+    for (k, ind) in track.indicators.iter().enumerate() {
+        let raw = &raws[k];
+        let weight = weights.get(k).copied().unwrap_or(ind.weight);
+        if let Raw::NotApplicable = raw {
+            continue;
+        }
+        if let Raw::Value(v) = raw {
+            apply_value_points(track, k, bench[k], value_points(track, k, weight, *v, bench[k], bounds(k)), s);
+            continue;
+        }
+        let rule = match raw {
+            Raw::ZeroDen => ind.on_zero_denominator.unwrap_or(ind.on_missing),
+            Raw::BenchmarkNotPositive(_) => ind.on_nonpositive_benchmark.unwrap_or(MissingRule::ZeroPoints),
+            _ => ind.on_missing,
+        };
+        if let (Raw::BenchmarkNotPositive(_), MissingRule::Undetermined) = (raw, rule) {
+            s.status = Status::Undetermined;
+            s.code = Some(ReasonCode::BenchmarkNotPositive);
+            s.class = track.undetermined_class.as_str().into();
+        }
+        let p = match rule {
+            MissingRule::ZeroPoints | MissingRule::Undetermined => 0.0,
+            MissingRule::FullWeight => weight,
+            MissingRule::TrackMeanPoints => means.get(k).copied().unwrap_or(0.0),
+            MissingRule::FixedPoints => ind.missing_points,
+        };
+        s.figures.set(Fig::Benchmark, k, bench[k]);
+        s.figures.set(Fig::Points, k, Some(p));
+        s.reasons.push(missing_note(ind, raw, rule));
+    }
 }
 
 fn shown(x: f64) -> String {

@@ -1,6 +1,7 @@
 //! Integration tests, one binary (each extra test binary is another multi-GB link with polars).
 
 mod accounting;
+mod card;
 mod check_words;
 mod class_rules;
 mod common;
