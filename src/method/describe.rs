@@ -138,7 +138,8 @@ fn chinese_part(label: &str) -> String {
 
 fn rule_words(r: &Rule) -> RuleWords {
     let label = reason_label(r);
-    RuleWords { label_zh: chinese_part(&label), label, rule: rule_zh(&r.rule) }
+    let rule = r.zh.clone().unwrap_or_else(|| rule_zh(&r.rule));
+    RuleWords { label_zh: chinese_part(&label), label, rule }
 }
 
 fn benchmark_rule(b: Option<&Benchmark>) -> String {
@@ -434,7 +435,11 @@ pub fn describe(l: &Loaded) -> Description {
                 name: t.name.clone(),
                 undetermined_class: t.undetermined_class.clone(),
                 score_undetermined: t.score_undetermined,
-                select: if t.select.trim() == "true" { "全部企业".into() } else { rule_zh(&t.select) },
+                select: match &t.select_zh {
+                    Some(zh) => zh.clone(),
+                    None if t.select.trim() == "true" => "全部企业".into(),
+                    None => rule_zh(&t.select),
+                },
                 scope: t.scope.iter().map(rule_words).collect(),
                 undetermined: t.undetermined.iter().map(rule_words).collect(),
                 points,

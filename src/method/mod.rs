@@ -232,6 +232,10 @@ impl Default for Output {
 pub struct Rule {
     pub rule: String,
     pub reason: String,
+    /// The rule in the bureau's own words for `check` and the PDF (`zh = "投产不满两年"`), instead of the
+    /// words made from the expression.
+    #[serde(default)]
+    pub zh: Option<String>,
 }
 
 /// A track (规上, 规下, key polluters …): who is in it, on what they are scored, how they are classed.
@@ -242,6 +246,9 @@ pub struct Track {
     /// Which enterprises belong to the track; the first track whose `select` holds takes the enterprise.
     #[serde(default = "always")]
     pub select: String,
+    /// `select` in the bureau's own words (`select_zh = "规模以上工业企业"`), for `check` and the PDF.
+    #[serde(default)]
+    pub select_zh: Option<String>,
     /// Every rule must hold, else the enterprise is out of scope with that rule's reason.
     #[serde(default)]
     pub scope: Vec<Rule>,

@@ -41,7 +41,7 @@ pub fn evaluate(
     if treatment == Treatment::Unclassed {
         let compiled = expr::parse(UNCLASSED_RULE).map_err(Error::Internal)?;
         for (t, c) in method.method.tracks.iter_mut().zip(method.tracks.iter_mut()) {
-            t.undetermined.insert(0, Rule { rule: UNCLASSED_RULE.into(), reason: UNCLASSED_REASON.into() });
+            t.undetermined.insert(0, Rule { rule: UNCLASSED_RULE.into(), reason: UNCLASSED_REASON.into(), zh: None });
             c.undetermined.insert(0, compiled.clone());
         }
     }

@@ -45,3 +45,41 @@ fn check_reads_every_preset_and_example_in_words() {
         changed.join("\n")
     );
 }
+
+/// A bureau's own words (`select_zh`, a rule's `zh`) replace the words made from the expression.
+#[test]
+fn a_bureaus_own_words_replace_the_generated_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let method = tmp.path().join("m.toml");
+    let text = r#"
+[scheme]
+name = "words"
+[[tracks]]
+name = "规上"
+select = "scale == '规上'"
+select_zh = "规模以上工业企业"
+[[tracks.undetermined]]
+rule = "production_start > date(year - 2, 12, 31)"
+reason = "T: 投产不满两年"
+zh = "评价年度前两年内投产"
+[[tracks.scope]]
+rule = "land >= 3"
+reason = "不在评价范围"
+[[tracks.indicators]]
+key = "tax_per_mu"
+num = "tax"
+den = "land"
+weight = 100
+benchmark = 10
+[tracks.classes]
+method = "thresholds"
+thresholds = [90, 70, 50]
+"#;
+    std::fs::write(&method, text).unwrap();
+    let o = mujun().args(["check", "--method"]).arg(&method).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("评价序列 track 规上: 适用于 规模以上工业企业\n"), "{out}");
+    assert!(out.contains("不定等级 undetermined: 若 评价年度前两年内投产 则定为 T"), "{out}");
+    // Without zh, the words come from the expression.
+    assert!(out.contains("评价范围 scope: 须 用地面积 ≥ 3"), "{out}");
+}
