@@ -11,8 +11,13 @@ pub struct Summary {
     pub source: String,
     pub note: String,
     pub land_basis: String,
+    /// Firms taken out before any track (免于评价), and the named groups, in words.
+    pub exclude: Vec<Rule>,
+    pub groups: Vec<String>,
     pub tracks: Vec<Track>,
     pub adjust: Vec<String>,
+    /// The order within a track and how ties are broken.
+    pub ranking: String,
 }
 
 #[derive(Serialize, Default)]
@@ -94,7 +99,10 @@ pub fn summarize(run: &RunData) -> Summary {
         ),
         note: m.note.clone(),
         land_basis: m.land_basis.clone(),
+        exclude: m.exclude.iter().map(rule).collect(),
+        groups: m.groups.clone(),
         tracks,
         adjust: m.adjust.clone(),
+        ranking: m.ranking.clone(),
     }
 }

@@ -6,7 +6,7 @@ use super::chart_job::ChartFile;
 use super::charts::top_bottom_of;
 use super::labels::{self, percent, thousands};
 use super::methodology::Summary;
-use super::run_data::{Enterprise, Group, RunData};
+use super::run_data::{Enterprise, Group, Groups, RunData};
 use crate::schema::Status;
 use serde_json::{json, Value};
 
@@ -46,7 +46,8 @@ pub fn build(run: &RunData, county: Option<&str>, cx: &Context) -> Value {
         "fonts": { "body": cx.body_fonts, "sans": cx.sans_fonts },
         "key": key_numbers(run, county),
         "method": cx.method,
-        "counties": county_table(run, county),
+        "counties": group_table(&run.counties, "县区", county),
+        "groups": run.named_groups.as_ref().filter(|_| county.is_none()).map(|g| group_table(g, "分组", None)),
         "rankings": rankings(run, county),
         "charts": charts(cx, county),
         "skipped_charts": cx.skipped,
@@ -109,9 +110,10 @@ fn key_numbers(run: &RunData, county: Option<&str>) -> Value {
     })
 }
 
-fn county_table(run: &RunData, county: Option<&str>) -> Value {
-    let classes = &run.counties.classes;
-    let mut header: Vec<String> = vec!["县区".into(), "企业数".into(), "参评".into()];
+/// A table of groups (counties, or the methodology's named groups) with the city row, `marked` in bold.
+fn group_table(groups: &Groups, what: &str, marked: Option<&str>) -> Value {
+    let classes = &groups.classes;
+    let mut header: Vec<String> = vec![what.into(), "企业数".into(), "参评".into()];
     header.extend(classes.iter().map(|c| format!("{c}类")));
     header.extend(["用地 (亩)".into(), "亩均税收".into(), "亩均增加值".into()]);
     let row = |g: &Group, name: &str| {
@@ -120,10 +122,10 @@ fn county_table(run: &RunData, county: Option<&str>) -> Value {
         r.extend([g.text("land_mu").into(), g.text("tax_per_mu").into(), g.text("va_per_mu").into()]);
         r
     };
-    let mut rows: Vec<Vec<String>> = run.counties.rows.iter().map(|g| row(g, &g.name)).collect();
+    let mut rows: Vec<Vec<String>> = groups.rows.iter().map(|g| row(g, &g.name)).collect();
     let mut marked: Vec<usize> =
-        county.and_then(|c| run.counties.rows.iter().position(|g| g.name == c)).into_iter().collect();
-    if let Some(c) = &run.counties.city {
+        marked.and_then(|c| groups.rows.iter().position(|g| g.name == c)).into_iter().collect();
+    if let Some(c) = &groups.city {
         rows.push(row(c, "全市"));
         marked.push(rows.len() - 1);
     }

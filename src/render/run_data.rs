@@ -168,6 +168,8 @@ pub struct RunData {
     pub summary: RunSummary,
     pub counties: Groups,
     pub industries: Groups,
+    /// The methodology's named groups (by_group.csv) when it defines them.
+    pub named_groups: Option<Groups>,
     pub enterprises: Vec<Enterprise>,
     /// Whether enterprises.csv has a va_per_mu column (the scatter needs it).
     pub has_va_per_mu: bool,
@@ -262,6 +264,7 @@ impl RunData {
         })?;
         let counties = Groups::of(&Csv::required(files, dir, "by_county.csv")?, "county")?;
         let industries = Groups::of(&Csv::required(files, dir, "by_industry.csv")?, "industry")?;
+        let named_groups = Csv::optional(files, dir, "by_group.csv")?.map(|c| Groups::of(&c, "group")).transpose()?;
         let ent = Csv::required(files, dir, "enterprises.csv")?;
         let required = ["enterprise_id", "name", "county", "track", "status", "total", "class"];
         let idx: Vec<usize> = required.iter().map(|c| ent.need(c)).collect::<Result<_>>()?;
@@ -296,6 +299,7 @@ impl RunData {
             summary,
             counties,
             industries,
+            named_groups,
             has_va_per_mu: va.is_some(),
             enterprises,
             projects: Projects::read(files, dir)?,

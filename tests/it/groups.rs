@@ -91,6 +91,14 @@ fn named_groups_give_benchmarks_classes_ranks_and_a_table() {
     let o = mujun().args(["check", "--method"]).arg(&method).output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("分组 group 纺织鞋帽: 行业代码以 17/18/19/29 开头"), "{text}");
+    // The PDF has the groups' table and their definition in the methodology section.
+    let o = mujun().args(["--quiet", "report", "--run"]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pdf = std::process::Command::new("pdftotext").arg(out.join("report/city.pdf")).arg("-").output().unwrap();
+    let text: String = String::from_utf8_lossy(&pdf.stdout).split_whitespace().collect();
+    for must in ["各分组等级分布", "分组:纺织鞋帽:行业代码以17/18/19/29开头", "装备", "其他"] {
+        assert!(text.contains(must), "city.pdf lacks {must}: {text}");
+    }
 }
 
 #[test]
