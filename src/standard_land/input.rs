@@ -140,6 +140,8 @@ fn account(t: &RawTable, kind: FileKind, excluded: &HashSet<usize>) -> FileAccou
         used: t.rows.len() - excluded.len(),
         excepted: excluded.len(),
         in_period: None,
+        skipped: 0,
+        layout: Vec::new(),
     }
 }
 
