@@ -244,6 +244,22 @@ fn read_one(
     Ok((kind, part, account, changes, origin))
 }
 
+/// What the layout stage did with each file, and the rows it skipped as not data, for the summaries
+/// printed after a run (`output.xlsx: wide quarterly layout, 4 quarters …`); none for canonical files.
+pub fn layout_lines(accounts: &[FileAccount]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for a in accounts {
+        lines.extend(a.layout.iter().map(|n| format!("{}: {n}", a.file)));
+        if a.skipped > 0 {
+            lines.push(format!(
+                "{}: {} rows skipped as not data (titles, notes, footers such as 合计; listed in exceptions.csv)",
+                a.file, a.skipped
+            ));
+        }
+    }
+    lines
+}
+
 /// Counts of exceptions by reason class, for the summary printed after a run.
 pub fn summarize(exceptions: &[Exception]) -> Vec<(String, usize)> {
     let mut counts: HashMap<String, usize> = HashMap::new();

@@ -203,7 +203,10 @@ impl Part {
                     "a footer row ('{}': a total, a signature or a note under the table), not a firm",
                     short(cells[c], word)
                 );
-                self.exceptions.push(row.exception(&column, ReasonCode::FooterRow, reason, Action::SkippedNotData));
+                let mut ex = row.exception(&column, ReasonCode::FooterRow, reason, Action::SkippedNotData);
+                // The id cell holds the footer's word, not an id.
+                ex.enterprise_id.clear();
+                self.exceptions.push(ex);
                 return;
             }
         }

@@ -16,6 +16,7 @@ mod policies;
 mod presets;
 mod props;
 mod render;
+mod shapes;
 mod spans;
 mod standard_land;
 mod whatif;

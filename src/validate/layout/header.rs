@@ -193,13 +193,22 @@ pub fn find(kind: FileKind, grid: &[RawRow], s: &FileSettings) -> Result<Option<
     Ok(None)
 }
 
-/// Whether rows `at` and `at + 1` read better as one header than either alone.
+/// Whether rows `at` and `at + 1` read better as one header than either alone: joined they name more
+/// columns, or as many as the top row when the row below is labels, not data (`税收 / 合计`).
 fn joined_is_better(kind: FileKind, grid: &[RawRow], at: usize) -> bool {
     let Some(next) = grid.get(at + 1) else { return false };
     let joined = score(kind, &join(&grid[at].cells, &next.cells));
+    let (top, below) = (score(kind, &grid[at].cells).matched, score(kind, &next.cells).matched);
     joined.qualifies()
-        && joined.matched > score(kind, &grid[at].cells).matched
-        && joined.matched > score(kind, &next.cells).matched
+        && joined.matched > below
+        && (joined.matched > top || (joined.matched == top && labels(&next.cells)))
+}
+
+/// A row of labels: no number and no enterprise id in it.
+fn labels(cells: &[String]) -> bool {
+    cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).all(|c| {
+        c.parse::<f64>().is_err() && !(c.chars().count() == 18 && c.chars().all(|x| x.is_ascii_alphanumeric()))
+    })
 }
 
 /// With `header_rows = 2`: rows `at` and `at + 1` read as a header, and the top row is not a title (it has

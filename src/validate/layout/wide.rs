@@ -32,6 +32,7 @@ struct Figure {
 }
 
 /// The long table and what was done, for the summary.
+#[derive(Debug)]
 pub struct Long {
     pub headers: Vec<String>,
     pub rows: Vec<RawRow>,
@@ -161,7 +162,7 @@ fn spread(heads: &[Header], figures: &[Figure], id: Option<usize>, rows: Vec<Raw
     let mut quarters: Vec<Quarter> = figures.iter().flat_map(|f| f.quarters.iter().map(|q| q.0)).collect();
     quarters.sort();
     quarters.dedup();
-    let (read, mut empty) = (rows.len(), 0);
+    let (rows_in, mut read, mut empty) = (rows.len(), 0, 0);
     let mut out = Vec::with_capacity(rows.len() * quarters.len());
     for row in rows {
         let cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
@@ -172,6 +173,7 @@ fn spread(heads: &[Header], figures: &[Figure], id: Option<usize>, rows: Vec<Raw
             out.push(RawRow { line: row.line, cells });
             continue;
         }
+        read += 1;
         for &q in &quarters {
             let values: Vec<String> = figures.iter().map(|f| f.value(q, &cells)).collect();
             if values.iter().all(|v| numbers::is_blank(v)) {
@@ -195,11 +197,12 @@ fn spread(heads: &[Header], figures: &[Figure], id: Option<usize>, rows: Vec<Raw
     } else {
         "wide quarterly layout"
     };
+    let made = out.len() - (rows_in - read);
+    let n = quarters.len();
     let mut note = format!(
-        "{how}, {} quarters ({span}) of {} → one row per quarter ({} rows from {read})",
-        quarters.len(),
+        "{how}, {n} quarter{} ({span}) of {} → one row per quarter ({made} rows from {read})",
+        if n == 1 { "" } else { "s" },
         names.join(", "),
-        out.len()
     );
     if empty > 0 {
         note.push_str(&format!("; {empty} quarters with every figure empty made no row"));
@@ -286,7 +289,7 @@ mod tests {
         );
         assert!(l
             .note
-            .contains("4 quarters (2025Q1–2025Q4) of 税收 → one row per quarter (3 rows from 2); 2 quarters"));
+            .contains("4 quarters (2025Q1–2025Q4) of 税收 → one row per quarter (2 rows from 1); 2 quarters"));
     }
 
     #[test]
@@ -308,7 +311,7 @@ mod tests {
             (4, "2025Q2", "1100.2"),
             (4, "2025Q3", "899.7"),
             (4, "2025Q4", "1000"),
-            (5, "2025Q2", "1–3月累计为空，无法推算2025Q2"),
+            (5, "2025Q2", "2025年1–3月累计为空，无法推算2025Q2"),
             (5, "2025Q3", "约3"),
             (5, "2025Q4", "约3"),
         ];
