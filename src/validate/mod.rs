@@ -222,25 +222,7 @@ fn read_one(
     if kind == FileKind::Enterprises {
         part.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
     }
-    let used = part.data.enterprises.len()
-        + part.data.land.len()
-        + part.data.output.len()
-        + part.data.tax.len()
-        + part.data.events.len();
-    // A row is excluded by one exception at most (a row of a wide layout is several rows on one line).
-    let excepted = part.exceptions.iter().filter(|e| e.excludes_row()).count();
-    let account = FileAccount {
-        file: src.file.clone(),
-        kind,
-        encoding: src.encoding.clone(),
-        sha256,
-        read: part.read,
-        used,
-        excepted,
-        in_period: None,
-        skipped,
-        layout: notes,
-    };
+    let account = account(kind, &src, &part, sha256, skipped, notes);
     Ok((kind, part, account, changes, origin))
 }
 
@@ -258,6 +240,33 @@ pub fn layout_lines(accounts: &[FileAccount]) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Row accounting for a file typed: read = used + excepted; rows that are not data are counted apart.
+fn account(
+    kind: FileKind,
+    src: &ingest::Source,
+    part: &rows::Part,
+    sha256: String,
+    skipped: usize,
+    notes: Vec<String>,
+) -> FileAccount {
+    let d = &part.data;
+    let used = d.enterprises.len() + d.land.len() + d.output.len() + d.tax.len() + d.events.len();
+    // A row is excluded by one exception at most (a row of a wide layout is several rows on one line).
+    let excepted = part.exceptions.iter().filter(|e| e.excludes_row()).count();
+    FileAccount {
+        file: src.file.clone(),
+        kind,
+        encoding: src.encoding.clone(),
+        sha256,
+        read: part.read,
+        used,
+        excepted,
+        in_period: None,
+        skipped,
+        layout: notes,
+    }
 }
 
 /// Counts of exceptions by reason class, for the summary printed after a run.

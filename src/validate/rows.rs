@@ -199,14 +199,7 @@ impl Part {
                     Some(d) => defs(kind)[d].name.to_string(),
                     None => headers_name(src.headers, c),
                 };
-                let reason = format!(
-                    "a footer row ('{}': a total, a signature or a note under the table), not a firm",
-                    short(cells[c], word)
-                );
-                let mut ex = row.exception(&column, ReasonCode::FooterRow, reason, Action::SkippedNotData);
-                // The id cell holds the footer's word, not an id.
-                ex.enterprise_id.clear();
-                self.exceptions.push(ex);
+                self.exceptions.push(footer::exception(src.file, line, column, cells[c], word));
                 return;
             }
         }
@@ -494,20 +487,6 @@ impl<'a> Piece<'a> {
             .map(|f| defs(FileKind::Output).iter().position(|d| d.name == f.name()).unwrap_or(0))
             .collect();
         Piece { file, headers, map, output_cols, enterprises }
-    }
-}
-
-/// A footer cell in a reason: whole when short, else its first characters (a long 填报说明).
-fn short(cell: &str, word: &str) -> String {
-    let t = cell.trim();
-    if t.chars().count() <= 40 {
-        return t.to_string();
-    }
-    let head: String = t.chars().take(40).collect();
-    if head.contains(word) {
-        head + "…"
-    } else {
-        word.to_string()
     }
 }
 

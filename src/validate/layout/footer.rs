@@ -2,6 +2,9 @@
 //! (制表人, 审核人, 填报人, 负责人), dates and phone numbers (填报日期, 联系电话), notes (填报说明, 注：). They are
 //! recognised and listed in the exceptions as `footer_row`, never read as firms.
 
+use crate::dataset::Exception;
+use crate::schema::{Action, ReasonCode};
+
 /// Words a footer row starts with (its first text cell), or that fill one of its cells.
 const WORDS: &[&str] = &[
     "合计",
@@ -64,9 +67,39 @@ pub fn find(cells: &[&str], id: Option<usize>) -> Option<(usize, &'static str)> 
         let t: String = c.chars().filter(|c| !c.is_whitespace()).collect();
         WORDS.contains(&t.trim_end_matches([':', '：']))
     };
-    let at = cells.iter().position(|c| alone(c))?;
+    let at = cells.iter().position(alone)?;
     let t: String = cells[at].chars().filter(|c| !c.is_whitespace()).collect();
     WORDS.iter().copied().find(|w| *w == t.trim_end_matches([':', '：'])).map(|w| (at, w))
+}
+
+/// The exception that lists a footer row (the enterprise id is left empty: the id cell holds no id).
+pub fn exception(file: &str, line: usize, column: String, cell: &str, word: &str) -> Exception {
+    Exception {
+        file: file.to_string(),
+        line,
+        column,
+        enterprise_id: String::new(),
+        code: ReasonCode::FooterRow,
+        reason: format!(
+            "a footer row ('{}': a total, a signature or a note under the table), not a firm",
+            short(cell, word)
+        ),
+        action: Action::SkippedNotData,
+    }
+}
+
+/// A footer cell in a reason: whole when short, else its first characters (a long 填报说明).
+fn short(cell: &str, word: &str) -> String {
+    let t = cell.trim();
+    if t.chars().count() <= 40 {
+        return t.to_string();
+    }
+    let head: String = t.chars().take(40).collect();
+    if head.contains(word) {
+        head + "…"
+    } else {
+        word.to_string()
+    }
 }
 
 #[cfg(test)]

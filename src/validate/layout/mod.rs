@@ -61,8 +61,8 @@ pub fn find(dir: &Path, kind: FileKind, s: &FileSettings) -> Result<Option<PathB
         };
     }
     let by_name = ingest::find(dir, kind);
-    if let Ok(Some(p)) = by_name {
-        return Ok(Some(p));
+    if matches!(by_name, Ok(Some(_)) | Err(ingest::IngestError::Ambiguous { .. })) {
+        return Ok(by_name?);
     }
     let mut held = sheets::workbooks_holding(dir, kind);
     match held.len() {

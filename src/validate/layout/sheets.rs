@@ -124,13 +124,20 @@ pub fn workbooks_holding(dir: &Path, kind: FileKind) -> Vec<PathBuf> {
     paths
 }
 
+/// A column of stacked sheets: what it names (a column definition, or a header), its header in the first
+/// sheet that has it, and its unit (in brackets in the header) in each sheet.
+struct Stacked {
+    key: Result<usize, String>,
+    header: String,
+    units: Vec<Option<String>>,
+}
+
 /// The long tables of several sheets as one: columns matched by what they name (the first sheet's
 /// order, then columns new in later sheets), rows in sheet order with lines that keep their sheet
 /// ([`Origin`]). A column whose unit in the header differs between sheets (用地面积（亩） here,
 /// 用地面积（平方米） there) loses it from the header and each sheet's unit goes into its plain number cells.
 pub fn stack(kind: FileKind, tables: Vec<(Vec<String>, Vec<RawRow>)>) -> (Vec<String>, Vec<RawRow>) {
-    // Each column: what it names (a definition or a header), its header, and the unit per sheet.
-    let mut cols: Vec<(Result<usize, String>, String, Vec<Option<String>>)> = Vec::new();
+    let mut cols: Vec<Stacked> = Vec::new();
     let mut places: Vec<Vec<usize>> = Vec::new();
     for (k, (headers, _)) in tables.iter().enumerate() {
         let mut place = Vec::new();
@@ -139,23 +146,23 @@ pub fn stack(kind: FileKind, tables: Vec<(Vec<String>, Vec<RawRow>)>) -> (Vec<St
                 Some((i, u)) => (Ok(i), u),
                 None => (Err(h.trim().to_string()), None),
             };
-            let at = match cols.iter().position(|c| c.0 == key && (key.is_ok() || !h.trim().is_empty())) {
+            let at = match cols.iter().position(|c| c.key == key && (key.is_ok() || !h.trim().is_empty())) {
                 Some(at) => at,
                 None => {
-                    cols.push((key, h.clone(), vec![None; tables.len()]));
+                    cols.push(Stacked { key, header: h.clone(), units: vec![None; tables.len()] });
                     cols.len() - 1
                 }
             };
-            cols[at].2[k] = unit;
+            cols[at].units[k] = unit;
             place.push(at);
         }
         places.push(place);
     }
-    let mixed: Vec<bool> = cols.iter().map(|c| c.2.iter().any(|u| *u != c.2[0])).collect();
+    let mixed: Vec<bool> = cols.iter().map(|c| c.units.iter().any(|u| *u != c.units[0])).collect();
     let headers = (cols.iter().zip(&mixed))
-        .map(|(c, m)| match (&c.0, m) {
+        .map(|(c, m)| match (&c.key, m) {
             (Ok(i), true) => defs(kind)[*i].name.to_string(),
-            _ => c.1.clone(),
+            _ => c.header.clone(),
         })
         .collect();
     let mut rows = Vec::new();
@@ -164,7 +171,7 @@ pub fn stack(kind: FileKind, tables: Vec<(Vec<String>, Vec<RawRow>)>) -> (Vec<St
             let mut cells = vec![String::new(); cols.len()];
             for (j, cell) in row.cells.into_iter().enumerate() {
                 let Some(&at) = places[k].get(j) else { continue };
-                cells[at] = match (&cols[at].2[k], mixed[at]) {
+                cells[at] = match (&cols[at].units[k], mixed[at]) {
                     (Some(u), true) if numbers::parse_with_unit(&cell, &[]).is_ok_and(|v| v.is_some()) => {
                         format!("{cell}{u}")
                     }
