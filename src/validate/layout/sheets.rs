@@ -57,15 +57,27 @@ pub fn choose(kind: FileKind, wb: &mut Workbook, s: &FileSettings, named: bool) 
         let rows = wb.rows(&name)?;
         return Ok(Some(Chosen { sheets: vec![(name, rows)], notes }));
     }
-    let mut sheets = Vec::new();
-    let mut how = Vec::new();
+    let (mut sheets, mut how, mut headless) = (Vec::new(), Vec::new(), Vec::new());
     for name in wb.names.clone() {
         let by_name = kinds_by_name(&name).contains(&kind);
         let rows = wb.rows(&name)?;
-        if by_name || of_kind(kind, &rows, s) {
-            how.push(format!("{name} (by its {})", if by_name { "name" } else { "header" }));
-            sheets.push((name, rows));
+        match (by_name, header_of(kind, &rows, s)) {
+            (true, Some(_)) | (false, Some(true)) => {
+                how.push(format!("{name} (by its {})", if by_name { "name" } else { "header" }));
+                sheets.push((name, rows));
+            }
+            (true, None) => headless.push((name, rows)),
+            (false, _) => {}
         }
+    }
+    // A sheet named for the kind without a header of it (用地说明) is read only when no other sheet is:
+    // then its problems are reported.
+    if sheets.is_empty() && !headless.is_empty() {
+        how = headless.iter().map(|(n, _)| format!("{n} (by its name)")).collect();
+        sheets = headless;
+    } else if !headless.is_empty() {
+        let names: Vec<&str> = headless.iter().map(|(n, _)| n.as_str()).collect();
+        notes.push(format!("sheet {} not read: no {kind} header in it", names.join(", ")));
     }
     let summary = |n: &str| SUMMARY.iter().any(|w| n.contains(w));
     if sheets.iter().any(|(n, _)| !summary(n)) && sheets.iter().any(|(n, _)| summary(n)) {
@@ -90,13 +102,11 @@ pub fn choose(kind: FileKind, wb: &mut Workbook, s: &FileSettings, named: bool) 
     Ok(Some(Chosen { sheets, notes }))
 }
 
-/// Whether a sheet's header reads as the kind's, with every required column.
-fn of_kind(kind: FileKind, rows: &[RawRow], s: &FileSettings) -> bool {
+/// Whether a sheet has a header of the kind (`None` if not), and whether it has every required column.
+fn header_of(kind: FileKind, rows: &[RawRow], s: &FileSettings) -> Option<bool> {
     let settings = FileSettings { header_row: s.header_row, header_rows: s.header_rows, ..FileSettings::default() };
-    match header::find(kind, rows, &settings) {
-        Ok(Some(f)) => header::score(kind, &f.headers).complete,
-        _ => false,
-    }
+    let found = header::find(kind, rows, &settings).ok().flatten()?;
+    Some(header::score(kind, &found.headers).complete)
 }
 
 /// Workbooks in `dir` that hold sheets of `kind` though not named after it: by sheet name or header in
