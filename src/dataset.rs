@@ -198,6 +198,18 @@ pub struct FileAccount {
     /// Of the used rows of output and tax: those inside the run's period (the rest belong to other periods).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_period: Option<usize>,
+    /// Rows that are not data and were skipped (titles and notes above the header, footer rows such as
+    /// 合计): listed in the exceptions, not counted in `read`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+    /// What the layout stage found or was told (a header under a title, a wide layout, sheets stacked),
+    /// in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layout: Vec<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Everything read from a dataset folder.

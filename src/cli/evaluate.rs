@@ -132,6 +132,9 @@ pub fn summary(run: &Run, out: &Path) -> String {
     if let Some(w) = missing_quarters_warning(run) {
         let _ = writeln!(s, "{w}");
     }
+    for l in crate::validate::layout_lines(&run.data.accounts) {
+        let _ = writeln!(s, "{l}");
+    }
     let read: usize = run.data.accounts.iter().map(|a| a.read).sum();
     let excepted: usize = run.data.accounts.iter().map(|a| a.excepted).sum();
     let lines = run.data.exceptions.len();

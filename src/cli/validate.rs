@@ -42,6 +42,9 @@ pub fn summary(ds: &Dataset) -> String {
         let (file, read, used, excepted, enc) = (&a.file, a.read, a.used, a.excepted, &a.encoding);
         let _ = writeln!(s, "{file:<20} {read:>9} read {used:>9} used {excepted:>7} excluded  ({enc})");
     }
+    for l in crate::validate::layout_lines(&ds.accounts) {
+        let _ = writeln!(s, "  {l}");
+    }
     for (k, n) in crate::validate::summarize(&ds.exceptions) {
         let _ = writeln!(s, "  {k}: {n}");
     }

@@ -6,6 +6,8 @@ mod parquet;
 mod text;
 mod xlsx;
 
+pub use xlsx::Workbook;
+
 use std::path::{Path, PathBuf};
 
 pub use crate::schema::FileKind;
@@ -116,6 +118,8 @@ pub struct Source {
     pub file: String,
     pub path: PathBuf,
     pub headers: Vec<String>,
+    /// The line of the header row (CSV physical line, XLSX sheet row; 0 for Parquet and tables in memory).
+    pub header_line: usize,
     /// What was detected: `UTF-8`, `UTF-8 with BOM`, `GBK/GB18030`, `XLSX`, `Parquet`.
     pub encoding: String,
     /// SHA-256 (hex) of the bytes read, for delimited text (XLSX and Parquet are hashed from the file).
@@ -189,22 +193,25 @@ impl Source {
         let file = file_name(path);
         let unreadable = |reason: String| IngestError::Unreadable { file: file.clone(), reason };
         let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-        let (headers, body, encoding) = match ext.as_str() {
+        let (headers, header_line, body, encoding) = match ext.as_str() {
             "xlsx" | "xlsm" | "xls" => {
-                let (h, rows, enc) = xlsx::read(path).map_err(unreadable)?;
-                (h, Body::Table(rows), enc)
+                let mut wb = Workbook::open(path).map_err(&unreadable)?;
+                let name = wb.names[0].clone();
+                let mut rows = wb.rows(&name).map_err(&unreadable)?.into_iter();
+                let h = rows.next().ok_or_else(|| unreadable(format!("worksheet '{name}' is empty")))?;
+                (h.cells, h.line, Body::Table(rows.collect()), "XLSX".to_string())
             }
             "parquet" => {
                 let (h, frame) = parquet::open(path).map_err(unreadable)?;
-                (h, Body::Parquet(frame), "Parquet".to_string())
+                (h, 0, Body::Parquet(frame), "Parquet".to_string())
             }
             _ => {
                 let (content, enc) = text::load(path).map_err(|e| unreadable(e.to_string()))?.map_err(&unreadable)?;
                 let (h, t) = text::open_content(content).map_err(unreadable)?;
-                (h, Body::Text(t), enc.to_string())
+                (h, t.header_line(), Body::Text(t), enc.to_string())
             }
         };
-        Ok(Source { file, path: path.to_path_buf(), headers, encoding, sha256: None, body })
+        Ok(Source { file, path: path.to_path_buf(), headers, header_line, encoding, sha256: None, body })
     }
 
     /// SHA-256 of the file as read (hex): `sha256` when set (a corrected copy), else of the mapped file or
@@ -228,6 +235,7 @@ impl Source {
             file: t.file,
             path: t.path,
             headers: t.headers,
+            header_line: 0,
             encoding: t.encoding,
             sha256: None,
             body: Body::Table(t.rows),
@@ -280,4 +288,5 @@ impl Source {
     }
 }
 
+#[cfg(test)]
 type Parsed = (Vec<String>, Vec<RawRow>, String);

@@ -257,6 +257,11 @@ impl Text {
         }
     }
 
+    /// The physical line of the header row (the last line of a header that spans several).
+    pub fn header_line(&self) -> usize {
+        newlines(&self.text.as_bytes()[..self.body_start]).max(1)
+    }
+
     /// The body cut into spans of whole records at line breaks (one span when a quoted cell holds a line
     /// break), each with the line it starts on.
     pub fn spans(&self) -> Vec<Span> {

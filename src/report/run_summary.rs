@@ -36,6 +36,16 @@ pub struct InputRows {
     pub read: usize,
     pub used: usize,
     pub excepted: usize,
+    /// Rows skipped as not data (titles above the header, footers such as 合计).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped: usize,
+    /// What the layout stage found (a header under a title, a wide layout, sheets stacked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layout: Vec<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -85,7 +95,14 @@ impl RunSummary {
                 .data
                 .accounts
                 .iter()
-                .map(|a| InputRows { file: a.file.clone(), read: a.read, used: a.used, excepted: a.excepted })
+                .map(|a| InputRows {
+                    file: a.file.clone(),
+                    read: a.read,
+                    used: a.used,
+                    excepted: a.excepted,
+                    skipped: a.skipped,
+                    layout: a.layout.clone(),
+                })
                 .collect(),
             exceptions,
             exceptions_total: run.data.exceptions.len(),

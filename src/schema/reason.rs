@@ -89,6 +89,10 @@ reasons! {
     EventKindEmpty = "event_kind_empty", "事件类型为空";
     /// An enterprise without any land, output or tax row.
     NoRows = "no_rows", "缺少数据行";
+    /// A row above the header of a sheet or file (a title, a note such as 单位：万元): not data.
+    AboveHeader = "above_header", "表头上方的行";
+    /// A footer row (合计, 总计, 小计, 制表人, 审核人, 填报说明 …): not a firm.
+    FooterRow = "footer_row", "表尾行";
     // Standard-land (标准地) inputs.
     /// The project id cell is empty.
     ProjectIdEmpty = "project_id_empty", "项目编号为空";
@@ -175,10 +179,12 @@ pub enum Action {
     IndicatorNotAssessed,
     /// Stages without a check row stay overdue or pending.
     NothingDerived,
+    /// The row is not enterprise data (a title, a total, a signature): skipped, not counted as read.
+    SkippedNotData,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::Excluded,
         Action::KeptAsMissing,
         Action::KeptNameEmpty,
@@ -189,6 +195,7 @@ impl Action {
         Action::TierDefault,
         Action::IndicatorNotAssessed,
         Action::NothingDerived,
+        Action::SkippedNotData,
     ];
 
     /// The words in the exceptions file's `action` column.
@@ -204,6 +211,7 @@ impl Action {
             Action::TierDefault => "row kept; tier default used if there is one",
             Action::IndicatorNotAssessed => "row kept; indicator not assessed (no data)",
             Action::NothingDerived => "no figures derived; stages without a check row stay overdue or pending",
+            Action::SkippedNotData => "row skipped; not enterprise data",
         }
     }
     /// 中文, for the reports.
@@ -219,6 +227,7 @@ impl Action {
             Action::TierDefault => "保留, 采用园区等级默认值",
             Action::IndicatorNotAssessed => "保留, 该指标不核查",
             Action::NothingDerived => "未推算",
+            Action::SkippedNotData => "跳过, 非企业数据",
         }
     }
 }

@@ -146,6 +146,8 @@ pub(super) fn account(t: &RawTable, kind: FileKind, excluded: &HashSet<usize>) -
         used: t.rows.len() - excluded.len(),
         excepted: excluded.len(),
         in_period: None,
+        skipped: 0,
+        layout: Vec::new(),
     }
 }
 

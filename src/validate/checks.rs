@@ -1,6 +1,7 @@
 //! Checks across files and rows after typing: enterprises with no land, output or tax rows, and one
 //! enterprise apparently listed under two ids. Both only warn; the rows are kept.
 
+use super::layout::Origin;
 use super::rows::Part;
 use crate::dataset::{Enterprise, Exception};
 use crate::ingest::FileKind;
@@ -11,7 +12,7 @@ use std::collections::hash_map::Entry;
 
 /// Warnings for enterprises that have no land, output or tax rows at all (kept; the evaluation
 /// reports them as not scored or with missing data).
-pub(super) fn coverage(part: &mut Part, files: &[(FileKind, String)]) {
+pub(super) fn coverage(part: &mut Part, files: &[(FileKind, String)], origin: &Origin) {
     let file_of = |k: FileKind| files.iter().find(|(kk, _)| *kk == k).map(|(_, f)| f.clone()).unwrap_or_default();
     let n = part.data.enterprises.len();
     let mut has = [vec![false; n], vec![false; n], vec![false; n]];
@@ -23,8 +24,8 @@ pub(super) fn coverage(part: &mut Part, files: &[(FileKind, String)]) {
         for (k, kind) in [FileKind::Land, FileKind::Output, FileKind::Tax].iter().enumerate() {
             if !has[k][i] {
                 part.exceptions.push(Exception {
-                    file: ent_file.clone(),
-                    line: e.line,
+                    file: origin.file(&ent_file, e.line),
+                    line: origin.real(e.line),
                     column: "enterprise_id".into(),
                     enterprise_id: e.id.to_string(),
                     code: ReasonCode::NoRows,
@@ -39,7 +40,7 @@ pub(super) fn coverage(part: &mut Part, files: &[(FileKind, String)]) {
 /// Warnings for one enterprise listed under two ids (same name and county): both rows are kept, since
 /// two firms can share a name, but an analyst should check (an old registration number next to the
 /// credit code, or a typo in one id).
-pub(super) fn duplicate_names(enterprises: &[Enterprise], file: &str) -> Vec<Exception> {
+pub(super) fn duplicate_names(enterprises: &[Enterprise], file: &str, origin: &Origin) -> Vec<Exception> {
     // The name without spaces and with full-width brackets as ASCII; borrowed when already so.
     fn key(e: &Enterprise) -> (Cow<'_, str>, &str) {
         let plain = |c: char| !c.is_whitespace() && c != '（' && c != '）';
@@ -71,14 +72,17 @@ pub(super) fn duplicate_names(enterprises: &[Enterprise], file: &str) -> Vec<Exc
             Entry::Occupied(o) => {
                 let f = &enterprises[*o.get()];
                 found.push(Exception {
-                    file: file.to_string(),
-                    line: e.line,
+                    file: origin.file(file, e.line),
+                    line: origin.real(e.line),
                     column: "name".into(),
                     enterprise_id: e.id.to_string(),
                     code: ReasonCode::NameShared,
                     reason: format!(
-                        "likely duplicate: same name '{}' and county '{}' as enterprise '{}' at line {} (one firm under two ids?)",
-                        e.name, e.county, f.id, f.line
+                        "likely duplicate: same name '{}' and county '{}' as enterprise '{}' at {} (one firm under two ids?)",
+                        e.name,
+                        e.county,
+                        f.id,
+                        origin.at(f.line)
                     ),
                     action: Action::KeptCheckIds,
                 });

@@ -104,6 +104,13 @@ fn same(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// The column definition of `kind` a header names (`用地面积（平方米）` → area), with the unit in brackets.
+pub fn find_def(kind: FileKind, raw: &str) -> Option<(usize, Option<String>)> {
+    let (name, unit) = split_header(raw);
+    let hit = defs(kind).iter().position(|d| same(&name, d.name) || d.aliases.iter().any(|a| same(&name, a)))?;
+    Some((hit, unit))
+}
+
 /// Where each expected column sits in a header row, plus the unit hints and the extra columns.
 #[derive(Debug, Clone, Default)]
 pub struct HeaderMap {
@@ -128,20 +135,22 @@ pub fn map_headers(kind: FileKind, headers: &[String]) -> Result<HeaderMap, Vec<
     let mut map = HeaderMap { index: vec![None; defs.len()], unit_hint: vec![None; defs.len()], extra: Vec::new() };
     let mut problems = Vec::new();
     for (pos, raw) in headers.iter().enumerate() {
-        let (name, unit) = split_header(raw);
-        let hit = defs.iter().position(|d| same(&name, d.name) || d.aliases.iter().any(|a| same(&name, a)));
-        match hit {
-            Some(i) if map.index[i].is_some() => problems.push(HeaderProblem::Duplicate {
+        match find_def(kind, raw) {
+            Some((i, _)) if map.index[i].is_some() => problems.push(HeaderProblem::Duplicate {
                 column: defs[i].name,
                 first: headers[map.index[i].unwrap()].clone(),
                 second: raw.clone(),
             }),
-            Some(i) => {
+            Some((i, unit)) => {
                 map.index[i] = Some(pos);
                 map.unit_hint[i] = unit;
             }
-            None if !name.is_empty() => map.extra.push((pos, name)),
-            None => {}
+            None => {
+                let name = split_header(raw).0;
+                if !name.is_empty() {
+                    map.extra.push((pos, name));
+                }
+            }
         }
     }
     for (i, d) in defs.iter().enumerate() {

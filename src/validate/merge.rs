@@ -3,6 +3,7 @@
 //! the file row by row gives: the first row of a key is used, each later one is excluded with the line
 //! of the first, and the exceptions stay in file order.
 
+use super::layout::Origin;
 use super::rows::{noted, Links, Part};
 use crate::dataset::*;
 use crate::ingest::FileKind;
@@ -30,6 +31,7 @@ impl Merger {
         all.after_id_check.extend(p.after_id_check.iter().map(|i| i + at));
         all.exceptions.extend(p.exceptions);
         all.read += p.read;
+        all.skipped += p.skipped;
         all.long_rows.extend(p.long_rows);
         let d = p.data;
         all.data.enterprises.extend(d.enterprises);
@@ -41,7 +43,8 @@ impl Merger {
 
     /// The file's rows with the checks across rows made; for the enterprises file, `links` is filled
     /// (every other file links to it). `enterprises` are those of the enterprises file (for the ids in
-    /// exceptions of other files); `links` is given with the enterprises file only.
+    /// exceptions of other files); `links` is given with the enterprises file only. `origin` names the
+    /// sheets of stacked rows in the reasons that point at another row.
     pub fn finish(
         self,
         kind: FileKind,
@@ -49,8 +52,9 @@ impl Merger {
         width: usize,
         links: Option<&mut Links>,
         enterprises: &[Enterprise],
+        origin: &Origin,
     ) -> Part {
-        checked(self.all, kind, file, width, links, enterprises)
+        checked(self.all, kind, file, width, links, enterprises, origin)
     }
 }
 
@@ -61,6 +65,7 @@ fn checked(
     width: usize,
     links: Option<&mut Links>,
     enterprises: &[Enterprise],
+    origin: &Origin,
 ) -> Part {
     // Rows are in file order: by line, rows added by a correction (line 0) last.
     let order = |line: usize| (line == 0, line);
@@ -91,8 +96,8 @@ fn checked(
                     Some(&first) => {
                         keep[k] = false;
                         let reason = format!(
-                            "duplicate enterprise_id; the row at line {} is used",
-                            all.data.enterprises[first].line
+                            "duplicate enterprise_id; the row at {} is used",
+                            origin.at(all.data.enterprises[first].line)
                         );
                         late.push(excluded(e.line, "enterprise_id", &e.id, ReasonCode::IdDuplicate, reason));
                     }
@@ -108,7 +113,8 @@ fn checked(
                 if let Some(&first) = links.index.get(ex.enterprise_id.as_str()) {
                     let used = all.data.enterprises[first].line;
                     if used < ex.line {
-                        let reason = note(ex.line, format!("duplicate enterprise_id; the row at line {used} is used"));
+                        let reason =
+                            note(ex.line, format!("duplicate enterprise_id; the row at {} is used", origin.at(used)));
                         let ex = &mut all.exceptions[x];
                         ex.column = "enterprise_id".to_string();
                         ex.code = ReasonCode::IdDuplicate;
@@ -133,7 +139,8 @@ fn checked(
             // Ids with no used row: where their first row was excluded, for the other files' exceptions.
             for e in all.exceptions.iter().filter(|e| e.excludes_row() && !e.enterprise_id.is_empty()) {
                 if !links.index.contains_key(e.enterprise_id.as_str()) {
-                    links.rejected.entry(e.enterprise_id.clone()).or_insert((file.to_string(), e.line));
+                    let at = (origin.file(file, e.line), origin.real(e.line));
+                    links.rejected.entry(e.enterprise_id.clone()).or_insert(at);
                 }
             }
         }
@@ -145,9 +152,10 @@ fn checked(
                 let r = &rows[k];
                 keep[k] = false;
                 let reason = format!(
-                    "duplicate: the same row (parcel {}, {}, same area) is at line {first}",
+                    "duplicate: the same row (parcel {}, {}, same area) is at {}",
                     r.parcel_id,
-                    r.tenure.zh()
+                    r.tenure.zh(),
+                    origin.at(first)
                 );
                 let id = &enterprises[r.enterprise()].id;
                 found.push((k, excluded(r.line(), "parcel_id", id, ReasonCode::LandRowDuplicate, reason)));
@@ -159,13 +167,13 @@ fn checked(
         }
         FileKind::Output => {
             let key = |r: &OutputRow| (r.enterprise(), r.quarter, r.line());
-            late.extend(drop_repeated_quarters(&mut all.data.output, key, |line, e, reason| {
+            late.extend(drop_repeated_quarters(&mut all.data.output, key, origin, |line, e, reason| {
                 excluded(line, "period", &enterprises[e].id, ReasonCode::QuarterDuplicate, reason)
             }));
         }
         FileKind::Tax => {
             let key = |r: &TaxRow| (r.enterprise(), r.quarter, r.line());
-            late.extend(drop_repeated_quarters(&mut all.data.tax, key, |line, e, reason| {
+            late.extend(drop_repeated_quarters(&mut all.data.tax, key, origin, |line, e, reason| {
                 excluded(line, "period", &enterprises[e].id, ReasonCode::QuarterDuplicate, reason)
             }));
         }
@@ -287,6 +295,7 @@ fn repeated_quarters<T>(rows: &[T], key: impl Fn(&T) -> (usize, Quarter, usize))
 fn drop_repeated_quarters<T>(
     rows: &mut Vec<T>,
     key: impl Fn(&T) -> (usize, Quarter, usize),
+    origin: &Origin,
     exclude: impl Fn(usize, usize, String) -> Exception,
 ) -> Vec<Exception> {
     let dups = repeated_quarters(rows, &key);
@@ -295,7 +304,11 @@ fn drop_repeated_quarters<T>(
     for &(k, first) in &dups {
         keep[k] = false;
         let (e, q, line) = key(&rows[k]);
-        found.push(exclude(line, e, format!("duplicate: {q} already reported at line {first}; that row is used")));
+        found.push(exclude(
+            line,
+            e,
+            format!("duplicate: {q} already reported at {}; that row is used", origin.at(first)),
+        ));
     }
     retain(rows, &keep);
     found

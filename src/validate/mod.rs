@@ -4,6 +4,7 @@
 mod checks;
 pub mod columns;
 pub mod corrections;
+pub mod layout;
 mod merge;
 pub mod numbers;
 mod rows;
@@ -68,9 +69,10 @@ pub fn load_corrected(
     corrections_dir: Option<&Path>,
 ) -> Result<(Dataset, Vec<corrections::Change>), InputError> {
     // Find every file first, so a missing one is reported before any work.
+    let settings = layout::Settings::load(dir).map_err(layout::settings_error)?;
     let mut paths = Vec::new();
     for kind in FileKind::DATASET {
-        if let Some(path) = ingest::find(dir, kind)? {
+        if let Some(path) = layout::find(dir, kind, settings.of(kind))? {
             paths.push((kind, path));
         }
     }
@@ -78,25 +80,30 @@ pub fn load_corrected(
     let mut links = rows::Links::default();
     // FileKind::DATASET starts with the enterprises, a required file.
     let (first, rest) = paths.split_first().expect("the enterprises file was found");
-    let mut results = vec![read_one(first.0, &first.1, corrections_dir, LinksFor::Fill(&mut links), &[], &bar)?];
+    let fill = LinksFor::Fill(&mut links);
+    let mut results = vec![read_one(first.0, &first.1, settings.of(first.0), corrections_dir, fill, &[], &bar)?];
     let (links, enterprises) = (&links, &results[0].1.data.enterprises);
     // The other files are read while the enterprises are checked for names listed under two ids.
-    let ent_file = results[0].2.file.as_str();
+    let (ent_file, ent_origin) = (results[0].2.file.as_str(), &results[0].4);
     let (others, same_names): (Vec<Result<FileResult, InputError>>, _) = rayon::join(
         || {
             rest.par_iter()
-                .map(|(kind, path)| read_one(*kind, path, corrections_dir, LinksFor::Read(links), enterprises, &bar))
+                .map(|(kind, path)| {
+                    let s = settings.of(*kind);
+                    read_one(*kind, path, s, corrections_dir, LinksFor::Read(links), enterprises, &bar)
+                })
                 .collect()
         },
-        || checks::duplicate_names(enterprises, ent_file),
+        || checks::duplicate_names(enterprises, ent_file, ent_origin),
     );
+    let ent_origin = ent_origin.clone();
     for r in others {
         results.push(r?);
     }
     let mut all = rows::Part::default();
     let mut changes = Vec::new();
     let mut names: Vec<(FileKind, String)> = Vec::new();
-    for (kind, part, account, ch) in results {
+    for (kind, part, account, ch, _) in results {
         let rows::Part { data, exceptions, .. } = part;
         if kind == FileKind::Enterprises {
             all.data.enterprises = data.enterprises;
@@ -112,7 +119,7 @@ pub fn load_corrected(
         changes.extend(ch);
     }
     bar.finish_and_clear();
-    checks::coverage(&mut all, &names);
+    checks::coverage(&mut all, &names, &ent_origin);
     all.exceptions.extend(same_names);
     let mut data = all.data;
     data.exceptions = all.exceptions;
@@ -132,7 +139,7 @@ fn append<T>(into: &mut Vec<T>, mut v: Vec<T>) {
 /// decoded slices are in flight (docs/performance.md).
 const WINDOW: usize = 4;
 
-type FileResult = (FileKind, rows::Part, FileAccount, Vec<corrections::Change>);
+type FileResult = (FileKind, rows::Part, FileAccount, Vec<corrections::Change>, layout::Origin);
 
 /// The links a file is typed against: filled by the enterprises file, read by the others.
 enum LinksFor<'a> {
@@ -140,21 +147,25 @@ enum LinksFor<'a> {
     Read(&'a rows::Links),
 }
 
-/// Reads, corrects and types one file, its spans side by side, and merges them in file order; its text
-/// is dropped when it is done (bounded memory).
+/// Reads, lays out (`layout`), corrects and types one file, its spans side by side, and merges them in
+/// file order; its text is dropped when it is done (bounded memory).
 fn read_one(
     kind: FileKind,
     path: &Path,
+    settings: &layout::FileSettings,
     corrections_dir: Option<&Path>,
     links: LinksFor,
     enterprises: &[crate::dataset::Enterprise],
     bar: &indicatif::ProgressBar,
 ) -> Result<FileResult, InputError> {
-    let mut src = ingest::Source::open(path)?;
+    let layout::Shaped { source: mut src, origin, notes, above } = layout::open(kind, path, settings)?;
     let mut changes = Vec::new();
     if let Some(c) = corrections_dir.filter(|c| ingest::find(c, kind).ok().flatten().is_some()) {
         let mut pair = [(kind, src.into_table()?)];
         changes = corrections::apply(&mut pair, c)?;
+        for ch in &mut changes {
+            ch.line = origin.real(ch.line);
+        }
         let [(_, table)] = pair;
         let sha = crate::digest::of_file(&table.path).unwrap_or_default();
         src = ingest::Source::from_table(table);
@@ -200,23 +211,51 @@ fn read_one(
         },
         || src.digest().unwrap_or_default(),
     );
-    let mut part = merger?.finish(kind, &src.file, src.headers.len(), fill, enterprises);
+    let mut part = merger?.finish(kind, &src.file, src.headers.len(), fill, enterprises, &origin);
+    let skipped = part.skipped + above.len();
+    if !above.is_empty() {
+        // In file order: the rows above a sheet's header before its rows.
+        part.exceptions.extend(above);
+        part.exceptions.sort_by_key(|e| (e.line == 0, e.line));
+    }
+    origin.relocate(&mut part.exceptions);
     if kind == FileKind::Enterprises {
         part.data.extra_columns = map.extra.iter().map(|(_, n)| n.clone()).collect();
     }
-    let used = part.data.enterprises.len()
-        + part.data.land.len()
-        + part.data.output.len()
-        + part.data.tax.len()
-        + part.data.events.len();
-    let excepted = part
-        .exceptions
-        .iter()
-        .filter(|e| e.excludes_row())
-        .map(|e| e.line)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let account = FileAccount {
+    let account = account(kind, &src, &part, sha256, skipped, notes);
+    Ok((kind, part, account, changes, origin))
+}
+
+/// What the layout stage did with each file, and the rows it skipped as not data, for the summaries
+/// printed after a run (`output.xlsx: wide quarterly layout, 4 quarters …`); none for canonical files.
+pub fn layout_lines(accounts: &[FileAccount]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for a in accounts {
+        lines.extend(a.layout.iter().map(|n| format!("{}: {n}", a.file)));
+        if a.skipped > 0 {
+            lines.push(format!(
+                "{}: {} rows skipped as not data (titles, notes, footers such as 合计; listed in exceptions.csv)",
+                a.file, a.skipped
+            ));
+        }
+    }
+    lines
+}
+
+/// Row accounting for a file typed: read = used + excepted; rows that are not data are counted apart.
+fn account(
+    kind: FileKind,
+    src: &ingest::Source,
+    part: &rows::Part,
+    sha256: String,
+    skipped: usize,
+    notes: Vec<String>,
+) -> FileAccount {
+    let d = &part.data;
+    let used = d.enterprises.len() + d.land.len() + d.output.len() + d.tax.len() + d.events.len();
+    // A row is excluded by one exception at most (a row of a wide layout is several rows on one line).
+    let excepted = part.exceptions.iter().filter(|e| e.excludes_row()).count();
+    FileAccount {
         file: src.file.clone(),
         kind,
         encoding: src.encoding.clone(),
@@ -225,8 +264,9 @@ fn read_one(
         used,
         excepted,
         in_period: None,
-    };
-    Ok((kind, part, account, changes))
+        skipped,
+        layout: notes,
+    }
 }
 
 /// Counts of exceptions by reason class, for the summary printed after a run.

@@ -4,6 +4,7 @@
 //! pieces are merged in file order (`merge`).
 
 use super::columns::{defs, HeaderMap};
+use super::layout::footer;
 use super::numbers::{self, Unit};
 use crate::dataset::*;
 use crate::ingest::{FileKind, Typed};
@@ -32,6 +33,8 @@ pub(super) struct Part {
     /// Enterprise rows excluded by a check made after the duplicate-id check (scale, industry, county):
     /// indices into `exceptions`, so that a duplicate id is reported instead, as a row-by-row reading would.
     pub after_id_check: Vec<usize>,
+    /// Footer rows (合计, 制表人 …) skipped: listed in the exceptions, not counted in `read`.
+    pub skipped: usize,
     /// The last id linked and its enterprise: a firm's rows usually follow each other.
     last_link: (String, usize),
 }
@@ -186,9 +189,21 @@ impl Part {
         typed: &[Typed],
         links: &Links,
     ) {
-        self.read += 1;
         let map = src.map;
         let row = Row { file: src.file, line, cells, typed, map, kind, id: id_of(map, cells) };
+        // An id has 18 characters: only other rows can be footers.
+        if row.id.len() != 18 {
+            if let Some((c, word)) = footer::find(cells, map.index[0]) {
+                self.skipped += 1;
+                let column = match map.index.iter().position(|p| *p == Some(c)) {
+                    Some(d) => defs(kind)[d].name.to_string(),
+                    None => headers_name(src.headers, c),
+                };
+                self.exceptions.push(footer::exception(src.file, line, column, cells[c], word));
+                return;
+            }
+        }
+        self.read += 1;
         if cells.len() > src.headers.len() {
             self.long_rows.push((line, cells.len()));
         }
@@ -455,7 +470,7 @@ impl Part {
 }
 
 /// The units a quarterly output cell may carry (value added and revenue in 万元 or 元, energy in tce …).
-fn units_of(field: Field) -> &'static [Unit] {
+pub(super) fn units_of(field: Field) -> &'static [Unit] {
     match field {
         Field::EnergyTce => numbers::ENERGY_UNITS,
         Field::Emissions => numbers::NO_UNITS,

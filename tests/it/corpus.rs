@@ -30,6 +30,9 @@ struct Expect {
     expect: Vec<ExpectedException>,
     #[serde(default)]
     check: Vec<Check>,
+    /// Worksheets of XLSX fixtures, written cell by cell (title rows, merged cells, several sheets).
+    #[serde(default)]
+    sheet: Vec<make::Sheet>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Clone, Copy)]
@@ -152,6 +155,7 @@ fn run_case(case: &Path) -> Vec<String> {
     if let Some(m) = &ex.make {
         make::build(m, &data);
     }
+    make::sheets(&ex.sheet, &data);
     let method = corpus_dir().join("method.toml");
     let v = validate_case(&data, &tmp.path().join("v"));
     let o = evaluate_case(&data, &method, &tmp.path().join("o"));
@@ -498,6 +502,75 @@ mod make {
         }
     }
 
+    /// A worksheet of an XLSX fixture (`[[sheet]]` in expect.toml): its rows as CSV text, cells that read
+    /// as numbers written as numbers, and merged ranges (`A1:E1`) holding their first cell's text.
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Sheet {
+        file: String,
+        name: Option<String>,
+        #[serde(default)]
+        merge: Vec<String>,
+        rows: String,
+    }
+
+    /// `A1:E2` → (first row, first column, last row, last column), 0-based.
+    fn range(r: &str) -> (u32, u16, u32, u16) {
+        let cell = |c: &str| {
+            let letters: String = c.chars().take_while(char::is_ascii_alphabetic).collect();
+            let col = letters.bytes().fold(0u16, |a, b| a * 26 + (b - b'A' + 1) as u16) - 1;
+            (c[letters.len()..].parse::<u32>().unwrap() - 1, col)
+        };
+        let (a, b) = r.split_once(':').unwrap();
+        let ((r0, c0), (r1, c1)) = (cell(a), cell(b));
+        (r0, c0, r1, c1)
+    }
+
+    /// Builds the workbooks of `[[sheet]]` entries, sheets in the order given.
+    pub fn sheets(specs: &[Sheet], dir: &Path) {
+        let mut files: Vec<&str> = Vec::new();
+        for s in specs {
+            if !files.contains(&s.file.as_str()) {
+                files.push(&s.file);
+            }
+        }
+        for file in files {
+            let mut wb = Workbook::new();
+            for spec in specs.iter().filter(|s| s.file == file) {
+                let ws = wb.add_worksheet();
+                if let Some(n) = &spec.name {
+                    ws.set_name(n).unwrap();
+                }
+                let grid: Vec<Vec<String>> = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(spec.rows.trim_start_matches('\n').as_bytes())
+                    .records()
+                    .map(|r| r.unwrap().iter().map(String::from).collect())
+                    .collect();
+                let merges: Vec<_> = spec.merge.iter().map(|m| range(m)).collect();
+                let inside = |r: u32, c: u16| merges.iter().any(|m| r >= m.0 && r <= m.2 && c >= m.1 && c <= m.3);
+                for (r, row) in grid.iter().enumerate() {
+                    for (c, v) in row.iter().enumerate() {
+                        let (r, c) = (r as u32, c as u16);
+                        if v.is_empty() || inside(r, c) {
+                            continue;
+                        }
+                        match v.parse::<f64>() {
+                            Ok(x) => ws.write_number(r, c, x).unwrap(),
+                            Err(_) => ws.write_string(r, c, v).unwrap(),
+                        };
+                    }
+                }
+                for m in &merges {
+                    let text = grid.get(m.0 as usize).and_then(|r| r.get(m.1 as usize)).cloned().unwrap_or_default();
+                    ws.merge_range(m.0, m.1, m.2, m.3, &text, &Format::new()).unwrap();
+                }
+            }
+            wb.save(dir.join(file)).unwrap();
+        }
+    }
+
     /// `twist:kind,kind…`
     pub fn build(spec: &str, dir: &Path) {
         let (twist, kinds) = spec.split_once(':').unwrap_or((spec, "enterprises,land,output,tax"));
@@ -514,6 +587,17 @@ mod make {
 /// A corpus case's CSV files copied into `dst` (the clean baseline unless named).
 fn dataset(case: &str, dst: &Path) {
     copy_case(&corpus_dir().join(case), dst);
+}
+
+/// A corpus case's folder as its test runs it: the files copied and its fixtures built.
+pub fn prepare(case: &str, dst: &Path) {
+    let dir = corpus_dir().join(case);
+    let ex: Expect = toml::from_str(&std::fs::read_to_string(dir.join("expect.toml")).unwrap()).unwrap();
+    copy_case(&dir, dst);
+    if let Some(m) = &ex.make {
+        make::build(m, dst);
+    }
+    make::sheets(&ex.sheet, dst);
 }
 
 fn method_path() -> PathBuf {

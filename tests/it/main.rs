@@ -19,6 +19,7 @@ mod policies;
 mod presets;
 mod props;
 mod render;
+mod shapes;
 mod spans;
 mod standard_land;
 mod standard_land_contract;
