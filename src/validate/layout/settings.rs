@@ -136,7 +136,7 @@ impl Settings {
             FileKind::Tax => &self.tax,
             FileKind::Events => &self.events,
             // Standard land's files are read on their own (`standard_land::input`).
-            FileKind::Projects | FileKind::Checks => &NONE,
+            FileKind::Projects | FileKind::Checks | FileKind::Payments | FileKind::ProjectEvents => &NONE,
         }
     }
 }
