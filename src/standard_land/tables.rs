@@ -13,7 +13,8 @@ use crate::decimal::round_half_up_str;
 use crate::report::table::{Cell, Show, Table};
 use std::collections::BTreeMap;
 
-fn text(s: &str) -> Cell {
+/// A text cell; empty text is an empty cell.
+pub(super) fn text(s: &str) -> Cell {
     if s.is_empty() {
         Cell::Empty
     } else {
@@ -21,7 +22,8 @@ fn text(s: &str) -> Cell {
     }
 }
 
-fn date(d: Option<i64>) -> Cell {
+/// A date as YYYY-MM-DD; none is an empty cell.
+pub(super) fn date(d: Option<i64>) -> Cell {
     d.map_or(Cell::Empty, |d| Cell::text(dates::format(d)))
 }
 

@@ -5,21 +5,10 @@
 
 use super::clauses::{MilestoneKind, MilestoneRow};
 use super::contract_rules::Clause;
+use super::tables::{date, text};
 use super::{Assessment, ProjectResult};
 use crate::dates;
 use crate::report::table::{Cell, Table};
-
-fn text(s: &str) -> Cell {
-    if s.is_empty() {
-        Cell::Empty
-    } else {
-        Cell::text(s)
-    }
-}
-
-fn date(d: Option<i64>) -> Cell {
-    d.map_or(Cell::Empty, |d| Cell::text(dates::format(d)))
-}
 
 /// The stage rows and event rows of a project, as milestone rows.
 fn stage_and_event_rows(a: &Assessment, r: &ProjectResult) -> Vec<MilestoneRow> {
