@@ -2,9 +2,11 @@
 //! `check` prints beside them), never an internal name. `mujun check` prints it; the run writes it into
 //! run.json for the reports, so a report describes the rules the run used.
 
+use super::adjust_words::{adjust_words, policy_words};
+pub use super::class_words::classes_words;
 use super::words::{self, field_zh};
-use super::{expr, Benchmark, ClassMethod, Classes, Derived, DerivedKind, Group, LandBasis, Loaded, MissingRule};
-use super::{ClassRule, PointsMethod, Rounding, Rule, Ties, Track};
+use super::{expr, Benchmark, Derived, DerivedKind, Group, LandBasis, Loaded, MissingRule};
+use super::{PointsMethod, Rule, Track};
 use crate::indicators::trim_number;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -71,7 +73,7 @@ pub struct IndicatorWords {
     pub points: String,
 }
 
-fn group_zh(g: Group) -> &'static str {
+pub(super) fn group_zh(g: Group) -> &'static str {
     match g {
         Group::City => "全市",
         Group::County => "县区",
@@ -119,7 +121,7 @@ fn reason_label(r: &Rule) -> String {
 }
 
 /// A rule's expression in words (the text as written if it does not parse, which `load` has excluded).
-fn rule_zh(src: &str) -> String {
+pub(super) fn rule_zh(src: &str) -> String {
     expr::parse(src).map(|e| words::zh(&e)).unwrap_or_else(|_| src.to_string())
 }
 
@@ -253,159 +255,6 @@ fn indicator_words(t: &Track, i: &super::Indicator) -> IndicatorWords {
         benchmark_rule: benchmark_rule(i.benchmark.as_ref()),
         points: points.join("; "),
     }
-}
-
-fn rounding_zh(r: Rounding) -> &'static str {
-    match r {
-        Rounding::Floor => "向下取整",
-        Rounding::Ceil => "向上取整",
-        Rounding::HalfUp => "四舍五入",
-    }
-}
-
-/// A place rule's condition in words: 前 20% (向下取整), 后 3 家 …
-fn place(from: &str, count: Option<usize>, pct: Option<f64>, round: Rounding) -> Option<String> {
-    match (count, pct) {
-        (Some(k), _) => Some(format!("{from} {k} 家")),
-        (None, Some(p)) => Some(format!("{from} {}% ({})", trim_number(p), rounding_zh(round))),
-        _ => None,
-    }
-}
-
-/// One rule of `method = "rules"` in words.
-fn class_rule_words(r: &ClassRule) -> String {
-    let mut when: Vec<String> = Vec::new();
-    when.extend(place("前", r.top_count, r.top_pct, r.round));
-    when.extend(place("后", r.bottom_count, r.bottom_pct, r.round));
-    if let Some(m) = r.min_total {
-        when.push(format!("总分 ≥ {}", trim_number(m)));
-    }
-    if let Some(b) = r.below_total {
-        when.push(format!("总分 < {}", trim_number(b)));
-    }
-    if when.is_empty() {
-        format!("其余为 {}", r.class)
-    } else {
-        format!("{} 为 {}", when.join(" 且 "), r.class)
-    }
-}
-
-/// A track's class rule in words.
-pub fn classes_words(c: &Classes) -> String {
-    let g = group_zh(c.group);
-    let pct = |x: f64| trim_number(x);
-    let mut text = match c.method {
-        ClassMethod::PositionShare | ClassMethod::CumulativeRound => {
-            let mut parts = Vec::new();
-            let mut prev: Option<f64> = None;
-            for (i, l) in c.labels.iter().enumerate() {
-                match (c.cum_pcts.get(i), prev) {
-                    (Some(p), None) => parts.push(format!("前 {}% 为 {l}", pct(*p))),
-                    (Some(p), Some(q)) => parts.push(format!("{}%–{}% 为 {l}", pct(q), pct(*p))),
-                    (None, _) => parts.push(format!("其余为 {l}")),
-                }
-                prev = c.cum_pcts.get(i).copied();
-            }
-            let how = match (c.method, c.round) {
-                (ClassMethod::PositionShare, _) => "位次 p 满足 100p ≤ 比例 × N",
-                (_, Rounding::HalfUp) => "累计名额 ⌊(N × 比例 + 50) ÷ 100⌋",
-                (_, Rounding::Ceil) => "累计名额 ⌈N × 比例 ÷ 100⌉",
-                (_, Rounding::Floor) => "累计名额 ⌊N × 比例 ÷ 100⌋",
-            };
-            format!("按{g}内总分排序定等 ({how}): {}", parts.join(", "))
-        }
-        ClassMethod::Thresholds => {
-            let mut parts: Vec<String> =
-                c.labels.iter().zip(&c.thresholds).map(|(l, x)| format!("总分 ≥ {} 为 {l}", pct(*x))).collect();
-            if let Some(l) = c.labels.get(c.thresholds.len()) {
-                parts.push(format!("其余为 {l}"));
-            }
-            format!("按分数线定等: {}", parts.join(", "))
-        }
-        ClassMethod::Counts => {
-            let parts: Vec<String> = c
-                .counts
-                .iter()
-                .map(|x| match x.count {
-                    Some(k) => format!("{} {k} 家", x.class),
-                    None => format!("{} 占 {}% ({})", x.class, pct(x.pct), rounding_zh(x.round)),
-                })
-                .collect();
-            format!("按{g}名额定等: {}, 其余为 {}", parts.join(", "), c.rest.as_deref().unwrap_or(""))
-        }
-        ClassMethod::Rules => {
-            let parts: Vec<String> = c.rules.iter().map(class_rule_words).collect();
-            format!("按{g}内总分排序, 依次: {}", parts.join("; "))
-        }
-    };
-    if c.ties == Ties::ShareBetter {
-        text.push_str("; 总分相同者取较优等级");
-    }
-    text
-}
-
-fn adjust_words(l: &Loaded) -> Vec<String> {
-    let a = &l.method.adjust;
-    let signed = |x: f64| if x > 0.0 { format!("+{}", trim_number(x)) } else { trim_number(x) };
-    let mut out = Vec::new();
-    let items: Vec<String> = a
-        .bonus_tags
-        .iter()
-        .map(|(t, p)| format!("带“{t}”标签 {}", signed(*p)))
-        .chain(a.bonus_events.iter().map(|(e, p)| format!("事件 {e} {}", signed(*p))))
-        .collect();
-    if !items.is_empty() {
-        let cap = a.bonus_cap.map(|c| format!(" (合计不超过 {} 分)", trim_number(c))).unwrap_or_default();
-        out.push(format!("加分: {}{cap}", items.join(", ")));
-    }
-    let pen: Vec<String> = a.penalty_events.iter().map(|(e, p)| format!("事件 {e} {}", signed(*p))).collect();
-    if !pen.is_empty() {
-        let cap = a.penalty_cap.map(|c| format!(" (合计不超过 {} 分)", trim_number(c))).unwrap_or_default();
-        out.push(format!("减分: 每次 {}{cap}", pen.join(", ")));
-    }
-    for f in &a.formulas {
-        out.push(format!("{}: 当{}时, 加减 {} 分", f.name, rule_zh(&f.rule), rule_zh(&f.points)));
-    }
-    if !a.veto_events.is_empty() {
-        out.push(format!("一票否决 (定为 {}): 期内发生 {}", a.veto_class, a.veto_events.join("、")));
-    }
-    out
-}
-
-fn policy_words(l: &Loaded) -> Vec<String> {
-    let p = &l.method.policies;
-    let mut out: Vec<String> = p
-        .by_class
-        .iter()
-        .map(|c| {
-            let mut parts = Vec::new();
-            if !c.measures.is_empty() {
-                parts.push(format!("措施: {}", c.measures.join("、")));
-            }
-            let years: Vec<String> = c
-                .electricity_surcharge
-                .iter()
-                .enumerate()
-                .map(|(y, r)| {
-                    let last = y + 1 == c.electricity_surcharge.len();
-                    format!("第{}年{} {}", y + 1, if last { "及以后" } else { "" }, trim_number(*r))
-                })
-                .collect();
-            if !years.is_empty() {
-                parts.push(format!("差别化电价 (元/千瓦时, 按连续年数) {}", years.join(", ")));
-            }
-            parts.extend(c.other_surcharges.iter().map(|(t, r)| format!("带“{t}”标签加价 {}", trim_number(*r))));
-            parts.extend(c.event_surcharges.iter().map(|(e, r)| format!("期内发生 {e} 加价 {}", trim_number(*r))));
-            format!("{} 类: {}", c.class, parts.join("; "))
-        })
-        .collect();
-    if !out.is_empty() {
-        out.push("多项加价只收最高者".into());
-    }
-    if let Some(h) = &p.history_file {
-        out.push(format!("往年等级取自文件 {h}"));
-    }
-    out
 }
 
 /// The methodology in words.

@@ -2,7 +2,9 @@
 //! against which benchmarks, with which points, adjustments and class rules. A county's rules are data,
 //! never code. docs/methodology.md is the analyst's manual for every key.
 
+mod adjust_words;
 mod check;
+mod class_words;
 mod classes;
 mod describe;
 pub mod expr;
