@@ -163,6 +163,9 @@ fn id_of<'a>(map: &HeaderMap, cells: &[&'a str]) -> Cow<'a, str> {
     }
 }
 
+mod enterprise;
+mod land;
+
 impl Part {
     /// An empty part with room for `rows` rows of `kind` (an upper bound: capacity never used costs address
     /// space, not memory), so that typing never grows and copies its rows.
@@ -273,153 +276,6 @@ impl Part {
         })
     }
 
-    /// An enterprise row; whether its id repeats an earlier one is checked when the pieces are merged.
-    fn enterprise(&mut self, row: &Row) -> Result<(), Failure> {
-        let later = |c: &str, code, r: String| Failure { after_id_check: true, ..fail(c, code, r) };
-        if row.id.is_empty() {
-            return Err(fail("enterprise_id", ReasonCode::IdEmpty, "enterprise_id is empty".into()));
-        }
-        if let Some(p) = ids::id_problem(&row.id) {
-            return Err(fail("enterprise_id", ReasonCode::IdInvalid, p));
-        }
-        let Some(scale) = Scale::parse(row.cell("scale")) else {
-            let r = format!("scale '{}' is neither 规上 nor 规下", row.cell("scale").trim());
-            return Err(later("scale", ReasonCode::ScaleInvalid, r));
-        };
-        let Some(industry) = normalize_industry(row.cell("industry")) else {
-            let r = format!("industry '{}' is not a GB/T 4754 code (2 to 4 digits)", row.cell("industry").trim());
-            return Err(later("industry", ReasonCode::IndustryInvalid, r));
-        };
-        let county = CompactString::from(row.cell("county").trim());
-        if county.is_empty() {
-            return Err(later("county", ReasonCode::CountyEmpty, "county is empty".into()));
-        }
-        let name = row.cell("name").trim().to_string();
-        if name.is_empty() {
-            let ex = row.exception("name", ReasonCode::NameEmpty, "name is empty".into(), Action::KeptNameEmpty);
-            self.exceptions.push(ex);
-        }
-        let date = |this: &mut Self, col: &str| {
-            let t = row.cell(col).trim();
-            if t.is_empty() {
-                return None;
-            }
-            let d = dates::parse(t);
-            if d.is_none() {
-                let reason = format!("'{t}' is not a date (write YYYY-MM-DD)");
-                this.exceptions.push(row.exception(col, ReasonCode::DateInvalid, reason, Action::KeptAsMissing));
-            }
-            d
-        };
-        let established = date(self, "established");
-        let production_start = date(self, "production_start");
-        let rented_floor_m2 = match row.number(row.def("rented_floor_m2"), numbers::FLOOR_UNITS) {
-            Ok(v) if v.is_some_and(|x| x < 0.0) => {
-                let reason = "negative floor area".to_string();
-                self.exceptions.push(row.exception(
-                    "rented_floor_m2",
-                    ReasonCode::ValueNegative,
-                    reason,
-                    Action::KeptAsMissing,
-                ));
-                None
-            }
-            Ok(v) => v,
-            Err(r) => {
-                self.exceptions.push(row.exception(
-                    "rented_floor_m2",
-                    ReasonCode::NumberInvalid,
-                    r,
-                    Action::KeptAsMissing,
-                ));
-                None
-            }
-        };
-        let tags = row
-            .cell("tags")
-            .split([';', '；', ',', '，', '、', '|'])
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        let extra =
-            row.map.extra.iter().map(|(p, _)| row.cells.get(*p).map(|c| c.to_string()).unwrap_or_default()).collect();
-        self.data.enterprises.push(Enterprise {
-            id: CompactString::from(row.id.as_ref()),
-            name,
-            county,
-            park: CompactString::from(row.cell("park").trim()),
-            industry: CompactString::from(industry),
-            scale,
-            established,
-            production_start,
-            tags,
-            rented_floor_m2,
-            extra,
-            group: CompactString::default(),
-            line: row.line,
-        });
-        Ok(())
-    }
-
-    /// A land row; identical rows are found when the pieces are merged.
-    fn land(&mut self, row: &Row, e: usize, links: &Links) -> Result<(), Failure> {
-        let parcel_id = row.cell("parcel_id").trim().to_string();
-        if parcel_id.is_empty() {
-            return Err(fail("parcel_id", ReasonCode::ParcelEmpty, "parcel_id is empty".into()));
-        }
-        let tenure = normalize_tenure(row.cell("tenure")).ok_or_else(|| {
-            let r = format!("tenure '{}' is not 自有, 租入 or 租出", row.cell("tenure").trim());
-            fail("tenure", ReasonCode::TenureInvalid, r)
-        })?;
-        let (value, cell_factor) = row
-            .number_with_unit(row.def("area"), numbers::AREA_UNITS)
-            .map_err(|r| fail("area", ReasonCode::NumberInvalid, r))?
-            .ok_or_else(|| fail("area", ReasonCode::ValueEmpty, "area is empty".to_string()))?;
-        let unit_text = row.cell("unit").trim();
-        let factor = match (cell_factor, unit_text, row.hint("area")) {
-            (Some(f), _, _) => f,
-            (None, u, _) if !u.is_empty() => area_factor(u).ok_or_else(|| {
-                fail("unit", ReasonCode::UnitInvalid, format!("unit '{u}' is not 亩, 平方米 or 公顷"))
-            })?,
-            (None, _, Some(h)) => area_factor(h).ok_or_else(|| {
-                fail("area", ReasonCode::UnitInvalid, format!("header unit '{h}' is not 亩, 平方米 or 公顷"))
-            })?,
-            _ => {
-                let r = "no unit for the area: fill the unit column (亩 or 平方米) or write it in the header, e.g. 用地面积(亩)";
-                return Err(fail("unit", ReasonCode::UnitMissing, r.into()));
-            }
-        };
-        if value <= 0.0 {
-            let r = format!("area {value} is not positive; rented-out land is a positive area with tenure 租出");
-            return Err(fail("area", ReasonCode::AreaNotPositive, r));
-        }
-        let counterparty = self.counterparty(row, e, links);
-        self.data
-            .land
-            .push(LandRow::new(e, parcel_id, value * factor, tenure, row.line).with_counterparty(counterparty));
-        Ok(())
-    }
-
-    /// The lease's other side, when the row names one: an enterprise of the enterprises file other than
-    /// the row's own. Any other value keeps the row, without the relation, and is listed.
-    fn counterparty(&mut self, row: &Row, e: usize, links: &Links) -> Option<usize> {
-        let id = row.cell("counterparty").trim();
-        if id.is_empty() {
-            return None;
-        }
-        match links.index.get(id).copied() {
-            Some(c) if c != e => Some(c),
-            found => {
-                let problem =
-                    if found.is_some() { "is the enterprise itself" } else { "is not in the enterprises file" };
-                let reason = format!("counterparty '{id}' {problem}; the row is used without the lease relation");
-                let ex = row.exception("counterparty", ReasonCode::CounterpartyUnknown, reason, Action::KeptAsMissing);
-                self.exceptions.push(ex);
-                None
-            }
-        }
-    }
-
     fn quarter(row: &Row) -> Result<Quarter, Failure> {
         Quarter::parse(row.cell("period")).ok_or_else(|| {
             let r = format!("period '{}' is not a quarter such as 2025Q3", row.cell("period").trim());
@@ -527,24 +383,6 @@ fn normalize_industry(t: &str) -> Option<String> {
     let t = t.strip_prefix(|c: char| c.is_ascii_alphabetic()).unwrap_or(t);
     let t = t.strip_suffix(".0").unwrap_or(t);
     (2..=4).contains(&t.len()).then_some(()).filter(|_| t.bytes().all(|b| b.is_ascii_digit())).map(|_| t.to_string())
-}
-
-fn normalize_tenure(t: &str) -> Option<Tenure> {
-    match t.trim() {
-        "自有" | "自用" | "出让" | "划拨" | "owned" => Some(Tenure::Owned),
-        "租入" | "租用" | "承租" | "rented_in" => Some(Tenure::RentedIn),
-        "租出" | "出租" | "rented_out" => Some(Tenure::RentedOut),
-        _ => None,
-    }
-}
-
-fn area_factor(unit: &str) -> Option<f64> {
-    // Most cells spell a unit exactly as listed (亩): found without lowercasing.
-    if let Some((_, f)) = numbers::AREA_UNITS.iter().find(|(name, _)| *name == unit.trim()) {
-        return Some(*f);
-    }
-    let u = unit.trim().to_lowercase();
-    numbers::AREA_UNITS.iter().find(|(name, _)| name.to_lowercase() == u).map(|(_, f)| *f)
 }
 
 #[cfg(test)]
