@@ -41,16 +41,19 @@ WHERE substr('0123456789ABCDEFGHJKLMNPQRTUWXY', 1 + (31 - (
   + (instr('0123456789ABCDEFGHJKLMNPQRTUWXY', enterprise_id[16]) - 1) * 30
   + (instr('0123456789ABCDEFGHJKLMNPQRTUWXY', enterprise_id[17]) - 1) * 28) % 31) % 31, 1) = enterprise_id[18];
 
--- Land basis in 亩: 自有 + 租入 − 租出 (1 平方米 = 0.0015 亩, 1 公顷 = 15 亩). The areas are recorded to 0.001 亩,
--- so the sum is rounded to 4 decimals: a parcel leased out whole leaves exactly 0, not a rounding residue.
+-- Land basis in 亩: 自有 + 租入 − 租出 (1 平方米 = 0.0015 亩, 1 公顷 = 15 亩), a sum per tenure as mujun adds them.
+-- (One signed sum rounded to 0.001 亩 would be the decimal truth, but mujun's float sums put a few firms at
+-- 2.9999999999999996 亩, out of the 规下 scope of 3 亩: see docs/performance.md, ninth round.)
 CREATE TABLE land AS
-SELECT enterprise_id AS id,
-  round(sum(area * CASE unit WHEN '平方米' THEN 0.0015 WHEN '公顷' THEN 15 ELSE 1 END
-                 * CASE tenure WHEN '租出' THEN -1 ELSE 1 END), 4) AS land
-FROM read_csv('{DATA}/land.csv', header = true, ignore_errors = true, columns = {
-  'enterprise_id': 'VARCHAR', 'parcel_id': 'VARCHAR', 'area': 'DOUBLE', 'unit': 'VARCHAR', 'tenure': 'VARCHAR'})
-WHERE area > 0
-GROUP BY enterprise_id;
+WITH l AS (
+  SELECT enterprise_id AS id, tenure, area * CASE unit WHEN '平方米' THEN 0.0015 WHEN '公顷' THEN 15 ELSE 1 END AS mu
+  FROM read_csv('{DATA}/land.csv', header = true, ignore_errors = true, columns = {
+    'enterprise_id': 'VARCHAR', 'parcel_id': 'VARCHAR', 'area': 'DOUBLE', 'unit': 'VARCHAR', 'tenure': 'VARCHAR'})
+  WHERE area > 0
+)
+SELECT id, coalesce(sum(mu) FILTER (WHERE tenure = '自有'), 0) + coalesce(sum(mu) FILTER (WHERE tenure = '租入'), 0)
+           - coalesce(sum(mu) FILTER (WHERE tenure = '租出'), 0) AS land
+FROM l GROUP BY id;
 
 -- Period sums of 2025 over one row per firm and quarter (the first of a repeated quarter).
 CREATE TABLE o AS

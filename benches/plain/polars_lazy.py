@@ -72,16 +72,15 @@ ent = (
     )
 )
 
-# Land basis in 亩: 自有 + 租入 − 租出, rounded to 4 decimals (areas are recorded to 0.001 亩).
+# Land basis in 亩: 自有 + 租入 − 租出, a sum per tenure as mujun adds them (see duckdb_plain.sql).
+mu = c("area") * pl.when(c("unit") == "平方米").then(0.0015).when(c("unit") == "公顷").then(15.0).otherwise(1.0)
 land = (
     scan("land")
     .filter(c("area") > 0)
     .group_by("enterprise_id")
     .agg(
-        (c("area")
-         * pl.when(c("unit") == "平方米").then(0.0015).when(c("unit") == "公顷").then(15.0).otherwise(1.0)
-         * pl.when(c("tenure") == "租出").then(-1.0).otherwise(1.0))
-        .sum().round(4).alias("land")
+        (mu.filter(c("tenure") == "自有").sum() + mu.filter(c("tenure") == "租入").sum()
+         - mu.filter(c("tenure") == "租出").sum()).alias("land")
     )
     .rename({"enterprise_id": "id"})
 )
