@@ -47,6 +47,14 @@ pub enum IngestError {
 const EXTENSIONS: [&str; 5] = ["csv", "xlsx", "xls", "parquet", "txt"];
 
 /// Finds the file of `kind` in `dir`; `Ok(None)` when an optional kind is absent.
+/// A small text file of settings (such as a data folder's `files.toml`), if it exists.
+pub fn read_text(path: &Path) -> std::io::Result<Option<String>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    std::fs::read_to_string(path).map(Some)
+}
+
 pub fn find(dir: &Path, kind: FileKind) -> Result<Option<PathBuf>, IngestError> {
     let mut found: Vec<PathBuf> = Vec::new();
     let stems: Vec<&str> = std::iter::once(kind.stem()).chain(kind.stem_aliases().iter().copied()).collect();

@@ -114,14 +114,17 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads `files.toml` in `dir`, if there is one.
+    /// Reads `files.toml` in `dir`, if there is one (the file is read by ingest, like every input).
     pub fn load(dir: &Path) -> Result<Settings, String> {
-        let path = dir.join(FILE_NAME);
-        if !path.is_file() {
-            return Ok(Settings::default());
+        match crate::ingest::read_text(&dir.join(FILE_NAME)).map_err(|e| e.to_string())? {
+            Some(text) => Settings::parse(&text),
+            None => Ok(Settings::default()),
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-        let s: Settings = toml::from_str(&text).map_err(|e| e.to_string())?;
+    }
+
+    /// The settings written in `text` (a `files.toml`), each kind's checked.
+    pub fn parse(text: &str) -> Result<Settings, String> {
+        let s: Settings = toml::from_str(text).map_err(|e| e.to_string())?;
         for kind in FileKind::DATASET {
             s.of(kind).check(kind)?;
         }
