@@ -2,11 +2,12 @@
 //! has loaded (the validated dataset, the methodology and the files it names). Writing the outputs is
 //! `report`'s job; this module only produces the [`Run`].
 
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, Keep};
 use crate::error::{Error, Result};
 use crate::indicators::{self, Facts};
 use crate::method::{Loaded, SideFiles};
-use crate::period::{Period, Quarter};
+use crate::period::Period;
+use crate::progress::Stage;
 use crate::report::policies::History;
 use crate::schema::FileKind;
 use crate::score::{self, BenchmarkSource, Scored};
@@ -25,7 +26,7 @@ pub struct Inputs {
     /// Changes made by a corrections folder (异议复核), for the audit table.
     pub corrections: Vec<Change>,
     /// (stage, milliseconds) of the loading.
-    pub timings: Vec<(String, f64)>,
+    pub timings: Vec<Stage>,
 }
 
 /// How to evaluate.
@@ -37,8 +38,8 @@ pub struct Options {
     /// and a second pass over the quarters.
     pub prior_year_always: bool,
     /// Keep the output and tax rows in [`Run::data`] after the indicators (monitoring reads single
-    /// quarters). Without it they are freed once their sums are in the facts, and the scores reuse that
-    /// memory.
+    /// quarters; the data must then be read with [`Keep::Rows`]). Without it the rows, or the sums folded
+    /// while reading, are freed once they are in the facts, and the scores reuse that memory.
     pub keep_rows: bool,
 }
 
@@ -46,6 +47,19 @@ impl Options {
     /// An evaluation of `period` that keeps only what the reports need.
     pub fn for_period(period: Period) -> Options {
         Options { period, prior_year_always: false, keep_rows: false }
+    }
+
+    /// What reading must keep of the output and tax rows for this evaluation under `method`: the sums of
+    /// the period, and of the year before when a rule reads it; every row if they are kept.
+    pub fn keep(&self, method: &Loaded) -> Keep {
+        if self.keep_rows {
+            return Keep::Rows;
+        }
+        let mut periods = vec![self.period.clone()];
+        if self.prior_year_always || method.reads_prior_year() {
+            periods.push(self.period.prior_year());
+        }
+        Keep::Sums(periods)
     }
 }
 
@@ -68,11 +82,7 @@ pub struct Run {
     /// Changes made by a corrections folder (异议复核), for the audit table.
     pub corrections: Vec<Change>,
     /// (stage, milliseconds)
-    pub timings: Vec<(String, f64)>,
-}
-
-fn ms(t: Instant) -> f64 {
-    (t.elapsed().as_secs_f64() * 1e6).round() / 1e3
+    pub timings: Vec<Stage>,
 }
 
 /// Evaluates the inputs: indicators, scores, classes and ranks.
@@ -91,22 +101,17 @@ pub fn evaluate(inputs: Inputs, opts: &Options) -> Result<Run> {
     let prior_year = opts.prior_year_always || method.reads_prior_year();
     let prior_facts =
         if prior_year { indicators::compute_with(&data, &period.prior_year(), basis, merge) } else { Vec::new() };
-    for acc in data.accounts.iter_mut() {
-        acc.in_period = match acc.kind {
-            FileKind::Output => Some(data.output.iter().filter(|r| period.contains(r.quarter)).count()),
-            FileKind::Tax => Some(data.tax.iter().filter(|r| period.contains(r.quarter)).count()),
-            _ => None,
-        };
+    for k in 0..data.accounts.len() {
+        data.accounts[k].in_period = data.rows_in(data.accounts[k].kind, &period);
     }
     if !opts.keep_rows {
-        data.output = Vec::new();
-        data.tax = Vec::new();
+        data.drop_quarterly();
     }
-    timings.push(("indicators".to_string(), ms(t)));
+    timings.push(Stage::done("indicators", t));
     bar.set_message("scoring");
     let t = Instant::now();
     let (scored, benchmarks) = score::score(&data, &facts, &prior_facts, &method, &period, &side)?;
-    timings.push(("score".to_string(), ms(t)));
+    timings.push(Stage::done("score", t));
     let mut run = Run {
         data,
         method,
@@ -124,7 +129,7 @@ pub fn evaluate(inputs: Inputs, opts: &Options) -> Result<Run> {
     bar.set_message("classes and ranks");
     let t = Instant::now();
     rank_run(&mut run);
-    run.timings.push(("classify and rank".to_string(), ms(t)));
+    run.timings.push(Stage::done("classify and rank", t));
     bar.finish_and_clear();
     Ok(run)
 }
@@ -132,15 +137,11 @@ pub fn evaluate(inputs: Inputs, opts: &Options) -> Result<Run> {
 /// An evaluation of a period with no output and no tax row would grade every firm on nothing (0.00 or
 /// T) and look like a result: it is refused, naming the quarters the data do hold.
 fn check_period_has_rows(data: &Dataset, period: &Period) -> Result<()> {
-    let in_period =
-        data.output.iter().any(|r| period.contains(r.quarter)) || data.tax.iter().any(|r| period.contains(r.quarter));
+    let in_period = [FileKind::Output, FileKind::Tax].iter().any(|&k| data.rows_in(k, period).unwrap_or(0) > 0);
     if in_period || data.enterprises.is_empty() {
         return Ok(());
     }
-    let mut held: Vec<Quarter> =
-        data.output.iter().map(|r| r.quarter).chain(data.tax.iter().map(|r| r.quarter)).collect();
-    held.sort_unstable();
-    held.dedup();
+    let held = data.quarters_held();
     let held = match (held.first(), held.last()) {
         (Some(a), Some(b)) if a != b => format!("the output and tax files hold {a} to {b}"),
         (Some(a), _) => format!("the output and tax files hold only {a}"),

@@ -43,3 +43,27 @@ pub fn steps() -> ProgressBar {
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }
+
+/// One finished stage of a run, for the manifest: how long it took, and the process's peak resident memory
+/// when it ended (what a province-scale run is sized by; `None` where the system does not say).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    pub name: String,
+    pub ms: f64,
+    pub peak_mb: Option<u64>,
+}
+
+impl Stage {
+    /// The stage `name`, started at `started`, ending now.
+    pub fn done(name: &str, started: std::time::Instant) -> Stage {
+        let ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+        Stage { name: name.to_string(), ms, peak_mb: peak_rss_mb() }
+    }
+}
+
+/// The process's peak resident memory so far, in MB (Linux: `VmHWM` of /proc/self/status).
+pub fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim();
+    kb.parse::<u64>().ok().map(|kb| kb / 1024)
+}

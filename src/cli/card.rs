@@ -187,7 +187,8 @@ fn reevaluate(dir: &Path) -> Result<Run> {
         }
     }
     let corrections = corrections_dir(&m);
-    let loaded = load::evaluation(&data_dir, &method_path, &[], corrections.as_deref())?;
+    let opts = pipeline::Options::for_period(period(&m, dir)?);
+    let loaded = load::evaluation(&data_dir, &method_path, &[], corrections.as_deref(), &opts)?;
     if loaded.method.sha256 != method_sha {
         return Err(changed("methodology", &method_path, &loaded.method.sha256, method_sha));
     }
@@ -207,7 +208,7 @@ fn reevaluate(dir: &Path) -> Result<Run> {
             return Err(changed("file", Path::new(name), &t.sha256, want));
         }
     }
-    pipeline::evaluate(loaded, &pipeline::Options::for_period(period(&m, dir)?))
+    pipeline::evaluate(loaded, &opts)
 }
 
 /// The period of the run: its label and quarters as the manifest lists them.

@@ -33,9 +33,9 @@ pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
     let out = &a.out.out;
     load::prepare_out_dir(out, &a.data, a.out.force)?;
     let opts = Options::for_period(period);
-    let run_a = pipeline::evaluate(load::evaluation(&a.data, &a.method, &[], None)?, &opts)?;
+    let run_a = pipeline::evaluate(load::evaluation(&a.data, &a.method, &[], None, &opts)?, &opts)?;
     let method_b = a.method_b.as_deref().unwrap_or(&a.method);
-    let run_b = pipeline::evaluate(load::evaluation(&a.data, method_b, &a.set, None)?, &opts)?;
+    let run_b = pipeline::evaluate(load::evaluation(&a.data, method_b, &a.set, None, &opts)?, &opts)?;
     for (run, sub) in [(&run_a, "a"), (&run_b, "b")] {
         let dir = out.join(sub);
         load::prepare_out_dir(&dir, &a.data, a.out.force)?;

@@ -35,7 +35,8 @@ pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
     let period = Period::parse(&a.period, Basis::Rolling4).map_err(Error::BadInput)?;
     let year = period.year();
     load::prepare_out_dir(&out, &data, false)?;
-    let run = pipeline::evaluate(load::evaluation(&data, &method, &[], None)?, &Options::for_period(period))?;
+    let opts = Options::for_period(period);
+    let run = pipeline::evaluate(load::evaluation(&data, &method, &[], None, &opts)?, &opts)?;
     evaluate::write(&run, &out, &[], cx)?;
     cx.say(evaluate::summary(&run, &out));
     drop(run);

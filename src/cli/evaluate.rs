@@ -40,8 +40,9 @@ pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
         None => None,
     };
     load::prepare_out_dir(&a.out.out, &a.data, a.out.force)?;
-    let inputs = load::evaluation(&a.data, &a.method, &[], a.corrections.as_deref())?;
-    let run = pipeline::evaluate(inputs, &pipeline::Options::for_period(period))?;
+    let opts = pipeline::Options::for_period(period);
+    let inputs = load::evaluation(&a.data, &a.method, &[], a.corrections.as_deref(), &opts)?;
+    let run = pipeline::evaluate(inputs, &opts)?;
     let audit = a.corrections.is_some().then(|| crate::compare::audit_table(&run));
     let diff = match &previous {
         Some((text, source)) => Some(crate::compare::diff_previous(text, source, &run)?),

@@ -4,7 +4,8 @@
 use crate::error::{Error, Result};
 use crate::ingest::{self, RawTable};
 use crate::method::{self, Loaded, SideFiles};
-use crate::pipeline::Inputs;
+use crate::pipeline::{Inputs, Options};
+use crate::progress::Stage;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -44,26 +45,24 @@ pub fn side_files(method: &Loaded, data_dir: &Path) -> Result<SideFiles> {
     Ok(side)
 }
 
-fn ms(t: Instant) -> f64 {
-    (t.elapsed().as_secs_f64() * 1e6).round() / 1e3
-}
-
 /// Everything an evaluation reads: the methodology (with overrides), the dataset (with a corrections
-/// folder applied) and the files the methodology names, with the time each took.
+/// folder applied; the output and tax rows folded into what `opts` needs) and the files the methodology
+/// names, with the time each took.
 pub fn evaluation(
     data_dir: &Path,
     method_path: &Path,
     overrides: &[String],
     corrections: Option<&Path>,
+    opts: &Options,
 ) -> Result<Inputs> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let method = method(method_path, overrides)?;
     let side = side_files(&method, data_dir)?;
-    timings.push(("methodology".to_string(), ms(t)));
+    timings.push(Stage::done("methodology", t));
     let t = Instant::now();
-    let (data, corrections) = crate::validate::load_corrected(data_dir, corrections)?;
-    timings.push(("ingest and validate".to_string(), ms(t)));
+    let (data, corrections) = crate::validate::load_corrected(data_dir, corrections, &opts.keep(&method))?;
+    timings.push(Stage::done("ingest and validate", t));
     Ok(Inputs { data, method, side, data_dir: data_dir.to_path_buf(), corrections, timings })
 }
 

@@ -2,6 +2,7 @@
 //! period sums of output and tax, summed in file order (methodology 18.0) — and the field lookup that
 //! methodology expressions use.
 
+use crate::dataset::fold::add;
 use crate::dataset::{Dataset, Enterprise, Tenure};
 use crate::method::expr::{Env, Expr, TenantMeasure, Value};
 use crate::method::LandBasis;
@@ -96,11 +97,6 @@ impl Facts {
     }
 }
 
-/// Adds `v` to a NaN-coded sum (NaN: nothing yet).
-fn add(acc: &mut f64, v: f64) {
-    *acc = if acc.is_nan() { v } else { *acc + v };
-}
-
 /// Where employees sit among the output sums: averaged over the quarters reported, not summed.
 const EMPLOYEES_AT: usize = Field::Employees as usize;
 
@@ -149,47 +145,34 @@ pub fn compute_with(data: &Dataset, period: &Period, basis: LandBasis, merge_ten
     } else {
         Vec::new()
     };
-    // Per firm, the period's quarters with an output row and with a tax row, as bits (by position in the
-    // period), `words` words each.
-    let words = period.quarters.len().div_ceil(64).max(1);
-    let bit = |q| period.quarters.iter().position(|x| *x == q).map(|p| (p / 64, 1u64 << (p % 64)));
-    let mut emp_n = vec![0u32; n];
-    let mut out_bits = vec![0u64; n * words];
-    for r in &data.output {
-        let Some((w, b)) = bit(r.quarter) else { continue };
-        let f = &mut facts[r.enterprise()];
-        for (i, v) in r.values().iter().enumerate() {
-            if let Some(v) = v {
-                add(&mut f.sums[i], *v);
-                if i == EMPLOYEES_AT {
-                    emp_n[r.enterprise()] += 1;
-                }
-            }
-        }
-        f.quarters_output += 1;
-        out_bits[r.enterprise() * words + w] |= b;
-    }
-    let mut tax_bits = vec![0u64; n * words];
-    for r in &data.tax {
-        let Some((w, b)) = bit(r.quarter) else { continue };
-        let f = &mut facts[r.enterprise()];
-        add(&mut f.tax, r.tax_paid);
-        f.quarters_tax += 1;
-        tax_bits[r.enterprise() * words + w] |= b;
-    }
+    // The period's output and tax of each firm, in file order: folded while reading, or added from the rows.
+    let (output, tax) = (data.output_over(period), data.tax_over(period));
+    let len = period.quarters.len();
+    assert!(len <= 64, "a period of at most 64 quarters");
+    let all = if len == 0 { 0 } else { u64::MAX >> (64 - len) };
     for (i, f) in facts.iter_mut().enumerate() {
+        let (o, t) = (&output[i], &tax[i]);
+        f.sums = o.sums;
+        f.tax = t.tax;
+        f.quarters_output = o.rows;
+        f.quarters_tax = t.rows;
         f.land = match basis {
             LandBasis::OwnedPlusRentedInMinusRentedOut => f.land_owned + f.land_rented_in - f.land_rented_out,
             LandBasis::OwnedPlusRentedIn => f.land_owned + f.land_rented_in,
             LandBasis::OwnedOnly => f.land_owned,
         };
-        if emp_n[i] > 0 {
-            f.sums[EMPLOYEES_AT] /= emp_n[i] as f64;
+        if o.employees_reported > 0 {
+            f.sums[EMPLOYEES_AT] /= o.employees_reported as f64;
         }
-        let both = |p: usize| out_bits[i * words + p / 64] & tax_bits[i * words + p / 64] & (1u64 << (p % 64)) != 0;
-        if (0..period.quarters.len()).any(|p| !both(p)) {
-            f.missing_quarters =
-                period.quarters.iter().enumerate().filter(|(p, _)| !both(*p)).map(|(_, q)| q.to_string()).collect();
+        let both = o.quarters & t.quarters;
+        if both != all {
+            f.missing_quarters = period
+                .quarters
+                .iter()
+                .enumerate()
+                .filter(|(p, _)| both & (1u64 << p) == 0)
+                .map(|(_, q)| q.to_string())
+                .collect();
         }
     }
     let mut rows_of: Vec<Vec<&crate::dataset::LandRow>> = vec![Vec::new(); if merge.is_empty() { 0 } else { n }];

@@ -228,11 +228,11 @@ impl Source {
         if let Some(s) = &self.sha256 {
             return Ok(s.clone());
         }
-        if let Some(bytes) = match &self.body {
-            Body::Text(t) => t.file_bytes(),
+        if let Some(digest) = match &self.body {
+            Body::Text(t) => t.file_digest(),
             _ => None,
         } {
-            return Ok(crate::digest::of_bytes(bytes));
+            return Ok(digest);
         }
         crate::digest::of_file(&self.path)
     }

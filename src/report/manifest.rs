@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 /// The manifest's fields for a run; `written` is the time it took to write the tables (milliseconds),
 /// listed after the run's own stage timings.
 pub fn fields(run: &Run, written: f64) -> Map<String, Value> {
-    let written = [("write tables".to_string(), written)];
-    let written = written.iter();
+    let peak_mb = crate::progress::peak_rss_mb();
+    let written = crate::progress::Stage { name: "write tables".to_string(), ms: written, peak_mb };
+    let stages: Vec<&crate::progress::Stage> = run.timings.iter().chain([&written]).collect();
     let mut status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut classes: BTreeMap<String, usize> = BTreeMap::new();
     for s in &run.scored {
@@ -38,7 +39,8 @@ pub fn fields(run: &Run, written: f64) -> Map<String, Value> {
         "exceptions": run.data.exceptions.len(),
         "corrections_applied": run.corrections.len(),
         "enterprises": { "total": run.scored.len(), "by_status": status, "by_class": classes },
-        "timings_ms": run.timings.iter().chain(written).map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "timings_ms": stages.iter().map(|s| (s.name.clone(), json!(s.ms))).collect::<Map<_, _>>(),
+        "peak_memory_mb": stages.iter().filter_map(|s| Some((s.name.clone(), json!(s.peak_mb?)))).collect::<Map<_, _>>(),
         "threads": rayon::current_num_threads(),
     });
     let mut m = match v {

@@ -19,6 +19,15 @@ pub(super) fn coverage(part: &mut Part, files: &[(FileKind, String)], origin: &O
     part.data.land.iter().for_each(|r| has[0][r.enterprise()] = true);
     part.data.output.iter().for_each(|r| has[1][r.enterprise()] = true);
     part.data.tax.iter().for_each(|r| has[2][r.enterprise()] = true);
+    // Rows folded while reading (an evaluation's read): which firms had any.
+    for (k, folded) in [
+        (1, part.data.output_sums.as_ref().map(|f| &f.has_rows)),
+        (2, part.data.tax_sums.as_ref().map(|f| &f.has_rows)),
+    ] {
+        for (h, &f) in has[k].iter_mut().zip(folded.into_iter().flatten()) {
+            *h |= f;
+        }
+    }
     let ent_file = file_of(FileKind::Enterprises);
     for (i, e) in part.data.enterprises.iter().enumerate() {
         for (k, kind) in [FileKind::Land, FileKind::Output, FileKind::Tax].iter().enumerate() {

@@ -4,6 +4,7 @@
 //! of the first, and the exceptions stay in file order.
 
 use super::layout::Origin;
+use super::repeats::Firsts;
 use super::rows::{noted, Links, Part};
 use crate::dataset::*;
 use crate::ingest::FileKind;
@@ -11,17 +12,40 @@ use crate::period::Quarter;
 use crate::schema::{Action, ReasonCode};
 use rustc_hash::FxHashMap;
 
-/// The pieces of one file, typed side by side, gathered in file order as they come ([`Merger::push`]);
-/// [`Merger::finish`] makes the checks across rows.
-pub(super) struct Merger {
-    all: Part,
+/// What a file's pieces are merged in: the file, its width, the enterprises its rows link to, where its
+/// rows came from (sheets stacked) and what to keep of output and tax rows.
+pub(super) struct Context<'a> {
+    pub kind: FileKind,
+    pub file: &'a str,
+    pub width: usize,
+    pub enterprises: &'a [Enterprise],
+    pub origin: &'a Origin,
+    pub keep: &'a Keep,
 }
 
-impl Merger {
+/// The pieces of one file, typed side by side, gathered in file order as they come ([`Merger::push`]);
+/// [`Merger::finish`] makes the checks across rows. Output and tax rows are checked for repeated quarters
+/// as they come, and with [`Keep::Sums`] folded into their sums and dropped.
+pub(super) struct Merger<'a> {
+    all: Part,
+    cx: Context<'a>,
+    firsts: Firsts,
+    /// Rows found repeated while merging, put in file order by [`Merger::finish`].
+    late: Vec<Exception>,
+}
+
+impl<'a> Merger<'a> {
     /// `rows` is an upper bound of the file's rows: the kind's rows are reserved once (capacity never
     /// used costs address space, not memory), so gathering never copies them again.
-    pub fn new(kind: FileKind, rows: usize) -> Merger {
-        Merger { all: Part::reserved(kind, rows) }
+    pub fn new(cx: Context<'a>, rows: usize) -> Merger<'a> {
+        let n = cx.enterprises.len();
+        let mut all = Part::default();
+        match (cx.kind, cx.keep) {
+            (FileKind::Output, Keep::Sums(periods)) => all.data.output_sums = Some(Fold::new(periods, n)),
+            (FileKind::Tax, Keep::Sums(periods)) => all.data.tax_sums = Some(Fold::new(periods, n)),
+            (kind, _) => all = Part::reserved(kind, rows),
+        }
+        Merger { all, firsts: Firsts::new(n), cx, late: Vec::new() }
     }
 
     /// Appends the next piece in file order (its memory is freed for the next pieces).
@@ -36,45 +60,67 @@ impl Merger {
         let d = p.data;
         all.data.enterprises.extend(d.enterprises);
         all.data.land.extend(d.land);
-        all.data.output.extend(d.output);
-        all.data.tax.extend(d.tax);
         all.data.events.extend(d.events);
+        for r in d.output {
+            if self.first_of_quarter(r.enterprise(), r.quarter, r.line()) {
+                match &mut self.all.data.output_sums {
+                    Some(f) => f.push(&r),
+                    None => self.all.data.output.push(r),
+                }
+            }
+        }
+        for r in d.tax {
+            if self.first_of_quarter(r.enterprise(), r.quarter, r.line()) {
+                match &mut self.all.data.tax_sums {
+                    Some(f) => f.push(&r),
+                    None => self.all.data.tax.push(r),
+                }
+            }
+        }
+    }
+
+    /// Whether the row is the first of its enterprise and quarter; if not, it is excluded naming the first.
+    fn first_of_quarter(&mut self, e: usize, q: Quarter, line: usize) -> bool {
+        let Some(first) = self.firsts.earlier(e, q, line) else { return true };
+        let cx = &self.cx;
+        let reason = note(
+            &self.all.long_rows,
+            cx.width,
+            line,
+            format!("duplicate: {q} already reported at {}; that row is used", cx.origin.at(first)),
+        );
+        let id = &cx.enterprises[e].id;
+        self.late.push(Exception {
+            file: cx.file.to_string(),
+            line,
+            column: "period".to_string(),
+            enterprise_id: id.to_string(),
+            code: ReasonCode::QuarterDuplicate,
+            reason,
+            action: Action::Excluded,
+        });
+        false
     }
 
     /// The file's rows with the checks across rows made; for the enterprises file, `links` is filled
-    /// (every other file links to it). `enterprises` are those of the enterprises file (for the ids in
-    /// exceptions of other files); `links` is given with the enterprises file only. `origin` names the
-    /// sheets of stacked rows in the reasons that point at another row.
-    pub fn finish(
-        self,
-        kind: FileKind,
-        file: &str,
-        width: usize,
-        links: Option<&mut Links>,
-        enterprises: &[Enterprise],
-        origin: &Origin,
-    ) -> Part {
-        checked(self.all, kind, file, width, links, enterprises, origin)
+    /// (every other file links to it).
+    pub fn finish(self, links: Option<&mut Links>) -> Part {
+        checked(self.all, &self.cx, links, self.late)
     }
 }
 
-fn checked(
-    mut all: Part,
-    kind: FileKind,
-    file: &str,
-    width: usize,
-    links: Option<&mut Links>,
-    enterprises: &[Enterprise],
-    origin: &Origin,
-) -> Part {
+/// `reason` with the note on a row with more cells than the header, if the row at `line` is one.
+fn note(long: &[(usize, usize)], width: usize, line: usize, reason: String) -> String {
     // Rows are in file order: by line, rows added by a correction (line 0) last.
     let order = |line: usize| (line == 0, line);
-    let note = |line: usize, reason: String| {
-        let long = &all.long_rows;
-        let at = long.partition_point(|(l, _)| order(*l) < order(line));
-        let cells = long.get(at).filter(|(l, _)| *l == line).map_or(0, |(_, c)| *c);
-        noted(reason, width, cells)
-    };
+    let at = long.partition_point(|(l, _)| order(*l) < order(line));
+    let cells = long.get(at).filter(|(l, _)| *l == line).map_or(0, |(_, c)| *c);
+    noted(reason, width, cells)
+}
+
+fn checked(mut all: Part, cx: &Context, links: Option<&mut Links>, mut late: Vec<Exception>) -> Part {
+    let Context { kind, file, width, enterprises, origin, .. } = *cx;
+    let note = |line: usize, reason: String| note(&all.long_rows, width, line, reason);
     let excluded = |line: usize, column: &str, id: &str, code: ReasonCode, reason: String| Exception {
         file: file.to_string(),
         line,
@@ -84,7 +130,6 @@ fn checked(
         reason: note(line, reason),
         action: Action::Excluded,
     };
-    let mut late: Vec<Exception> = Vec::new();
     match kind {
         FileKind::Enterprises => {
             let links = links.expect("the enterprises file fills the links");
@@ -165,19 +210,13 @@ fn checked(
             late.extend(found.into_iter().map(|(_, e)| e));
             retain(&mut all.data.land, &keep);
         }
-        FileKind::Output => {
-            let key = |r: &OutputRow| (r.enterprise(), r.quarter, r.line());
-            late.extend(drop_repeated_quarters(&mut all.data.output, key, origin, |line, e, reason| {
-                excluded(line, "period", &enterprises[e].id, ReasonCode::QuarterDuplicate, reason)
-            }));
-        }
-        FileKind::Tax => {
-            let key = |r: &TaxRow| (r.enterprise(), r.quarter, r.line());
-            late.extend(drop_repeated_quarters(&mut all.data.tax, key, origin, |line, e, reason| {
-                excluded(line, "period", &enterprises[e].id, ReasonCode::QuarterDuplicate, reason)
-            }));
-        }
-        FileKind::Events | FileKind::Projects | FileKind::Checks | FileKind::Payments | FileKind::ProjectEvents => {}
+        FileKind::Output
+        | FileKind::Tax
+        | FileKind::Events
+        | FileKind::Projects
+        | FileKind::Checks
+        | FileKind::Payments
+        | FileKind::ProjectEvents => {}
     }
     if !late.is_empty() {
         all.exceptions = in_file_order(std::mem::take(&mut all.exceptions), late);
@@ -238,82 +277,6 @@ fn repeated_land_rows(rows: &[LandRow]) -> Vec<(usize, usize)> {
     dups
 }
 
-/// Rows whose (enterprise, quarter) came earlier: (row index, line of the first), in row order. Quarters
-/// are marked per enterprise in a 64-quarter bitmask; the first line is looked up backwards (rows of an
-/// enterprise are usually together) or, past a bound, in a map of first lines built once.
-fn repeated_quarters<T>(rows: &[T], key: impl Fn(&T) -> (usize, Quarter, usize)) -> Vec<(usize, usize)> {
-    let (lo, hi) = rows.iter().map(|r| key(r).1.index()).fold((i64::MAX, i64::MIN), |(a, b), q| (a.min(q), b.max(q)));
-    let n = rows.iter().map(|r| key(r).0 + 1).max().unwrap_or(0);
-    let narrow = hi - lo < 64;
-    let mut bits = vec![0u64; if narrow { n } else { 0 }];
-    let mut map: Option<FxHashMap<(usize, Quarter), usize>> = (!narrow).then(FxHashMap::default);
-    let mut is_dup = vec![false; rows.len()];
-    let mut dups = Vec::new();
-    for (k, r) in rows.iter().enumerate() {
-        let (e, q, line) = key(r);
-        let first = match &mut map {
-            Some(m) => match m.get(&(e, q)) {
-                Some(&f) => Some(f),
-                None => {
-                    m.insert((e, q), line);
-                    None
-                }
-            },
-            None => {
-                let bit = 1u64 << (q.index() - lo);
-                if bits[e] & bit == 0 {
-                    bits[e] |= bit;
-                    None
-                } else {
-                    let same = |j: &usize| !is_dup[*j] && key(&rows[*j]).0 == e && key(&rows[*j]).1 == q;
-                    match (k.saturating_sub(4096)..k).rev().find(same) {
-                        Some(j) => Some(key(&rows[j]).2),
-                        None => {
-                            let mut m = FxHashMap::default();
-                            for (_, x) in rows[..k].iter().enumerate().filter(|(j, _)| !is_dup[*j]) {
-                                let (ee, qq, l) = key(x);
-                                m.insert((ee, qq), l);
-                            }
-                            let f = m.get(&(e, q)).copied();
-                            map = Some(m);
-                            f
-                        }
-                    }
-                }
-            }
-        };
-        if let Some(f) = first {
-            is_dup[k] = true;
-            dups.push((k, f));
-        }
-    }
-    dups
-}
-
-/// Removes the rows whose (enterprise, quarter) came earlier; returns their exceptions, made by
-/// `exclude(line, enterprise, reason)` with the reason naming the first line.
-fn drop_repeated_quarters<T>(
-    rows: &mut Vec<T>,
-    key: impl Fn(&T) -> (usize, Quarter, usize),
-    origin: &Origin,
-    exclude: impl Fn(usize, usize, String) -> Exception,
-) -> Vec<Exception> {
-    let dups = repeated_quarters(rows, &key);
-    let mut keep = vec![true; rows.len()];
-    let mut found = Vec::with_capacity(dups.len());
-    for &(k, first) in &dups {
-        keep[k] = false;
-        let (e, q, line) = key(&rows[k]);
-        found.push(exclude(
-            line,
-            e,
-            format!("duplicate: {q} already reported at {}; that row is used", origin.at(first)),
-        ));
-    }
-    retain(rows, &keep);
-    found
-}
-
 fn retain<T>(rows: &mut Vec<T>, keep: &[bool]) {
     let mut k = 0;
     rows.retain(|_| {
@@ -333,14 +296,6 @@ fn in_file_order(mut found: Vec<Exception>, late: Vec<Exception>) -> Vec<Excepti
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn q(s: &str) -> Quarter {
-        Quarter::parse(s).unwrap()
-    }
-
-    fn dups(rows: &[(usize, Quarter, usize)]) -> Vec<(usize, usize)> {
-        repeated_quarters(rows, |r| *r)
-    }
 
     fn land(e: usize, parcel: &str, area: f64, tenure: Tenure, line: usize) -> LandRow {
         LandRow::new(e, parcel.to_string(), area, tenure, line)
@@ -364,37 +319,5 @@ mod tests {
         many.push(land(3, "Q7", 1.0, Tenure::Owned, 500));
         many.push(land(3, "Q7", 1.0, Tenure::Owned, 501));
         assert_eq!(repeated_land_rows(&many), vec![(100, 17), (101, 17)]);
-    }
-
-    #[test]
-    fn a_repeated_quarter_names_the_first_line() {
-        // Rows 2 and 3 repeat (enterprise 0, 2025Q1) first reported at line 10; row 1 is another firm.
-        let rows = [
-            (0, q("2025Q1"), 10),
-            (1, q("2025Q1"), 11),
-            (0, q("2025Q1"), 12),
-            (0, q("2025Q1"), 13),
-            (0, q("2025Q2"), 14),
-        ];
-        assert_eq!(dups(&rows), vec![(2, 10), (3, 10)]);
-    }
-
-    #[test]
-    fn far_apart_and_wide_ranges_find_the_same_first_line() {
-        // The repeat comes 5,000 rows after the first (past the look-back): the map of first lines is
-        // built; later rows, new and repeated, go through it.
-        let mut rows = vec![(0, q("2025Q1"), 2)];
-        rows.extend((0..5000).map(|i| (1 + i % 7, q("2024Q1"), 3 + i)));
-        rows.push((0, q("2025Q1"), 9000));
-        rows.push((9, q("2025Q3"), 9001));
-        rows.push((9, q("2025Q3"), 9002));
-        let d = dups(&rows);
-        // Among the 5,000: firms 1..=7 each repeat 2024Q1 after their first row (lines 3..=9).
-        assert_eq!(d.len(), 5000 - 7 + 2);
-        assert_eq!(d[d.len() - 2], (5001, 2));
-        assert_eq!(d[d.len() - 1], (5003, 9001));
-        // Quarters more than 64 apart use the map from the start.
-        let wide = [(0, q("2000Q1"), 2), (0, q("2030Q1"), 3), (0, q("2000Q1"), 4)];
-        assert_eq!(dups(&wide), vec![(2, 2)]);
     }
 }

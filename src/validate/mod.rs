@@ -7,9 +7,10 @@ pub mod corrections;
 pub mod layout;
 mod merge;
 pub mod numbers;
+mod repeats;
 mod rows;
 
-use crate::dataset::{Dataset, Exception, FileAccount};
+use crate::dataset::{Dataset, Exception, FileAccount, Keep};
 use crate::ingest::{self, FileKind};
 use columns::HeaderProblem;
 use rayon::prelude::*;
@@ -54,12 +55,13 @@ fn header_hint(headers: &[String]) -> String {
     String::new()
 }
 
-/// Reads and validates every input of a dataset folder.
+/// Reads and validates every input of a dataset folder, keeping every row.
 pub fn load(dir: &Path) -> Result<Dataset, InputError> {
-    load_corrected(dir, None).map(|(d, _)| d)
+    load_corrected(dir, None, &Keep::Rows).map(|(d, _)| d)
 }
 
-/// Reads the inputs, applies a corrections folder (see `corrections`) and validates the result.
+/// Reads the inputs, applies a corrections folder (see `corrections`) and validates the result; the output
+/// and tax rows are kept, or folded into the sums of the periods an evaluation needs (`keep`).
 ///
 /// The enterprises file is read first (every other file links to it); land, output, tax and events are
 /// then read side by side, each file in its own order, and merged in the order of [`FileKind::DATASET`], so the
@@ -67,6 +69,7 @@ pub fn load(dir: &Path) -> Result<Dataset, InputError> {
 pub fn load_corrected(
     dir: &Path,
     corrections_dir: Option<&Path>,
+    keep: &Keep,
 ) -> Result<(Dataset, Vec<corrections::Change>), InputError> {
     // Find every file first, so a missing one is reported before any work.
     let settings = layout::Settings::load(dir).map_err(layout::settings_error)?;
@@ -81,7 +84,8 @@ pub fn load_corrected(
     // FileKind::DATASET starts with the enterprises, a required file.
     let (first, rest) = paths.split_first().expect("the enterprises file was found");
     let fill = LinksFor::Fill(&mut links);
-    let mut results = vec![read_one(first.0, &first.1, settings.of(first.0), corrections_dir, fill, &[], &bar)?];
+    let reading = Reading { corrections_dir, keep, bar: &bar };
+    let mut results = vec![read_one(first.0, &first.1, settings.of(first.0), &reading, fill, &[])?];
     let (links, enterprises) = (&links, &results[0].1.data.enterprises);
     // The other files are read while the enterprises are checked for names listed under two ids.
     let (ent_file, ent_origin) = (results[0].2.file.as_str(), &results[0].4);
@@ -90,7 +94,7 @@ pub fn load_corrected(
             rest.par_iter()
                 .map(|(kind, path)| {
                     let s = settings.of(*kind);
-                    read_one(*kind, path, s, corrections_dir, LinksFor::Read(links), enterprises, &bar)
+                    read_one(*kind, path, s, &reading, LinksFor::Read(links), enterprises)
                 })
                 .collect()
         },
@@ -112,6 +116,8 @@ pub fn load_corrected(
         append(&mut all.data.land, data.land);
         append(&mut all.data.output, data.output);
         append(&mut all.data.tax, data.tax);
+        all.data.output_sums = all.data.output_sums.take().or(data.output_sums);
+        all.data.tax_sums = all.data.tax_sums.take().or(data.tax_sums);
         append(&mut all.data.events, data.events);
         append(&mut all.exceptions, exceptions);
         names.push((kind, account.file.clone()));
@@ -147,17 +153,25 @@ enum LinksFor<'a> {
     Read(&'a rows::Links),
 }
 
+/// What every file is read with: the corrections folder, what to keep of output and tax rows, the
+/// progress bar.
+struct Reading<'a> {
+    corrections_dir: Option<&'a Path>,
+    keep: &'a Keep,
+    bar: &'a indicatif::ProgressBar,
+}
+
 /// Reads, lays out (`layout`), corrects and types one file, its spans side by side, and merges them in
 /// file order; its text is dropped when it is done (bounded memory).
 fn read_one(
     kind: FileKind,
     path: &Path,
     settings: &layout::FileSettings,
-    corrections_dir: Option<&Path>,
+    reading: &Reading,
     links: LinksFor,
     enterprises: &[crate::dataset::Enterprise],
-    bar: &indicatif::ProgressBar,
 ) -> Result<FileResult, InputError> {
+    let Reading { corrections_dir, keep, bar } = *reading;
     let layout::Shaped { source: mut src, origin, notes, above } = layout::open(kind, path, settings)?;
     let mut changes = Vec::new();
     if let Some(c) = corrections_dir.filter(|c| ingest::find(c, kind).ok().flatten().is_some()) {
@@ -178,7 +192,7 @@ fn read_one(
     let piece = rows::Piece::new(&src.file, &src.headers, &map, enterprises);
     let numbers_only = rows::numbers_only(kind, &map);
     let empty = rows::Links::default();
-    let reading = match &links {
+    let linked = match &links {
         LinksFor::Fill(_) => &empty,
         LinksFor::Read(l) => *l,
     };
@@ -192,14 +206,16 @@ fn read_one(
     let spans = src.spans();
     let (merger, sha256) = rayon::join(
         || -> Result<merge::Merger, ingest::IngestError> {
-            let mut merger = merge::Merger::new(kind, spans.iter().map(ingest::Span::rows_bound).sum());
+            let (file, width, origin) = (src.file.as_str(), src.headers.len(), &origin);
+            let cx = merge::Context { kind, file, width, enterprises, origin, keep };
+            let mut merger = merge::Merger::new(cx, spans.iter().map(ingest::Span::rows_bound).sum());
             for window in spans.chunks(WINDOW.max(2 * rayon::current_num_threads())) {
                 let parts = window
                     .par_iter()
                     .map(|span| {
                         let mut part = rows::Part::reserved(kind, span.rows_bound());
                         span.for_each_with(&numbers_only, |line, cells, typed| {
-                            part.add_row(kind, &piece, line, cells, typed, reading)
+                            part.add_row(kind, &piece, line, cells, typed, linked)
                         })?;
                         bar.inc(part.read as u64);
                         Ok(part)
@@ -211,7 +227,7 @@ fn read_one(
         },
         || src.digest().unwrap_or_default(),
     );
-    let mut part = merger?.finish(kind, &src.file, src.headers.len(), fill, enterprises, &origin);
+    let mut part = merger?.finish(fill);
     let skipped = part.skipped + above.len();
     if !above.is_empty() {
         // In file order: the rows above a sheet's header before its rows.
@@ -252,7 +268,8 @@ fn account(
     notes: Vec<String>,
 ) -> FileAccount {
     let d = &part.data;
-    let used = d.enterprises.len() + d.land.len() + d.output.len() + d.tax.len() + d.events.len();
+    let quarterly = d.rows_used(FileKind::Output) + d.rows_used(FileKind::Tax);
+    let used = d.enterprises.len() + d.land.len() + quarterly + d.events.len();
     // A row is excluded by one exception at most (a row of a wide layout is several rows on one line).
     let excepted = part.exceptions.iter().filter(|e| e.excludes_row()).count();
     FileAccount {

@@ -9,6 +9,7 @@ mod conditions;
 mod corpus;
 mod families;
 mod fixture;
+mod fold;
 mod formats;
 mod golden;
 mod groups;

@@ -35,8 +35,8 @@ fn spans_give_the_same_dataset_and_exceptions_as_one_pass() {
     ] {
         std::fs::write(corr.join(format!("{kind}.csv")), format!("{header}\n")).unwrap();
     }
-    let (spans, _) = validate::load_corrected(&data, None).unwrap();
-    let (one, changes) = validate::load_corrected(&data, Some(&corr)).unwrap();
+    let (spans, _) = validate::load_corrected(&data, None, &mujun::dataset::Keep::Rows).unwrap();
+    let (one, changes) = validate::load_corrected(&data, Some(&corr), &mujun::dataset::Keep::Rows).unwrap();
     assert!(changes.is_empty());
     assert_eq!(spans.exceptions, one.exceptions);
     assert!(spans.exceptions.iter().any(|e| e.reason.starts_with("duplicate: ") && e.file == "output.csv"));

@@ -7,6 +7,9 @@ use crate::schema::{Action, FileKind, ReasonCode, Scale};
 pub use compact_str::CompactString;
 use serde::Serialize;
 
+pub mod fold;
+pub use fold::{Fold, Keep, OutputSums, TaxSums};
+
 /// Tenure of a land row: 自有 owned, 租入 rented in, 租出 rented out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tenure {
@@ -218,8 +221,12 @@ pub struct Dataset {
     pub enterprises: Vec<Enterprise>,
     pub extra_columns: Vec<String>,
     pub land: Vec<LandRow>,
+    /// Output and tax rows, when read with [`Keep::Rows`] (empty with [`Keep::Sums`]).
     pub output: Vec<OutputRow>,
     pub tax: Vec<TaxRow>,
+    /// The output and tax rows folded into sums per period, when read with [`Keep::Sums`].
+    pub output_sums: Option<Fold<OutputSums>>,
+    pub tax_sums: Option<Fold<TaxSums>>,
     pub events: Vec<Event>,
     pub exceptions: Vec<Exception>,
     pub accounts: Vec<FileAccount>,
