@@ -19,6 +19,9 @@
 #              or "none" to measure mujun alone (e.g. at 5,000,000)
 #   MUJUN      a mujun binary to measure instead of building target/release/mujun (a copy taken when the
 #              tree was at a known commit, on a machine where others rebuild the target)
+#   FIRST_YEAR the generated data's first year; the last is 2025, the evaluated period (default 2024: two
+#              years of quarters, 917 bytes of CSV per firm, the shape issue 23 measured; 2025 gives the
+#              one-year data of the rounds before the tenth)
 #   WARMUP     unmeasured runs before each measurement (default 1): on a virtual machine the first touch
 #              of memory another process just freed is paid again, so without one the first of the RUNS
 #              pays for whatever ran before it (DuckDB's 3.9 GB, at 1M)
@@ -38,6 +41,7 @@ for p in $peers; do
   case $p in exact | plain | polars) ;; *) echo "PEER: unknown peer $p (exact, plain, polars or none)" >&2; exit 2 ;; esac
 done
 warmup=${WARMUP:-1}
+first_year=${FIRST_YEAR:-2024}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 mkdir -p "$dir"
@@ -94,7 +98,7 @@ peer_script() {
 
 {
   echo
-  echo "### $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; mujun ${MUJUN:-$(git -C "$root" rev-parse --short HEAD)}; RUNS=$runs WARMUP=$warmup; peers: ${peers:-none}"
+  echo "### $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; mujun ${MUJUN:-$(git -C "$root" rev-parse --short HEAD)}; RUNS=$runs WARMUP=$warmup; data from $first_year to 2025; peers: ${peers:-none}"
   echo
   echo "| enterprises | input | input size | read-once floor (s) | mujun (s) | mujun peak (MB) | exact DuckDB (s) | exact DuckDB peak (MB) | plain DuckDB (s) | plain DuckDB peak (MB) | polars (s) | polars peak (MB) | mujun ÷ plain DuckDB (time) | mujun ÷ polars (peak) | mujun ÷ exact DuckDB (time) | mujun ÷ floor |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -106,16 +110,16 @@ peer_script() {
 for n in "${sizes[@]}"; do
   declare -A floor_s=() mj_s=() mj_peak=() size_of=()
   for fmt in $formats; do
-    data="$dir/g$n-$fmt"
+    data="$dir/g$n-from$first_year-$fmt"
     if [ ! -f "$data/enterprises.$fmt" ]; then
-      "$bin" --quiet generate --enterprises "$n" --seed 1 --first-year 2025 --last-year 2025 --format "$fmt" --out "$data"
+      "$bin" --quiet generate --enterprises "$n" --seed 1 --first-year "$first_year" --last-year 2025 --format "$fmt" --out "$data"
     fi
     size_of[$fmt]=$(du -sh "$data" | cut -f1)
     read -r floor_s[$fmt] _ < <(measure "$bin" scan --data "$data")
     read -r mj_s[$fmt] mj_peak[$fmt] < <(measure "$bin" --quiet evaluate --data "$data" --method "$method" --period 2025 --out "$dir/out-mujun-$fmt" --force)
   done
   for fmt in $formats; do
-    data="$dir/g$n-$fmt"
+    data="$dir/g$n-from$first_year-$fmt"
     floor=${floor_s[$fmt]} mj=${mj_s[$fmt]} mj_mb=${mj_peak[$fmt]} size=${size_of[$fmt]}
     declare -A s_of=([exact]=— [plain]=— [polars]=—) mb_of=([exact]=— [plain]=— [polars]=—)
     for p in $peers; do
