@@ -62,23 +62,35 @@ impl Default for TaxSums {
     }
 }
 
-/// A row that is added into sums: output or tax.
+/// A row of one enterprise and quarter: output or tax.
+pub trait QuarterRow {
+    fn firm(&self) -> usize;
+    fn quarter(&self) -> Quarter;
+}
+
+macro_rules! quarter_row {
+    ($($t:ty),*) => {$(
+        impl QuarterRow for $t {
+            fn firm(&self) -> usize {
+                self.enterprise()
+            }
+            fn quarter(&self) -> Quarter {
+                self.quarter
+            }
+        }
+    )*};
+}
+quarter_row!(OutputRow, TaxRow);
+
+/// What rows are added into: output or tax sums.
 pub trait Sums: Default + Copy + Send + Sync {
-    type Row;
-    fn enterprise(r: &Self::Row) -> usize;
-    fn quarter(r: &Self::Row) -> Quarter;
+    type Row: QuarterRow;
     /// Adds one row of the period; `bit` marks the row's quarter by its position in the period.
     fn add(&mut self, r: &Self::Row, bit: u64);
 }
 
 impl Sums for OutputSums {
     type Row = OutputRow;
-    fn enterprise(r: &OutputRow) -> usize {
-        r.enterprise()
-    }
-    fn quarter(r: &OutputRow) -> Quarter {
-        r.quarter
-    }
     fn add(&mut self, r: &OutputRow, bit: u64) {
         for (i, v) in r.values().into_iter().enumerate() {
             if let Some(v) = v {
@@ -95,12 +107,6 @@ impl Sums for OutputSums {
 
 impl Sums for TaxSums {
     type Row = TaxRow;
-    fn enterprise(r: &TaxRow) -> usize {
-        r.enterprise()
-    }
-    fn quarter(r: &TaxRow) -> Quarter {
-        r.quarter
-    }
     fn add(&mut self, r: &TaxRow, bit: u64) {
         add(&mut self.tax, r.tax_paid);
         self.rows += 1;
@@ -146,7 +152,7 @@ impl<S: Sums> Fold<S> {
 
     /// Adds the next used row in file order.
     pub fn push(&mut self, r: &S::Row) {
-        let (e, q) = (S::enterprise(r), S::quarter(r));
+        let (e, q) = (r.firm(), r.quarter());
         for (p, period) in self.periods.iter().enumerate() {
             if let Some(b) = bit(period, q) {
                 self.sums[p][e].add(r, b);
@@ -170,8 +176,8 @@ impl<S: Sums> Fold<S> {
 fn sum_rows<S: Sums>(rows: &[S::Row], period: &Period, enterprises: usize) -> Vec<S> {
     let mut sums = vec![S::default(); enterprises];
     for r in rows {
-        if let Some(b) = bit(period, S::quarter(r)) {
-            sums[S::enterprise(r)].add(r, b);
+        if let Some(b) = bit(period, r.quarter()) {
+            sums[r.firm()].add(r, b);
         }
     }
     sums
@@ -204,7 +210,7 @@ impl Dataset {
         fn count<S: Sums>(fold: &Option<Fold<S>>, rows: &[S::Row], period: &Period) -> usize {
             match fold.as_ref().and_then(|f| f.periods.iter().position(|p| p.quarters == period.quarters)) {
                 Some(p) => fold.as_ref().map_or(0, |f| f.in_period[p]),
-                None => rows.iter().filter(|r| period.contains(S::quarter(r))).count(),
+                None => rows.iter().filter(|r| period.contains(r.quarter())).count(),
             }
         }
         match kind {
