@@ -30,42 +30,9 @@ impl Part {
             let ex = row.exception("name", ReasonCode::NameEmpty, "name is empty".into(), Action::KeptNameEmpty);
             self.exceptions.push(ex);
         }
-        let date = |this: &mut Self, col: &str| {
-            let t = row.cell(col).trim();
-            if t.is_empty() {
-                return None;
-            }
-            let d = dates::parse(t);
-            if d.is_none() {
-                let reason = format!("'{t}' is not a date (write YYYY-MM-DD)");
-                this.exceptions.push(row.exception(col, ReasonCode::DateInvalid, reason, Action::KeptAsMissing));
-            }
-            d
-        };
-        let established = date(self, "established");
-        let production_start = date(self, "production_start");
-        let rented_floor_m2 = match row.number(row.def("rented_floor_m2"), numbers::FLOOR_UNITS) {
-            Ok(v) if v.is_some_and(|x| x < 0.0) => {
-                let reason = "negative floor area".to_string();
-                self.exceptions.push(row.exception(
-                    "rented_floor_m2",
-                    ReasonCode::ValueNegative,
-                    reason,
-                    Action::KeptAsMissing,
-                ));
-                None
-            }
-            Ok(v) => v,
-            Err(r) => {
-                self.exceptions.push(row.exception(
-                    "rented_floor_m2",
-                    ReasonCode::NumberInvalid,
-                    r,
-                    Action::KeptAsMissing,
-                ));
-                None
-            }
-        };
+        let established = self.kept_date(row, "established");
+        let production_start = self.kept_date(row, "production_start");
+        let rented_floor_m2 = self.floor_area(row);
         let tags = row
             .cell("tags")
             .split([';', '；', ',', '，', '、', '|'])
@@ -90,5 +57,31 @@ impl Part {
             line: row.line,
         });
         Ok(())
+    }
+
+    /// An optional date cell; a cell that is not a date is kept as missing, with a warning.
+    fn kept_date(&mut self, row: &Row, col: &str) -> Option<i64> {
+        let t = row.cell(col).trim();
+        if t.is_empty() {
+            return None;
+        }
+        let d = dates::parse(t);
+        if d.is_none() {
+            let reason = format!("'{t}' is not a date (write YYYY-MM-DD)");
+            self.exceptions.push(row.exception(col, ReasonCode::DateInvalid, reason, Action::KeptAsMissing));
+        }
+        d
+    }
+
+    /// The rented floor area (m²); a negative or unreadable one is kept as missing, with a warning.
+    fn floor_area(&mut self, row: &Row) -> Option<f64> {
+        let col = "rented_floor_m2";
+        let (code, reason) = match row.number(row.def(col), numbers::FLOOR_UNITS) {
+            Ok(v) if v.is_some_and(|x| x < 0.0) => (ReasonCode::ValueNegative, "negative floor area".to_string()),
+            Ok(v) => return v,
+            Err(r) => (ReasonCode::NumberInvalid, r),
+        };
+        self.exceptions.push(row.exception(col, code, reason, Action::KeptAsMissing));
+        None
     }
 }
