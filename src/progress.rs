@@ -61,9 +61,23 @@ impl Stage {
     }
 }
 
-/// The process's peak resident memory so far, in MB (Linux: `VmHWM` of /proc/self/status).
+/// The process's peak resident memory so far, in MB: the maximum resident set size the system keeps for
+/// the process (`getrusage`, what `/usr/bin/time` reports as its maximum).
+#[cfg(unix)]
 pub fn peak_rss_mb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim();
-    kb.parse::<u64>().ok().map(|kb| kb / 1024)
+    // SAFETY: getrusage only writes the struct it is given, which is plain data and zeroed beforehand.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return None;
+    }
+    let max = u64::try_from(usage.ru_maxrss).ok()?;
+    // Linux counts in kilobytes, macOS in bytes.
+    let bytes = if cfg!(target_os = "macos") { max } else { max * 1024 };
+    Some(bytes >> 20)
+}
+
+/// Not measured where the system has no `getrusage`.
+#[cfg(not(unix))]
+pub fn peak_rss_mb() -> Option<u64> {
+    None
 }

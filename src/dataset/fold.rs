@@ -25,7 +25,7 @@ pub fn add(acc: &mut f64, v: f64) {
 }
 
 /// Where employees sit among the output sums: averaged over the quarters reported, not summed.
-const EMPLOYEES_AT: usize = Field::Employees as usize;
+pub const EMPLOYEES_AT: usize = Field::Employees as usize;
 
 /// One enterprise's output rows over one period, added in file order.
 #[derive(Debug, Clone, Copy)]
@@ -115,7 +115,7 @@ impl Sums for TaxSums {
 }
 
 /// The bit of quarter `q` in `period` (its position), `None` outside the period.
-pub fn bit(period: &Period, q: Quarter) -> Option<u64> {
+fn bit(period: &Period, q: Quarter) -> Option<u64> {
     period.quarters.iter().position(|x| *x == q).map(|p| 1u64 << p)
 }
 
@@ -166,9 +166,14 @@ impl<S: Sums> Fold<S> {
         }
     }
 
+    /// Where `period` is among the periods folded.
+    fn position(&self, period: &Period) -> Option<usize> {
+        self.periods.iter().position(|p| p.quarters == period.quarters)
+    }
+
     /// The sums over `period`, if it was folded.
     pub fn over(&self, period: &Period) -> Option<&[S]> {
-        self.periods.iter().position(|p| p.quarters == period.quarters).map(|p| self.sums[p].as_slice())
+        self.position(period).map(|p| self.sums[p].as_slice())
     }
 }
 
@@ -208,8 +213,8 @@ impl Dataset {
     /// The used rows of the output or tax file inside `period` (row accounting); `None` for other kinds.
     pub fn rows_in(&self, kind: FileKind, period: &Period) -> Option<usize> {
         fn count<S: Sums>(fold: &Option<Fold<S>>, rows: &[S::Row], period: &Period) -> usize {
-            match fold.as_ref().and_then(|f| f.periods.iter().position(|p| p.quarters == period.quarters)) {
-                Some(p) => fold.as_ref().map_or(0, |f| f.in_period[p]),
+            match fold.as_ref().and_then(|f| Some(f.in_period[f.position(period)?])) {
+                Some(n) => n,
                 None => rows.iter().filter(|r| period.contains(r.quarter())).count(),
             }
         }

@@ -2,7 +2,7 @@
 //! period sums of output and tax, summed in file order (methodology 18.0) — and the field lookup that
 //! methodology expressions use.
 
-use crate::dataset::fold::add;
+use crate::dataset::fold::{add, EMPLOYEES_AT};
 use crate::dataset::{Dataset, Enterprise, Tenure};
 use crate::method::expr::{Env, Expr, TenantMeasure, Value};
 use crate::method::LandBasis;
@@ -96,9 +96,6 @@ impl Facts {
         self.merged_into.map(|l| l as usize)
     }
 }
-
-/// Where employees sit among the output sums: averaged over the quarters reported, not summed.
-const EMPLOYEES_AT: usize = Field::Employees as usize;
 
 /// Computes the facts of every enterprise (same order as `data.enterprises`).
 pub fn compute(data: &Dataset, period: &Period, basis: LandBasis) -> Vec<Facts> {

@@ -169,6 +169,7 @@ impl Content {
 /// what it has read, so a 4 GB file never makes 4 GB resident. Read again, the pages come back from the
 /// system's file cache with the same bytes.
 fn give_back(map: &memmap2::Mmap, from: usize, to: usize) {
+    #[cfg(unix)]
     if to > from {
         // SAFETY: a read-only shared mapping of a file that is not changed during the run (see [`load`]):
         // MADV_DONTNEED drops the pages from this process only, and the next read maps the file's bytes
