@@ -43,10 +43,12 @@ fn stages(c: &mut Criterion) {
     g.bench_function("indicators", |b| b.iter(|| indicators::compute_with(&dataset, &period, basis, merge)));
     let facts = indicators::compute_with(&dataset, &period, basis, merge);
     let prior = indicators::compute_with(&dataset, &period.prior_year(), basis, merge);
+    // As a run past `[output] detail_limit` scores: without the explanation figures.
+    let explained = loaded.method.output.details(dataset.enterprises.len());
     g.bench_function("score", |b| {
-        b.iter(|| score::score(&dataset, &facts, &prior, &loaded, &period, &side).expect("score"))
+        b.iter(|| score::score(&dataset, &facts, &prior, &loaded, &period, &side, explained).expect("score"))
     });
-    let (scored, _) = score::score(&dataset, &facts, &prior, &loaded, &period, &side).expect("score");
+    let (scored, _) = score::score(&dataset, &facts, &prior, &loaded, &period, &side, explained).expect("score");
     g.bench_function("classes and ranks", |b| {
         b.iter_batched(
             || scored.clone(),
@@ -62,7 +64,8 @@ fn stages(c: &mut Criterion) {
         corrections: Vec::new(),
         timings: Vec::new(),
     };
-    let opts = pipeline::Options { period: period.clone(), prior_year_always: true, keep_rows: true };
+    let opts =
+        pipeline::Options { period: period.clone(), prior_year_always: true, keep_rows: true, explain_all: false };
     let run = pipeline::evaluate(inputs, &opts).expect("evaluate");
     let out = tmp.path().join("out");
     std::fs::create_dir_all(&out).expect("output folder");

@@ -41,12 +41,15 @@ pub struct Options {
     /// quarters; the data must then be read with [`Keep::Rows`]). Without it the rows, or the sums folded
     /// while reading, are freed once they are in the facts, and the scores reuse that memory.
     pub keep_rows: bool,
+    /// Keep every firm's explanation figures (numerator, denominator, points before cap and floor) even
+    /// when the run writes no explanation (`[output] detail_limit`): a report card explains any firm.
+    pub explain_all: bool,
 }
 
 impl Options {
     /// An evaluation of `period` that keeps only what the reports need.
     pub fn for_period(period: Period) -> Options {
-        Options { period, prior_year_always: false, keep_rows: false }
+        Options { period, prior_year_always: false, keep_rows: false, explain_all: false }
     }
 
     /// What reading must keep of the output and tax rows for this evaluation under `method`: the sums of
@@ -73,6 +76,8 @@ pub struct Run {
     /// Facts of the same quarters one year earlier; empty when not computed (see [`Options`]).
     pub prior_facts: Vec<Facts>,
     pub scored: Vec<Scored>,
+    /// Whether the scores keep their explanation figures (see [`Options::explain_all`]).
+    pub explained: bool,
     pub benchmarks: Vec<BenchmarkSource>,
     /// Earlier years' classes from the methodology's history file, for the policies.
     pub class_history: History,
@@ -110,7 +115,8 @@ pub fn evaluate(inputs: Inputs, opts: &Options) -> Result<Run> {
     timings.push(Stage::done("indicators", t));
     bar.set_message("scoring");
     let t = Instant::now();
-    let (scored, benchmarks) = score::score(&data, &facts, &prior_facts, &method, &period, &side)?;
+    let explained = opts.explain_all || method.method.output.details(data.enterprises.len());
+    let (scored, benchmarks) = score::score(&data, &facts, &prior_facts, &method, &period, &side, explained)?;
     timings.push(Stage::done("score", t));
     let mut run = Run {
         data,
@@ -119,6 +125,7 @@ pub fn evaluate(inputs: Inputs, opts: &Options) -> Result<Run> {
         facts,
         prior_facts,
         scored,
+        explained,
         benchmarks,
         class_history,
         side_files,

@@ -156,7 +156,8 @@ fn number(ordered: &[usize], groupings: [&Groups; 6], s: &mut [Scored], shared: 
             ranks[k] = *rank;
         }
         let x = &mut s[i];
-        let [track, class_group, county, park, industry, named] = ranks.map(Some);
+        let [track, class_group, county, park, industry, named] =
+            ranks.map(|r| Some(u32::try_from(r).expect("fewer than 2^32 firms")));
         (x.track_rank, x.rank, x.county_rank) = (track, class_group, county);
         (x.park_rank, x.industry_rank, x.group_rank) = (park, industry, named);
     }

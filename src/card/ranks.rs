@@ -40,7 +40,7 @@ fn group_of(run: &Run, t: usize, level: usize, i: usize) -> String {
 }
 
 fn rank_at(s: &crate::score::Scored, level: usize) -> Option<usize> {
-    [s.track_rank, s.rank, s.county_rank, s.park_rank, s.industry_rank, s.group_rank][level]
+    [s.track_rank, s.rank, s.county_rank, s.park_rank, s.industry_rank, s.group_rank][level].map(|r| r as usize)
 }
 
 impl Counts {

@@ -187,7 +187,8 @@ fn reevaluate(dir: &Path) -> Result<Run> {
         }
     }
     let corrections = corrections_dir(&m);
-    let opts = pipeline::Options::for_period(period(&m, dir)?);
+    // A card explains its firm whatever the run's size.
+    let opts = pipeline::Options { explain_all: true, ..pipeline::Options::for_period(period(&m, dir)?) };
     let loaded = load::evaluation(&data_dir, &method_path, &[], corrections.as_deref(), &opts)?;
     if loaded.method.sha256 != method_sha {
         return Err(changed("methodology", &method_path, &loaded.method.sha256, method_sha));

@@ -185,5 +185,5 @@ fn top_five(run: &Run, t: usize, mut firms: Vec<usize>) -> Vec<(usize, usize)> {
         firms.truncate(5);
     }
     firms.sort_by(order);
-    firms.into_iter().map(|i| (run.scored[i].track_rank.unwrap_or(0), i)).collect()
+    firms.into_iter().map(|i| (run.scored[i].track_rank.map_or(0, |r| r as usize), i)).collect()
 }

@@ -33,6 +33,9 @@ pub struct Description {
     /// Measures and electricity surcharges by class, one sentence per class.
     #[serde(default)]
     pub policies: Vec<String>,
+    /// What the tables hold (`[output]`).
+    #[serde(default)]
+    pub output: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -324,6 +327,7 @@ pub fn describe(l: &Loaded) -> Description {
         adjust: adjust_words(l),
         ranking,
         policies: policy_words(l),
+        output: m.output.words(),
     }
 }
 
@@ -387,7 +391,8 @@ impl Description {
         for p in &self.policies {
             let _ = writeln!(s, "政策 policies: {p}");
         }
-        let _ = write!(s, "排序 order: {}", self.ranking);
+        let _ = writeln!(s, "排序 order: {}", self.ranking);
+        let _ = write!(s, "输出 output: {}", self.output);
         s
     }
 }

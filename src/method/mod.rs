@@ -9,6 +9,7 @@ mod classes;
 mod describe;
 pub mod expr;
 pub mod groups;
+mod output;
 pub mod overrides;
 mod side;
 pub mod words;
@@ -17,6 +18,7 @@ pub use check::{load_str, Compiled, Loaded, MethodError};
 pub use classes::{ClassMethod, ClassRule, Classes, Count, Rounding, Ties};
 pub use describe::{classes_words, describe, Description, IndicatorWords, RuleWords, TrackWords};
 pub use groups::GroupDef;
+pub use output::Output;
 use serde::Deserialize;
 pub use side::SideFiles;
 use std::collections::BTreeMap;
@@ -202,29 +204,6 @@ pub struct Ranking {
 impl Default for Ranking {
     fn default() -> Self {
         Ranking { tie_break: Vec::new(), industry_digits: 2, shared_ranks: false }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Output {
-    /// Decimals shown for indicator values and points in the tables (totals are always 2).
-    #[serde(default = "four")]
-    pub decimals: usize,
-    /// Write explain.csv and the per-enterprise XLSX sheets only up to this many enterprises (a
-    /// provincial run would make a multi-GB explanation and overflow Excel's 1,048,576 rows). The CSV
-    /// tables are always complete. 0 = always write them.
-    #[serde(default = "detail_limit")]
-    pub detail_limit: usize,
-}
-
-fn detail_limit() -> usize {
-    200_000
-}
-
-impl Default for Output {
-    fn default() -> Self {
-        Output { decimals: 4, detail_limit: detail_limit() }
     }
 }
 

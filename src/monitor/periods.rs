@@ -53,7 +53,7 @@ pub fn evaluate(
         corrections: Vec::new(),
         timings: Vec::new(),
     };
-    let opts = pipeline::Options { period, prior_year_always: true, keep_rows: true };
+    let opts = pipeline::Options { period, prior_year_always: true, keep_rows: true, explain_all: false };
     let mut run = pipeline::evaluate(inputs, &opts)?;
     let missing: Vec<Vec<String>> = run.facts.iter().map(|f| f.missing_quarters.clone()).collect();
     let mut treated = vec![String::new(); missing.len()];
@@ -76,7 +76,7 @@ pub fn evaluate(
             }
             // Score again on the scaled figures: benchmarks, points, classes and ranks all change.
             let (scored, benchmarks) =
-                score::score(&run.data, &run.facts, &run.prior_facts, &run.method, &run.period, side)?;
+                score::score(&run.data, &run.facts, &run.prior_facts, &run.method, &run.period, side, run.explained)?;
             run.scored = scored;
             run.benchmarks = benchmarks;
             pipeline::rank_run(&mut run);

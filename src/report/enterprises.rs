@@ -34,18 +34,12 @@ pub fn block_names(run: &Run) -> Vec<String> {
 pub fn row_order(run: &Run) -> Vec<usize> {
     use rayon::prelude::*;
     // Keys taken once (not from the scores at each comparison), sorted in parallel; ties by id.
-    let mut keys: Vec<(usize, Status, usize, Status, usize)> = run
+    let mut keys: Vec<(usize, Status, u32, Status, usize)> = run
         .scored
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            (
-                s.track.unwrap_or(usize::MAX),
-                s.status.max(Status::Vetoed),
-                s.track_rank.unwrap_or(usize::MAX),
-                s.status,
-                i,
-            )
+            (s.track.unwrap_or(usize::MAX), s.status.max(Status::Vetoed), s.track_rank.unwrap_or(u32::MAX), s.status, i)
         })
         .collect();
     keys.par_sort_unstable_by(|a, b| {
@@ -281,7 +275,7 @@ impl<'a> RowContext<'a> {
             row.push(opt(sum));
         }
         let scored = s.total.is_some();
-        let rank = |x: Option<usize>| x.map_or(CellRef::Empty, |v| CellRef::Int(v as i64));
+        let rank = |x: Option<u32>| x.map_or(CellRef::Empty, |v| CellRef::Int(v as i64));
         row.extend([
             if scored { CellRef::Num(s.bonus, 4) } else { CellRef::Empty },
             if scored { CellRef::Num(s.penalty, 4) } else { CellRef::Empty },

@@ -229,7 +229,7 @@ impl<'a> Explainer<'a> {
             [e(), e(), e(), e(), e(), e(), e(), e(), e()],
             note,
         ));
-        let r = |x: Option<usize>| x.map_or("—".into(), |r| r.to_string());
+        let r = |x: Option<u32>| x.map_or("—".into(), |r| r.to_string());
         let ranks = format!(
             "track rank {} · rank {} · county rank {} · park rank {} · industry rank {}",
             r(s.track_rank),

@@ -103,8 +103,7 @@ pub struct Written {
 /// Writes every table of a run into `out`, plus extra tables (e.g. audit.csv, diff.csv).
 pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Written> {
     let io = |e: std::io::Error| Error::Output(e.to_string());
-    let limit = run.method.method.output.detail_limit;
-    let detailed = limit == 0 || run.data.enterprises.len() <= limit;
+    let detailed = run.method.method.output.details(run.data.enterprises.len());
     let started = std::time::Instant::now();
     let bar = crate::progress::steps();
     bar.set_message(format!("writing tables to {}", out.display()));
@@ -115,7 +114,8 @@ pub fn write_all(run: &Run, out: &Path, extra: &[(&str, &Table)]) -> Result<Writ
     let ent_cols = enterprises::columns(run);
     let head = table::csv_head(&ent_cols.columns);
     let mut ent_files = vec![(out.join("enterprises.csv"), 0..order.len())];
-    for (t, track) in run.method.method.tracks.iter().enumerate() {
+    let lists = if run.method.method.output.track_lists { run.method.method.tracks.as_slice() } else { &[] };
+    for (t, track) in lists.iter().enumerate() {
         let first = order.iter().position(|&i| run.scored[i].track == Some(t)).unwrap_or(order.len());
         let end = first + order[first..].iter().take_while(|&&i| run.scored[i].track == Some(t)).count();
         ent_files.push((out.join(format!("list_{}.csv", safe_file_name(&track.name))), first..end));

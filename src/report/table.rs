@@ -39,7 +39,7 @@ impl Cell {
     pub fn opt(x: Option<f64>, decimals: usize) -> Cell {
         x.map_or(Cell::Empty, |v| Cell::Num(v, decimals))
     }
-    pub fn rank(x: Option<usize>) -> Cell {
+    pub fn rank(x: Option<u32>) -> Cell {
         x.map_or(Cell::Empty, |v| Cell::Int(v as i64))
     }
     /// A code with its words; both empty make an empty cell.

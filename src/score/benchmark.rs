@@ -74,6 +74,7 @@ pub(super) fn compute(
     t: usize,
     members: &[usize],
     out: &[Scored],
+    evaluated: &[(f64, f64)],
     side: &SideFiles,
 ) -> Result<Computed> {
     let (data, loaded) = (ctx.data, ctx.loaded);
@@ -138,11 +139,10 @@ pub(super) fn compute(
                 if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
                     continue;
                 }
-                // The numerator and denominator as the values stage evaluated them.
-                if let (Some(a), Some(b)) = (s.figures.get(super::Fig::Num, k), s.figures.get(super::Fig::Den, k)) {
-                    if b != 0.0 {
-                        pairs[groups.of[m] as usize].push((a, b));
-                    }
+                // The numerator and denominator as the values stage evaluated them (NaN: none).
+                let (a, b) = evaluated[m * n + k];
+                if !a.is_nan() && !b.is_nan() && b != 0.0 {
+                    pairs[groups.of[m] as usize].push((a, b));
                 }
             }
             for (g, p) in pairs.iter().enumerate().filter(|(_, p)| !p.is_empty()) {

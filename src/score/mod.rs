@@ -51,16 +51,17 @@ pub struct Scored {
     pub rounded: Option<f64>,
     /// The class label (short text, kept inline: see [`crate::dataset::Enterprise`]).
     pub class: CompactString,
-    /// The place in the whole track, in the documented order.
-    pub track_rank: Option<usize>,
+    /// The place in the whole track, in the documented order (places are `u32`, as rows are: 2^32 firms
+    /// would not fit in memory, and six places cost 48 bytes a firm instead of 96).
+    pub track_rank: Option<u32>,
     /// The place in the class group (the track, or its county, park or industry when classes are given
     /// per group).
-    pub rank: Option<usize>,
-    pub county_rank: Option<usize>,
-    pub park_rank: Option<usize>,
-    pub industry_rank: Option<usize>,
+    pub rank: Option<u32>,
+    pub county_rank: Option<u32>,
+    pub park_rank: Option<u32>,
+    pub industry_rank: Option<u32>,
     /// The place in the methodology's named group (`[[groups]]`).
-    pub group_rank: Option<usize>,
+    pub group_rank: Option<u32>,
 }
 
 impl Scored {
@@ -99,7 +100,8 @@ enum Raw {
     BenchmarkNotPositive(f64),
 }
 
-/// Scores every enterprise; `side` holds the benchmark files the methodology names.
+/// Scores every enterprise; `side` holds the benchmark files the methodology names. With `explained`,
+/// each firm keeps the figures its explanation shows (see [`Figures::new`]).
 pub fn score(
     data: &Dataset,
     facts: &[Facts],
@@ -107,6 +109,7 @@ pub fn score(
     loaded: &Loaded,
     period: &Period,
     side: &SideFiles,
+    explained: bool,
 ) -> Result<(Vec<Scored>, Vec<BenchmarkSource>)> {
     let m = &loaded.method;
     let tenancy = Tenancy::of_data(data);
@@ -114,14 +117,16 @@ pub fn score(
     let ctx = Ctx { data, facts, prior, loaded, period, others: &others };
     let events = adjust::by_enterprise(data);
     // Per enterprise, independent of the others: in parallel, collected in enterprise order.
-    let mut out: Vec<Scored> =
-        (0..data.enterprises.len()).into_par_iter().map(|i| status(&ctx.env(i), loaded, &events[i])).collect();
+    let mut out: Vec<Scored> = (0..data.enterprises.len())
+        .into_par_iter()
+        .map(|i| status(&ctx.env(i), loaded, &events[i], explained))
+        .collect();
     let mut sources = Vec::new();
     for (t, track) in m.tracks.iter().enumerate() {
         let members: Vec<usize> = (0..out.len()).filter(|&i| out[i].track == Some(t) && out[i].scored).collect();
-        let raws = values(&ctx, t, &members, &mut out);
-        let bench = benchmark::compute(&ctx, t, &members, &out, side)?;
-        let mut raws = raws;
+        let (mut raws, pairs) = values(&ctx, t, &members, &mut out);
+        let bench = benchmark::compute(&ctx, t, &members, &out, &pairs, side)?;
+        drop(pairs);
         points::mark_nonpositive_benchmarks(track, &mut raws, &bench.values);
         let weights = weights(&ctx, t, &members);
         let input =
@@ -158,7 +163,7 @@ fn finish(loaded: &Loaded, data: &Dataset, i: usize, events: &[&crate::dataset::
 }
 
 /// Track, land, scope, undetermined and veto checks, in that order.
-fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> Scored {
+fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event], explained: bool) -> Scored {
     let m = &loaded.method;
     let mut s = Scored {
         track: None,
@@ -194,7 +199,7 @@ fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event]) -> S
     let track = &m.tracks[t];
     let n = track.indicators.len();
     s.track = Some(t);
-    s.figures = Figures::new(n);
+    s.figures = Figures::new(n, explained);
     let f = env.f;
     if f.merged_into().is_some() {
         // Its result is its landlord's (see `share_with_landlords`).
@@ -260,17 +265,19 @@ fn weights(ctx: &Ctx, t: usize, members: &[usize]) -> Vec<f64> {
 }
 
 /// Computes indicator values of a track's scored members; sends firms whose missing value is ruled
-/// "undetermined" to the undetermined class. Returns the values member by member, indicator by indicator
+/// "undetermined" to the undetermined class. Returns the values, and the numerators and denominators as
+/// evaluated (NaN for none: what derived benchmarks sum), member by member, indicator by indicator
 /// (`raws[m * n + k]`, n the track's indicators).
-fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw> {
+fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> (Vec<Raw>, Vec<(f64, f64)>) {
     let loaded = ctx.loaded;
     let track = &loaded.method.tracks[t];
     let c = &loaded.tracks[t];
     let n = track.indicators.len();
     let mut raws: Vec<Raw> = Vec::new();
     raws.resize_with(members.len() * n, || Raw::Missing);
+    let mut pairs = vec![(f64::NAN, f64::NAN); members.len() * n];
     if n == 0 {
-        return raws;
+        return (raws, pairs);
     }
     // The members' scores (members are ascending), so that each member's figures are set side by side
     // with its values: one parallel pass, no serial pass over millions of figures.
@@ -282,15 +289,18 @@ fn values(ctx: &Ctx, t: usize, members: &[usize], out: &mut [Scored]) -> Vec<Raw
             next.next();
         }
     }
-    firms.par_iter_mut().zip(raws.par_chunks_mut(n)).zip(members.par_iter()).for_each(|((s, raws), &i)| {
-        firm_values(&ctx.env(i), track, c, s, raws);
-    });
-    raws
+    firms.par_iter_mut().zip(raws.par_chunks_mut(n).zip(pairs.par_chunks_mut(n))).zip(members.par_iter()).for_each(
+        |((s, (raws, pairs)), &i)| {
+            firm_values(&ctx.env(i), track, c, s, raws, pairs);
+        },
+    );
+    (raws, pairs)
 }
 
-/// The values of one firm's indicators (`raws`, in the track's order), with its figures; a missing
-/// value ruled "undetermined" sends the firm to the undetermined class.
-fn firm_values(env: &EntEnv, track: &Track, c: &Compiled, s: &mut Scored, raws: &mut [Raw]) {
+/// The values of one firm's indicators (`raws`, in the track's order) and their numerators and
+/// denominators (`pairs`), with its figures; a missing value ruled "undetermined" sends the firm to the
+/// undetermined class.
+fn firm_values(env: &EntEnv, track: &Track, c: &Compiled, s: &mut Scored, raws: &mut [Raw], pairs: &mut [(f64, f64)]) {
     for (k, (ind, slot)) in track.indicators.iter().zip(raws.iter_mut()).enumerate() {
         if c.applies[k].as_ref().is_some_and(|a| !a.eval(env).truthy()) {
             *slot = Raw::NotApplicable;
@@ -299,6 +309,7 @@ fn firm_values(env: &EntEnv, track: &Track, c: &Compiled, s: &mut Scored, raws: 
         let (num, den) = (c.num[k].eval(env), c.den[k].eval(env));
         s.figures.set(Fig::Num, k, num.num());
         s.figures.set(Fig::Den, k, den.num());
+        pairs[k] = (num.num().unwrap_or(f64::NAN), den.num().unwrap_or(f64::NAN));
         let raw = match (num, den) {
             (_, Value::Num(0.0)) => Raw::ZeroDen,
             (Value::Num(a), Value::Num(b)) => Raw::Value(a / b),

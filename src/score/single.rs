@@ -182,14 +182,16 @@ pub fn rescore(b: &Basis, i: usize, events: &[&Event], held: &Held, tweak: Tweak
     let others = Others { data: b.data, facts: b.facts, prior: b.prior, tenancy: &b.tenancy };
     let (e, prior) = (&b.data.enterprises[i], b.prior.get(i));
     let env = EntEnv { e, f: &facts, prior, period: b.period, others: Some((&others, i)) };
-    let mut s = status(&env, b.loaded, events);
+    // A card reads the points before the cap: the explanation figures are kept.
+    let mut s = status(&env, b.loaded, events, true);
     if !s.scored || s.track != Some(held.track) {
         return s;
     }
     let track = &b.loaded.method.tracks[held.track];
     let mut raws: Vec<Raw> = Vec::new();
     raws.resize_with(track.indicators.len(), || Raw::Missing);
-    firm_values(&env, track, &b.loaded.tracks[held.track], &mut s, &mut raws);
+    let mut pairs = vec![(f64::NAN, f64::NAN); raws.len()];
+    firm_values(&env, track, &b.loaded.tracks[held.track], &mut s, &mut raws, &mut pairs);
     if let Tweak::Value(k, v) = tweak {
         if k < raws.len() && !matches!(raws[k], Raw::NotApplicable) {
             raws[k] = Raw::Value(v);

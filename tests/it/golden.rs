@@ -164,3 +164,40 @@ fn one_list_per_track() {
     assert!(below.iter().all(|r| r["track"] == "规下"));
     assert_eq!(mujun::report::safe_file_name("../汉滨:区*"), "_汉滨_区_");
 }
+
+/// `[output] detail_limit` past the city and `track_lists = false`: no explanation and no per-track
+/// lists, and every table written is the same, byte for byte, as the full run's; the ratio-of-sums
+/// benchmarks (Σ numerators ÷ Σ denominators) read numerators and denominators that the scores then do
+/// not keep.
+#[test]
+fn output_without_explanation_or_lists_keeps_every_table() {
+    let data = repo("data/sample");
+    let preset = repo("data/methods/ankang_default.toml");
+    let (full, lean) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    evaluate(&data, &preset, "2025", full.path());
+    let method = lean.path().join("lean.toml");
+    let text = std::fs::read_to_string(&preset).unwrap() + "\n[output]\ndetail_limit = 1\ntrack_lists = false\n";
+    std::fs::write(&method, text).unwrap();
+    let out = lean.path().join("out");
+    evaluate(&data, &method, "2025", &out);
+    for name in ["enterprises.csv", "benchmarks.csv", "by_county.csv", "by_park.csv", "by_industry.csv"] {
+        let (a, b) = (std::fs::read(full.path().join(name)).unwrap(), std::fs::read(out.join(name)).unwrap());
+        assert!(a == b, "{name} differs without the explanation");
+    }
+    assert!(full.path().join("list_规上.csv").is_file() && full.path().join("explain.csv").is_file());
+    let written: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!written.iter().any(|n| n.starts_with("list_") || n == "explain.csv"), "{written:?}");
+    // The derived benchmarks are there: 亩均税收's for the city is a ratio of sums, not empty.
+    let bench = read_rows(&out.join("benchmarks.csv"));
+    assert!(
+        bench.iter().any(|r| r["indicator"] == "tax_per_mu" && r["how"].starts_with("ratio of sums over")),
+        "{bench:?}"
+    );
+    let o = mujun().args(["check", "--method"]).arg(&method).output().unwrap();
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("逐企业说明 explain.csv 及工作簿明细: 企业不超过 1 家时写出; 分序列名单 list_<序列>.csv: 不写出"),
+        "{said}"
+    );
+}
