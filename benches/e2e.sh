@@ -53,10 +53,11 @@ else
   bin="$root/target/release/mujun"
 fi
 # The default preset without the per-enterprise explanation and XLSX sheets (written up to 200,000 firms
-# by default), so that every size does the job the DuckDB peer does: the ranked table, the per-track
-# lists, the aggregates, benchmarks, exceptions and manifest.
+# by default) and, since the eleventh round, without the per-track lists (they repeat enterprises.csv row
+# for row; the peers write no lists), so that every size does the job the peers do: the ranked table, the
+# aggregates, benchmarks, exceptions and manifest.
 method="$dir/bench_method.toml"
-{ cat "$root/data/methods/ankang_default.toml"; printf '\n[output]\ndetail_limit = 1\n'; } >"$method"
+{ cat "$root/data/methods/ankang_default.toml"; printf '\n[output]\ndetail_limit = 1\ntrack_lists = false\n'; } >"$method"
 pins="duckdb==2.0.1 polars==2.1.0 polars-runtime-32==2.1.0"
 if [ -n "$peers" ] && [ "$(cat "$dir/venv/pins.txt" 2>/dev/null)" != "$pins" ]; then
   [ -x "$dir/venv/bin/python" ] || python3 -m venv "$dir/venv"
