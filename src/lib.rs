@@ -28,6 +28,7 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod score;
+pub mod sql;
 pub mod standard_land;
 pub mod validate;
 

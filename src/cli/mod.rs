@@ -11,6 +11,7 @@ mod compare;
 mod demo;
 mod evaluate;
 mod explain;
+mod export;
 mod generate;
 mod load;
 mod manifest;
@@ -18,6 +19,7 @@ mod monitor;
 mod projects;
 mod report;
 mod scan;
+mod sql;
 mod validate;
 mod verify;
 
@@ -50,6 +52,9 @@ enum Command {
     Evaluate(evaluate::Args),
     /// Check the input files only; write the exceptions file. Exit 0 if every row is usable, 1 if not.
     Validate(validate::Args),
+    /// Write the validated inputs as typed tables (Parquet or CSV, optionally one folder per county) with
+    /// the exceptions file, for a SQL engine to evaluate (`mujun sql`).
+    Export(export::Args),
     /// Explain one enterprise's result from a finished run: indicators, benchmarks, points, class, ranks.
     Explain(explain::Args),
     /// Enterprise cards (企业画像): one firm's, or a county's firms', result and what it would take to
@@ -72,6 +77,9 @@ enum Command {
     /// side by side) and do nothing else; prints rows, cells and seconds (benches/e2e.sh).
     #[command(hide = true)]
     Scan(scan::Args),
+    /// Compile a methodology to one SQL script (DuckDB) that evaluates the tables `mujun export` wrote with
+    /// the numbers of `mujun evaluate`; a rule the compiler does not express is refused, naming its key.
+    Sql(sql::Args),
     /// Re-hash the inputs, methodology and outputs listed in a run's manifest.json; exit 1 on any mismatch.
     Verify(verify::Args),
     /// Evaluate the committed sample city with the default preset into reports/demo.
@@ -118,6 +126,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Evaluate(a) => evaluate::run(&a, &cx),
         Command::Validate(a) => validate::run(&a, &cx),
         Command::Explain(a) => explain::run(&a),
+        Command::Export(a) => export::run(&a, &cx),
         Command::Card(a) => card::run(&a, &cx),
         Command::Compare(a) => compare::run(&a, &cx),
         Command::Monitor(a) => monitor::run(&a, &cx).map(|s| cx.say(s)).map(|_| 0),
@@ -126,6 +135,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Projects(a) => projects::run(&a, &cx).map(|s| cx.say(s)).map(|_| 0),
         Command::Report(a) => report::run(&a, &cx),
         Command::Scan(a) => scan::run(&a),
+        Command::Sql(a) => sql::run(&a, &cx),
         Command::Verify(a) => verify::run(&a, &cx),
         Command::Demo(a) => demo::run(&a, &cx),
     }

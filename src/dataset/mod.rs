@@ -7,6 +7,7 @@ use crate::schema::{Action, FileKind, ReasonCode, Scale};
 pub use compact_str::CompactString;
 use serde::Serialize;
 
+pub mod columns;
 pub mod fold;
 pub use fold::{Fold, Keep, OutputSums, TaxSums};
 

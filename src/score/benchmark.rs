@@ -209,7 +209,7 @@ fn derive(d: &Derived, pairs: &[(f64, f64)]) -> Option<(f64, String)> {
 }
 
 /// A benchmark file's values by group: `match_column` names the group, `column` the value; × factor.
-fn from_table(d: &Derived, table: &RawTable) -> Result<BTreeMap<String, f64>> {
+pub fn from_table(d: &Derived, table: &RawTable) -> Result<BTreeMap<String, f64>> {
     let name = table.file.as_str();
     let col = |want: &str| {
         table

@@ -10,7 +10,7 @@ pub mod single;
 mod tenants;
 
 pub(crate) use benchmark::Groups;
-pub use benchmark::{group_key as benchmark_group, BenchmarkSource};
+pub use benchmark::{from_table as benchmark_file, group_key as benchmark_group, BenchmarkSource};
 pub use figures::{Fig, Figures};
 pub use tenants::share_with_landlords;
 

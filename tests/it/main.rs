@@ -7,6 +7,7 @@ mod class_rules;
 mod common;
 mod conditions;
 mod corpus;
+mod export;
 mod families;
 mod fixture;
 mod fold;

@@ -1,0 +1,154 @@
+//! `ranked`: classes and every rank level, as `crate::rank` and `crate::classify` give them. Firms of a
+//! track are ordered by rounded total descending, the tie-break values descending (missing last), then the
+//! id; graded firms take classes by their position in their class group, vetoed firms follow them in the
+//! ranks and take the veto class.
+
+use super::dialect::Dialect;
+use super::scoring::group_key;
+use super::Refusal;
+use crate::method::{ClassMethod, Classes, Loaded, Rounding, Ties};
+
+/// ⌊…⌋, ⌈…⌉ or half up of `n × pct ÷ 100` as `crate::classify` rounds it (binary64 arithmetic).
+fn rounded_count(d: Dialect, pct: f64, round: Rounding) -> String {
+    let x = format!("(CAST(n AS DOUBLE) * {})", d.double(pct));
+    match round {
+        Rounding::Floor => format!("floor({x} / 100.0)"),
+        Rounding::Ceil => format!("ceil({x} / 100.0)"),
+        Rounding::HalfUp => format!("floor(({x} + 50.0) / 100.0)"),
+    }
+}
+
+/// The class index (0 = the first label) of the firm at position `pos` of `n`, total `t`.
+fn class_index(d: Dialect, c: &Classes, key: &str) -> Result<String, Refusal> {
+    let last = c.labels.len() - 1;
+    let first_of = |conds: Vec<String>| {
+        let arms: String = conds.iter().enumerate().map(|(j, w)| format!(" WHEN {w} THEN {j}")).collect();
+        format!("(CASE{arms} ELSE {last} END)")
+    };
+    Ok(match c.method {
+        ClassMethod::CumulativeRound => first_of(
+            c.cum_pcts.iter().map(|p| format!("CAST(pos AS DOUBLE) <= {}", rounded_count(d, *p, c.round))).collect(),
+        ),
+        ClassMethod::PositionShare => first_of(
+            c.cum_pcts
+                .iter()
+                .map(|p| format!("100.0 * CAST(pos AS DOUBLE) <= {} * CAST(n AS DOUBLE)", d.double(*p)))
+                .collect(),
+        ),
+        ClassMethod::Thresholds => {
+            first_of(c.thresholds.iter().map(|x| format!("CAST(total_dec AS DOUBLE) >= {}", d.double(*x))).collect())
+        }
+        ClassMethod::Counts => counts(d, c),
+        ClassMethod::Rules => {
+            let reason = "class rules (method = \"rules\") are not compiled yet".to_string();
+            return Err(Refusal { key: format!("{key}.method"), reason });
+        }
+    })
+}
+
+/// `counts`: each class's count (its own, or a share of N rounded its way), the classes below the rest
+/// class filled first from the bottom, then those above from the top, the rest class taking what is left;
+/// a position's class is the one whose cumulative count first reaches it.
+fn counts(d: Dialect, c: &Classes) -> String {
+    let k = c.labels.len();
+    let rest = c.labels.iter().position(|l| Some(l) == c.rest.as_ref()).unwrap_or(k - 1);
+    let mut want = vec!["0.0".to_string(); k];
+    for x in &c.counts {
+        if let Some(i) = c.labels.iter().position(|l| *l == x.class) {
+            want[i] = match x.count {
+                Some(n) => format!("{n}.0"),
+                None => format!("greatest({}, 0.0)", rounded_count(d, x.pct, x.round)),
+            };
+        }
+    }
+    let mut got = vec![String::new(); k];
+    let mut left = "CAST(n AS DOUBLE)".to_string();
+    for i in (rest + 1..k).chain(0..rest) {
+        got[i] = format!("least({}, {left})", want[i]);
+        left = format!("({left} - {})", got[i]);
+    }
+    got[rest] = left;
+    let mut cum = "0.0".to_string();
+    let mut arms = String::new();
+    for (i, g) in got.iter().enumerate() {
+        cum = format!("({cum} + {g})");
+        arms += &format!(" WHEN CAST(pos AS DOUBLE) <= {cum} THEN {i}");
+    }
+    format!("(CASE{arms} ELSE {} END)", k - 1)
+}
+
+/// The `ranked` stage.
+pub fn ranked(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
+    let m = &l.method;
+    let digits = m.ranking.industry_digits;
+    let mut tie = String::new();
+    for key in &m.ranking.tie_break {
+        let arms: String = m
+            .tracks
+            .iter()
+            .enumerate()
+            .filter_map(|(t, tr)| {
+                tr.indicators.iter().position(|i| &i.key == key).map(|k| format!(" WHEN {t} THEN v_{t}_{k}"))
+            })
+            .collect();
+        if !arms.is_empty() {
+            tie += &format!(", (CASE track{arms} END) DESC NULLS LAST");
+        }
+    }
+    let order = format!("total_dec DESC{tie}, enterprise_id");
+    let (mut cgroup, mut class, mut labels, mut undetermined) = (
+        String::from("CASE track"),
+        String::from("CASE track"),
+        String::from("CASE track"),
+        String::from("CASE track"),
+    );
+    for (t, tr) in m.tracks.iter().enumerate() {
+        let key = format!("tracks[{t}].classes");
+        cgroup += &format!(" WHEN {t} THEN {}", group_key(tr.classes.group, digits, &format!("{key}.group"))?);
+        class += &format!(" WHEN {t} THEN {}", class_index(d, &tr.classes, &key)?);
+        let arms: String =
+            tr.classes.labels.iter().enumerate().map(|(i, x)| format!(" WHEN {i} THEN {}", d.text(x))).collect();
+        labels += &format!(" WHEN {t} THEN (CASE ci{arms} END)");
+        undetermined += &format!(" WHEN {t} THEN {}", d.text(&tr.undetermined_class));
+    }
+    let shares = m.tracks.iter().any(|t| t.classes.ties == Ties::ShareBetter);
+    let vetoed_n = if m.adjust.vetoed_in_quota { " + COALESCE(v.nv, 0)" } else { "" };
+    let position = format!(
+        "WITH g AS (\n  SELECT *, {cgroup} END AS cg FROM scored\n), q AS (\n  SELECT enterprise_id, \
+         row_number() OVER (PARTITION BY track, cg ORDER BY {order}) AS pos, count(*) OVER (PARTITION BY track, cg) AS ng \
+         FROM g WHERE status = 'graded'\n), v AS (\n  SELECT track, cg, count(*) AS nv FROM g WHERE status = 'vetoed' GROUP BY track, cg\n\
+         ), c AS (\n  SELECT g.*, q.pos, q.ng{vetoed_n} AS n FROM g LEFT JOIN q USING (enterprise_id) \
+         LEFT JOIN v USING (track, cg)\n), i AS (\n  SELECT c.*, CASE WHEN pos IS NOT NULL THEN {class} END END AS ci0 FROM c\n)\n\
+         SELECT i.*, {} AS ci FROM i",
+        if shares {
+            "min(ci0) OVER (PARTITION BY track, cg, total_dec ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+        } else {
+            "ci0"
+        }
+    );
+    let mut s = d.table("classed", &position);
+    let number = |part: &str| {
+        let by = format!("track, {part}");
+        if m.ranking.shared_ranks {
+            format!("rank() OVER (PARTITION BY {by} ORDER BY status = 'vetoed', total_dec DESC)")
+        } else {
+            format!("row_number() OVER (PARTITION BY {by} ORDER BY status = 'vetoed', {order})")
+        }
+    };
+    let ranks = format!(
+        "WITH r AS (\n  SELECT enterprise_id, {} AS track_rank, {} AS rank, {} AS county_rank, {} AS park_rank, {} AS industry_rank\n  \
+         FROM classed WHERE status IN ('graded', 'vetoed')\n)\n\
+         SELECT classed.*, r.track_rank, r.rank, r.county_rank, r.park_rank, r.industry_rank,\n  \
+         CASE WHEN status = 'vetoed' THEN {} WHEN status = 'undetermined' THEN {undetermined} END \
+         WHEN status = 'graded' THEN {labels} END END AS class\n\
+         FROM classed LEFT JOIN r USING (enterprise_id)",
+        number("''"),
+        number("cg"),
+        number("county"),
+        number("park"),
+        number(&format!("substr(industry, 1, {digits})")),
+        d.text(&m.adjust.veto_class),
+    );
+    s += &d.table("ranked", &ranks);
+    Ok(s)
+}

@@ -1,0 +1,258 @@
+//! Indicator values, benchmarks, points and totals, as `crate::score` makes them: `vals` (numerator,
+//! denominator, value and what kind of value: a number, a zero denominator or missing data), one
+//! `bench_T_K` table per derived benchmark, `pts` (points by the method, capped and floored, the
+//! missing-value rules, the track mean), and `scored` (status after the benchmarks, total, its rounding).
+//! Columns of indicator K of track T are suffixed `_T_K`.
+
+use super::dialect::Dialect;
+use super::expr::Compiler;
+use super::Refusal;
+use crate::method::{
+    Benchmark, DerivedKind, Group, Indicator, Loaded, MissingRule, PointsMethod, RangeZero, SideFiles, Track,
+};
+
+/// Each (track, indicator) of the methodology.
+fn each(l: &Loaded) -> impl Iterator<Item = (usize, usize, &Track, &Indicator)> {
+    l.method
+        .tracks
+        .iter()
+        .enumerate()
+        .flat_map(|(t, tr)| tr.indicators.iter().enumerate().map(move |(k, i)| (t, k, tr, i)))
+}
+
+/// The group key of a firm for benchmarks, min-max bounds, classes and ranks.
+pub fn group_key(g: Group, industry_digits: usize, key: &str) -> Result<String, Refusal> {
+    Ok(match g {
+        Group::City => "''".into(),
+        Group::County => "county".into(),
+        Group::Park => "park".into(),
+        Group::Industry => format!("substr(industry, 1, {industry_digits})"),
+        Group::Named => {
+            return Err(Refusal { key: key.into(), reason: "named groups ([[groups]]) are not compiled yet".into() })
+        }
+    })
+}
+
+/// `vals`: the firm's numerator and denominator in its track, then its value and the kind of value.
+pub fn values(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
+    let mut inner = Vec::new();
+    let mut outer = Vec::new();
+    for (t, k, _, _) in each(l) {
+        let key = |what: &str| format!("tracks[{t}].indicators[{k}].{what}");
+        let tc = &l.tracks[t];
+        let num = c.number(&tc.num[k]).map_err(|reason| Refusal { key: key("num"), reason })?;
+        let den = c.number(&tc.den[k]).map_err(|reason| Refusal { key: key("den"), reason })?;
+        let mine = format!("track = {t} AND scored");
+        inner.push(format!(
+            "CASE WHEN {mine} THEN {num} END AS n_{t}_{k}, CASE WHEN {mine} THEN {den} END AS d_{t}_{k}"
+        ));
+        outer.push(format!(
+            "CASE WHEN {mine} THEN (CASE WHEN d_{t}_{k} = 0.0 THEN 'zero' WHEN n_{t}_{k} IS NOT NULL AND d_{t}_{k} IS NOT NULL \
+             THEN 'value' ELSE 'missing' END) END AS r_{t}_{k},\n  \
+             CASE WHEN d_{t}_{k} <> 0.0 THEN n_{t}_{k} / d_{t}_{k} END AS v_{t}_{k}"
+        ));
+    }
+    let body = format!(
+        "SELECT x.*, {} FROM (\n  SELECT st.*, adj.bonus, adj.penalty, {}\n  FROM st JOIN adj USING (enterprise_id)\n) x",
+        outer.join(",\n  "),
+        inner.join(",\n    ")
+    );
+    Ok(c.dialect.table("vals", &body))
+}
+
+/// One table per benchmark derived from the data or read from a file: `bench_T_K (g, b)`.
+pub fn benchmarks(d: Dialect, l: &Loaded, side: &SideFiles) -> Result<String, Refusal> {
+    let mut s = String::new();
+    let digits = l.method.ranking.industry_digits;
+    for (t, k, _, ind) in each(l) {
+        let Some(Benchmark::Derived(b)) = &ind.benchmark else { continue };
+        let key = format!("tracks[{t}].indicators[{k}].benchmark");
+        let g = group_key(b.group, digits, &format!("{key}.group"))?;
+        let body = if b.kind == DerivedKind::File {
+            let name = b.file.as_deref().unwrap_or_default();
+            let table = side
+                .get(name)
+                .ok_or_else(|| Refusal { key: format!("{key}.file"), reason: format!("'{name}' was not read") })?;
+            let values = crate::score::benchmark_file(b, table)
+                .map_err(|e| Refusal { key: format!("{key}.file"), reason: e.to_string() })?;
+            let rows: Vec<String> = values.iter().map(|(g, v)| format!("({}, {})", d.text(g), d.double(*v))).collect();
+            if rows.is_empty() {
+                "SELECT CAST(NULL AS VARCHAR) AS g, CAST(NULL AS DOUBLE) AS b WHERE FALSE".to_string()
+            } else {
+                format!("SELECT * FROM (VALUES {}) AS x(g, b)", rows.join(", "))
+            }
+        } else {
+            let (n, dd) = (format!("n_{t}_{k}"), format!("d_{t}_{k}"));
+            let agg = match b.kind {
+                DerivedKind::RatioOfSums => {
+                    format!("{} / NULLIF({}, 0.0)", d.fold_sum(&n, "seq", "TRUE"), d.fold_sum(&dd, "seq", "TRUE"))
+                }
+                DerivedKind::Mean => format!("{} / count(*)", d.fold_sum(&format!("{n} / {dd}"), "seq", "TRUE")),
+                DerivedKind::Max => format!("max({n} / {dd})"),
+                _ => {
+                    let reason = "percentile benchmarks are not compiled yet".to_string();
+                    return Err(Refusal { key: format!("{key}.kind"), reason });
+                }
+            };
+            let undetermined = if b.include_undetermined { "TRUE" } else { "status0 <> 'undetermined'" };
+            format!(
+                "SELECT {g} AS g, ({agg}) * {} AS b FROM vals\nWHERE track = {t} AND scored AND {undetermined} AND {n} IS NOT NULL \
+                 AND {dd} IS NOT NULL AND {dd} <> 0.0 GROUP BY {g}",
+                d.double(b.factor)
+            )
+        };
+        s += &d.table(&format!("bench_{t}_{k}"), &body);
+    }
+    Ok(s)
+}
+
+/// The SQL of a points rule for a value that cannot be scored.
+fn rule_points(
+    d: Dialect,
+    rule: MissingRule,
+    ind: &Indicator,
+    t: usize,
+    k: usize,
+    key: String,
+) -> Result<String, Refusal> {
+    Ok(match rule {
+        MissingRule::ZeroPoints => "0.0".into(),
+        MissingRule::FullWeight => d.double(ind.weight),
+        MissingRule::TrackMeanPoints => format!("m.m_{t}_{k}"),
+        MissingRule::FixedPoints => d.double(ind.missing_points),
+        MissingRule::Undetermined => {
+            return Err(Refusal {
+                key,
+                reason: "\"undetermined\" (a firm sent to T by its data) is not compiled yet".into(),
+            })
+        }
+    })
+}
+
+/// Points of a value before cap and floor (`v` the value, `b` the benchmark, `lo`/`hi` the bounds).
+fn raw_points(d: Dialect, tr: &Track, ind: &Indicator, t: usize, k: usize) -> String {
+    let (w, p) = (d.double(ind.weight), &tr.points);
+    let (v, b) = (format!("v_{t}_{k}"), format!("b_{t}_{k}"));
+    match ind.method.unwrap_or(p.method) {
+        PointsMethod::Ratio => format!("(({v} / {b}) * {w})"),
+        PointsMethod::InverseRatio => format!("greatest((2.0 - ({v} / {b})) * {w}, 0.0)"),
+        PointsMethod::Value => format!("({v} * {w})"),
+        PointsMethod::Minmax => {
+            let (lo, hi) = (format!("lo_{t}_{k}"), format!("hi_{t}_{k}"));
+            let (base, span) = (d.double(p.base_pct), d.double(p.span_pct));
+            let flat = match p.if_max_equals_min {
+                RangeZero::FullWeight => w.clone(),
+                RangeZero::BasePoints => format!("(({w} * {base}) / 100.0)"),
+                RangeZero::ZeroPoints => "0.0".into(),
+            };
+            format!("(CASE WHEN {hi} = {lo} THEN {flat} ELSE (({w} * ({base} + (({span} * ({v} - {lo})) / ({hi} - {lo})))) / 100.0) END)")
+        }
+    }
+}
+
+fn divides_by_benchmark(tr: &Track, ind: &Indicator) -> bool {
+    matches!(ind.method.unwrap_or(tr.points.method), PointsMethod::Ratio | PointsMethod::InverseRatio)
+}
+
+/// `pts`: benchmarks and bounds joined, points capped and floored, the rules for values that cannot be
+/// scored, the track mean; and `scored`: status after the benchmarks, total and its rounding.
+pub fn points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
+    let digits = l.method.ranking.industry_digits;
+    let (mut joins, mut cols, mut s) = (String::new(), Vec::new(), String::new());
+    for (t, k, tr, ind) in each(l) {
+        let key = format!("tracks[{t}].indicators[{k}]");
+        let b = match &ind.benchmark {
+            Some(Benchmark::Fixed(x)) => d.double(*x),
+            Some(Benchmark::Derived(b)) => {
+                let g = group_key(b.group, digits, &format!("{key}.benchmark.group"))?;
+                joins += &format!("\n  LEFT JOIN bench_{t}_{k} ON bench_{t}_{k}.g = {g} AND vals.track = {t}");
+                format!("bench_{t}_{k}.b")
+            }
+            None => "CAST(NULL AS DOUBLE)".into(),
+        };
+        cols.push(format!("{b} AS b_{t}_{k}"));
+        if ind.method.unwrap_or(tr.points.method) == PointsMethod::Minmax {
+            let g = group_key(tr.points.minmax_group, digits, &format!("tracks[{t}].points.minmax_group"))?;
+            let body = format!(
+                "SELECT {g} AS g, min(v_{t}_{k}) AS lo, max(v_{t}_{k}) AS hi FROM vals WHERE r_{t}_{k} = 'value' GROUP BY {g}"
+            );
+            s += &d.table(&format!("bounds_{t}_{k}"), &body);
+            joins += &format!("\n  LEFT JOIN bounds_{t}_{k} ON bounds_{t}_{k}.g = {g} AND vals.track = {t}");
+            cols.push(format!("bounds_{t}_{k}.lo AS lo_{t}_{k}, bounds_{t}_{k}.hi AS hi_{t}_{k}"));
+        }
+    }
+    s += &d.table("bm", &format!("SELECT vals.*, {} FROM vals{joins}", cols.join(", ")));
+    s += &value_points(d, l)?;
+    s += &final_points(d, l)?;
+    Ok(s)
+}
+
+/// `vp`: each value's points, capped and floored (NULL with no benchmark for the firm's group); `np`
+/// marks a value measured against a benchmark of zero or less; `m`: each indicator's mean points.
+fn value_points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
+    let mut cols = Vec::new();
+    let mut means = Vec::new();
+    for (t, k, tr, ind) in each(l) {
+        let mut q = raw_points(d, tr, ind, t, k);
+        let w = ind.weight;
+        if let Some(c) = ind.cap_times_weight.or(tr.points.cap_times_weight) {
+            q = format!("(CASE WHEN {q} > {cw} THEN {cw} ELSE {q} END)", cw = d.double(c * w));
+        }
+        if let Some(f) = ind.floor.or(tr.points.floor) {
+            q = format!("(CASE WHEN {q} < {f} THEN {f} ELSE {q} END)", f = d.double(f));
+        }
+        let np = if divides_by_benchmark(tr, ind) { format!("b_{t}_{k} <= 0.0") } else { "FALSE".into() };
+        cols.push(format!(
+            "COALESCE(r_{t}_{k} = 'value' AND {np}, FALSE) AS np_{t}_{k},\n  \
+             CASE WHEN r_{t}_{k} = 'value' AND NOT COALESCE({np}, FALSE) THEN {q} END AS vp_{t}_{k}"
+        ));
+        let fold = d.fold_sum(&format!("vp_{t}_{k}"), "seq", "TRUE");
+        means.push(format!("COALESCE({fold} / NULLIF(count(vp_{t}_{k}), 0), 0.0) AS m_{t}_{k}"));
+    }
+    let cols = if cols.is_empty() { "TRUE AS none".to_string() } else { cols.join(",\n  ") };
+    let means = if means.is_empty() { "0 AS none".to_string() } else { means.join(",\n  ") };
+    Ok(d.table("vp", &format!("SELECT bm.*, {cols} FROM bm")) + &d.table("m", &format!("SELECT {means} FROM vp")))
+}
+
+/// `scored`: the final points, the status after the benchmarks (no benchmark for the firm's group:
+/// undetermined), the total (Σ points in the listed order, + bonus, + penalty) and its rounding.
+fn final_points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
+    let (mut cols, mut no_bench) = (Vec::new(), Vec::new());
+    let mut totals = String::from("CASE track");
+    for (t, tr) in l.method.tracks.iter().enumerate() {
+        let mut total = d.double(0.0);
+        for (k, ind) in tr.indicators.iter().enumerate() {
+            let key = |what: &str| format!("tracks[{t}].indicators[{k}].{what}");
+            let missing = rule_points(d, ind.on_missing, ind, t, k, key("on_missing"))?;
+            let zero = rule_points(
+                d,
+                ind.on_zero_denominator.unwrap_or(ind.on_missing),
+                ind,
+                t,
+                k,
+                key("on_zero_denominator"),
+            )?;
+            let nonpos = ind.on_nonpositive_benchmark.unwrap_or(MissingRule::ZeroPoints);
+            let nonpos = rule_points(d, nonpos, ind, t, k, key("on_nonpositive_benchmark"))?;
+            cols.push(format!(
+                "CASE WHEN track = {t} AND scored THEN (CASE WHEN r_{t}_{k} = 'value' THEN (CASE WHEN np_{t}_{k} THEN {nonpos} \
+                 ELSE vp_{t}_{k} END) WHEN r_{t}_{k} = 'zero' THEN {zero} ELSE {missing} END) END AS p_{t}_{k}"
+            ));
+            no_bench.push(format!("(r_{t}_{k} = 'value' AND NOT np_{t}_{k} AND vp_{t}_{k} IS NULL)"));
+            total = format!("({total} + COALESCE(p_{t}_{k}, 0.0))");
+        }
+        totals += &format!(" WHEN {t} THEN {total}");
+    }
+    totals += " END";
+    let nb =
+        if no_bench.is_empty() { "FALSE".to_string() } else { format!("COALESCE({}, FALSE)", no_bench.join(" OR ")) };
+    let cols = if cols.is_empty() { String::new() } else { format!(", {}", cols.join(",\n  ")) };
+    let p = format!("SELECT vp.*{cols}, {nb} AS no_bench FROM vp CROSS JOIN m");
+    let body = format!(
+        "WITH p AS ({p}), t AS (\n  SELECT p.*, CASE WHEN no_bench THEN 'undetermined' ELSE status0 END AS status,\n    \
+         CASE WHEN no_bench THEN 'no_benchmark' ELSE code0 END AS code,\n    \
+         CASE WHEN scored THEN (({totals}) + bonus) + penalty END AS total FROM p\n)\nSELECT t.*, {} AS total_dec FROM t",
+        d.round_half_up("total", 2)
+    );
+    Ok(d.table("scored", &body))
+}

@@ -1,0 +1,99 @@
+//! `st`: each enterprise's track and status (excluded, no track, not scored, out of scope, undetermined,
+//! vetoed, graded) with the reason code, in the order of `crate::score`'s status checks, and its bonus
+//! and penalty (tags in key order, then events in file order, each total capped).
+
+use super::dialect::Dialect;
+use super::expr::Compiler;
+use super::Refusal;
+use crate::method::Loaded;
+
+/// The stage; `rule` compiles one parsed rule (errors name its key).
+pub fn status(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
+    let m = &l.method;
+    let rule = |key: String, e| c.rule(e).map_err(|reason| Refusal { key, reason });
+    let excluded: Vec<String> =
+        l.exclude.iter().enumerate().map(|(i, e)| rule(format!("exclude[{i}].rule"), e)).collect::<Result<_, _>>()?;
+    let excluded = if excluded.is_empty() { "FALSE".to_string() } else { excluded.join(" OR ") };
+    let mut track = String::from("CASE");
+    let (mut out, mut und, mut scored_und) = (String::from("CASE"), String::from("CASE"), String::from("CASE"));
+    for (t, tc) in l.tracks.iter().enumerate() {
+        track += &format!(" WHEN {} THEN {t}", rule(format!("tracks[{t}].select"), &tc.select)?);
+        let scope: Vec<String> = tc
+            .scope
+            .iter()
+            .enumerate()
+            .map(|(i, e)| rule(format!("tracks[{t}].scope[{i}].rule"), e))
+            .collect::<Result<_, _>>()?;
+        out += &format!(
+            " WHEN track = {t} THEN NOT ({})",
+            if scope.is_empty() { "TRUE".into() } else { scope.join(" AND ") }
+        );
+        let u: Vec<String> = tc
+            .undetermined
+            .iter()
+            .enumerate()
+            .map(|(i, e)| rule(format!("tracks[{t}].undetermined[{i}].rule"), e))
+            .collect::<Result<_, _>>()?;
+        und += &format!(" WHEN track = {t} THEN ({})", if u.is_empty() { "FALSE".into() } else { u.join(" OR ") });
+        scored_und += &format!(" WHEN track = {t} THEN {}", m.tracks[t].score_undetermined.to_string().to_uppercase());
+    }
+    track += " END";
+    out += " END";
+    und += " END";
+    scored_und += " END";
+    let d = c.dialect;
+    let veto = in_list(d, &m.adjust.veto_events);
+    let body = format!(
+        "WITH k AS (\n  SELECT f.*, {excluded} AS excluded, CASE WHEN {excluded} THEN NULL ELSE {track} END AS track FROM facts f\n\
+         ), v AS (\n  SELECT enterprise_id, bool_or(kind IN ({veto})) AS veto FROM ev GROUP BY enterprise_id\n\
+         ), s AS (\n  SELECT k.*, CASE WHEN excluded THEN 'excluded' WHEN track IS NULL THEN 'no_track' \
+         WHEN NOT (land > 0.0) THEN 'not_scored'\n    WHEN {out} THEN 'out_of_scope' WHEN {und} THEN 'undetermined' \
+         WHEN COALESCE(v.veto, FALSE) THEN 'vetoed' ELSE 'graded' END AS status0\n  \
+         FROM k LEFT JOIN v USING (enterprise_id)\n)\n\
+         SELECT s.*, status0 IN ('graded', 'vetoed') OR (status0 = 'undetermined' AND {scored_und}) AS scored,\n  \
+         CASE status0 WHEN 'excluded' THEN 'excluded' WHEN 'no_track' THEN 'no_track' WHEN 'not_scored' THEN 'land_not_positive'\n    \
+         WHEN 'out_of_scope' THEN 'out_of_scope' WHEN 'undetermined' THEN 'undetermined_rule' WHEN 'vetoed' THEN 'veto' END AS code0\n\
+         FROM s",
+        veto = if veto.is_empty() { "NULL".into() } else { veto },
+    );
+    Ok(d.table("st", &body) + &adjust(d, l))
+}
+
+fn in_list(d: Dialect, kinds: &[String]) -> String {
+    kinds.iter().map(|k| d.text(k)).collect::<Vec<_>>().join(", ")
+}
+
+/// `adj`: bonus and penalty of every enterprise: tag points in the order of their names, then event
+/// points in file order, as `crate::score::adjust` adds them; each total capped.
+fn adjust(d: Dialect, l: &Loaded) -> String {
+    let a = &l.method.adjust;
+    let mut tags = d.double(0.0);
+    for (tag, pts) in &a.bonus_tags {
+        tags = format!("({tags} + CASE WHEN {} THEN {} ELSE 0.0 END)", d.has_tag(tag), d.double(*pts));
+    }
+    let points = |map: &std::collections::BTreeMap<String, f64>| -> String {
+        if map.is_empty() {
+            return "CAST(NULL AS DOUBLE)".into();
+        }
+        let arms: Vec<String> = map.iter().map(|(k, p)| format!("WHEN {} THEN {}", d.text(k), d.double(*p))).collect();
+        format!("CASE kind {} END", arms.join(" "))
+    };
+    let (bonus_ev, penalty_ev) = (points(&a.bonus_events), points(&a.penalty_events));
+    let cap = |x: String, cap: Option<f64>, above: bool| match (cap, above) {
+        (Some(c), true) => format!("CASE WHEN {x} > {c} THEN {c} ELSE {x} END", c = d.double(c)),
+        (Some(c), false) => format!("CASE WHEN {x} < -{c} THEN -{c} ELSE {x} END", c = d.double(c)),
+        (None, _) => x,
+    };
+    // The tag part starts the bonus; the events are added to it one by one (a fold from it).
+    let body = format!(
+        "WITH e AS (\n  SELECT enterprise_id, list({bonus_ev} ORDER BY seq) FILTER (WHERE ({bonus_ev}) IS NOT NULL) AS bl,\n    \
+         {} AS penalty FROM ev GROUP BY enterprise_id\n), b AS (\n  SELECT st.enterprise_id, {tags} AS tag_bonus, e.bl, \
+         COALESCE(e.penalty, 0.0) AS penalty FROM st LEFT JOIN e USING (enterprise_id)\n)\n\
+         SELECT enterprise_id, {} AS bonus, {} AS penalty FROM (\n  SELECT enterprise_id, \
+         list_reduce(list_concat([tag_bonus], COALESCE(bl, [])), lambda a, b: a + b) AS bonus_raw, penalty AS penalty_raw FROM b\n)",
+        format_args!("0.0 + COALESCE({}, 0.0)", d.fold_sum(&penalty_ev, "seq", "TRUE")),
+        cap("bonus_raw".into(), a.bonus_cap, true),
+        cap("penalty_raw".into(), a.penalty_cap, false),
+    );
+    d.table("adj", &body)
+}
