@@ -132,16 +132,8 @@ struct Writers {
     ev: Sink,
 }
 
-const OUTPUT_NUMBERS: [&str; 8] = [
-    "revenue",
-    "value_added",
-    "energy_tce",
-    "emissions",
-    "rd_expense",
-    "employees",
-    "electricity_10k_kwh",
-    "tech_invest",
-];
+/// The output file's number columns, as the canonical format names them.
+const OUTPUT_NUMBERS: [&str; 8] = crate::dataset::columns::OUTPUT_COLUMNS;
 
 impl Writers {
     fn create(out_dir: &Path, f: Format) -> Result<Writers> {

@@ -6,7 +6,7 @@ use super::{Scored, Status};
 use crate::dataset::Enterprise;
 use crate::error::{Error, Result};
 use crate::ingest::RawTable;
-use crate::method::{Benchmark, Derived, DerivedKind, Group, SideFiles};
+use crate::method::{Benchmark, Derived, DerivedKind, Group, Indicator, SideFiles};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -84,18 +84,19 @@ pub(super) fn compute(
     let mut values = vec![None; members.len() * n];
     let mut sources = Vec::new();
     let mut groupings: Vec<(Group, Groups)> = Vec::new();
+    let source = |ind: &Indicator, group: String, value: f64, how: String| BenchmarkSource {
+        track: track.name.clone(),
+        indicator: ind.key.clone(),
+        group,
+        value,
+        how,
+    };
     for (k, ind) in track.indicators.iter().enumerate() {
         let d = match &ind.benchmark {
             None => continue,
             Some(Benchmark::Fixed(b)) => {
                 (0..members.len()).for_each(|m| values[m * n + k] = Some(*b));
-                sources.push(BenchmarkSource {
-                    track: track.name.clone(),
-                    indicator: ind.key.clone(),
-                    group: String::new(),
-                    value: *b,
-                    how: "fixed (published)".into(),
-                });
+                sources.push(source(ind, String::new(), *b, "fixed (published)".into()));
                 continue;
             }
             Some(Benchmark::Derived(d)) => d,
@@ -120,42 +121,15 @@ pub(super) fn compute(
                     d.factor,
                     d.file.as_deref().unwrap_or("")
                 );
-                sources.push(BenchmarkSource {
-                    track: track.name.clone(),
-                    indicator: ind.key.clone(),
-                    group: g.clone(),
-                    value: *v,
-                    how,
-                });
+                sources.push(source(ind, g.clone(), *v, how));
             }
             for (x, name) in of_group.iter_mut().zip(&groups.names) {
                 *x = by_group.get(*name).copied();
             }
         } else {
-            // Each group's (numerator, denominator) pairs in enterprise order.
-            let mut pairs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); groups.names.len()];
-            for (m, &i) in members.iter().enumerate() {
-                let s = &out[i];
-                if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
-                    continue;
-                }
-                // The numerator and denominator as the values stage evaluated them (NaN: none).
-                let (a, b) = evaluated[m * n + k];
-                if !a.is_nan() && !b.is_nan() && b != 0.0 {
-                    pairs[groups.of[m] as usize].push((a, b));
-                }
-            }
-            for (g, p) in pairs.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
-                if let Some((v, how)) = derive(d, p) {
-                    sources.push(BenchmarkSource {
-                        track: track.name.clone(),
-                        indicator: ind.key.clone(),
-                        group: groups.names[g].to_string(),
-                        value: v,
-                        how,
-                    });
-                    of_group[g] = Some(v);
-                }
+            for (g, v, how) in derive_by_group(d, groups, members, out, evaluated, n, k) {
+                sources.push(source(ind, groups.names[g].to_string(), v, how));
+                of_group[g] = Some(v);
             }
         }
         for m in 0..members.len() {
@@ -163,6 +137,34 @@ pub(super) fn compute(
         }
     }
     Ok(Computed { values, sources })
+}
+
+/// Each group's derived benchmark over its members' numerators and denominators (`evaluated`, member by
+/// member, `n` indicators each, this one the `k`th), with how it was obtained: (group number, value, how).
+fn derive_by_group(
+    d: &Derived,
+    groups: &Groups,
+    members: &[usize],
+    out: &[Scored],
+    evaluated: &[(f64, f64)],
+    n: usize,
+    k: usize,
+) -> Vec<(usize, f64, String)> {
+    // Each group's (numerator, denominator) pairs in enterprise order.
+    let mut pairs: Vec<Vec<(f64, f64)>> = vec![Vec::new(); groups.names.len()];
+    for (m, &i) in members.iter().enumerate() {
+        let s = &out[i];
+        if !s.scored || (s.status == Status::Undetermined && !d.include_undetermined) {
+            continue;
+        }
+        // The numerator and denominator as the values stage evaluated them (NaN: none).
+        let (a, b) = evaluated[m * n + k];
+        if !a.is_nan() && !b.is_nan() && b != 0.0 {
+            pairs[groups.of[m] as usize].push((a, b));
+        }
+    }
+    let derived = pairs.iter().enumerate().filter(|(_, p)| !p.is_empty());
+    derived.filter_map(|(g, p)| derive(d, p).map(|(v, how)| (g, v, how))).collect()
 }
 
 /// A derived benchmark over one group's (numerator, denominator) pairs, in enterprise file order.

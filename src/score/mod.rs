@@ -65,6 +65,30 @@ pub struct Scored {
 }
 
 impl Scored {
+    /// A firm no track selects (what every firm is until its track is found).
+    fn no_track() -> Scored {
+        Scored {
+            track: None,
+            status: Status::NoTrack,
+            code: Some(ReasonCode::NoTrack),
+            reasons: Vec::new(),
+            scored: false,
+            figures: Figures::default(),
+            items: Vec::new(),
+            bonus: 0.0,
+            penalty: 0.0,
+            total: None,
+            total_text: CompactString::default(),
+            rounded: None,
+            class: CompactString::default(),
+            track_rank: None,
+            rank: None,
+            county_rank: None,
+            park_rank: None,
+            industry_rank: None,
+            group_rank: None,
+        }
+    }
     pub fn total_rounded(&self) -> Option<f64> {
         self.rounded
     }
@@ -165,27 +189,7 @@ fn finish(loaded: &Loaded, data: &Dataset, i: usize, events: &[&crate::dataset::
 /// Track, land, scope, undetermined and veto checks, in that order.
 fn status(env: &EntEnv, loaded: &Loaded, events: &[&crate::dataset::Event], explained: bool) -> Scored {
     let m = &loaded.method;
-    let mut s = Scored {
-        track: None,
-        status: Status::NoTrack,
-        code: Some(ReasonCode::NoTrack),
-        reasons: Vec::new(),
-        scored: false,
-        figures: Figures::default(),
-        items: Vec::new(),
-        bonus: 0.0,
-        penalty: 0.0,
-        total: None,
-        total_text: CompactString::default(),
-        rounded: None,
-        class: CompactString::default(),
-        track_rank: None,
-        rank: None,
-        county_rank: None,
-        park_rank: None,
-        industry_rank: None,
-        group_rank: None,
-    };
+    let mut s = Scored::no_track();
     if let Some(i) = loaded.exclude.iter().position(|r| r.eval(env).truthy()) {
         s.status = Status::Excluded;
         s.code = Some(ReasonCode::Excluded);
