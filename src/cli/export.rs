@@ -9,6 +9,7 @@ use crate::dataset::columns::{self, Column, KindTable, Values};
 use crate::error::{Error, Result};
 use crate::report;
 use polars::prelude::{Column as PlColumn, DataFrame, ParquetWriter, PlSmallStr};
+use rayon::prelude::*;
 use serde_json::{json, Map};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,7 +48,6 @@ pub struct Args {
 pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
     let ds = crate::validate::load(&a.data)?;
     load::prepare_out_dir(&a.out, &a.data, a.force)?;
-    let tables = columns::tables(&ds);
     let counties: Vec<&str> = ds.enterprises.iter().map(|e| e.county.as_str()).collect();
     if a.partition.is_some() {
         if let Some(bad) = counties.iter().find(|c| !folder_safe(c)) {
@@ -59,8 +59,9 @@ pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
     }
     let mut outputs = Vec::new();
     let mut written = Map::new();
-    for t in &tables {
-        let files = write_kind(&a.out, t, a.format, a.partition.map(|_| counties.as_slice()))?;
+    // One kind at a time, each table dropped once written.
+    for t in columns::KINDS.iter().filter_map(|&kind| columns::table(&ds, kind)) {
+        let files = write_kind(&a.out, &t, a.format, a.partition.map(|_| counties.as_slice()))?;
         written.insert(t.kind.stem().into(), json!({ "rows": t.rows(), "files": files.len() }));
         outputs.extend(files.into_iter().map(|(path, sha)| Output { path, sha256: Some(sha) }));
     }
@@ -70,12 +71,13 @@ pub fn run(a: &Args, cx: &Ctx) -> Result<u8> {
     outputs.push(Output::new(path.clone()));
     let mut fields = Map::new();
     fields.insert("inputs".into(), json!(ds.accounts));
+    let kinds = written.len();
     fields.insert("tables".into(), serde_json::Value::Object(written));
     manifest::write(&a.out, fields, &cx.command_line, &outputs)?;
     cx.say(format!(
         "{}\nwrote {} tables to {}; exceptions: {}",
         super::validate::summary(&ds),
-        tables.len(),
+        kinds,
         a.out.display(),
         path.display()
     ));
@@ -92,10 +94,6 @@ fn folder_safe(county: &str) -> bool {
 /// Returns each file with its SHA-256.
 fn write_kind(out: &Path, t: &KindTable, format: Format, counties: Option<&[&str]>) -> Result<Vec<(PathBuf, String)>> {
     let dir = out.join(t.kind.stem());
-    let ext = match format {
-        Format::Parquet => "parquet",
-        Format::Csv => "csv",
-    };
     let mut parts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     match counties {
         None => {
@@ -103,21 +101,32 @@ fn write_kind(out: &Path, t: &KindTable, format: Format, counties: Option<&[&str
         }
         Some(c) => (0..t.rows()).for_each(|r| parts.entry(format!("county={}", c[t.firm[r]])).or_default().push(r)),
     }
-    let mut files = Vec::new();
-    for (folder, rows) in &parts {
-        let d = if folder.is_empty() { dir.clone() } else { dir.join(folder) };
-        std::fs::create_dir_all(&d).map_err(|e| Error::Output(format!("cannot create {}: {e}", d.display())))?;
-        let path = d.join(format!("part-0.{ext}"));
-        let skip = if counties.is_some() { Some("county") } else { None };
-        let bytes = match format {
-            Format::Parquet => parquet_bytes(&t.columns, rows, skip)?,
-            Format::Csv => csv_bytes(&t.columns, rows, skip),
-        };
-        let sha = report::atomic::write_atomic_parts(&path, &[&bytes])
-            .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
-        files.push((path, sha));
-    }
-    Ok(files)
+    // Partitions are independent: built, compressed and written side by side, listed in folder order.
+    let parts: Vec<(String, Vec<usize>)> = parts.into_iter().collect();
+    let skip = counties.map(|_| "county");
+    parts.par_iter().map(|(folder, rows)| write_part(&dir, folder, rows, t, format, skip)).collect()
+}
+
+/// One partition's file (`folder` empty: the kind's only file), without the column `skip` (the county,
+/// which the folder names); its path and SHA-256.
+fn write_part(
+    dir: &Path,
+    folder: &str,
+    rows: &[usize],
+    t: &KindTable,
+    format: Format,
+    skip: Option<&str>,
+) -> Result<(PathBuf, String)> {
+    let d = if folder.is_empty() { dir.to_path_buf() } else { dir.join(folder) };
+    std::fs::create_dir_all(&d).map_err(|e| Error::Output(format!("cannot create {}: {e}", d.display())))?;
+    let (bytes, ext) = match format {
+        Format::Parquet => (parquet_bytes(&t.columns, rows, skip)?, "parquet"),
+        Format::Csv => (csv_bytes(&t.columns, rows, skip), "csv"),
+    };
+    let path = d.join(format!("part-0.{ext}"));
+    let sha = report::atomic::write_atomic_parts(&path, &[&bytes])
+        .map_err(|e| Error::Output(format!("{}: {e}", path.display())))?;
+    Ok((path, sha))
 }
 
 fn parquet_bytes(columns: &[Column], rows: &[usize], skip: Option<&str>) -> Result<Vec<u8>> {
@@ -127,7 +136,9 @@ fn parquet_bytes(columns: &[Column], rows: &[usize], skip: Option<&str>) -> Resu
         .map(|c| {
             let name = PlSmallStr::from(c.name);
             match &c.values {
-                Values::Text(v) => PlColumn::new(name, rows.iter().map(|&r| v[r].as_deref()).collect::<Vec<_>>()),
+                Values::Text(_) | Values::Words(..) => {
+                    PlColumn::new(name, rows.iter().map(|&r| c.values.text(r)).collect::<Vec<_>>())
+                }
                 Values::Float(v) => PlColumn::new(name, rows.iter().map(|&r| v[r]).collect::<Vec<_>>()),
                 Values::Int(v) => PlColumn::new(name, rows.iter().map(|&r| v[r]).collect::<Vec<_>>()),
             }
@@ -147,7 +158,7 @@ fn csv_bytes(columns: &[Column], rows: &[usize], skip: Option<&str>) -> Vec<u8> 
     let _ = w.write_record(cols.iter().map(|c| c.name));
     for &r in rows {
         let cells = cols.iter().map(|c| match &c.values {
-            Values::Text(v) => v[r].clone().unwrap_or_default(),
+            Values::Text(_) | Values::Words(..) => c.values.text(r).unwrap_or_default().to_string(),
             Values::Float(v) => v[r].map(|x| format!("{x:?}")).unwrap_or_default(),
             Values::Int(v) => v[r].map(|x| x.to_string()).unwrap_or_default(),
         });

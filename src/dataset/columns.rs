@@ -5,13 +5,31 @@
 
 use super::Dataset;
 use crate::schema::{Field, FileKind};
+use std::sync::Arc;
 
 /// The values of one column; `None` is a blank cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
     Text(Vec<Option<String>>),
+    /// Text from a short list of words, each row a code into it ([`BLANK`] for a blank cell): the ids,
+    /// file names and quarters of millions of output and tax rows are then 4 bytes a row, not a string.
+    Words(Arc<[String]>, Vec<u32>),
     Float(Vec<Option<f64>>),
     Int(Vec<Option<i64>>),
+}
+
+/// The code of a blank cell in [`Values::Words`].
+pub const BLANK: u32 = u32::MAX;
+
+impl Values {
+    /// Row `r` of a text column (`None`: blank, or not a text column).
+    pub fn text(&self, r: usize) -> Option<&str> {
+        match self {
+            Values::Text(v) => v[r].as_deref(),
+            Values::Words(words, codes) => words.get(codes[r] as usize).map(String::as_str),
+            Values::Float(_) | Values::Int(_) => None,
+        }
+    }
 }
 
 /// A named column.
@@ -48,64 +66,74 @@ pub const OUTPUT_COLUMNS: [&str; 8] = [
     "tech_invest",
 ];
 
-/// Every kind the dataset holds (events only when the folder had an events file), each with `seq` (the
-/// row's place among the kind's used rows, 1 = first: file order, also across the sheets of a workbook,
-/// where `line` restarts), `line` and `file` (where the row was read), then its own columns.
-pub fn tables(ds: &Dataset) -> Vec<KindTable> {
-    let mut out = vec![enterprises(ds)];
-    let file_of = |kind: FileKind| ds.accounts.iter().find(|a| a.kind == kind).map(|a| a.file.clone());
-    let mut push = |kind: FileKind, firm: Vec<usize>, lines: Vec<usize>, own: Vec<Column>| {
-        let Some(file) = file_of(kind) else { return };
-        let mut columns = head(&lines, &file);
-        columns.splice(3..3, [id_column(ds, &firm)]);
-        columns.extend(own);
-        out.push(KindTable { kind, columns, firm });
+/// The kinds [`table`] makes, in the order they are written.
+pub const KINDS: [FileKind; 5] =
+    [FileKind::Enterprises, FileKind::Land, FileKind::Output, FileKind::Tax, FileKind::Events];
+
+/// One kind's table, if the dataset holds that kind (events only when the folder had an events file),
+/// with `seq` (the row's place among the kind's used rows, 1 = first: file order, also across the sheets
+/// of a workbook, where `line` restarts), `line` and `file` (where the row was read), then its own
+/// columns. One table at a time: the output and tax tables of a province are gigabytes.
+pub fn table(ds: &Dataset, kind: FileKind) -> Option<KindTable> {
+    if kind == FileKind::Enterprises {
+        return Some(enterprises(ds));
+    }
+    let file = ds.accounts.iter().find(|a| a.kind == kind).map(|a| a.file.clone())?;
+    let (firm, lines, own) = match kind {
+        FileKind::Land => land(ds),
+        FileKind::Output => output(ds),
+        FileKind::Tax => tax(ds),
+        FileKind::Events => events(ds),
+        _ => return None,
     };
+    let mut columns = head(&lines, &file);
+    let ids: Arc<[String]> = ds.enterprises.iter().map(|e| e.id.to_string()).collect();
+    let codes = firm.iter().map(|&i| u32::try_from(i).expect("fewer than 2^32 firms")).collect();
+    columns.splice(3..3, [Column { name: "enterprise_id", values: Values::Words(ids, codes) }]);
+    columns.extend(own);
+    Some(KindTable { kind, columns, firm })
+}
+
+/// A kind's rows: each one's enterprise and line, and the kind's own columns.
+type Parts = (Vec<usize>, Vec<usize>, Vec<Column>);
+
+fn land(ds: &Dataset) -> Parts {
     let land = &ds.land;
-    push(
-        FileKind::Land,
-        land.iter().map(|r| r.enterprise()).collect(),
-        land.iter().map(|r| r.line()).collect(),
-        vec![
-            text("parcel_id", land.iter().map(|r| Some(r.parcel_id.clone()))),
-            float("area_mu", land.iter().map(|r| Some(r.area_mu))),
-            text("tenure", land.iter().map(|r| Some(r.tenure.zh().to_string()))),
-            text("counterparty", land.iter().map(|r| r.counterparty().map(|c| ds.enterprises[c].id.to_string()))),
-        ],
-    );
+    let own = vec![
+        text("parcel_id", land.iter().map(|r| Some(r.parcel_id.clone()))),
+        float("area_mu", land.iter().map(|r| Some(r.area_mu))),
+        words("tenure", land.iter().map(|r| Some(r.tenure.zh().to_string()))),
+        text("counterparty", land.iter().map(|r| r.counterparty().map(|c| ds.enterprises[c].id.to_string()))),
+    ];
+    (land.iter().map(|r| r.enterprise()).collect(), land.iter().map(|r| r.line()).collect(), own)
+}
+
+fn output(ds: &Dataset) -> Parts {
     let output = &ds.output;
-    let mut own = vec![text("period", output.iter().map(|r| Some(r.quarter.to_string())))];
+    let mut own = vec![words("period", output.iter().map(|r| Some(r.quarter.to_string())))];
     for (k, name) in OUTPUT_COLUMNS.iter().enumerate() {
         own.push(float(name, output.iter().map(|r| r.value(k))));
     }
-    push(
-        FileKind::Output,
-        output.iter().map(|r| r.enterprise()).collect(),
-        output.iter().map(|r| r.line()).collect(),
-        own,
-    );
+    (output.iter().map(|r| r.enterprise()).collect(), output.iter().map(|r| r.line()).collect(), own)
+}
+
+fn tax(ds: &Dataset) -> Parts {
     let tax = &ds.tax;
-    push(
-        FileKind::Tax,
-        tax.iter().map(|r| r.enterprise()).collect(),
-        tax.iter().map(|r| r.line()).collect(),
-        vec![
-            text("period", tax.iter().map(|r| Some(r.quarter.to_string()))),
-            float("tax_paid", tax.iter().map(|r| Some(r.tax_paid))),
-        ],
-    );
+    let own = vec![
+        words("period", tax.iter().map(|r| Some(r.quarter.to_string()))),
+        float("tax_paid", tax.iter().map(|r| Some(r.tax_paid))),
+    ];
+    (tax.iter().map(|r| r.enterprise()).collect(), tax.iter().map(|r| r.line()).collect(), own)
+}
+
+fn events(ds: &Dataset) -> Parts {
     let ev = &ds.events;
-    push(
-        FileKind::Events,
-        ev.iter().map(|e| e.enterprise).collect(),
-        ev.iter().map(|e| e.line).collect(),
-        vec![
-            int("date_day", ev.iter().map(|e| Some(e.date))),
-            text("kind", ev.iter().map(|e| Some(e.kind.clone()))),
-            text("note", ev.iter().map(|e| Some(e.note.clone()).filter(|n| !n.is_empty()))),
-        ],
-    );
-    out
+    let own = vec![
+        int("date_day", ev.iter().map(|e| Some(e.date))),
+        text("kind", ev.iter().map(|e| Some(e.kind.clone()))),
+        text("note", ev.iter().map(|e| Some(e.note.clone()).filter(|n| !n.is_empty()))),
+    ];
+    (ev.iter().map(|e| e.enterprise).collect(), ev.iter().map(|e| e.line).collect(), own)
 }
 
 fn enterprises(ds: &Dataset) -> KindTable {
@@ -135,12 +163,24 @@ fn head(lines: &[usize], file: &str) -> Vec<Column> {
     vec![
         int("seq", (1..=lines.len()).map(|s| Some(s as i64))),
         int("line", lines.iter().map(|&l| Some(l as i64))),
-        text("file", lines.iter().map(|_| Some(file.to_string()))),
+        Column { name: "file", values: Values::Words(Arc::from([file.to_string()]), vec![0; lines.len()]) },
     ]
 }
 
-fn id_column(ds: &Dataset, firm: &[usize]) -> Column {
-    text("enterprise_id", firm.iter().map(|&i| Some(ds.enterprises[i].id.to_string())))
+/// A text column of few distinct values, each kept once (in order of first appearance).
+fn words(name: &'static str, v: impl Iterator<Item = Option<String>>) -> Column {
+    let mut index: rustc_hash::FxHashMap<String, u32> = Default::default();
+    let mut list = Vec::new();
+    let codes = v
+        .map(|x| match x {
+            None => BLANK,
+            Some(w) => *index.entry(w).or_insert_with_key(|w| {
+                list.push(w.clone());
+                (list.len() - 1) as u32
+            }),
+        })
+        .collect();
+    Column { name, values: Values::Words(list.into(), codes) }
 }
 
 fn text(name: &'static str, v: impl Iterator<Item = Option<String>>) -> Column {
@@ -153,4 +193,22 @@ fn float(name: &'static str, v: impl Iterator<Item = Option<f64>>) -> Column {
 
 fn int(name: &'static str, v: impl Iterator<Item = Option<i64>>) -> Column {
     Column { name, values: Values::Int(v.collect()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A words column keeps each distinct text once, in order of first appearance, and reads back row by
+    /// row as written, blanks included.
+    #[test]
+    fn words_keep_each_text_once_and_read_back() {
+        let rows = [Some("2025Q1"), Some("2025Q2"), None, Some("2025Q1")];
+        let c = words("period", rows.iter().map(|r| r.map(str::to_string)));
+        let Values::Words(list, codes) = &c.values else { panic!("not a words column") };
+        assert_eq!(list.as_ref(), ["2025Q1".to_string(), "2025Q2".to_string()]);
+        assert_eq!(codes, &[0, 1, BLANK, 0]);
+        assert_eq!((0..4).map(|r| c.values.text(r)).collect::<Vec<_>>(), rows);
+        assert_eq!(float("x", [Some(1.0)].into_iter()).values.text(0), None, "not text");
+    }
 }
