@@ -14,8 +14,9 @@ pub struct Source<'a> {
     pub location: &'a str,
 }
 
-fn typed(d: Dialect, src: &Source, kind: FileKind, cols: &[(&str, &str)]) -> String {
-    d.read(src.input, src.location, kind, cols)
+/// The exported table of `kind`, read with its columns' types.
+fn typed(d: Dialect, src: &Source, kind: FileKind) -> String {
+    d.read(src.input, src.location, kind, &columns(kind))
 }
 
 /// The columns of each exported kind with their SQL types (`crate::dataset::columns`), but `county`,
@@ -57,29 +58,22 @@ pub fn inputs(d: Dialect, src: &Source, period: &Period, events: bool) -> String
         "SELECT seq, enterprise_id, COALESCE(name, '') AS name, county, COALESCE(park, '') AS park, industry, scale,\n  \
          CAST(established_day AS DOUBLE) AS established, CAST(production_start_day AS DOUBLE) AS production_start,\n  \
          COALESCE(tags, '') AS tags, rented_floor_m2\nFROM {}",
-        typed(d, src, FileKind::Enterprises, &columns(FileKind::Enterprises))
+        typed(d, src, FileKind::Enterprises)
     );
     s += &d.table("ent", &ent);
-    let land = format!(
-        "SELECT enterprise_id, seq, area_mu, tenure FROM {}",
-        typed(d, src, FileKind::Land, &columns(FileKind::Land))
-    );
+    let land = format!("SELECT enterprise_id, seq, area_mu, tenure FROM {}", typed(d, src, FileKind::Land));
     s += &d.table("land", &land);
     let out_cols = OUTPUT_COLUMNS.join(", ");
-    let output = format!(
-        "SELECT enterprise_id, seq, {out_cols} FROM {} WHERE period IN ({q})",
-        typed(d, src, FileKind::Output, &columns(FileKind::Output))
-    );
+    let output =
+        format!("SELECT enterprise_id, seq, {out_cols} FROM {} WHERE period IN ({q})", typed(d, src, FileKind::Output));
     s += &d.table("output", &output);
-    let tax = format!(
-        "SELECT enterprise_id, seq, tax_paid FROM {} WHERE period IN ({q})",
-        typed(d, src, FileKind::Tax, &columns(FileKind::Tax))
-    );
+    let tax =
+        format!("SELECT enterprise_id, seq, tax_paid FROM {} WHERE period IN ({q})", typed(d, src, FileKind::Tax));
     s += &d.table("tax", &tax);
     let ev = if events {
         format!(
             "SELECT enterprise_id, seq, kind FROM {} WHERE date_day BETWEEN {} AND {}",
-            typed(d, src, FileKind::Events, &columns(FileKind::Events)),
+            typed(d, src, FileKind::Events),
             period.first_day(),
             period.last_day()
         )

@@ -5,36 +5,28 @@
 use super::dialect::Dialect;
 use super::expr::Compiler;
 use super::Refusal;
+use crate::method::expr::Expr;
 use crate::method::Loaded;
 
 /// The stage; `rule` compiles one parsed rule (errors name its key).
 pub fn status(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
     let m = &l.method;
-    let rule = |key: String, e| c.rule(e).map_err(|reason| Refusal { key, reason });
-    let excluded: Vec<String> =
-        l.exclude.iter().enumerate().map(|(i, e)| rule(format!("exclude[{i}].rule"), e)).collect::<Result<_, _>>()?;
-    let excluded = if excluded.is_empty() { "FALSE".to_string() } else { excluded.join(" OR ") };
+    let rule = |key: String, e: &Expr| c.rule(e).map_err(|reason| Refusal { key, reason });
+    // A list of rules (keys `{list}[i].rule`) joined by `op`; `empty` when the list is.
+    let joined = |list: &str, exprs: &[Expr], op: &str, empty: &str| -> Result<String, Refusal> {
+        let parts: Vec<String> =
+            exprs.iter().enumerate().map(|(i, e)| rule(format!("{list}[{i}].rule"), e)).collect::<Result<_, _>>()?;
+        Ok(if parts.is_empty() { empty.to_string() } else { parts.join(op) })
+    };
+    let excluded = joined("exclude", &l.exclude, " OR ", "FALSE")?;
     let mut track = String::from("CASE");
     let (mut out, mut und, mut scored_und) = (String::from("CASE"), String::from("CASE"), String::from("CASE"));
     for (t, tc) in l.tracks.iter().enumerate() {
         track += &format!(" WHEN {} THEN {t}", rule(format!("tracks[{t}].select"), &tc.select)?);
-        let scope: Vec<String> = tc
-            .scope
-            .iter()
-            .enumerate()
-            .map(|(i, e)| rule(format!("tracks[{t}].scope[{i}].rule"), e))
-            .collect::<Result<_, _>>()?;
-        out += &format!(
-            " WHEN track = {t} THEN NOT ({})",
-            if scope.is_empty() { "TRUE".into() } else { scope.join(" AND ") }
-        );
-        let u: Vec<String> = tc
-            .undetermined
-            .iter()
-            .enumerate()
-            .map(|(i, e)| rule(format!("tracks[{t}].undetermined[{i}].rule"), e))
-            .collect::<Result<_, _>>()?;
-        und += &format!(" WHEN track = {t} THEN ({})", if u.is_empty() { "FALSE".into() } else { u.join(" OR ") });
+        let scope = joined(&format!("tracks[{t}].scope"), &tc.scope, " AND ", "TRUE")?;
+        out += &format!(" WHEN track = {t} THEN NOT ({scope})");
+        let u = joined(&format!("tracks[{t}].undetermined"), &tc.undetermined, " OR ", "FALSE")?;
+        und += &format!(" WHEN track = {t} THEN ({u})");
         scored_und += &format!(" WHEN track = {t} THEN {}", m.tracks[t].score_undetermined.to_string().to_uppercase());
     }
     track += " END";
