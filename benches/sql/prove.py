@@ -1,11 +1,13 @@
 """Proof that the compiled SQL gives mujun's numbers: for each case (a data folder, a methodology, a
-period) it runs `mujun evaluate`, `mujun export` and `mujun sql`, runs the script on DuckDB, and compares
-the two enterprises tables cell by cell: every column the script writes (all of mujun's but the extra
-columns of the enterprises file and the reason in words), and the row order. Cases the compiler refuses
-are reported as refused, with the key.
+period) it runs `mujun evaluate`, `mujun export` and `mujun sql`, runs the script on each engine (DuckDB,
+Spark in local mode), and compares the enterprises tables cell by cell: every column the script writes
+(all of mujun's but the extra columns of the enterprises file and the reason in words), and the row
+order. Cases the compiler refuses are reported as refused, with the key.
 
-usage: python prove.py --mujun BIN --work DIR [--input parquet|csv] [--partition] [--generated N] [--only NAME]
-Needs the duckdb package (PyPI). Prints one line per case and 'N passed, N failed'; exits 1 on a difference.
+usage: python prove.py --mujun BIN --work DIR [--engines duckdb,spark] [--input parquet|csv] [--partition]
+                       [--generated N] [--only NAME]
+Needs the duckdb package, and pyspark with Java 17 for Spark (PyPI). Prints one line per case and engine
+and 'N passed, N failed'; exits 1 on a difference.
 """
 import argparse
 import csv
@@ -13,8 +15,6 @@ import pathlib
 import subprocess
 import sys
 import time
-
-import duckdb
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
@@ -65,6 +65,83 @@ def compare(mujun_csv, sql_csv):
     return diffs, skipped
 
 
+class DuckDb:
+    name = "DuckDB"
+    dialect = "duckdb"
+
+    def __init__(self, threads):
+        import duckdb
+
+        self.duckdb, self.threads = duckdb, threads
+
+    def run(self, script, results):
+        con = self.duckdb.connect(":memory:")
+        con.execute(f"SET threads = {self.threads}")
+        con.execute(script)
+        con.close()
+        return results / "enterprises.csv"
+
+
+class Spark:
+    """One local Spark for every case (its start takes seconds); a new session per case."""
+
+    name = "Spark"
+    dialect = "spark"
+
+    def __init__(self, threads):
+        sys.path.insert(0, str(pathlib.Path(__file__).parent))
+        from pyspark.sql import SparkSession
+
+        self.spark = (SparkSession.builder.master(f"local[{threads}]").appName("mujun sql proof")
+                      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", str(2 * threads))
+                      .config("spark.driver.memory", "4g").getOrCreate())
+        self.spark.sparkContext.setLogLevel("ERROR")
+
+    def run(self, script, results):
+        import spark_run
+
+        session = self.spark.newSession()
+        spark_run.run(session, script)
+        session.catalog.clearCache()
+        parts = sorted((results / "enterprises").glob("part-*.csv"))
+        if len(parts) != 1:
+            raise RuntimeError(f"expected one part file in {results / 'enterprises'}, found {len(parts)}")
+        return parts[0]
+
+
+def prove(a, engine, name, data, method, period, d):
+    """Compiles, runs and compares one case on one engine: 'passed', 'failed' or 'refused'."""
+    label = f"{name} on {engine.name}"
+    script = d / f"evaluate-{engine.dialect}.sql"
+    results = d / f"sql-{engine.dialect}"
+    code, msg = run([a.mujun, "--quiet", "sql", "--method", method, "--period", period, "--input", a.input,
+                     "--dialect", engine.dialect, "--data-location", d / "export", "--files-from", data,
+                     "--results-location", results, "--out", script])
+    if code == 3 and "cannot compile" in msg:
+        print(f"{label}: refused: {msg.strip()}")
+        return "refused"
+    if code != 0:
+        print(f"{label}: mujun sql failed: {msg.strip()}")
+        return "failed"
+    results.mkdir()
+    t = time.perf_counter()
+    try:
+        written = engine.run(script.read_text(encoding="utf-8"), results)
+    except Exception as e:  # the engine's own error, shortened: the case fails, the others still run
+        print(f"{label}: the script failed: {str(e).strip().splitlines()[0][:400]}")
+        return "failed"
+    took = time.perf_counter() - t
+    diffs, skipped = compare(d / "mujun" / "enterprises.csv", written)
+    rows = sum(1 for _ in open(written, encoding="utf-8")) - 1
+    if diffs:
+        print(f"{label}: {len(diffs)} differences over {rows} enterprises ({took:.2f} s)")
+        for line in diffs[:8]:
+            print("  " + line)
+        return "failed"
+    print(f"{label}: identical, {rows} enterprises, every column but the reason in words and {skipped or 'none'} ({took:.2f} s)")
+    return "passed"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mujun", required=True)
@@ -74,7 +151,10 @@ def main():
     ap.add_argument("--generated", type=int, default=0)
     ap.add_argument("--only")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--engines", default="duckdb", help="duckdb, spark or duckdb,spark")
     a = ap.parse_args()
+    kinds = {"duckdb": DuckDb, "spark": Spark}
+    engines = [kinds[e.strip()](a.threads) for e in a.engines.split(",")]
     work = pathlib.Path(a.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     passed = failed = refused = 0
@@ -99,34 +179,11 @@ def main():
             print(f"{name}: mujun export failed: {msg.strip()}")
             failed += 1
             continue
-        script = d / "evaluate.sql"
-        code, msg = run([a.mujun, "--quiet", "sql", "--method", method, "--period", period, "--input", a.input,
-                         "--data-location", d / "export", "--files-from", data, "--results-location", d / "sql", "--out", script])
-        if code == 3 and "cannot compile" in msg:
-            print(f"{name}: refused: {msg.strip()}")
-            refused += 1
-            continue
-        if code != 0:
-            print(f"{name}: mujun sql failed: {msg.strip()}")
-            failed += 1
-            continue
-        (d / "sql").mkdir()
-        t = time.perf_counter()
-        con = duckdb.connect(":memory:")
-        con.execute(f"SET threads = {a.threads}")
-        con.execute(script.read_text(encoding="utf-8"))
-        con.close()
-        took = time.perf_counter() - t
-        diffs, skipped = compare(d / "mujun" / "enterprises.csv", d / "sql" / "enterprises.csv")
-        rows = sum(1 for _ in open(d / "sql" / "enterprises.csv", encoding="utf-8")) - 1
-        if diffs:
-            failed += 1
-            print(f"{name}: {len(diffs)} differences over {rows} enterprises (DuckDB {took:.2f} s)")
-            for line in diffs[:8]:
-                print("  " + line)
-        else:
-            passed += 1
-            print(f"{name}: identical, {rows} enterprises, every column but the reason in words and {skipped or 'none'} (DuckDB {took:.2f} s)")
+        for engine in engines:
+            outcome = prove(a, engine, name, data, method, period, d)
+            passed += outcome == "passed"
+            failed += outcome == "failed"
+            refused += outcome == "refused"
     print(f"sql proof: {refused} refused")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

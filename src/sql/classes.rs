@@ -3,13 +3,13 @@
 //! id; graded firms take classes by their position in their class group, vetoed firms follow them in the
 //! ranks and take the veto class.
 
-use super::dialect::Dialect;
+use super::dialect::Sql;
 use super::scoring::group_key;
 use super::Refusal;
 use crate::method::{ClassMethod, Classes, Loaded, Rounding, Ties};
 
 /// ⌊…⌋, ⌈…⌉ or half up of `n × pct ÷ 100` as `crate::classify` rounds it (binary64 arithmetic).
-fn rounded_count(d: Dialect, pct: f64, round: Rounding) -> String {
+fn rounded_count(d: Sql<'_>, pct: f64, round: Rounding) -> String {
     let x = format!("(CAST(n AS DOUBLE) * {})", d.double(pct));
     match round {
         Rounding::Floor => format!("floor({x} / 100.0)"),
@@ -19,7 +19,7 @@ fn rounded_count(d: Dialect, pct: f64, round: Rounding) -> String {
 }
 
 /// The class index (0 = the first label) of the firm at position `pos` of `n`, total `t`.
-fn class_index(d: Dialect, c: &Classes, key: &str) -> Result<String, Refusal> {
+fn class_index(d: Sql<'_>, c: &Classes, key: &str) -> Result<String, Refusal> {
     let last = c.labels.len() - 1;
     let first_of = |conds: Vec<String>| {
         let arms: String = conds.iter().enumerate().map(|(j, w)| format!(" WHEN {w} THEN {j}")).collect();
@@ -49,7 +49,7 @@ fn class_index(d: Dialect, c: &Classes, key: &str) -> Result<String, Refusal> {
 /// `counts`: each class's count (its own, or a share of N rounded its way), the classes below the rest
 /// class filled first from the bottom, then those above from the top, the rest class taking what is left;
 /// a position's class is the one whose cumulative count first reaches it.
-fn counts(d: Dialect, c: &Classes) -> String {
+fn counts(d: Sql<'_>, c: &Classes) -> String {
     let k = c.labels.len();
     let rest = c.labels.iter().position(|l| Some(l) == c.rest.as_ref()).unwrap_or(k - 1);
     let mut want = vec!["0.0".to_string(); k];
@@ -78,7 +78,7 @@ fn counts(d: Dialect, c: &Classes) -> String {
 }
 
 /// The `ranked` stage.
-pub fn ranked(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
+pub fn ranked(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
     let m = &l.method;
     let digits = m.ranking.industry_digits;
     let mut tie = String::new();
@@ -113,20 +113,31 @@ pub fn ranked(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
     }
     let shares = m.tracks.iter().any(|t| t.classes.ties == Ties::ShareBetter);
     let vetoed_n = if m.adjust.vetoed_in_quota { " + COALESCE(v.nv, 0)" } else { "" };
-    let position = format!(
-        "WITH g AS (\n  SELECT *, {cgroup} END AS cg FROM scored\n), q AS (\n  SELECT enterprise_id, \
-         row_number() OVER (PARTITION BY track, cg ORDER BY {order}) AS pos, count(*) OVER (PARTITION BY track, cg) AS ng \
-         FROM g WHERE status = 'graded'\n), v AS (\n  SELECT track, cg, count(*) AS nv FROM g WHERE status = 'vetoed' GROUP BY track, cg\n\
-         ), c AS (\n  SELECT g.*, q.pos, q.ng{vetoed_n} AS n FROM g LEFT JOIN q USING (enterprise_id) \
-         LEFT JOIN v USING (track, cg)\n), i AS (\n  SELECT c.*, CASE WHEN pos IS NOT NULL THEN {class} END END AS ci0 FROM c\n)\n\
-         SELECT i.*, {} AS ci FROM i",
-        if shares {
-            "min(ci0) OVER (PARTITION BY track, cg, total_dec ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-        } else {
-            "ci0"
-        }
-    );
-    let mut s = d.table("classed", &position);
+    let parts = [
+        ("classed_g", format!("SELECT *, {cgroup} END AS cg FROM scored")),
+        (
+            "classed_q",
+            format!(
+                "SELECT enterprise_id, row_number() OVER (PARTITION BY track, cg ORDER BY {order}) AS pos, \
+                 count(*) OVER (PARTITION BY track, cg) AS ng FROM classed_g WHERE status = 'graded'"
+            ),
+        ),
+        (
+            "classed_v",
+            "SELECT track, cg, count(*) AS nv FROM classed_g WHERE status = 'vetoed' GROUP BY track, cg".into(),
+        ),
+        (
+            "classed_c",
+            format!(
+                "SELECT g.*, q.pos, q.ng{vetoed_n} AS n FROM classed_g g LEFT JOIN classed_q q USING (enterprise_id) \
+                 LEFT JOIN classed_v v USING (track, cg)"
+            ),
+        ),
+        ("classed_i", format!("SELECT c.*, CASE WHEN pos IS NOT NULL THEN {class} END END AS ci0 FROM classed_c c")),
+    ];
+    let share = "min(ci0) OVER (PARTITION BY track, cg, total_dec ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)";
+    let select = format!("SELECT i.*, {} AS ci FROM classed_i i", if shares { share } else { "ci0" });
+    let mut s = d.staged("classed", &parts, &select);
     let number = |part: &str| {
         let by = format!("track, {part}");
         if m.ranking.shared_ranks {
@@ -135,20 +146,22 @@ pub fn ranked(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
             format!("row_number() OVER (PARTITION BY {by} ORDER BY status = 'vetoed', {order})")
         }
     };
-    let ranks = format!(
-        "WITH r AS (\n  SELECT enterprise_id, {} AS track_rank, {} AS rank, {} AS county_rank, {} AS park_rank, {} AS industry_rank\n  \
-         FROM classed WHERE status IN ('graded', 'vetoed')\n)\n\
-         SELECT classed.*, r.track_rank, r.rank, r.county_rank, r.park_rank, r.industry_rank,\n  \
-         CASE WHEN status = 'vetoed' THEN {} WHEN status = 'undetermined' THEN {undetermined} END \
-         WHEN status = 'graded' THEN {labels} END END AS class\n\
-         FROM classed LEFT JOIN r USING (enterprise_id)",
+    let r = format!(
+        "SELECT enterprise_id, {} AS track_rank, {} AS rank, {} AS county_rank, {} AS park_rank, {} AS industry_rank\n  \
+         FROM classed WHERE status IN ('graded', 'vetoed')",
         number("''"),
         number("cg"),
         number("county"),
         number("park"),
         number(&format!("substr(industry, 1, {digits})")),
+    );
+    let ranks = format!(
+        "SELECT classed.*, r.track_rank, r.rank, r.county_rank, r.park_rank, r.industry_rank,\n  \
+         CASE WHEN status = 'vetoed' THEN {} WHEN status = 'undetermined' THEN {undetermined} END \
+         WHEN status = 'graded' THEN {labels} END END AS class\n\
+         FROM classed LEFT JOIN ranked_r r USING (enterprise_id)",
         d.text(&m.adjust.veto_class),
     );
-    s += &d.table("ranked", &ranks);
+    s += &d.staged("ranked", &[("ranked_r", r)], &ranks);
     Ok(s)
 }

@@ -3,7 +3,7 @@
 //! division by zero, a comparison with it is false (never NULL, so `not` and `and` read as in mujun), and
 //! parts that only read the period (`date(year - 2, 12, 31)`) are evaluated here by mujun itself.
 
-use super::dialect::Dialect;
+use super::dialect::Sql;
 use crate::method::expr::{Env, Expr, Op, Value};
 use crate::period::Period;
 use crate::schema::{Field, Holds, Reading};
@@ -49,7 +49,7 @@ impl Env for PeriodEnv<'_> {
 /// Compiles expressions for one period in one dialect.
 pub struct Compiler<'a> {
     pub period: &'a Period,
-    pub dialect: Dialect,
+    pub dialect: Sql<'a>,
 }
 
 impl Compiler<'_> {
@@ -97,7 +97,7 @@ impl Compiler<'_> {
             Value::Str(s) => frag(Ty::Text, d.text(s)),
             Value::Bool(b) => frag(Ty::Bool, if *b { "TRUE".into() } else { "FALSE".into() }),
             Value::Missing => match e {
-                Expr::Str(_) => frag(Ty::Text, "CAST(NULL AS VARCHAR)".into()),
+                Expr::Str(_) => frag(Ty::Text, "CAST(NULL AS STRING)".into()),
                 _ => frag(Ty::Num, "CAST(NULL AS DOUBLE)".into()),
             },
         })

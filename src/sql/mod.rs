@@ -16,7 +16,7 @@ mod output;
 mod scoring;
 mod status;
 
-pub use dialect::{Dialect, Input};
+pub use dialect::{Dialect, Input, Sql};
 
 use crate::method::{Loaded, SideFiles};
 use crate::period::Period;
@@ -35,14 +35,16 @@ pub struct Target<'a> {
     pub input: Input,
     /// Where the exported tables are (a folder or URI holding `enterprises/`, `land/` …).
     pub location: &'a str,
-    /// Where the script writes its results (a folder or URI).
+    /// Where the script writes its results (a folder or URI); Spark also keeps each stage's rows there,
+    /// under `stages/`.
     pub out: &'a str,
 }
 
 /// The script for `l` over `period`; `side` holds the benchmark files the methodology names.
 pub fn compile(l: &Loaded, side: &SideFiles, period: &Period, target: &Target) -> Result<String, Refusal> {
     refuse(l)?;
-    let d = target.dialect;
+    let stages = format!("{}/stages", target.out);
+    let d = Sql { dialect: target.dialect, stages: &stages };
     let c = expr::Compiler { period, dialect: d };
     let a = &l.method.adjust;
     let events = !(a.bonus_events.is_empty() && a.penalty_events.is_empty() && a.veto_events.is_empty());
@@ -50,14 +52,14 @@ pub fn compile(l: &Loaded, side: &SideFiles, period: &Period, target: &Target) -
     let mut s = format!(
         "-- mujun {} sql: {} ({}), period {} ({} to {}), from {}.\n-- Generated; every sum is added in file order (seq).\n",
         crate::VERSION,
-        l.method.scheme.name,
+        l.method.scheme.name.replace(['\n', '\r'], " "),
         l.sha256.get(..12).unwrap_or(&l.sha256),
         period.label,
         period.quarters.first().map(|q| q.to_string()).unwrap_or_default(),
         period.quarters.last().map(|q| q.to_string()).unwrap_or_default(),
         target.location
     );
-    s += "SET preserve_insertion_order = true;\n";
+    s += d.preamble();
     s += &facts::inputs(d, &src, period, events);
     s += &facts::facts(d, &l.method);
     s += &status::status(&c, l)?;
@@ -65,7 +67,7 @@ pub fn compile(l: &Loaded, side: &SideFiles, period: &Period, target: &Target) -
     s += &scoring::benchmarks(d, l, side)?;
     s += &scoring::points(d, l)?;
     s += &classes::ranked(d, l)?;
-    s += &d.write_csv(&output::enterprises(d, l), &format!("{}/enterprises.csv", target.out));
+    s += &d.write_csv(&output::enterprises(d, l), target.out, "enterprises");
     Ok(s)
 }
 

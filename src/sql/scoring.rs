@@ -4,7 +4,7 @@
 //! missing-value rules, the track mean), and `scored` (status after the benchmarks, total, its rounding).
 //! Columns of indicator K of track T are suffixed `_T_K`.
 
-use super::dialect::Dialect;
+use super::dialect::Sql;
 use super::expr::Compiler;
 use super::Refusal;
 use crate::method::{
@@ -61,7 +61,7 @@ pub fn values(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
 }
 
 /// One table per benchmark derived from the data or read from a file: `bench_T_K (g, b)`.
-pub fn benchmarks(d: Dialect, l: &Loaded, side: &SideFiles) -> Result<String, Refusal> {
+pub fn benchmarks(d: Sql<'_>, l: &Loaded, side: &SideFiles) -> Result<String, Refusal> {
     let mut s = String::new();
     let digits = l.method.ranking.industry_digits;
     for (t, k, _, ind) in each(l) {
@@ -77,7 +77,7 @@ pub fn benchmarks(d: Dialect, l: &Loaded, side: &SideFiles) -> Result<String, Re
                 .map_err(|e| Refusal { key: format!("{key}.file"), reason: e.to_string() })?;
             let rows: Vec<String> = values.iter().map(|(g, v)| format!("({}, {})", d.text(g), d.double(*v))).collect();
             if rows.is_empty() {
-                "SELECT CAST(NULL AS VARCHAR) AS g, CAST(NULL AS DOUBLE) AS b WHERE FALSE".to_string()
+                "SELECT CAST(NULL AS STRING) AS g, CAST(NULL AS DOUBLE) AS b WHERE FALSE".to_string()
             } else {
                 format!("SELECT * FROM (VALUES {}) AS x(g, b)", rows.join(", "))
             }
@@ -108,7 +108,7 @@ pub fn benchmarks(d: Dialect, l: &Loaded, side: &SideFiles) -> Result<String, Re
 
 /// The SQL of a points rule for a value that cannot be scored.
 fn rule_points(
-    d: Dialect,
+    d: Sql<'_>,
     rule: MissingRule,
     ind: &Indicator,
     t: usize,
@@ -130,7 +130,7 @@ fn rule_points(
 }
 
 /// Points of a value before cap and floor (`v` the value, `b` the benchmark, `lo`/`hi` the bounds).
-fn raw_points(d: Dialect, tr: &Track, ind: &Indicator, t: usize, k: usize) -> String {
+fn raw_points(d: Sql<'_>, tr: &Track, ind: &Indicator, t: usize, k: usize) -> String {
     let (w, p) = (d.double(ind.weight), &tr.points);
     let (v, b) = (format!("v_{t}_{k}"), format!("b_{t}_{k}"));
     match ind.method.unwrap_or(p.method) {
@@ -156,7 +156,7 @@ fn divides_by_benchmark(tr: &Track, ind: &Indicator) -> bool {
 
 /// `pts`: benchmarks and bounds joined, points capped and floored, the rules for values that cannot be
 /// scored, the track mean; and `scored`: status after the benchmarks, total and its rounding.
-pub fn points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
+pub fn points(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
     let digits = l.method.ranking.industry_digits;
     let (mut joins, mut cols, mut s) = (String::new(), Vec::new(), String::new());
     for (t, k, tr, ind) in each(l) {
@@ -189,7 +189,7 @@ pub fn points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
 
 /// `vp`: each value's points, capped and floored (NULL with no benchmark for the firm's group); `np`
 /// marks a value measured against a benchmark of zero or less; `m`: each indicator's mean points.
-fn value_points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
+fn value_points(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
     let mut cols = Vec::new();
     let mut means = Vec::new();
     for (t, k, tr, ind) in each(l) {
@@ -216,7 +216,7 @@ fn value_points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
 
 /// `scored`: the final points, the status after the benchmarks (no benchmark for the firm's group:
 /// undetermined), the total (Σ points in the listed order, + bonus, + penalty) and its rounding.
-fn final_points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
+fn final_points(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
     let (mut cols, mut no_bench) = (Vec::new(), Vec::new());
     let mut totals = String::from("CASE track");
     for (t, tr) in l.method.tracks.iter().enumerate() {
@@ -248,11 +248,11 @@ fn final_points(d: Dialect, l: &Loaded) -> Result<String, Refusal> {
         if no_bench.is_empty() { "FALSE".to_string() } else { format!("COALESCE({}, FALSE)", no_bench.join(" OR ")) };
     let cols = if cols.is_empty() { String::new() } else { format!(", {}", cols.join(",\n  ")) };
     let p = format!("SELECT vp.*{cols}, {nb} AS no_bench FROM vp CROSS JOIN m");
-    let body = format!(
-        "WITH p AS ({p}), t AS (\n  SELECT p.*, CASE WHEN no_bench THEN 'undetermined' ELSE status0 END AS status,\n    \
+    let t = format!(
+        "SELECT p.*, CASE WHEN no_bench THEN 'undetermined' ELSE status0 END AS status,\n    \
          CASE WHEN no_bench THEN 'no_benchmark' ELSE code0 END AS code,\n    \
-         CASE WHEN scored THEN (({totals}) + bonus) + penalty END AS total FROM p\n)\nSELECT t.*, {} AS total_dec FROM t",
-        d.round_half_up("total", 2)
+         CASE WHEN scored THEN (({totals}) + bonus) + penalty END AS total FROM scored_p p"
     );
-    Ok(d.table("scored", &body))
+    let select = format!("SELECT t.*, {} AS total_dec FROM scored_t t", d.round_half_up("total", 2));
+    Ok(d.staged("scored", &[("scored_p", p), ("scored_t", t)], &select))
 }

@@ -2,7 +2,7 @@
 //! vetoed, graded) with the reason code, in the order of `crate::score`'s status checks, and its bonus
 //! and penalty (tags in key order, then events in file order, each total capped).
 
-use super::dialect::Dialect;
+use super::dialect::Sql;
 use super::expr::Compiler;
 use super::Refusal;
 use crate::method::expr::Expr;
@@ -35,29 +35,39 @@ pub fn status(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
     scored_und += " END";
     let d = c.dialect;
     let veto = in_list(d, &m.adjust.veto_events);
-    let body = format!(
-        "WITH k AS (\n  SELECT f.*, {excluded} AS excluded, CASE WHEN {excluded} THEN NULL ELSE {track} END AS track FROM facts f\n\
-         ), v AS (\n  SELECT enterprise_id, bool_or(kind IN ({veto})) AS veto FROM ev GROUP BY enterprise_id\n\
-         ), s AS (\n  SELECT k.*, CASE WHEN excluded THEN 'excluded' WHEN track IS NULL THEN 'no_track' \
-         WHEN NOT (land > 0.0) THEN 'not_scored'\n    WHEN {out} THEN 'out_of_scope' WHEN {und} THEN 'undetermined' \
-         WHEN COALESCE(v.veto, FALSE) THEN 'vetoed' ELSE 'graded' END AS status0\n  \
-         FROM k LEFT JOIN v USING (enterprise_id)\n)\n\
-         SELECT s.*, status0 IN ('graded', 'vetoed') OR (status0 = 'undetermined' AND {scored_und}) AS scored,\n  \
+    let veto = if veto.is_empty() { "NULL".into() } else { veto };
+    let parts = [
+        (
+            "st_k",
+            format!("SELECT f.*, {excluded} AS excluded, CASE WHEN {excluded} THEN NULL ELSE {track} END AS track FROM facts f"),
+        ),
+        ("st_v", format!("SELECT enterprise_id, bool_or(kind IN ({veto})) AS veto FROM ev GROUP BY enterprise_id")),
+        (
+            "st_s",
+            format!(
+                "SELECT k.*, CASE WHEN excluded THEN 'excluded' WHEN track IS NULL THEN 'no_track' \
+                 WHEN NOT (land > 0.0) THEN 'not_scored'\n    WHEN {out} THEN 'out_of_scope' WHEN {und} THEN 'undetermined' \
+                 WHEN COALESCE(v.veto, FALSE) THEN 'vetoed' ELSE 'graded' END AS status0\n  \
+                 FROM st_k k LEFT JOIN st_v v USING (enterprise_id)"
+            ),
+        ),
+    ];
+    let select = format!(
+        "SELECT s.*, status0 IN ('graded', 'vetoed') OR (status0 = 'undetermined' AND {scored_und}) AS scored,\n  \
          CASE status0 WHEN 'excluded' THEN 'excluded' WHEN 'no_track' THEN 'no_track' WHEN 'not_scored' THEN 'land_not_positive'\n    \
          WHEN 'out_of_scope' THEN 'out_of_scope' WHEN 'undetermined' THEN 'undetermined_rule' WHEN 'vetoed' THEN 'veto' END AS code0\n\
-         FROM s",
-        veto = if veto.is_empty() { "NULL".into() } else { veto },
+         FROM st_s s"
     );
-    Ok(d.table("st", &body) + &adjust(d, l))
+    Ok(d.staged("st", &parts, &select) + &adjust(d, l))
 }
 
-fn in_list(d: Dialect, kinds: &[String]) -> String {
+fn in_list(d: Sql<'_>, kinds: &[String]) -> String {
     kinds.iter().map(|k| d.text(k)).collect::<Vec<_>>().join(", ")
 }
 
 /// `adj`: bonus and penalty of every enterprise: tag points in the order of their names, then event
 /// points in file order, as `crate::score::adjust` adds them; each total capped.
-fn adjust(d: Dialect, l: &Loaded) -> String {
+fn adjust(d: Sql<'_>, l: &Loaded) -> String {
     let a = &l.method.adjust;
     let mut tags = d.double(0.0);
     for (tag, pts) in &a.bonus_tags {
@@ -77,15 +87,29 @@ fn adjust(d: Dialect, l: &Loaded) -> String {
         (None, _) => x,
     };
     // The tag part starts the bonus; the events are added to it one by one (a fold from it).
-    let body = format!(
-        "WITH e AS (\n  SELECT enterprise_id, list({bonus_ev} ORDER BY seq) FILTER (WHERE ({bonus_ev}) IS NOT NULL) AS bl,\n    \
-         {} AS penalty FROM ev GROUP BY enterprise_id\n), b AS (\n  SELECT st.enterprise_id, {tags} AS tag_bonus, e.bl, \
-         COALESCE(e.penalty, 0.0) AS penalty FROM st LEFT JOIN e USING (enterprise_id)\n)\n\
-         SELECT enterprise_id, {} AS bonus, {} AS penalty FROM (\n  SELECT enterprise_id, \
-         list_reduce(list_concat([tag_bonus], COALESCE(bl, [])), lambda a, b: a + b) AS bonus_raw, penalty AS penalty_raw FROM b\n)",
-        format_args!("0.0 + COALESCE({}, 0.0)", d.fold_sum(&penalty_ev, "seq", "TRUE")),
+    let parts = [
+        (
+            "adj_e",
+            format!(
+                "SELECT enterprise_id, {} AS bl,\n    {} AS penalty FROM ev GROUP BY enterprise_id",
+                d.ordered_list(&bonus_ev, "seq", "TRUE"),
+                format_args!("0.0 + COALESCE({}, 0.0)", d.fold_sum(&penalty_ev, "seq", "TRUE")),
+            ),
+        ),
+        (
+            "adj_b",
+            format!(
+                "SELECT st.enterprise_id, {tags} AS tag_bonus, e.bl, COALESCE(e.penalty, 0.0) AS penalty \
+                 FROM st LEFT JOIN adj_e e USING (enterprise_id)"
+            ),
+        ),
+    ];
+    let select = format!(
+        "SELECT enterprise_id, {} AS bonus, {} AS penalty FROM (\n  SELECT enterprise_id, \
+         {} AS bonus_raw, penalty AS penalty_raw FROM adj_b\n) x",
         cap("bonus_raw".into(), a.bonus_cap, true),
         cap("penalty_raw".into(), a.penalty_cap, false),
+        d.fold_from("tag_bonus", "bl"),
     );
-    d.table("adj", &body)
+    d.staged("adj", &parts, &select)
 }

@@ -113,12 +113,22 @@ fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
     assert!(sql.contains("read_parquet('/data/x/output/**/*.parquet'"));
     assert!(sql.contains("WHERE period IN ('2025Q1', '2025Q2', '2025Q3', '2025Q4')"));
     assert!(sql.contains("list_reduce(list(o.revenue ORDER BY o.seq)"));
+    // The Spark script: folds over the values sorted by seq, each stage written as Parquet under the
+    // results and read back, the table written as one part file in the results.
     let spark = mujun()
-        .args(["--quiet", "sql", "--period", "2025", "--dialect", "spark", "--method"])
+        .args(["--quiet", "sql", "--period", "2025", "--dialect", "spark", "--data-location", "/data/x"])
+        .args(["--results-location", "/r", "--method"])
         .arg(repo("data/methods/ankang_default.toml"))
         .arg("--out")
         .arg(&script)
         .output()
         .unwrap();
-    assert_eq!(spark.status.code(), Some(3));
+    assert!(spark.status.success(), "{}", String::from_utf8_lossy(&spark.stderr));
+    let sql = std::fs::read_to_string(&script).unwrap();
+    assert!(sql.contains("SET spark.sql.ansi.enabled = false;"));
+    assert!(sql.contains("USING parquet OPTIONS (path '/data/x/output', mergeSchema 'true')"));
+    assert!(sql.contains("aggregate(array_sort(collect_list(struct(o.seq AS o, o.revenue AS x))"));
+    assert!(sql.contains("INSERT OVERWRITE DIRECTORY '/r/stages/facts' USING parquet"));
+    assert!(sql.contains("INSERT OVERWRITE DIRECTORY '/r/enterprises' USING csv"));
+    assert!(!sql.contains("WITH "), "a WITH clause would hide Spark's stages");
 }
