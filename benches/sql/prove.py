@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 
+TABLES = ["enterprises", "by_county", "by_park", "by_industry"]
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
 METHODS = ROOT / "data" / "methods"
@@ -69,7 +70,7 @@ class DuckDb:
     name = "DuckDB"
     dialect = "duckdb"
 
-    def __init__(self, threads):
+    def __init__(self, threads, memory):
         import duckdb
 
         self.duckdb, self.threads = duckdb, threads
@@ -79,7 +80,9 @@ class DuckDb:
         con.execute(f"SET threads = {self.threads}")
         con.execute(script)
         con.close()
-        return results / "enterprises.csv"
+
+    def table(self, results, stem):
+        return results / f"{stem}.csv"
 
 
 class Spark:
@@ -88,13 +91,14 @@ class Spark:
     name = "Spark"
     dialect = "spark"
 
-    def __init__(self, threads):
+    def __init__(self, threads, memory):
         sys.path.insert(0, str(pathlib.Path(__file__).parent))
         from pyspark.sql import SparkSession
 
         self.spark = (SparkSession.builder.master(f"local[{threads}]").appName("mujun sql proof")
-                      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", str(2 * threads))
-                      .config("spark.driver.memory", "4g").getOrCreate())
+                      .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                      .config("spark.sql.shuffle.partitions", str(2 * threads))
+                      .config("spark.driver.memory", memory).getOrCreate())
         self.spark.sparkContext.setLogLevel("ERROR")
 
     def run(self, script, results):
@@ -103,9 +107,11 @@ class Spark:
         session = self.spark.newSession()
         spark_run.run(session, script)
         session.catalog.clearCache()
-        parts = sorted((results / "enterprises").glob("part-*.csv"))
+
+    def table(self, results, stem):
+        parts = sorted((results / stem).glob("part-*.csv"))
         if len(parts) != 1:
-            raise RuntimeError(f"expected one part file in {results / 'enterprises'}, found {len(parts)}")
+            raise RuntimeError(f"expected one part file in {results / stem}, found {len(parts)}")
         return parts[0]
 
 
@@ -126,21 +132,26 @@ def prove(a, engine, name, data, method, period, d):
     results.mkdir()
     t = time.perf_counter()
     try:
-        written = engine.run(script.read_text(encoding="utf-8"), results)
+        engine.run(script.read_text(encoding="utf-8"), results)
+        took = time.perf_counter() - t
+        written = {stem: engine.table(results, stem) for stem in TABLES}
     except Exception as e:  # the engine's own error, shortened: the case fails, the others still run
         print(f"{label}: the script failed: {str(e).strip().splitlines()[0][:400]}")
         return "failed"
-    took = time.perf_counter() - t
-    diffs, skipped = compare(d / "mujun" / "enterprises.csv", written)
-    rows = sum(1 for _ in open(written, encoding="utf-8")) - 1
+    diffs = []
+    for stem in TABLES:
+        found, skipped = compare(d / "mujun" / f"{stem}.csv", written[stem])
+        diffs += [f"{stem}: {line}" for line in found]
+        if stem == "enterprises":
+            rows, left_out = sum(1 for _ in open(written[stem], encoding="utf-8")) - 1, skipped
     if diffs:
         print(f"{label}: {len(diffs)} differences over {rows} enterprises ({took:.2f} s)")
         for line in diffs[:8]:
             print("  " + line)
         return "failed"
-    print(f"{label}: identical, {rows} enterprises, every column but the reason in words and {skipped or 'none'} ({took:.2f} s)")
+    print(f"{label}: identical, {rows} enterprises and the aggregates by county, park and industry, every column "
+          f"but the reason in words and {left_out or 'none'} ({took:.2f} s)")
     return "passed"
-
 
 def main():
     ap = argparse.ArgumentParser()
@@ -152,9 +163,10 @@ def main():
     ap.add_argument("--only")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engines", default="duckdb", help="duckdb, spark or duckdb,spark")
+    ap.add_argument("--spark-memory", default="4g", help="the local Spark's heap (its driver runs the executors)")
     a = ap.parse_args()
     kinds = {"duckdb": DuckDb, "spark": Spark}
-    engines = [kinds[e.strip()](a.threads) for e in a.engines.split(",")]
+    engines = [kinds[e.strip()](a.threads, a.spark_memory) for e in a.engines.split(",")]
     work = pathlib.Path(a.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     passed = failed = refused = 0

@@ -39,7 +39,8 @@ pub struct Args {
     /// location: the dataset folder that was exported.
     #[arg(long)]
     files_from: Option<PathBuf>,
-    /// The folder or URI the script writes into: enterprises.csv (DuckDB), enterprises/part-….csv (Spark).
+    /// The folder or URI the script writes into: enterprises.csv, by_county.csv … (DuckDB);
+    /// enterprises/part-….csv, by_county/ … and the stages under stages/ (Spark).
     #[arg(long, default_value = "results")]
     results_location: String,
     /// The script file.

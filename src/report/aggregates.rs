@@ -11,7 +11,7 @@ use crate::schema::Field;
 use crate::score::{Groups, Status};
 
 /// (key, Chinese name, numerator, denominator)
-const RATIOS: [(&str, &str, Field, Field); 7] = [
+pub(crate) const RATIOS: [(&str, &str, Field, Field); 7] = [
     ("tax_per_mu", "亩均税收", Field::Tax, Field::Land),
     ("va_per_mu", "亩均增加值", Field::ValueAdded, Field::Land),
     ("revenue_per_mu", "亩均营业收入", Field::Revenue, Field::Land),
@@ -61,7 +61,7 @@ fn slot(field: Field) -> usize {
 
 /// What every aggregate table reads of each enterprise, looked up once for all of them: its figures in
 /// [`FIELDS`] order (NaN where not reported) and, for firms in a group's evaluated count (graded, vetoed
-/// or undetermined), the position of its class among [`class_labels`]; and the city's row, the same in
+/// or undetermined), the position of its class among [`class_labels_of`]; and the city's row, the same in
 /// every table.
 pub struct Prepared {
     labels: Vec<String>,
@@ -78,7 +78,7 @@ pub struct Prepared {
 impl Prepared {
     pub fn new(run: &Run) -> Prepared {
         use rayon::prelude::*;
-        let labels = class_labels(run);
+        let labels = class_labels_of(&run.method.method);
         let figs = run.facts.par_iter().map(|f| FIELDS.map(|field| f.figure(field).unwrap_or(f64::NAN))).collect();
         let eval_class = run
             .scored
@@ -161,7 +161,7 @@ impl Acc {
 }
 
 /// The group totals: (column, Chinese name, field summed, decimals shown).
-const TOTALS: [(&str, &str, Field, usize); 5] = [
+pub(crate) const TOTALS: [(&str, &str, Field, usize); 5] = [
     ("land_mu", "用地面积(亩)", Field::Land, 4),
     ("tax", "税收(万元)", Field::Tax, 2),
     ("revenue", "营业收入(万元)", Field::Revenue, 2),
@@ -170,9 +170,8 @@ const TOTALS: [(&str, &str, Field, usize); 5] = [
 ];
 
 /// Every class label used by the methodology, in order, undetermined classes last.
-fn class_labels(run: &Run) -> Vec<String> {
+pub(crate) fn class_labels_of(m: &crate::method::Methodology) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let m = &run.method.method;
     let all = m.tracks.iter().flat_map(|t| t.classes.labels.iter().cloned()).chain([m.adjust.veto_class.clone()]);
     for l in all.chain(m.tracks.iter().map(|t| t.undetermined_class.clone())) {
         if !out.contains(&l) {

@@ -110,6 +110,36 @@ impl Sql<'_> {
         }
     }
 
+    /// An aggregate: the compensated (Neumaier) sum of the values `x` where `filter` holds, added in the
+    /// order of `order`, as `crate::report::aggregates` adds a group's figures (two-sum error terms, the
+    /// error added back at the end); 0 when there is none.
+    pub fn exact_sum(self, x: &str, order: &str, filter: &str) -> String {
+        let list = self.ordered_list(x, order, filter);
+        // t = s + x; the error of that step is (s - (t - (t - s))) + (x - (t - s)).
+        let step = |s: &str, c: &str, x: &str| {
+            let t = format!("({s} + {x})");
+            let part = format!("({t} - {s})");
+            (t.clone(), format!("({c} + (({s} - ({t} - {part})) + ({x} - {part})))"))
+        };
+        match self.dialect {
+            Dialect::DuckDb => {
+                let (t, c) = step("a.s", "a.c", "b.s");
+                let reduced = format!(
+                    "list_reduce(list_transform({list}, lambda v: {{'s': v, 'c': CAST(0 AS DOUBLE)}}), \
+                     lambda a, b: {{'s': {t}, 'c': {c}}})"
+                );
+                format!("COALESCE(list_transform([{reduced}], lambda r: r.s + r.c)[1], CAST(0 AS DOUBLE))")
+            }
+            Dialect::Spark => {
+                let (t, c) = step("a.s", "a.c", "e.x");
+                format!(
+                    "aggregate({list}, named_struct('s', CAST(0 AS DOUBLE), 'c', CAST(0 AS DOUBLE)), \
+                     (a, e) -> named_struct('s', {t}, 'c', {c}), a -> a.s + a.c)"
+                )
+            }
+        }
+    }
+
     /// `x` rounded half away from zero at `places` decimals on its shortest decimal spelling (mujun's
     /// rule, `crate::decimal`), as an exact decimal: the engine spells the double as text and rounds half
     /// away from zero when it casts that text to a DECIMAL. DuckDB's spelling is the shortest; Spark's is
@@ -220,5 +250,34 @@ fn ext(input: Input) -> &'static str {
     match input {
         Input::Parquet => "parquet",
         Input::Csv => "csv",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Dialect, Sql};
+
+    #[test]
+    fn literals_and_names_are_quoted_for_each_engine() {
+        let (duck, spark) =
+            (Sql { dialect: Dialect::DuckDb, stages: "s" }, Sql { dialect: Dialect::Spark, stages: "s" });
+        // A quote doubled on DuckDB; on Spark a backslash escapes, so it is escaped too, and a line break
+        // is written as \n (the runner splits statements at `;` + line end).
+        assert_eq!(duck.text("a'b\\c\nd"), "'a''b\\c\nd'");
+        assert_eq!(spark.text("a'b\\c\nd"), "'a\\'b\\\\c\\nd'");
+        assert_eq!(duck.ident("亩均\"税收"), "\"亩均\"\"税收\"");
+        assert_eq!(spark.ident("亩均`税收"), "`亩均``税收`");
+        // 0.1 + 0.2 is 0.30000000000000004: the literal is its shortest spelling, read back exactly.
+        assert_eq!(spark.double(0.1 + 0.2), "CAST('0.30000000000000004' AS DOUBLE)");
+    }
+
+    #[test]
+    fn spark_keeps_each_stage_as_parquet_under_the_stages_folder() {
+        let spark = Sql { dialect: Dialect::Spark, stages: "hdfs:///r/stages" };
+        assert_eq!(
+            spark.table("facts", "SELECT 1 AS x"),
+            "INSERT OVERWRITE DIRECTORY 'hdfs:///r/stages/facts' USING parquet\nSELECT 1 AS x;\n\
+             CREATE OR REPLACE TEMPORARY VIEW facts USING parquet OPTIONS (path 'hdfs:///r/stages/facts');\n"
+        );
     }
 }

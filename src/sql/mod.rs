@@ -1,13 +1,15 @@
 //! The methodology compiled to one SQL script (`mujun sql`): it reads the tables `mujun export` wrote
 //! and computes what `mujun evaluate` computes — land basis, period sums, tracks, scope and T rules,
 //! indicators, fixed, derived and file benchmarks, points with caps, floors and missing-data rules,
-//! bonus, penalty and veto, classes and every rank level — then writes the enterprises table.
+//! bonus, penalty and veto, classes and every rank level — then writes the enterprises table and the
+//! aggregates by county, park and industry. For DuckDB or Spark SQL ([`Dialect`]).
 //!
 //! Exactness (docs/scaling.md): every sum the methodology defines is a left-to-right fold in file order
 //! (`seq`), so the engine adds the same binary64 numbers in the same order as mujun; the total is rounded
 //! half up on its shortest decimal spelling; ties end on the id. A family the compiler does not express
 //! is refused with its key and the reason ([`Refusal`]), never approximated.
 
+mod aggregates;
 mod classes;
 pub mod dialect;
 mod expr;
@@ -68,6 +70,7 @@ pub fn compile(l: &Loaded, side: &SideFiles, period: &Period, target: &Target) -
     s += &scoring::points(d, l)?;
     s += &classes::ranked(d, l)?;
     s += &d.write_csv(&output::enterprises(d, l), target.out, "enterprises");
+    s += &aggregates::tables(d, l, target.out);
     Ok(s)
 }
 
