@@ -7,61 +7,85 @@ use super::dialect::Sql;
 use crate::method::Loaded;
 use crate::report::aggregates::{class_labels_of, RATIOS, TOTALS};
 
-/// The statements writing the three tables into `out`.
+/// The statements writing the three tables into `out`. The city's row is computed once, for the three.
 pub fn tables(d: Sql<'_>, l: &Loaded, out: &str) -> String {
     let digits = l.method.ranking.industry_digits;
     let input =
         "SELECT seq, county, park, industry, class, status IN ('graded', 'vetoed', 'undetermined') AS evaluated, \
                  land, tax, revenue, value_added, energy_tce, emissions, employees, rd_expense FROM ranked";
+    let labels = class_labels_of(&l.method);
     let mut s = d.table("agg", input);
+    s += &d.table("agg_city", &format!("SELECT {}\nFROM agg", sums(d, &labels)));
     for (dim, group) in [
         ("county", "county".to_string()),
         ("park", "park".into()),
         ("industry", format!("substr(industry, 1, {digits})")),
     ] {
-        s += &d.write_csv(&table(d, l, dim, &group), out, &format!("by_{dim}"));
+        s += &d.write_csv(&table(d, &labels, dim, &group), out, &format!("by_{dim}"));
     }
     s
 }
 
-/// One table: the groups of `group` (an expression named `dim`), then the city.
-fn table(d: Sql<'_>, l: &Loaded, dim: &str, group: &str) -> String {
-    let labels = class_labels_of(&l.method);
-    let mut cols =
-        vec!["count(*) AS enterprises".to_string(), "sum(CASE WHEN evaluated THEN 1 ELSE 0 END) AS evaluated".into()];
-    for label in &labels {
-        cols.push(format!(
-            "sum(CASE WHEN evaluated AND class = {} THEN 1 ELSE 0 END) AS {}",
-            d.text(label),
-            d.ident(&format!("class_{label}"))
-        ));
+/// The field never missing in `agg` (a firm's land is a number, 0 when it holds none).
+const ALWAYS: &str = "land";
+
+/// The name of the compensated sum of `x` over evaluated firms that also report `other`.
+fn sum_name(x: &str, other: Option<&str>) -> String {
+    match other {
+        Some(y) if y != ALWAYS => format!("s_{x}_if_{y}"),
+        _ => format!("s_{x}"),
     }
-    let sum = |x: &str| d.exact_sum(x, "seq", "evaluated");
-    for (col, _, field, decimals) in TOTALS {
-        let total = d.round_half_up(&sum(field.name()), decimals);
-        cols.push(format!("CAST({total} AS STRING) AS {col}"));
-    }
-    for (col, _, n, dd) in RATIOS {
-        let both = format!("evaluated AND {} IS NOT NULL AND {} IS NOT NULL", n.name(), dd.name());
-        let (a, b) = (d.exact_sum(n.name(), "seq", &both), d.exact_sum(dd.name(), "seq", &both));
-        let ratio = d.round_half_up(&format!("({a}) / ({b})"), 4);
-        cols.push(format!("CASE WHEN ({b}) > 0.0 THEN CAST({ratio} AS STRING) END AS {col}"));
-    }
-    let cols = cols.join(",\n  ");
-    // The city's row after the groups; groups in name order (bytes, as mujun sorts them).
-    format!(
-        "SELECT {dim}, {}\nFROM (\n  SELECT 0 AS o_city, {group} AS {dim}, {cols}\n  FROM agg GROUP BY {group}\n  \
-         UNION ALL\n  SELECT 1 AS o_city, {} AS {dim}, {cols}\n  FROM agg\n) a\nORDER BY o_city, {dim}",
-        column_names(d, &labels).join(", "),
-        d.text("全市 city"),
-    )
 }
 
-/// The columns after the group's name, as the tables name them.
-fn column_names(d: Sql<'_>, labels: &[String]) -> Vec<String> {
-    let mut names = vec!["enterprises".to_string(), "evaluated".into()];
-    names.extend(labels.iter().map(|l| d.ident(&format!("class_{l}"))));
-    names.extend(TOTALS.iter().map(|(c, ..)| c.to_string()));
-    names.extend(RATIOS.iter().map(|(c, ..)| c.to_string()));
-    names
+/// A group's counts and sums (each distinct sum once): enterprises, evaluated, a count per class, the
+/// totals' sums and each ratio's two sums over the firms reporting both of its fields.
+fn sums(d: Sql<'_>, labels: &[String]) -> String {
+    let mut cols =
+        vec!["count(*) AS enterprises".to_string(), "sum(CASE WHEN evaluated THEN 1 ELSE 0 END) AS evaluated".into()];
+    for (i, label) in labels.iter().enumerate() {
+        cols.push(format!("sum(CASE WHEN evaluated AND class = {} THEN 1 ELSE 0 END) AS c_{i}", d.text(label)));
+    }
+    let mut wanted: Vec<(&str, Option<&str>)> = TOTALS.iter().map(|(_, _, f, _)| (f.name(), None)).collect();
+    for (_, _, n, dd) in RATIOS {
+        wanted.extend([(n.name(), Some(dd.name())), (dd.name(), Some(n.name()))]);
+    }
+    let mut named: Vec<String> = Vec::new();
+    for (x, other) in wanted {
+        let name = sum_name(x, other);
+        if named.contains(&name) {
+            continue;
+        }
+        let filter = match other {
+            Some(y) if y != ALWAYS => format!("evaluated AND {y} IS NOT NULL"),
+            _ => "evaluated".into(),
+        };
+        cols.push(format!("{} AS {name}", d.exact_sum(x, "seq", &filter)));
+        named.push(name);
+    }
+    cols.join(",\n  ")
+}
+
+/// One table: the groups of `group` (an expression named `dim`) in name order (bytes, as mujun sorts
+/// them), then the city; sums rounded half up as mujun shows them, a ratio empty when its denominator's
+/// sum is not positive.
+fn table(d: Sql<'_>, labels: &[String], dim: &str, group: &str) -> String {
+    let mut cols = vec![dim.to_string(), "enterprises".into(), "evaluated".into()];
+    for (i, label) in labels.iter().enumerate() {
+        cols.push(format!("c_{i} AS {}", d.ident(&format!("class_{label}"))));
+    }
+    for (col, _, field, decimals) in TOTALS {
+        cols.push(format!("CAST({} AS STRING) AS {col}", d.round_half_up(&sum_name(field.name(), None), decimals)));
+    }
+    for (col, _, n, dd) in RATIOS {
+        let (a, b) = (sum_name(n.name(), Some(dd.name())), sum_name(dd.name(), Some(n.name())));
+        let ratio = d.round_half_up(&format!("{a} / {b}"), 4);
+        cols.push(format!("CASE WHEN {b} > 0.0 THEN CAST({ratio} AS STRING) END AS {col}"));
+    }
+    format!(
+        "SELECT {}\nFROM (\n  SELECT 0 AS o_city, {group} AS {dim}, {}\n  FROM agg GROUP BY {group}\n  \
+         UNION ALL\n  SELECT 1 AS o_city, {} AS {dim}, agg_city.* FROM agg_city\n) a\nORDER BY o_city, {dim}",
+        cols.join(", "),
+        sums(d, labels),
+        d.text("全市 city"),
+    )
 }

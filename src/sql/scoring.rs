@@ -8,7 +8,7 @@ use super::dialect::Sql;
 use super::expr::Compiler;
 use super::Refusal;
 use crate::method::{
-    Benchmark, DerivedKind, Group, Indicator, Loaded, MissingRule, PointsMethod, RangeZero, SideFiles, Track,
+    Benchmark, Derived, DerivedKind, Group, Indicator, Loaded, MissingRule, PointsMethod, RangeZero, SideFiles, Track,
 };
 
 /// Each (track, indicator) of the methodology.
@@ -68,42 +68,57 @@ pub fn benchmarks(d: Sql<'_>, l: &Loaded, side: &SideFiles) -> Result<String, Re
         let Some(Benchmark::Derived(b)) = &ind.benchmark else { continue };
         let key = format!("tracks[{t}].indicators[{k}].benchmark");
         let g = group_key(b.group, digits, &format!("{key}.group"))?;
-        let body = if b.kind == DerivedKind::File {
-            let name = b.file.as_deref().unwrap_or_default();
-            let table = side
-                .get(name)
-                .ok_or_else(|| Refusal { key: format!("{key}.file"), reason: format!("'{name}' was not read") })?;
-            let values = crate::score::benchmark_file(b, table)
-                .map_err(|e| Refusal { key: format!("{key}.file"), reason: e.to_string() })?;
-            let rows: Vec<String> = values.iter().map(|(g, v)| format!("({}, {})", d.text(g), d.double(*v))).collect();
-            if rows.is_empty() {
-                "SELECT CAST(NULL AS STRING) AS g, CAST(NULL AS DOUBLE) AS b WHERE FALSE".to_string()
-            } else {
-                format!("SELECT * FROM (VALUES {}) AS x(g, b)", rows.join(", "))
-            }
-        } else {
-            let (n, dd) = (format!("n_{t}_{k}"), format!("d_{t}_{k}"));
-            let agg = match b.kind {
-                DerivedKind::RatioOfSums => {
-                    format!("{} / NULLIF({}, 0.0)", d.fold_sum(&n, "seq", "TRUE"), d.fold_sum(&dd, "seq", "TRUE"))
-                }
-                DerivedKind::Mean => format!("{} / count(*)", d.fold_sum(&format!("{n} / {dd}"), "seq", "TRUE")),
-                DerivedKind::Max => format!("max({n} / {dd})"),
-                _ => {
-                    let reason = "percentile benchmarks are not compiled yet".to_string();
-                    return Err(Refusal { key: format!("{key}.kind"), reason });
-                }
-            };
-            let undetermined = if b.include_undetermined { "TRUE" } else { "status0 <> 'undetermined'" };
-            format!(
-                "SELECT {g} AS g, ({agg}) * {} AS b FROM vals\nWHERE track = {t} AND scored AND {undetermined} AND {n} IS NOT NULL \
-                 AND {dd} IS NOT NULL AND {dd} <> 0.0 GROUP BY {g}",
-                d.double(b.factor)
-            )
-        };
+        let body = if b.kind == DerivedKind::File { file_values(d, b, side, &key)? } else { from_data(d, b, t, k, &g) };
         s += &d.table(&format!("bench_{t}_{k}"), &body);
     }
     Ok(s)
+}
+
+/// A benchmark file's values by group, read by mujun and written into the script.
+fn file_values(d: Sql<'_>, b: &Derived, side: &SideFiles, key: &str) -> Result<String, Refusal> {
+    let name = b.file.as_deref().unwrap_or_default();
+    let refusal = |reason: String| Refusal { key: format!("{key}.file"), reason };
+    let table = side.get(name).ok_or_else(|| refusal(format!("'{name}' was not read")))?;
+    let values = crate::score::benchmark_file(b, table).map_err(|e| refusal(e.to_string()))?;
+    let rows: Vec<String> = values.iter().map(|(g, v)| format!("({}, {})", d.text(g), d.double(*v))).collect();
+    Ok(if rows.is_empty() {
+        "SELECT CAST(NULL AS STRING) AS g, CAST(NULL AS DOUBLE) AS b WHERE FALSE".to_string()
+    } else {
+        format!("SELECT * FROM (VALUES {}) AS x(g, b)", rows.join(", "))
+    })
+}
+
+/// A benchmark derived from the values of the track's scored firms (numerator and denominator present,
+/// denominator not zero) in group `g`, × the factor, as `crate::score::benchmark` derives it.
+fn from_data(d: Sql<'_>, b: &Derived, t: usize, k: usize, g: &str) -> String {
+    let (n, dd) = (format!("n_{t}_{k}"), format!("d_{t}_{k}"));
+    let undetermined = if b.include_undetermined { "TRUE" } else { "status0 <> 'undetermined'" };
+    let firms = format!(
+        "FROM vals\nWHERE track = {t} AND scored AND {undetermined} AND {n} IS NOT NULL AND {dd} IS NOT NULL AND {dd} <> 0.0"
+    );
+    let f = d.double(b.factor);
+    let agg = match b.kind {
+        DerivedKind::RatioOfSums => {
+            format!("{} / NULLIF({}, 0.0)", d.fold_sum(&n, "seq", "TRUE"), d.fold_sum(&dd, "seq", "TRUE"))
+        }
+        DerivedKind::Mean => format!("{} / count(*)", d.fold_sum(&format!("{n} / {dd}"), "seq", "TRUE")),
+        DerivedKind::Max => format!("max({n} / {dd})"),
+        DerivedKind::Percentile => {
+            // Sorted values v1 … vn; pos = p ÷ 100 × (n − 1); v[⌊pos⌋] + (v[⌈pos⌉] − v[⌊pos⌋]) × (pos − ⌊pos⌋),
+            // the positions counted from 0.
+            let p = d.double(b.p.unwrap_or(50.0));
+            return format!(
+                "SELECT g, (lo_v + ((hi_v - lo_v) * (pos - CAST(lo AS DOUBLE)))) * {f} AS b FROM (\n  \
+                 SELECT g, pos, lo, max(CASE WHEN rn = lo + 1 THEN x END) AS lo_v, max(CASE WHEN rn = hi + 1 THEN x END) AS hi_v \
+                 FROM (\n    SELECT g, x, rn, pos, CAST(floor(pos) AS BIGINT) AS lo, CAST(ceil(pos) AS BIGINT) AS hi FROM (\n      \
+                 SELECT g, x, row_number() OVER (PARTITION BY g ORDER BY x) AS rn, \
+                 ({p} / CAST('100.0' AS DOUBLE)) * CAST(count(*) OVER (PARTITION BY g) - 1 AS DOUBLE) AS pos FROM (\n        \
+                 SELECT {g} AS g, {n} / {dd} AS x {firms}\n      ) v0\n    ) v1\n  ) v2 GROUP BY g, pos, lo\n) v3"
+            );
+        }
+        DerivedKind::File => unreachable!("read by file_values"),
+    };
+    format!("SELECT {g} AS g, ({agg}) * {f} AS b {firms} GROUP BY {g}")
 }
 
 /// The SQL of a points rule for a value that cannot be scored.

@@ -80,7 +80,8 @@ fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(repo("data/methods/ankang_default.toml")).unwrap().replacen(
         "benchmark = { kind = \"ratio_of_sums\", group = \"city\", include_undetermined = false }",
-        "benchmark = { kind = \"percentile\", p = 50, group = \"city\" }",
+        "benchmark = { kind = \"ratio_of_sums\", group = \"city\", include_undetermined = false }\n\
+         on_missing = \"undetermined\"",
         1,
     );
     let method = dir.path().join("m.toml");
@@ -96,7 +97,9 @@ fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert!(
-        err.contains("`tracks[1].indicators[0].benchmark.kind`: percentile benchmarks are not compiled yet"),
+        err.contains(
+            "`tracks[1].indicators[0].on_missing`: \"undetermined\" (a firm sent to T by its data) is not compiled yet"
+        ),
         "{err}"
     );
     assert!(!script.exists());
