@@ -29,39 +29,45 @@ pub fn tables(d: Sql<'_>, l: &Loaded, out: &str) -> String {
 /// The field never missing in `agg` (a firm's land is a number, 0 when it holds none).
 const ALWAYS: &str = "land";
 
-/// The name of the compensated sum of `x` over evaluated firms that also report `other`.
-fn sum_name(x: &str, other: Option<&str>) -> String {
-    match other {
-        Some(y) if y != ALWAYS => format!("s_{x}_if_{y}"),
-        _ => format!("s_{x}"),
+/// The distinct sums of a group, each as (field summed, the other field a firm must report): the
+/// totals, then each ratio's numerator and denominator over the firms reporting both.
+fn wanted() -> Vec<(&'static str, Option<&'static str>)> {
+    let mut all: Vec<(&str, Option<&str>)> = TOTALS.iter().map(|(_, _, f, _)| (f.name(), None)).collect();
+    for (_, _, n, dd) in RATIOS {
+        all.extend([(n.name(), Some(dd.name())), (dd.name(), Some(n.name()))]);
     }
+    let mut out: Vec<(&str, Option<&str>)> = Vec::new();
+    for (x, other) in all {
+        let other = other.filter(|y| *y != ALWAYS);
+        if !out.contains(&(x, other)) {
+            out.push((x, other));
+        }
+    }
+    out
 }
 
-/// A group's counts and sums (each distinct sum once): enterprises, evaluated, a count per class, the
-/// totals' sums and each ratio's two sums over the firms reporting both of its fields.
+/// Where the sum of `x` over firms that also report `other` sits among [`wanted`].
+fn slot(x: &str, other: Option<&str>) -> usize {
+    let other = other.filter(|y| *y != ALWAYS);
+    wanted().iter().position(|w| *w == (x, other)).expect("a wanted sum")
+}
+
+/// A group's counts and sums: enterprises, evaluated, a count per class, and `acc`, the struct of the
+/// compensated sums of the evaluated firms (one fold for all of them).
 fn sums(d: Sql<'_>, labels: &[String]) -> String {
     let mut cols =
         vec!["count(*) AS enterprises".to_string(), "sum(CASE WHEN evaluated THEN 1 ELSE 0 END) AS evaluated".into()];
     for (i, label) in labels.iter().enumerate() {
         cols.push(format!("sum(CASE WHEN evaluated AND class = {} THEN 1 ELSE 0 END) AS c_{i}", d.text(label)));
     }
-    let mut wanted: Vec<(&str, Option<&str>)> = TOTALS.iter().map(|(_, _, f, _)| (f.name(), None)).collect();
-    for (_, _, n, dd) in RATIOS {
-        wanted.extend([(n.name(), Some(dd.name())), (dd.name(), Some(n.name()))]);
-    }
-    let mut named: Vec<String> = Vec::new();
-    for (x, other) in wanted {
-        let name = sum_name(x, other);
-        if named.contains(&name) {
-            continue;
-        }
-        let filter = match other {
-            Some(y) if y != ALWAYS => format!("evaluated AND {y} IS NOT NULL"),
-            _ => "evaluated".into(),
-        };
-        cols.push(format!("{} AS {name}", d.exact_sum(x, "seq", &filter)));
-        named.push(name);
-    }
+    let values: Vec<String> = wanted()
+        .into_iter()
+        .map(|(x, other)| match other {
+            Some(y) => format!("CASE WHEN {y} IS NOT NULL THEN {x} END"),
+            None => x.to_string(),
+        })
+        .collect();
+    cols.push(format!("{} AS acc", d.exact_sums(&values, "seq", "evaluated")));
     cols.join(",\n  ")
 }
 
@@ -73,11 +79,12 @@ fn table(d: Sql<'_>, labels: &[String], dim: &str, group: &str) -> String {
     for (i, label) in labels.iter().enumerate() {
         cols.push(format!("c_{i} AS {}", d.ident(&format!("class_{label}"))));
     }
+    let sum = |x: &str, other: Option<&str>| d.sum_of("acc", slot(x, other));
     for (col, _, field, decimals) in TOTALS {
-        cols.push(format!("CAST({} AS STRING) AS {col}", d.round_half_up(&sum_name(field.name(), None), decimals)));
+        cols.push(format!("CAST({} AS STRING) AS {col}", d.round_half_up(&sum(field.name(), None), decimals)));
     }
     for (col, _, n, dd) in RATIOS {
-        let (a, b) = (sum_name(n.name(), Some(dd.name())), sum_name(dd.name(), Some(n.name())));
+        let (a, b) = (sum(n.name(), Some(dd.name())), sum(dd.name(), Some(n.name())));
         let ratio = d.round_half_up(&format!("{a} / {b}"), 4);
         cols.push(format!("CASE WHEN {b} > 0.0 THEN CAST({ratio} AS STRING) END AS {col}"));
     }

@@ -110,33 +110,67 @@ impl Sql<'_> {
         }
     }
 
-    /// An aggregate: the compensated (Neumaier) sum of the values `x` where `filter` holds, added in the
-    /// order of `order`, as `crate::report::aggregates` adds a group's figures (two-sum error terms, the
-    /// error added back at the end); 0 when there is none.
-    pub fn exact_sum(self, x: &str, order: &str, filter: &str) -> String {
-        let list = self.ordered_list(x, order, filter);
+    /// An aggregate: the compensated (Neumaier) sums of several values at once, as
+    /// `crate::report::aggregates` adds a group's figures: over the rows where `filter` holds, in the
+    /// order of `order`, `values[i]` (a value, or NULL where that sum skips the row) added to sum `i` by
+    /// a two-sum step, from 0. Spark folds all the sums in one pass over one sorted list (one sort per
+    /// group); DuckDB folds each sum over its own list. The result is a struct; sum `i` is
+    /// [`Self::sum_of`] it.
+    pub fn exact_sums(self, values: &[String], order: &str, filter: &str) -> String {
         // t = s + x; the error of that step is (s - (t - (t - s))) + (x - (t - s)).
-        let step = |s: &str, c: &str, x: &str| {
+        let step = |i: usize, x: &str| {
+            let (s, c) = (format!("a.s{i}"), format!("a.c{i}"));
             let t = format!("({s} + {x})");
             let part = format!("({t} - {s})");
-            (t.clone(), format!("({c} + (({s} - ({t} - {part})) + ({x} - {part})))"))
+            let err = format!("({c} + (({s} - ({t} - {part})) + ({x} - {part})))");
+            let keep = |now: String, then: &str| format!("CASE WHEN {x} IS NULL THEN {then} ELSE {now} END");
+            (keep(t.clone(), &s), keep(err, &c))
         };
+        let zero = "CAST(0 AS DOUBLE)";
         match self.dialect {
+            // DuckDB evaluates a fold's lambda row by row of the list, at a cost that grows with the
+            // lambda: a fold per sum, over the rows that have its value, walks less than one fold of all.
             Dialect::DuckDb => {
-                let (t, c) = step("a.s", "a.c", "b.s");
-                let reduced = format!(
-                    "list_reduce(list_transform({list}, lambda v: {{'s': v, 'c': CAST(0 AS DOUBLE)}}), \
-                     lambda a, b: {{'s': {t}, 'c': {c}}})"
-                );
-                format!("COALESCE(list_transform([{reduced}], lambda r: r.s + r.c)[1], CAST(0 AS DOUBLE))")
+                let folds: Vec<String> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        let (t, part) = ("(a.s + b)", "((a.s + b) - a.s)");
+                        let c = format!("(a.c + ((a.s - ({t} - {part})) + (b - {part})))");
+                        format!(
+                            "'f{i}': list_reduce(list({x} ORDER BY {order}) FILTER (WHERE ({filter}) AND ({x}) IS NOT NULL), \
+                             lambda a, b: {{'s': {t}, 'c': {c}}}, {{'s': {zero}, 'c': {zero}}})"
+                        )
+                    })
+                    .collect();
+                format!("{{{}}}", folds.join(",\n    "))
             }
             Dialect::Spark => {
-                let (t, c) = step("a.s", "a.c", "e.x");
+                let row: Vec<String> = values.iter().enumerate().map(|(i, x)| format!("{x} AS x{i}")).collect();
+                let start: Vec<String> = (0..values.len()).map(|i| format!("'s{i}', {zero}, 'c{i}', {zero}")).collect();
+                let next: Vec<String> = (0..values.len())
+                    .map(|i| {
+                        let (s, c) = step(i, &format!("e.x{i}"));
+                        format!("'s{i}', {s}, 'c{i}', {c}")
+                    })
+                    .collect();
                 format!(
-                    "aggregate({list}, named_struct('s', CAST(0 AS DOUBLE), 'c', CAST(0 AS DOUBLE)), \
-                     (a, e) -> named_struct('s', {t}, 'c', {c}), a -> a.s + a.c)"
+                    "aggregate(array_sort(collect_list(struct({order} AS o, {})) FILTER (WHERE {filter})), \
+                     named_struct({}), (a, e) -> named_struct({}))",
+                    row.join(", "),
+                    start.join(", "),
+                    next.join(", ")
                 )
             }
+        }
+    }
+
+    /// Sum `i` of the struct `acc` from [`Self::exact_sums`]: its sum plus its carried error; 0 for a
+    /// group without rows (DuckDB's fold of no list is NULL).
+    pub fn sum_of(self, acc: &str, i: usize) -> String {
+        match self.dialect {
+            Dialect::DuckDb => format!("COALESCE({acc}.f{i}.s + {acc}.f{i}.c, CAST(0 AS DOUBLE))"),
+            Dialect::Spark => format!("COALESCE({acc}.s{i} + {acc}.c{i}, CAST(0 AS DOUBLE))"),
         }
     }
 

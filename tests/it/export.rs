@@ -133,9 +133,9 @@ fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
     assert!(sql.contains("aggregate(array_sort(collect_list(struct(o.seq AS o, o.revenue AS x))"));
     assert!(sql.contains("INSERT OVERWRITE DIRECTORY '/r/stages/facts' USING parquet"));
     assert!(sql.contains("INSERT OVERWRITE DIRECTORY '/r/enterprises' USING csv"));
-    // The aggregates: compensated sums in file order (a named struct carries the sum and its error).
+    // The aggregates: compensated sums in file order, one fold carrying each sum and its error.
     assert!(sql.contains("INSERT OVERWRITE DIRECTORY '/r/by_county' USING csv"));
     assert!(sql.contains("INSERT OVERWRITE DIRECTORY '/r/by_industry' USING csv"));
-    assert!(sql.contains("named_struct('s', CAST(0 AS DOUBLE), 'c', CAST(0 AS DOUBLE))"));
+    assert!(sql.contains("named_struct('s0', CAST(0 AS DOUBLE), 'c0', CAST(0 AS DOUBLE)"));
     assert!(!sql.contains("WITH "), "a WITH clause would hide Spark's stages");
 }
