@@ -26,8 +26,9 @@ def cases(generated):
     out = [(w, GOLDEN / w, GOLDEN / w / "methodology.toml", "2024") for w in ["w1_zj6", "w2_bench", "w3_quota", "w4_minmax"]]
     for m in ["ankang_default", "zhejiang_six", "rank_quota", "minmax", "benchmark_formula"]:
         out.append((f"sample_{m}", ROOT / "data" / "sample", METHODS / f"{m}.toml", "2025"))
-    # Families no preset uses: percentile benchmarks (by county and by industry).
-    for m in ["percentile"]:
+    # Families no preset uses: percentile benchmarks (by county and by industry); firms sent to the
+    # undetermined class by their data.
+    for m in ["percentile", "undetermined"]:
         out.append((f"sample_{m}", ROOT / "data" / "sample", ROOT / "benches" / "sql" / "methods" / f"{m}.toml", "2025"))
     if generated:
         for m in ["ankang_default", "rank_quota", "minmax", "zhejiang_six"]:

@@ -33,27 +33,51 @@ pub fn group_key(g: Group, industry_digits: usize, key: &str) -> Result<String, 
     })
 }
 
-/// `vals`: the firm's numerator and denominator in its track, then its value and the kind of value.
+/// `vals`: the firm's numerator and denominator in its track, then its value and the kind of value, then
+/// its status: a graded firm whose value cannot be computed under an `undetermined` rule takes the
+/// undetermined class (`indicator_missing`), scored as the track scores undetermined firms.
 pub fn values(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
-    let mut inner = Vec::new();
-    let mut outer = Vec::new();
-    for (t, k, _, _) in each(l) {
-        let key = |what: &str| format!("tracks[{t}].indicators[{k}].{what}");
-        let tc = &l.tracks[t];
-        let num = c.number(&tc.num[k]).map_err(|reason| Refusal { key: key("num"), reason })?;
-        let den = c.number(&tc.den[k]).map_err(|reason| Refusal { key: key("den"), reason })?;
-        let mine = format!("track = {t} AND scored");
-        inner.push(format!(
-            "CASE WHEN {mine} THEN {num} END AS n_{t}_{k}, CASE WHEN {mine} THEN {den} END AS d_{t}_{k}"
-        ));
-        outer.push(format!(
-            "CASE WHEN {mine} THEN (CASE WHEN d_{t}_{k} = 0.0 THEN 'zero' WHEN n_{t}_{k} IS NOT NULL AND d_{t}_{k} IS NOT NULL \
-             THEN 'value' ELSE 'missing' END) END AS r_{t}_{k},\n  \
-             CASE WHEN d_{t}_{k} <> 0.0 THEN n_{t}_{k} / d_{t}_{k} END AS v_{t}_{k}"
-        ));
+    let (mut inner, mut outer) = (Vec::new(), Vec::new());
+    let mut by_data = String::from("CASE track");
+    for (t, tr) in l.method.tracks.iter().enumerate() {
+        let mut when = Vec::new();
+        for (k, ind) in tr.indicators.iter().enumerate() {
+            let key = |what: &str| format!("tracks[{t}].indicators[{k}].{what}");
+            let tc = &l.tracks[t];
+            let num = c.number(&tc.num[k]).map_err(|reason| Refusal { key: key("num"), reason })?;
+            let den = c.number(&tc.den[k]).map_err(|reason| Refusal { key: key("den"), reason })?;
+            let mine = format!("track = {t} AND scored_st");
+            inner.push(format!(
+                "CASE WHEN {mine} THEN {num} END AS n_{t}_{k}, CASE WHEN {mine} THEN {den} END AS d_{t}_{k}"
+            ));
+            outer.push(format!(
+                "CASE WHEN {mine} THEN (CASE WHEN d_{t}_{k} = 0.0 THEN 'zero' WHEN n_{t}_{k} IS NOT NULL AND d_{t}_{k} IS NOT NULL \
+                 THEN 'value' ELSE 'missing' END) END AS r_{t}_{k},\n  \
+                 CASE WHEN d_{t}_{k} <> 0.0 THEN n_{t}_{k} / d_{t}_{k} END AS v_{t}_{k}"
+            ));
+            if ind.on_missing == MissingRule::Undetermined {
+                when.push(format!("r_{t}_{k} = 'missing'"));
+            }
+            if ind.on_zero_denominator.unwrap_or(ind.on_missing) == MissingRule::Undetermined {
+                when.push(format!("r_{t}_{k} = 'zero'"));
+            }
+        }
+        let any = if when.is_empty() { "FALSE".to_string() } else { format!("COALESCE({}, FALSE)", when.join(" OR ")) };
+        by_data += &format!(" WHEN {t} THEN {any}");
     }
+    let u = format!("(status_st = 'graded' AND COALESCE({by_data} END, FALSE))");
+    let scored_und: String = l
+        .method
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(t, tr)| format!(" WHEN {t} THEN {}", tr.score_undetermined.to_string().to_uppercase()))
+        .collect();
     let body = format!(
-        "SELECT x.*, {} FROM (\n  SELECT st.*, adj.bonus, adj.penalty, {}\n  FROM st JOIN adj USING (enterprise_id)\n) x",
+        "SELECT y.*, CASE WHEN {u} THEN 'undetermined' ELSE status_st END AS status0,\n  \
+         CASE WHEN {u} THEN 'indicator_missing' ELSE code_st END AS code0,\n  \
+         CASE WHEN {u} THEN (CASE track{scored_und} END) ELSE scored_st END AS scored FROM (\n\
+         SELECT x.*, {} FROM (\n  SELECT st.*, adj.bonus, adj.penalty, {}\n  FROM st JOIN adj USING (enterprise_id)\n) x\n) y",
         outer.join(",\n  "),
         inner.join(",\n    ")
     );
@@ -122,26 +146,15 @@ fn from_data(d: Sql<'_>, b: &Derived, t: usize, k: usize, g: &str) -> String {
 }
 
 /// The SQL of a points rule for a value that cannot be scored.
-fn rule_points(
-    d: Sql<'_>,
-    rule: MissingRule,
-    ind: &Indicator,
-    t: usize,
-    k: usize,
-    key: String,
-) -> Result<String, Refusal> {
-    Ok(match rule {
+fn rule_points(d: Sql<'_>, rule: MissingRule, ind: &Indicator, t: usize, k: usize) -> String {
+    match rule {
         MissingRule::ZeroPoints => "0.0".into(),
         MissingRule::FullWeight => d.double(ind.weight),
         MissingRule::TrackMeanPoints => format!("m.m_{t}_{k}"),
         MissingRule::FixedPoints => d.double(ind.missing_points),
-        MissingRule::Undetermined => {
-            return Err(Refusal {
-                key,
-                reason: "\"undetermined\" (a firm sent to T by its data) is not compiled yet".into(),
-            })
-        }
-    })
+        // The firm takes the undetermined class (`values`, `final_points`); the value gets no points.
+        MissingRule::Undetermined => "0.0".into(),
+    }
 }
 
 /// Points of a value before cap and floor (`v` the value, `b` the benchmark, `lo`/`hi` the bounds).
@@ -189,7 +202,7 @@ pub fn points(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
         if ind.method.unwrap_or(tr.points.method) == PointsMethod::Minmax {
             let g = group_key(tr.points.minmax_group, digits, &format!("tracks[{t}].points.minmax_group"))?;
             let body = format!(
-                "SELECT {g} AS g, min(v_{t}_{k}) AS lo, max(v_{t}_{k}) AS hi FROM vals WHERE r_{t}_{k} = 'value' GROUP BY {g}"
+                "SELECT {g} AS g, min(v_{t}_{k}) AS lo, max(v_{t}_{k}) AS hi FROM vals WHERE scored AND r_{t}_{k} = 'value' GROUP BY {g}"
             );
             s += &d.table(&format!("bounds_{t}_{k}"), &body);
             joins += &format!("\n  LEFT JOIN bounds_{t}_{k} ON bounds_{t}_{k}.g = {g} AND vals.track = {t}");
@@ -219,7 +232,7 @@ fn value_points(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
         let np = if divides_by_benchmark(tr, ind) { format!("b_{t}_{k} <= 0.0") } else { "FALSE".into() };
         cols.push(format!(
             "COALESCE(r_{t}_{k} = 'value' AND {np}, FALSE) AS np_{t}_{k},\n  \
-             CASE WHEN r_{t}_{k} = 'value' AND NOT COALESCE({np}, FALSE) THEN {q} END AS vp_{t}_{k}"
+             CASE WHEN scored AND r_{t}_{k} = 'value' AND NOT COALESCE({np}, FALSE) THEN {q} END AS vp_{t}_{k}"
         ));
         let fold = d.fold_sum(&format!("vp_{t}_{k}"), "seq", "TRUE");
         means.push(format!("COALESCE({fold} / NULLIF(count(vp_{t}_{k}), 0), 0.0) AS m_{t}_{k}"));
@@ -232,41 +245,42 @@ fn value_points(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
 /// `scored`: the final points, the status after the benchmarks (no benchmark for the firm's group:
 /// undetermined), the total (Σ points in the listed order, + bonus, + penalty) and its rounding.
 fn final_points(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
-    let (mut cols, mut no_bench) = (Vec::new(), Vec::new());
+    // What sends a scored firm to the undetermined class here, indicator by indicator (the last one
+    // names the reason, as in `crate::score::points`): no benchmark for its group, or a benchmark of zero
+    // or less under an `undetermined` rule.
+    let (mut cols, mut events) = (Vec::new(), Vec::new());
     let mut totals = String::from("CASE track");
     for (t, tr) in l.method.tracks.iter().enumerate() {
         let mut total = d.double(0.0);
         for (k, ind) in tr.indicators.iter().enumerate() {
-            let key = |what: &str| format!("tracks[{t}].indicators[{k}].{what}");
-            let missing = rule_points(d, ind.on_missing, ind, t, k, key("on_missing"))?;
-            let zero = rule_points(
-                d,
-                ind.on_zero_denominator.unwrap_or(ind.on_missing),
-                ind,
-                t,
-                k,
-                key("on_zero_denominator"),
-            )?;
-            let nonpos = ind.on_nonpositive_benchmark.unwrap_or(MissingRule::ZeroPoints);
-            let nonpos = rule_points(d, nonpos, ind, t, k, key("on_nonpositive_benchmark"))?;
+            let missing = rule_points(d, ind.on_missing, ind, t, k);
+            let zero = rule_points(d, ind.on_zero_denominator.unwrap_or(ind.on_missing), ind, t, k);
+            let nonpos_rule = ind.on_nonpositive_benchmark.unwrap_or(MissingRule::ZeroPoints);
+            let nonpos = rule_points(d, nonpos_rule, ind, t, k);
             cols.push(format!(
                 "CASE WHEN track = {t} AND scored THEN (CASE WHEN r_{t}_{k} = 'value' THEN (CASE WHEN np_{t}_{k} THEN {nonpos} \
                  ELSE vp_{t}_{k} END) WHEN r_{t}_{k} = 'zero' THEN {zero} ELSE {missing} END) END AS p_{t}_{k}"
             ));
-            no_bench.push(format!("(r_{t}_{k} = 'value' AND NOT np_{t}_{k} AND vp_{t}_{k} IS NULL)"));
+            events.push((format!("(r_{t}_{k} = 'value' AND NOT np_{t}_{k} AND vp_{t}_{k} IS NULL)"), "no_benchmark"));
+            if nonpos_rule == MissingRule::Undetermined {
+                events.push((format!("(r_{t}_{k} = 'value' AND np_{t}_{k})"), "benchmark_not_positive"));
+            }
             total = format!("({total} + COALESCE(p_{t}_{k}, 0.0))");
         }
         totals += &format!(" WHEN {t} THEN {total}");
     }
     totals += " END";
-    let nb =
-        if no_bench.is_empty() { "FALSE".to_string() } else { format!("COALESCE({}, FALSE)", no_bench.join(" OR ")) };
+    let fired = |cond: &str| format!("COALESCE(scored AND {cond}, FALSE)");
+    let any = events.iter().map(|(c, _)| fired(c)).collect::<Vec<_>>();
+    let any = if any.is_empty() { "FALSE".to_string() } else { any.join(" OR ") };
+    let last: String = events.iter().rev().map(|(c, code)| format!(" WHEN {} THEN '{code}'", fired(c))).collect();
     let cols = if cols.is_empty() { String::new() } else { format!(", {}", cols.join(",\n  ")) };
-    let p = format!("SELECT vp.*{cols}, {nb} AS no_bench FROM vp CROSS JOIN m");
+    let p = format!("SELECT vp.*{cols} FROM vp CROSS JOIN m");
     let t = format!(
-        "SELECT p.*, CASE WHEN no_bench THEN 'undetermined' ELSE status0 END AS status,\n    \
-         CASE WHEN no_bench THEN 'no_benchmark' ELSE code0 END AS code,\n    \
-         CASE WHEN scored THEN (({totals}) + bonus) + penalty END AS total FROM scored_p p"
+        "SELECT p.*, CASE WHEN {any} THEN 'undetermined' ELSE status0 END AS status,\n    \
+         {} AS code,\n    \
+         CASE WHEN scored THEN (({totals}) + bonus) + penalty END AS total FROM scored_p p",
+        if last.is_empty() { "code0".to_string() } else { format!("CASE{last} ELSE code0 END") }
     );
     let select = format!("SELECT t.*, {} AS total_dec FROM scored_t t", d.round_half_up("total", 2));
     Ok(d.staged("scored", &[("scored_p", p), ("scored_t", t)], &select))

@@ -47,15 +47,15 @@ pub fn status(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
             format!(
                 "SELECT k.*, CASE WHEN excluded THEN 'excluded' WHEN track IS NULL THEN 'no_track' \
                  WHEN NOT (land > 0.0) THEN 'not_scored'\n    WHEN {out} THEN 'out_of_scope' WHEN {und} THEN 'undetermined' \
-                 WHEN COALESCE(v.veto, FALSE) THEN 'vetoed' ELSE 'graded' END AS status0\n  \
+                 WHEN COALESCE(v.veto, FALSE) THEN 'vetoed' ELSE 'graded' END AS status_st\n  \
                  FROM st_k k LEFT JOIN st_v v USING (enterprise_id)"
             ),
         ),
     ];
     let select = format!(
-        "SELECT s.*, status0 IN ('graded', 'vetoed') OR (status0 = 'undetermined' AND {scored_und}) AS scored,\n  \
-         CASE status0 WHEN 'excluded' THEN 'excluded' WHEN 'no_track' THEN 'no_track' WHEN 'not_scored' THEN 'land_not_positive'\n    \
-         WHEN 'out_of_scope' THEN 'out_of_scope' WHEN 'undetermined' THEN 'undetermined_rule' WHEN 'vetoed' THEN 'veto' END AS code0\n\
+        "SELECT s.*, status_st IN ('graded', 'vetoed') OR (status_st = 'undetermined' AND {scored_und}) AS scored_st,\n  \
+         CASE status_st WHEN 'excluded' THEN 'excluded' WHEN 'no_track' THEN 'no_track' WHEN 'not_scored' THEN 'land_not_positive'\n    \
+         WHEN 'out_of_scope' THEN 'out_of_scope' WHEN 'undetermined' THEN 'undetermined_rule' WHEN 'vetoed' THEN 'veto' END AS code_st\n\
          FROM st_s s"
     );
     Ok(d.staged("st", &parts, &select) + &adjust(d, l))

@@ -79,9 +79,8 @@ fn the_sample_city_exports_by_county_with_the_exceptions_of_validate() {
 fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(repo("data/methods/ankang_default.toml")).unwrap().replacen(
-        "benchmark = { kind = \"ratio_of_sums\", group = \"city\", include_undetermined = false }",
-        "benchmark = { kind = \"ratio_of_sums\", group = \"city\", include_undetermined = false }\n\
-         on_missing = \"undetermined\"",
+        "basis = \"owned_plus_rented_in_minus_rented_out\"",
+        "basis = \"owned_plus_rented_in_minus_rented_out\"\nmerge_tenants = true",
         1,
     );
     let method = dir.path().join("m.toml");
@@ -96,12 +95,7 @@ fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(3), "{err}");
-    assert!(
-        err.contains(
-            "`tracks[1].indicators[0].on_missing`: \"undetermined\" (a firm sent to T by its data) is not compiled yet"
-        ),
-        "{err}"
-    );
+    assert!(err.contains("`land.merge_tenants`: tenants merged into their landlords are not compiled yet"), "{err}");
     assert!(!script.exists());
     // The default preset compiles: its script reads the export and sums in file order.
     let o = mujun()
