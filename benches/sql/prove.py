@@ -27,8 +27,8 @@ def cases(generated):
     for m in ["ankang_default", "zhejiang_six", "rank_quota", "minmax", "benchmark_formula"]:
         out.append((f"sample_{m}", ROOT / "data" / "sample", METHODS / f"{m}.toml", "2025"))
     # Families no preset uses: percentile benchmarks (by county and by industry); firms sent to the
-    # undetermined class by their data.
-    for m in ["percentile", "undetermined"]:
+    # undetermined class by their data; class rules (places and score lines).
+    for m in ["percentile", "undetermined", "class_rules"]:
         out.append((f"sample_{m}", ROOT / "data" / "sample", ROOT / "benches" / "sql" / "methods" / f"{m}.toml", "2025"))
     if generated:
         for m in ["ankang_default", "rank_quota", "minmax", "zhejiang_six"]:

@@ -19,13 +19,13 @@ fn rounded_count(d: Sql<'_>, pct: f64, round: Rounding) -> String {
 }
 
 /// The class index (0 = the first label) of the firm at position `pos` of `n`, total `t`.
-fn class_index(d: Sql<'_>, c: &Classes, key: &str) -> Result<String, Refusal> {
+fn class_index(d: Sql<'_>, c: &Classes) -> String {
     let last = c.labels.len() - 1;
     let first_of = |conds: Vec<String>| {
         let arms: String = conds.iter().enumerate().map(|(j, w)| format!(" WHEN {w} THEN {j}")).collect();
         format!("(CASE{arms} ELSE {last} END)")
     };
-    Ok(match c.method {
+    match c.method {
         ClassMethod::CumulativeRound => first_of(
             c.cum_pcts.iter().map(|p| format!("CAST(pos AS DOUBLE) <= {}", rounded_count(d, *p, c.round))).collect(),
         ),
@@ -39,11 +39,40 @@ fn class_index(d: Sql<'_>, c: &Classes, key: &str) -> Result<String, Refusal> {
             first_of(c.thresholds.iter().map(|x| format!("CAST(total_dec AS DOUBLE) >= {}", d.double(*x))).collect())
         }
         ClassMethod::Counts => counts(d, c),
-        ClassMethod::Rules => {
-            let reason = "class rules (method = \"rules\") are not compiled yet".to_string();
-            return Err(Refusal { key: format!("{key}.method"), reason });
+        ClassMethod::Rules => rules(d, c),
+    }
+}
+
+/// `rules`: the class of the first rule whose conditions all hold for the firm's position (among the
+/// first or the last places of the group, counted or a rounded share of N) and rounded total, as
+/// `crate::classify::Classifier` reads them; the last label when none holds.
+fn rules(d: Sql<'_>, c: &Classes) -> String {
+    let last = c.labels.len() - 1;
+    let places = |count: Option<usize>, pct: Option<f64>, round: Rounding| match (count, pct) {
+        (Some(k), _) => Some(format!("{k}.0")),
+        (None, Some(p)) => Some(rounded_count(d, p, round)),
+        (None, None) => None,
+    };
+    let mut arms = String::new();
+    for r in &c.rules {
+        let mut all = Vec::new();
+        if let Some(top) = places(r.top_count, r.top_pct, r.round) {
+            all.push(format!("CAST(pos AS DOUBLE) <= {top}"));
         }
-    })
+        if let Some(bottom) = places(r.bottom_count, r.bottom_pct, r.round) {
+            all.push(format!("CAST(pos AS DOUBLE) + {bottom} > CAST(n AS DOUBLE)"));
+        }
+        if let Some(m) = r.min_total {
+            all.push(format!("CAST(total_dec AS DOUBLE) >= {}", d.double(m)));
+        }
+        if let Some(b) = r.below_total {
+            all.push(format!("CAST(total_dec AS DOUBLE) < {}", d.double(b)));
+        }
+        let class = c.labels.iter().position(|l| *l == r.class).unwrap_or(last);
+        let when = if all.is_empty() { "TRUE".to_string() } else { all.join(" AND ") };
+        arms += &format!(" WHEN {when} THEN {class}");
+    }
+    format!("(CASE{arms} ELSE {last} END)")
 }
 
 /// `counts`: each class's count (its own, or a share of N rounded its way), the classes below the rest
@@ -105,13 +134,20 @@ pub fn ranked(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
     for (t, tr) in m.tracks.iter().enumerate() {
         let key = format!("tracks[{t}].classes");
         cgroup += &format!(" WHEN {t} THEN {}", group_key(tr.classes.group, digits, &format!("{key}.group"))?);
-        class += &format!(" WHEN {t} THEN {}", class_index(d, &tr.classes, &key)?);
+        class += &format!(" WHEN {t} THEN {}", class_index(d, &tr.classes));
         let arms: String =
             tr.classes.labels.iter().enumerate().map(|(i, x)| format!(" WHEN {i} THEN {}", d.text(x))).collect();
         labels += &format!(" WHEN {t} THEN (CASE ci{arms} END)");
         undetermined += &format!(" WHEN {t} THEN {}", d.text(&tr.undetermined_class));
     }
-    let shares = m.tracks.iter().any(|t| t.classes.ties == Ties::ShareBetter);
+    // The tracks whose tied firms share the better class (the others split ties by the tie-break).
+    let shares: Vec<String> = m
+        .tracks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.classes.ties == Ties::ShareBetter)
+        .map(|(t, _)| t.to_string())
+        .collect();
     let vetoed_n = if m.adjust.vetoed_in_quota { " + COALESCE(v.nv, 0)" } else { "" };
     let parts = [
         ("classed_g", format!("SELECT *, {cgroup} END AS cg FROM scored")),
@@ -136,7 +172,12 @@ pub fn ranked(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
         ("classed_i", format!("SELECT c.*, CASE WHEN pos IS NOT NULL THEN {class} END END AS ci0 FROM classed_c c")),
     ];
     let share = "min(ci0) OVER (PARTITION BY track, cg, total_dec ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)";
-    let select = format!("SELECT i.*, {} AS ci FROM classed_i i", if shares { share } else { "ci0" });
+    let ci = if shares.is_empty() {
+        "ci0".to_string()
+    } else {
+        format!("CASE WHEN track IN ({}) THEN {share} ELSE ci0 END", shares.join(", "))
+    };
+    let select = format!("SELECT i.*, {ci} AS ci FROM classed_i i");
     let mut s = d.staged("classed", &parts, &select);
     let number = |part: &str| {
         let by = format!("track, {part}");
