@@ -206,3 +206,31 @@ pub fn ranked(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
     s += &d.staged("ranked", &[("ranked_r", r)], &ranks);
     Ok(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rules;
+    use crate::method::Classes;
+    use crate::sql::dialect::{Dialect, Sql};
+
+    #[test]
+    fn class_rules_are_tried_in_order_and_the_last_label_takes_the_rest() {
+        let c: Classes = toml::from_str(
+            "method = \"rules\"\n\
+             [[rules]]\nclass = \"A\"\ntop_count = 2\n\
+             [[rules]]\nclass = \"D\"\nbottom_pct = 10\nround = \"ceil\"\n\
+             [[rules]]\nclass = \"B\"\nmin_total = 90\n\
+             [[rules]]\nclass = \"C\"\n",
+        )
+        .unwrap();
+        let d = Sql { dialect: Dialect::DuckDb, stages: "" };
+        // For N = 20: places 1–2 A; the last ⌈20 × 10 ÷ 100⌉ = 2 places D (19 + 2 > 20); then B at 90 or
+        // more, else C (index 2); a firm no rule takes would be D, the last label.
+        assert_eq!(
+            rules(d, &c),
+            "(CASE WHEN CAST(pos AS DOUBLE) <= 2.0 THEN 0 \
+             WHEN CAST(pos AS DOUBLE) + ceil((CAST(n AS DOUBLE) * CAST('10.0' AS DOUBLE)) / 100.0) > CAST(n AS DOUBLE) THEN 3 \
+             WHEN CAST(total_dec AS DOUBLE) >= CAST('90.0' AS DOUBLE) THEN 1 WHEN TRUE THEN 2 ELSE 3 END)"
+        );
+    }
+}
