@@ -117,14 +117,12 @@ impl Sql<'_> {
     /// group); DuckDB folds each sum over its own list. The result is a struct; sum `i` is
     /// [`Self::sum_of`] it.
     pub fn exact_sums(self, values: &[String], order: &str, filter: &str) -> String {
-        // t = s + x; the error of that step is (s - (t - (t - s))) + (x - (t - s)).
+        // Spark's fold carries every sum: a row without sum i's value leaves it as it is.
         let step = |i: usize, x: &str| {
             let (s, c) = (format!("a.s{i}"), format!("a.c{i}"));
-            let t = format!("({s} + {x})");
-            let part = format!("({t} - {s})");
-            let err = format!("({c} + (({s} - ({t} - {part})) + ({x} - {part})))");
+            let (t, err) = two_sum(&s, &c, x);
             let keep = |now: String, then: &str| format!("CASE WHEN {x} IS NULL THEN {then} ELSE {now} END");
-            (keep(t.clone(), &s), keep(err, &c))
+            (keep(t, &s), keep(err, &c))
         };
         let zero = "CAST(0 AS DOUBLE)";
         match self.dialect {
@@ -135,8 +133,7 @@ impl Sql<'_> {
                     .iter()
                     .enumerate()
                     .map(|(i, x)| {
-                        let (t, part) = ("(a.s + b)", "((a.s + b) - a.s)");
-                        let c = format!("(a.c + ((a.s - ({t} - {part})) + (b - {part})))");
+                        let (t, c) = two_sum("a.s", "a.c", "b");
                         format!(
                             "'f{i}': list_reduce(list({x} ORDER BY {order}) FILTER (WHERE ({filter}) AND ({x}) IS NOT NULL), \
                              lambda a, b: {{'s': {t}, 'c': {c}}}, {{'s': {zero}, 'c': {zero}}})"
@@ -278,6 +275,15 @@ impl Sql<'_> {
             ),
         }
     }
+}
+
+/// One step of a compensated sum: the sum `s` and carried error `c` after adding `x`, as SQL
+/// (`crate::report::aggregates`' step): t = s + x, c + ((s - (t - (t - s))) + (x - (t - s))).
+fn two_sum(s: &str, c: &str, x: &str) -> (String, String) {
+    let t = format!("({s} + {x})");
+    let part = format!("({t} - {s})");
+    let err = format!("({c} + (({s} - ({t} - {part})) + ({x} - {part})))");
+    (t, err)
 }
 
 fn ext(input: Input) -> &'static str {

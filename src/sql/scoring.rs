@@ -66,18 +66,12 @@ pub fn values(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
         by_data += &format!(" WHEN {t} THEN {any}");
     }
     let u = format!("(status_st = 'graded' AND COALESCE({by_data} END, FALSE))");
-    let scored_und: String = l
-        .method
-        .tracks
-        .iter()
-        .enumerate()
-        .map(|(t, tr)| format!(" WHEN {t} THEN {}", tr.score_undetermined.to_string().to_uppercase()))
-        .collect();
     let body = format!(
         "SELECT y.*, CASE WHEN {u} THEN 'undetermined' ELSE status_st END AS status0,\n  \
          CASE WHEN {u} THEN 'indicator_missing' ELSE code_st END AS code0,\n  \
-         CASE WHEN {u} THEN (CASE track{scored_und} END) ELSE scored_st END AS scored FROM (\n\
+         CASE WHEN {u} THEN {} ELSE scored_st END AS scored FROM (\n\
          SELECT x.*, {} FROM (\n  SELECT st.*, adj.bonus, adj.penalty, {}\n  FROM st JOIN adj USING (enterprise_id)\n) x\n) y",
+        super::status::scores_undetermined(l),
         outer.join(",\n  "),
         inner.join(",\n    ")
     );

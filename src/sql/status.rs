@@ -20,19 +20,17 @@ pub fn status(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
     };
     let excluded = joined("exclude", &l.exclude, " OR ", "FALSE")?;
     let mut track = String::from("CASE");
-    let (mut out, mut und, mut scored_und) = (String::from("CASE"), String::from("CASE"), String::from("CASE"));
+    let (mut out, mut und) = (String::from("CASE"), String::from("CASE"));
     for (t, tc) in l.tracks.iter().enumerate() {
         track += &format!(" WHEN {} THEN {t}", rule(format!("tracks[{t}].select"), &tc.select)?);
         let scope = joined(&format!("tracks[{t}].scope"), &tc.scope, " AND ", "TRUE")?;
         out += &format!(" WHEN track = {t} THEN NOT ({scope})");
         let u = joined(&format!("tracks[{t}].undetermined"), &tc.undetermined, " OR ", "FALSE")?;
         und += &format!(" WHEN track = {t} THEN ({u})");
-        scored_und += &format!(" WHEN track = {t} THEN {}", m.tracks[t].score_undetermined.to_string().to_uppercase());
     }
     track += " END";
     out += " END";
     und += " END";
-    scored_und += " END";
     let d = c.dialect;
     let veto = in_list(d, &m.adjust.veto_events);
     let veto = if veto.is_empty() { "NULL".into() } else { veto };
@@ -53,12 +51,25 @@ pub fn status(c: &Compiler, l: &Loaded) -> Result<String, Refusal> {
         ),
     ];
     let select = format!(
-        "SELECT s.*, status_st IN ('graded', 'vetoed') OR (status_st = 'undetermined' AND {scored_und}) AS scored_st,\n  \
+        "SELECT s.*, status_st IN ('graded', 'vetoed') OR (status_st = 'undetermined' AND {}) AS scored_st,\n  \
          CASE status_st WHEN 'excluded' THEN 'excluded' WHEN 'no_track' THEN 'no_track' WHEN 'not_scored' THEN 'land_not_positive'\n    \
          WHEN 'out_of_scope' THEN 'out_of_scope' WHEN 'undetermined' THEN 'undetermined_rule' WHEN 'vetoed' THEN 'veto' END AS code_st\n\
-         FROM st_s s"
+         FROM st_s s",
+        scores_undetermined(l)
     );
     Ok(d.staged("st", &parts, &select) + &adjust(d, l))
+}
+
+/// Whether the firm's track scores its undetermined (T) firms (`score_undetermined`), by track.
+pub fn scores_undetermined(l: &Loaded) -> String {
+    let arms: String = l
+        .method
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(t, tr)| format!(" WHEN {t} THEN {}", tr.score_undetermined.to_string().to_uppercase()))
+        .collect();
+    format!("(CASE track{arms} END)")
 }
 
 fn in_list(d: Sql<'_>, kinds: &[String]) -> String {
