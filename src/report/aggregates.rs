@@ -44,7 +44,7 @@ impl Sum {
 }
 
 /// The figures the aggregates use.
-const FIELDS: [Field; 8] = [
+pub(crate) const FIELDS: [Field; 8] = [
     Field::Land,
     Field::Tax,
     Field::Revenue,

@@ -4,26 +4,28 @@
 //! compensated and added in file order (`seq`), so that the totals are mujun's to the last bit.
 
 use super::dialect::Sql;
-use crate::method::Loaded;
-use crate::report::aggregates::{class_labels_of, RATIOS, TOTALS};
+use super::scoring::group_key;
+use super::Refusal;
+use crate::method::{Group, Loaded};
+use crate::report::aggregates::{class_labels_of, FIELDS, RATIOS, TOTALS};
 
 /// The statements writing the three tables into `out`. The city's row is computed once, for the three.
-pub fn tables(d: Sql<'_>, l: &Loaded, out: &str) -> String {
+pub fn tables(d: Sql<'_>, l: &Loaded, out: &str) -> Result<String, Refusal> {
     let digits = l.method.ranking.industry_digits;
-    let input =
-        "SELECT seq, county, park, industry, class, status IN ('graded', 'vetoed', 'undetermined') AS evaluated, \
-                 land, tax, revenue, value_added, energy_tce, emissions, employees, rd_expense FROM ranked";
+    let figures: Vec<&str> = FIELDS.iter().map(|f| f.name()).collect();
+    let input = format!(
+        "SELECT seq, county, park, industry, class, status IN ('graded', 'vetoed', 'undetermined') AS evaluated, {} \
+         FROM ranked",
+        figures.join(", ")
+    );
     let labels = class_labels_of(&l.method);
-    let mut s = d.table("agg", input);
+    let mut s = d.table("agg", &input);
     s += &d.table("agg_city", &format!("SELECT {}\nFROM agg", sums(d, &labels)));
-    for (dim, group) in [
-        ("county", "county".to_string()),
-        ("park", "park".into()),
-        ("industry", format!("substr(industry, 1, {digits})")),
-    ] {
+    for (dim, g) in [("county", Group::County), ("park", Group::Park), ("industry", Group::Industry)] {
+        let group = group_key(g, digits, "")?;
         s += &d.write_csv(&table(d, &labels, dim, &group), out, &format!("by_{dim}"));
     }
-    s
+    Ok(s)
 }
 
 /// The field never missing in `agg` (a firm's land is a number, 0 when it holds none).

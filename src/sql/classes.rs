@@ -6,7 +6,7 @@
 use super::dialect::Sql;
 use super::scoring::group_key;
 use super::Refusal;
-use crate::method::{ClassMethod, Classes, Loaded, Rounding, Ties};
+use crate::method::{ClassMethod, Classes, Group, Loaded, Rounding, Ties};
 
 /// ⌊…⌋, ⌈…⌉ or half up of `n × pct ÷ 100` as `crate::classify` rounds it (binary64 arithmetic).
 fn rounded_count(d: Sql<'_>, pct: f64, round: Rounding) -> String {
@@ -194,7 +194,7 @@ pub fn ranked(d: Sql<'_>, l: &Loaded) -> Result<String, Refusal> {
         number("cg"),
         number("county"),
         number("park"),
-        number(&format!("substr(industry, 1, {digits})")),
+        number(&group_key(Group::Industry, digits, "ranking.industry_digits")?),
     );
     let ranks = format!(
         "SELECT classed.*, r.track_rank, r.rank, r.county_rank, r.park_rank, r.industry_rank,\n  \

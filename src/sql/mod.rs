@@ -70,7 +70,7 @@ pub fn compile(l: &Loaded, side: &SideFiles, period: &Period, target: &Target) -
     s += &scoring::points(d, l)?;
     s += &classes::ranked(d, l)?;
     s += &d.write_csv(&output::enterprises(d, l), target.out, "enterprises");
-    s += &aggregates::tables(d, l, target.out);
+    s += &aggregates::tables(d, l, target.out)?;
     Ok(s)
 }
 

@@ -75,6 +75,19 @@ fn the_sample_city_exports_by_county_with_the_exceptions_of_validate() {
     assert!((0..ids.len()).all(|r| ids.get(r).is_some_and(|x| x.len() == 18)));
 }
 
+/// `mujun sql` for period 2025 with `method`, the `extra` options, the script written to `script`.
+fn compile(method: &std::path::Path, extra: &[&str], script: &std::path::Path) -> std::process::Output {
+    mujun()
+        .args(["--quiet", "sql", "--period", "2025"])
+        .args(extra)
+        .arg("--method")
+        .arg(method)
+        .arg("--out")
+        .arg(script)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
     let dir = tempfile::tempdir().unwrap();
@@ -86,25 +99,14 @@ fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
     let method = dir.path().join("m.toml");
     std::fs::write(&method, text).unwrap();
     let script = dir.path().join("e.sql");
-    let o = mujun()
-        .args(["--quiet", "sql", "--period", "2025", "--method"])
-        .arg(&method)
-        .arg("--out")
-        .arg(&script)
-        .output()
-        .unwrap();
+    let o = compile(&method, &[], &script);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert!(err.contains("`land.merge_tenants`: tenants merged into their landlords are not compiled yet"), "{err}");
     assert!(!script.exists());
     // The default preset compiles: its script reads the export and sums in file order.
-    let o = mujun()
-        .args(["--quiet", "sql", "--period", "2025", "--data-location", "/data/x", "--method"])
-        .arg(repo("data/methods/ankang_default.toml"))
-        .arg("--out")
-        .arg(&script)
-        .output()
-        .unwrap();
+    let preset = repo("data/methods/ankang_default.toml");
+    let o = compile(&preset, &["--data-location", "/data/x"], &script);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let sql = std::fs::read_to_string(&script).unwrap();
     assert!(sql.contains("read_parquet('/data/x/output/**/*.parquet'"));
@@ -112,14 +114,8 @@ fn the_compiler_refuses_what_it_does_not_express_and_names_the_key() {
     assert!(sql.contains("list_reduce(list(o.revenue ORDER BY o.seq)"));
     // The Spark script: folds over the values sorted by seq, each stage written as Parquet under the
     // results and read back, the table written as one part file in the results.
-    let spark = mujun()
-        .args(["--quiet", "sql", "--period", "2025", "--dialect", "spark", "--data-location", "/data/x"])
-        .args(["--results-location", "/r", "--method"])
-        .arg(repo("data/methods/ankang_default.toml"))
-        .arg("--out")
-        .arg(&script)
-        .output()
-        .unwrap();
+    let spark =
+        compile(&preset, &["--dialect", "spark", "--data-location", "/data/x", "--results-location", "/r"], &script);
     assert!(spark.status.success(), "{}", String::from_utf8_lossy(&spark.stderr));
     let sql = std::fs::read_to_string(&script).unwrap();
     assert!(sql.contains("SET spark.sql.ansi.enabled = false;"));
